@@ -1,0 +1,62 @@
+"""`ecomplan inspect` output: terminal tables, Markdown, JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..i18n import t
+from ..output import dumps, output_format, write_text
+
+
+def print_terminal(results, lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for r in results:
+        title = f"{Path(r.path).name}" + (f" · {r.table}" if r.table and r.table != "main" else "")
+        if r.error:
+            console.print(f"[bold red]{title}[/]: {r.error}")
+            continue
+        summary = Table(title=title, show_header=False, title_justify="left")
+        summary.add_column(style="bold")
+        summary.add_column()
+        platform = f"{r.platform}/{r.report}" if r.platform else t("inspect.unrecognised", lang)
+        rows = [
+            (t("inspect.platform", lang), platform + (" " + t("inspect.inferred", lang) if r.inferred else "")),
+            (t("inspect.kind", lang), r.kind or "—"),
+            (t("inspect.type", lang), " ".join(filter(None, [r.file_type, r.container and f"in {r.container}"]))),
+            (t("inspect.encoding", lang), r.encoding or "—"),
+            (t("inspect.sheet", lang), r.sheet or "—"),
+            (t("inspect.header_row", lang), str(r.header_row)),
+            (t("inspect.rows", lang), f"{r.rows:,}" + (f" → {r.rows_loaded:,}" if r.rows_loaded is not None
+                                                        and r.rows_loaded != r.rows else "")),
+            (t("inspect.date_range", lang), f"{r.date_start} … {r.date_end}" if r.date_start else "—"),
+        ]
+        for key, value in rows:
+            summary.add_row(key, value)
+        console.print(summary)
+        mapped = Table(title=t("inspect.columns", lang), title_justify="left")
+        mapped.add_column("raw")
+        mapped.add_column("canonical")
+        for raw, canonical in r.columns.items():
+            mapped.add_row(raw, canonical or "[dim]—[/]")
+        console.print(mapped)
+        for issue in r.issues:
+            style = "yellow" if issue.severity == "warning" else "dim"
+            where = f"row {issue.row} " if issue.row else ""
+            column = f"[{issue.column}] " if issue.column else ""
+            value = f" ({issue.value!r})" if issue.value is not None else ""
+            count = f" ×{issue.count}" if issue.count > 1 else ""
+            console.print(f"  [{style}]• {where}{column}{issue.message}{value}{count}[/]")
+        console.print()
+
+
+def write(results, path: Path, lang: str) -> None:
+    from .templates import render
+
+    suffix = output_format(path, (".json", ".md"))
+    if suffix == ".json":
+        write_text(path, dumps([r.model_dump() for r in results]) + "\n")
+        return
+    write_text(path, render("inspect.md.j2", results=results, lang=lang, t=t, name=lambda p: Path(p).name))
