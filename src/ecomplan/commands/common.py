@@ -1,0 +1,93 @@
+"""Pieces every command shares: options, error handling, JSON and warnings.
+
+Command modules import only typer and this module at import time; pandas and
+the analysis code load inside the command functions.
+"""
+
+from __future__ import annotations
+
+import functools
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ALERTS = 0, 1, 2, 3
+state = {"debug": False}
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+# Options shared by every command, defined once.
+OutputOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to a file; the format comes from "
+                                                   "the suffix (.md, .xlsx, .json). Default: a table on the terminal.",
+                                                   dir_okay=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout (keys in the README).")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of report text.", envvar="ECOMPLAN_LANG")]
+PlatformOpt = Annotated[Optional[str], typer.Option("--platform", help="Force the platform adapter (sycm, jd, ga4, "
+                                                    "ga_ua, shopify, douyin, pdd, online_retail, generic) instead "
+                                                    "of detecting it from the headers.")]
+MappingOpt = Annotated[Optional[Path], typer.Option("--mapping", help="TOML column mapping for exports ecomplan "
+                                                    "does not know (see README: Generic files).", exists=True,
+                                                    dir_okay=False)]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Text encoding when detection fails "
+                                                    "(e.g. gb18030, latin-1).")]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Read only this Excel sheet.")]
+PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Password of a protected Excel export.",
+                                                    envvar="ECOMPLAN_PASSWORD")]
+FilesArg = Annotated[list[Path], typer.Argument(help="Export files (.csv, .xlsx, .xls, .csv.gz, .zip).",
+                                                dir_okay=False)]
+
+
+def handle_errors(command):
+    """Turn user-fixable errors into one line on stderr and exit code 1 (2 for usage)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from ..errors import EcomplanError, UsageError
+
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except UsageError as exc:
+            if state["debug"]:
+                raise
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        except EcomplanError as exc:
+            if state["debug"]:
+                raise
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # a bug: still one line, unless --debug
+            if state["debug"]:
+                raise
+            typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (this is a bug in ecomplan; "
+                       "run with --debug for the traceback and report it)", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
+
+    return wrapper
+
+
+def emit_json(result) -> None:
+    from ..output import dumps
+
+    typer.echo(dumps(result))
+
+
+def warn_issues(issues, limit: int = 5) -> None:
+    """Data-quality findings go to stderr so stdout stays clean for --json."""
+    shown = [i for i in issues if i.severity == "warning"]
+    for issue in shown[:limit]:
+        typer.echo(f"warning: {issue}", err=True)
+    if len(shown) > limit:
+        typer.echo(f"warning: … and {len(shown) - limit} more findings (see `ecomplan inspect`)", err=True)
+
+

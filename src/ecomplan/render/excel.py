@@ -1,0 +1,174 @@
+"""Excel workbooks with xlsxwriter: one sheet per table, real number formats,
+frozen header, autofilter, widths, conditional formats and native charts.
+
+Text from input files is always written as text: xlsxwriter's
+`strings_to_formulas` is off, so a product name like `=HYPERLINK(...)` or
+`-30%` stays a string and never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..output import atomic_path
+from .model import Report, Table
+
+NUMBER_FORMATS = {
+    "int": "#,##0",
+    "num": "#,##0.00",
+    "pct": "0.00%",
+    "change": '+0.0%;-0.0%;0.0%',
+    "pp": '+0.00"pp";-0.00"pp";0.00"pp"',
+    "date": "yyyy-mm-dd",
+}
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    clean = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Sheet"
+    candidate, n = clean, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = clean[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def write_excel(report: Report, path: str | Path) -> None:
+    import xlsxwriter
+
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                              "strings_to_numbers": False, "nan_inf_to_errors": False})
+        book.set_properties({"title": report.title, "comments": "ecomplan"})
+        # A fixed creation date keeps the bytes identical for identical inputs (idempotent cron runs).
+        book.set_properties({"created": dt.datetime(2000, 1, 1)})
+        formats = _formats(book, report.currency)
+        used: set[str] = set()
+        _summary_sheet(book, report, formats, used)
+        for table in report.tables():
+            _table_sheet(book, table, formats, used)
+        book.close()
+
+
+def _formats(book, currency: str) -> dict:
+    out = {key: book.add_format({"num_format": fmt}) for key, fmt in NUMBER_FORMATS.items()}
+    out["money"] = book.add_format({"num_format": f'"{currency}"#,##0.00;-"{currency}"#,##0.00'})
+    out["text"] = book.add_format({})
+    out["header"] = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                     "valign": "top"})
+    out["title"] = book.add_format({"bold": True, "font_size": 14})
+    out["bold"] = book.add_format({"bold": True})
+    out["wrap"] = book.add_format({"text_wrap": True, "valign": "top"})
+    out["good"] = book.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
+    out["bad"] = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    return out
+
+
+def _summary_sheet(book, report: Report, formats: dict, used: set[str]) -> None:
+    sheet = book.add_worksheet(sheet_name("概览" if report.lang == "zh" else "Summary", used))
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 100)
+    sheet.write_string(0, 0, report.title, formats["title"])
+    row = 2
+    for label, value in report.meta:
+        sheet.write_string(row, 0, label, formats["bold"])
+        sheet.write_string(row, 1, str(value))
+        row += 1
+    for section in report.sections:
+        if not (section.paragraphs or section.bullets):
+            continue
+        row += 1
+        sheet.write_string(row, 0, section.title, formats["bold"])
+        row += 1
+        for text in [*section.paragraphs, *(f"• {b}" for b in section.bullets)]:
+            sheet.write_string(row, 1, text, formats["wrap"])
+            row += 1
+
+
+def _table_sheet(book, table: Table, formats: dict, used: set[str]) -> None:
+    sheet = book.add_worksheet(sheet_name(table.name, used))
+    columns = table.columns
+    for col, column in enumerate(columns):
+        sheet.write_string(0, col, column.label, formats["header"])
+    records = table.rows()
+    for row, record in enumerate(records, start=1):
+        for col, column in enumerate(columns):
+            _write_cell(sheet, row, col, record[column.key], column.fmt, formats)
+    last_row = max(len(records), 1)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, last_row, len(columns) - 1)
+    for col, column in enumerate(columns):
+        sheet.set_column(col, col, _width(column, records), formats.get(column.fmt) if column.fmt != "text" else None)
+        if column.fmt in {"change", "pp"} and records:
+            sheet.conditional_format(1, col, len(records), col, {"type": "cell", "criteria": ">", "value": 0,
+                                                                  "format": formats["good"]})
+            sheet.conditional_format(1, col, len(records), col, {"type": "cell", "criteria": "<", "value": 0,
+                                                                  "format": formats["bad"]})
+    if table.heatmap and records:
+        numeric = [i for i, c in enumerate(columns) if c.fmt in {"pct", "int", "num"}]
+        if numeric:
+            sheet.conditional_format(1, numeric[0], len(records), numeric[-1],
+                                     {"type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84",
+                                      "max_color": "#63BE7B"})
+    if table.note:
+        sheet.write_string(len(records) + 2, 0, table.note, formats["wrap"])
+    if table.chart and records:
+        _chart(book, sheet, table, len(records))
+
+
+def _write_cell(sheet, row: int, col: int, value, fmt: str, formats: dict) -> None:
+    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))) or value is pd.NaT:
+        sheet.write_blank(row, col, None)
+        return
+    if fmt == "pp":
+        value = value * 100
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        stamp = pd.Timestamp(value)
+        sheet.write_datetime(row, col, stamp.to_pydatetime(), formats["date"])
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, (int, float)) and fmt != "text":
+        sheet.write_number(row, col, float(value), formats.get(fmt))
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, float(value))
+    else:
+        sheet.write_string(row, col, str(value))  # never a formula, whatever it starts with
+
+
+def _width(column, records: list[dict]) -> float:
+    def size(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # CJK characters are double width
+
+    sample = [size(str(r[column.key])) for r in records[:200] if r[column.key] is not None]
+    widest = max([size(column.label), *sample, 6])
+    if column.fmt in {"money", "num", "int"}:
+        widest = max(widest, 12)
+    return min(widest + 2, 60)
+
+
+def _chart(book, sheet, table: Table, n: int) -> None:
+    spec = table.chart
+    keys = [c.key for c in table.columns]
+    subtype = {"column": "column", "bar": "bar", "line": "line", "pie": "pie"}[spec.kind]
+    chart = book.add_chart({"type": subtype})
+    name = sheet.get_name()
+    x = keys.index(spec.x)
+    for key in spec.y:
+        y = keys.index(key)
+        chart.add_series({
+            "name": [name, 0, y],
+            "categories": [name, 1, x, n, x],
+            "values": [name, 1, y, n, y],
+            **({"marker": {"type": "circle", "size": 4}} if subtype == "line" else {}),
+        })
+    chart.set_title({"name": spec.title})
+    chart.set_size({"width": 720, "height": 360})
+    if subtype != "pie":
+        chart.set_legend({"position": "bottom"})
+    sheet.insert_chart(1, len(keys) + 1, chart)

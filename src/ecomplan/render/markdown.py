@@ -1,0 +1,39 @@
+"""Markdown through the shipped jinja2 templates."""
+
+from __future__ import annotations
+
+from .formatting import FILTERS
+from .model import Report, Table
+from .templates import render
+
+
+def format_cell(value, fmt: str, currency: str = "¥") -> str:
+    if fmt == "int":
+        return FILTERS["num"](value, 0)
+    if fmt == "num":
+        return FILTERS["num"](value, 2)
+    if fmt == "money":
+        return FILTERS["money"](value, currency, 2)
+    if fmt == "pct":
+        return FILTERS["pct"](value)
+    if fmt == "change":
+        return FILTERS["change"](value)
+    if fmt == "pp":
+        return FILTERS["pp"](value)
+    if fmt == "date":
+        return "—" if value is None or value != value else str(value)[:10]
+    return FILTERS["cell"](value)
+
+
+def table_markdown(table: Table, currency: str = "¥") -> str:
+    header = "| " + " | ".join(FILTERS["cell"](c.label) for c in table.columns) + " |"
+    align = "|" + "|".join("---:" if c.fmt not in {"text", "date"} else "---" for c in table.columns) + "|"
+    lines = [header, align]
+    for row in table.rows():
+        lines.append("| " + " | ".join(format_cell(row[c.key], c.fmt, currency) for c in table.columns) + " |")
+    return "\n".join(lines)
+
+
+def to_markdown(report: Report, template: str = "report.md.j2", templates: str | None = None, **extra) -> str:
+    return render(template, templates, report=report,
+                  table=lambda t: table_markdown(t, report.currency), **extra)

@@ -1,0 +1,66 @@
+"""A report as data: sections of sentences and tables, independent of format.
+
+Analysis code builds a `Report`; `write_report` renders it to Markdown,
+Excel or the terminal. Labels are already in the report's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+Format = Literal["text", "int", "num", "money", "pct", "change", "pp", "date"]
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    fmt: Format = "text"
+
+
+@dataclass
+class Chart:
+    """A native Excel chart of one table: `x` is a column key, `y` the series keys."""
+
+    kind: Literal["line", "column", "bar", "pie"]
+    title: str
+    x: str
+    y: list[str]
+
+
+@dataclass
+class Table:
+    name: str  # short, unique: becomes the Excel sheet name
+    title: str
+    frame: pd.DataFrame
+    columns: list[Column]
+    note: str | None = None
+    chart: Chart | None = None
+    heatmap: bool = False  # colour scale over the numeric cells (cohort matrices)
+
+    def rows(self) -> list[dict]:
+        keys = [c.key for c in self.columns]
+        return self.frame[keys].to_dict("records") if len(self.frame) else []
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    lang: str
+    meta: list[tuple[str, str]] = field(default_factory=list)  # label, value lines under the title
+    sections: list[Section] = field(default_factory=list)
+    currency: str = "¥"
+
+    def tables(self) -> list[Table]:
+        return [t for s in self.sections for t in s.tables]
