@@ -107,3 +107,21 @@ def mapping_adapter(path: str | Path) -> Adapter:
     return Adapter("generic", "mapping", kind, columns=mapped,
                    signature=tuple(mapped[f] for f in schema if schema[f].required),
                    title_zh=f"自定义映射 {path.name}", title_en=f"custom mapping {path.name}", finish=finish)
+
+
+# Stock sheets from Chinese ERPs (旺店通, 聚水潭, 管家婆 and hand-made sheets) share a vocabulary.
+ERP_STOCK = Adapter(
+    "erp", "stock", "inventory",
+    title_zh="ERP 库存表", title_en="ERP stock sheet",
+    signature=(("商家编码", "SKU", "sku编码", "商品编码", "货品编号"), ("实际库存", "库存数", "库存", "在库数量", "库存数量",
+                                                          "可用库存", "可用数")),
+    columns={
+        "sku": ("商家编码", "SKU", "sku编码", "商品编码", "货品编号"), "name": ("商品名称", "货品名称", "名称"),
+        "on_hand": ("实际库存", "库存数", "库存", "在库数量", "库存数量"), "available": ("可用库存", "可用数", "可售库存"),
+        "in_transit": ("采购在途", "在途数", "在途库存", "采购在途数"), "lead_time_days": ("采购周期(天)", "采购周期", "交期(天)"),
+        "lead_time_std_days": ("采购周期标准差(天)", "交期标准差(天)"), "moq": ("最小起订量", "起订量", "MOQ"),
+        "case_pack": ("箱规", "装箱数"), "unit_cost": ("成本价", "采购价", "单位成本"), "price": ("售价", "零售价", "销售价"),
+        "supplier": ("供应商", "供应商名称"), "warehouse": ("仓库", "仓库名称"), "date": ("快照日期", "日期"),
+    },
+)
+ADAPTERS.append(ERP_STOCK)

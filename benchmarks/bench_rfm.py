@@ -1,0 +1,269 @@
+"""Benchmark: `ecomplan rfm segment` end to end against one DuckDB SQL query.
+
+Generates a seeded order-line CSV with canonical headers
+(order_id,customer_id,paid_at,amount,status,sku,quantity,channel) and the
+same file in GBK, then runs, each in its own subprocess so wall time and peak
+memory (ru_maxrss of the child) are measured alike:
+
+  1. DuckDB: one SQL query over the UTF-8 CSV computing the same per-customer
+     R/F/M aggregates with the same rules (sold statuses, refunded lines net
+     0, orders with net amount <= 0 dropped, rows without customer dropped),
+     fetched into pandas;
+  2. `ecomplan rfm segment FILE --json` on the UTF-8 file;
+  3. `ecomplan rfm segment FILE --json` on the GBK file.
+
+Goals (issue #6): ecomplan within 1.5x of DuckDB's time and <= 1.5 GB peak
+memory; the GBK file within 2.5x of DuckDB on the UTF-8 file. The two engines
+must agree on the number of customers and the total monetary value, which the
+script checks before printing ratios.
+
+    python benchmarks/bench_rfm.py                 # 10 million lines, 1 million customers
+    python benchmarks/bench_rfm.py --lines 1000000 --customers 100000
+    python benchmarks/bench_rfm.py --only aggregate  # in-process engines on one loaded frame
+
+Files are cached in benchmarks/_data/ (gitignored) by size and seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+PYTHON = sys.executable
+AS_OF = "2026-01-01"
+
+# Raw status values written to the file and how the generic adapter maps them (ecomplan.sources.generic):
+# 交易成功 completed, 已付款 paid, 已发货 shipped, 退款成功 refunded (sold, but net 0), 交易关闭 cancelled,
+# 待付款 pending. The DuckDB query below spells the same rules out in SQL.
+STATUSES = ["交易成功", "已付款", "已发货", "退款成功", "交易关闭", "待付款"]
+STATUS_WEIGHTS = [0.80, 0.05, 0.05, 0.03, 0.04, 0.03]
+SOLD_RAW = ("交易成功", "已付款", "已发货", "退款成功")
+CHANNELS = ["淘宝", "天猫", "京东", "抖音", "拼多多", "小程序"]
+
+
+def generate(path: Path, lines: int, customers: int, seed: int) -> None:
+    """Write `lines` order lines for `customers` customers (UTF-8), in 1M-line chunks.
+
+    Every customer has at least one order; extra orders go to customers on a
+    skewed (power-law-like) distribution so F is heavily tied at 1-2 like real
+    shops. 1-4 lines per order; 2% of orders have no customer id; pending
+    orders have no payment time.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    rng = np.random.default_rng(seed)
+    lines_per_order = rng.integers(1, 5, size=int(lines / 2.5) + 10)
+    ends = np.cumsum(lines_per_order)
+    n_orders = int(np.searchsorted(ends, lines)) + 1
+    lines_per_order = lines_per_order[:n_orders]
+    lines_per_order[-1] -= int(ends[n_orders - 1] - lines)
+    if n_orders < customers:
+        raise SystemExit(f"{lines} lines make only {n_orders} orders, fewer than {customers} customers")
+    customer_of_order = np.concatenate([
+        rng.permutation(customers),
+        (customers * rng.random(n_orders - customers) ** 2.5).astype(np.int64),
+    ])
+    rng.shuffle(customer_of_order)
+    start = np.datetime64("2024-01-01T00:00:00", "s").astype(np.int64)
+    span = 2 * 365 * 86400
+    paid_at = np.sort(start + rng.integers(0, span, size=n_orders))  # order numbers grow with time
+    status = rng.choice(len(STATUSES), size=n_orders, p=STATUS_WEIGHTS)
+    no_customer = rng.random(n_orders) < 0.02
+
+    tmp = path.with_suffix(".tmp")
+    options = pacsv.WriteOptions(include_header=True, quoting_style="none")
+    chunk = 400_000
+    with pacsv.CSVWriter(tmp, pa.schema([(n, pa.string()) for n in
+                                         ("order_id", "customer_id", "paid_at", "amount", "status", "sku",
+                                          "quantity", "channel")]), write_options=options) as writer:
+        for first in range(0, n_orders, chunk):
+            sl = slice(first, min(first + chunk, n_orders))
+            order_index = np.repeat(np.arange(sl.start, sl.stop), lines_per_order[sl])
+            n = len(order_index)
+            local = order_index - sl.start
+            order_ids = pc.binary_join_element_wise(
+                "E", pc.cast(pa.array(order_index + 260_000_000_000), pa.string()), "")
+            cust = pa.array(customer_of_order[sl][local] + 13_800_000_000).cast(pa.string())
+            cust = pc.if_else(pa.array(no_customer[sl][local]), pa.scalar(None, pa.string()), cust)
+            st = status[sl][local]
+            stamps = pa.array(paid_at[sl][local].astype("datetime64[s]"))
+            text_stamps = pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S")
+            text_stamps = pc.if_else(pa.array(st == STATUSES.index("待付款")), pa.scalar(None, pa.string()),
+                                     text_stamps)
+            quantity = rng.integers(1, 4, size=n)
+            price = np.round(np.exp(rng.normal(3.6, 0.9, size=n)), 2)
+            amount = pa.array(np.round(price * quantity, 2)).cast(pa.string())
+            batch = pa.record_batch([
+                order_ids, cust, text_stamps, amount,
+                pa.array(np.array(STATUSES, dtype=object)[st], pa.string()),
+                pc.binary_join_element_wise("SKU", pc.cast(pa.array(rng.integers(10000, 30000, size=n)),
+                                                           pa.string()), ""),
+                pa.array(quantity).cast(pa.string()),
+                pa.array(np.array(CHANNELS, dtype=object)[rng.integers(0, len(CHANNELS), size=n)], pa.string()),
+            ], names=["order_id", "customer_id", "paid_at", "amount", "status", "sku", "quantity", "channel"])
+            writer.write_batch(batch)
+    tmp.replace(path)
+
+
+def to_gbk(source: Path, target: Path) -> None:
+    tmp = target.with_suffix(".tmp")
+    with open(source, encoding="utf-8", newline="") as src, open(tmp, "w", encoding="gbk", newline="") as out:
+        while block := src.read(1 << 24):
+            out.write(block)
+    tmp.replace(target)
+
+
+def files(lines: int, customers: int, seed: int) -> tuple[Path, Path]:
+    DATA.mkdir(exist_ok=True)
+    utf8 = DATA / f"orders_{lines}_{customers}_{seed}.csv"
+    gbk = DATA / f"orders_{lines}_{customers}_{seed}.gbk.csv"
+    if not utf8.exists():
+        t0 = time.perf_counter()
+        generate(utf8, lines, customers, seed)
+        print(f"generated {utf8.name} ({utf8.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+    if not gbk.exists():
+        to_gbk(utf8, gbk)
+    return utf8, gbk
+
+
+DUCKDB_QUERY = """
+WITH lines AS (
+    SELECT order_id, customer_id, paid_at,
+           CASE WHEN status = '退款成功' THEN 0 ELSE amount END AS net
+    FROM read_csv('{path}', header = true, columns = {{
+        'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'paid_at': 'TIMESTAMP', 'amount': 'DOUBLE',
+        'status': 'VARCHAR', 'sku': 'VARCHAR', 'quantity': 'DOUBLE', 'channel': 'VARCHAR'}})
+    WHERE status IN {sold} AND paid_at IS NOT NULL AND customer_id IS NOT NULL
+      AND paid_at < DATE '{as_of}' + INTERVAL 1 DAY AND paid_at >= DATE '{as_of}' - INTERVAL {window} DAY + INTERVAL 1 DAY
+), orders AS (
+    SELECT customer_id, order_id, min(paid_at) AS paid_at, sum(net) AS net
+    FROM lines GROUP BY customer_id, order_id
+)
+SELECT customer_id, date_diff('day', max(paid_at)::DATE, DATE '{as_of}') AS recency,
+       count(*) AS frequency, sum(net) AS monetary
+FROM orders WHERE net > 0 GROUP BY customer_id
+"""
+
+DUCKDB_CHILD = """
+import duckdb, json, sys
+frame = duckdb.sql(sys.argv[1]).df()
+print(json.dumps({"customers": len(frame), "monetary": float(frame["monetary"].sum()),
+                  "frequency": int(frame["frequency"].sum())}))
+"""
+
+
+def run_child(args: list[str]) -> dict:
+    """Run a child process; wall seconds, its peak RSS in MB and its stdout."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    out, err = proc.stdout.read(), proc.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args[:3])} failed:\n{err}")
+    return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024, "stdout": out, "stderr": err}
+
+
+def ecomplan_run(path: Path, window: int) -> dict:
+    result = run_child([PYTHON, "-m", "ecomplan", "rfm", "segment", str(path), "--json", "--as-of", AS_OF,
+                        "--window", f"{window}d"])
+    data = json.loads(result["stdout"])
+    result["customers"] = data["customers"]
+    result["monetary"] = sum(s["revenue"] for s in data["segments"])
+    return result
+
+
+def duckdb_run(path: Path, window: int) -> dict:
+    sold = "(" + ", ".join(f"'{s}'" for s in SOLD_RAW) + ")"
+    query = DUCKDB_QUERY.format(path=path, sold=sold, as_of=AS_OF, window=window)
+    result = run_child([PYTHON, "-c", DUCKDB_CHILD, query])
+    result.update(json.loads(result["stdout"]))
+    return result
+
+
+def aggregate_engines(path: Path) -> None:
+    """In-process comparison of the per-customer aggregation on one loaded frame
+    (the loader's time excluded): the engine ecomplan uses vs plain pandas."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from ecomplan.load import load
+    from ecomplan.rfm.metrics import customer_metrics
+
+    t0 = time.perf_counter()
+    frame = load(path, "orders").frame
+    print(f"load(): {time.perf_counter() - t0:.2f} s, {len(frame):,} lines")
+    as_of = dt.date.fromisoformat(AS_OF)
+    t0 = time.perf_counter()
+    metrics = customer_metrics(frame, as_of=as_of, window_days=365)
+    print(f"ecomplan.rfm.metrics.customer_metrics: {time.perf_counter() - t0:.2f} s, "
+          f"{len(metrics.customers):,} customers")
+
+    t0 = time.perf_counter()
+    start = pd.Timestamp(as_of) - pd.Timedelta(days=364)
+    end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    sold = frame["status"].isin(["paid", "shipped", "completed", "refunded", "partially_refunded"])
+    keep = sold & frame["customer_id"].notna() & (frame["paid_at"] >= start) & (frame["paid_at"] < end)
+    lines = frame.loc[keep, ["customer_id", "order_id", "paid_at", "amount", "status"]]
+    net = lines["amount"].where(lines["status"] != "refunded", 0.0)
+    orders = lines.assign(net=net).groupby(["customer_id", "order_id"], sort=False, observed=True).agg(
+        paid_at=("paid_at", "min"), net=("net", "sum"))
+    orders = orders[orders["net"] > 0]
+    per_customer = orders.groupby(level=0, sort=False).agg(last=("paid_at", "max"), frequency=("net", "size"),
+                                                           monetary=("net", "sum"))
+    print(f"plain pandas groupby: {time.perf_counter() - t0:.2f} s, {len(per_customer):,} customers")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=10_000_000)
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--window", type=int, default=365, help="window in days passed to both engines")
+    parser.add_argument("--only", choices=["end-to-end", "aggregate"], default="end-to-end")
+    args = parser.parse_args()
+    utf8, gbk = files(args.lines, args.customers, args.seed)
+    if args.only == "aggregate":
+        aggregate_engines(utf8)
+        return
+
+    runs = {
+        "duckdb (UTF-8)": duckdb_run(utf8, args.window),
+        "ecomplan (UTF-8)": ecomplan_run(utf8, args.window),
+        "ecomplan (GBK)": ecomplan_run(gbk, args.window),
+    }
+    base = runs["duckdb (UTF-8)"]
+    print(f"\n{args.lines:,} lines, {args.customers:,} customers, as of {AS_OF}, window {args.window} days, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(f"{'run':<18}{'seconds':>9}{'peak MB':>9}{'x DuckDB':>10}{'customers':>11}{'monetary':>18}")
+    for name, run in runs.items():
+        print(f"{name:<18}{run['seconds']:9.2f}{run['peak_mb']:9.0f}{run['seconds'] / base['seconds']:10.2f}"
+              f"{run['customers']:11,}{run['monetary']:18,.2f}")
+    for name, run in runs.items():
+        if run["customers"] != base["customers"] or abs(run["monetary"] - base["monetary"]) > 0.01 * base["customers"]:
+            raise SystemExit(f"{name} disagrees with DuckDB: {run['customers']} customers / {run['monetary']:.2f}")
+    utf8_ratio = runs["ecomplan (UTF-8)"]["seconds"] / base["seconds"]
+    gbk_ratio = runs["ecomplan (GBK)"]["seconds"] / base["seconds"]
+    peak = max(runs["ecomplan (UTF-8)"]["peak_mb"], runs["ecomplan (GBK)"]["peak_mb"])
+    print(textwrap.dedent(f"""
+        goal UTF-8 <= 1.5x DuckDB: {utf8_ratio:.2f}x {'ok' if utf8_ratio <= 1.5 else 'MISSED'}
+        goal GBK   <= 2.5x DuckDB: {gbk_ratio:.2f}x {'ok' if gbk_ratio <= 2.5 else 'MISSED'}
+        goal peak  <= 1536 MB:     {peak:.0f} MB {'ok' if peak <= 1536 else 'MISSED'}"""))
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    main()
