@@ -158,7 +158,9 @@ FROM orders WHERE net > 0 GROUP BY customer_id
 
 DUCKDB_CHILD = """
 import duckdb, json, sys
-frame = duckdb.sql(sys.argv[1]).df()
+connection = duckdb.connect()
+connection.execute("SET enable_progress_bar = false")
+frame = connection.sql(sys.argv[1]).df()
 print(json.dumps({"customers": len(frame), "monetary": float(frame["monetary"].sum()),
                   "frequency": int(frame["frequency"].sum())}))
 """

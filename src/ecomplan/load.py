@@ -16,12 +16,14 @@ import pandas as pd
 
 from .errors import Issue, SchemaError
 from .reading import FileInfo, RawTable, read_tables
+from .reading.tables import ReadPlan
 from .schemas import KINDS, field_map
 from .sources import Adapter, Context, adapters_for, select, vocabulary
 from .validate import coerce
 
 DEFAULT_TZ = "Asia/Shanghai"
 DIMENSIONS = ("date", "date_end", "channel", "source", "keyword", "segment")
+LOW_CARDINALITY = frozenset({"status", "channel", "currency", "category", "segment", "warehouse", "supplier", "scene"})
 
 
 @dataclass
@@ -69,21 +71,60 @@ def _vocabulary() -> frozenset[str]:
 
 def read(path: str | Path, *, platform: str | None = None, mapping: str | Path | None = None,
          encoding: str | None = None, sheet: str | None = None, password: str | None = None,
-         tz: str = DEFAULT_TZ) -> list[Dataset]:
-    """Every table of `path`, mapped to its canonical kind where one fits."""
+         tz: str = DEFAULT_TZ, columns: list[str] | None = None) -> list[Dataset]:
+    """Every table of `path`, mapped to its canonical kind where one fits.
+
+    `columns` (canonical names) lets a large CSV be read partly: only the
+    columns that feed them (plus required ones) are parsed.
+    """
     adapters = adapters_for(platform, str(mapping) if mapping else None)
-    result = read_tables(path, encoding=encoding, sheet=sheet, password=password, vocabulary=_vocabulary())
     name = Path(path).name
+    planned: dict[str, tuple[Adapter, dict[str, str]]] = {}
+    planner = _planner(name, adapters, tz, columns, planned)
+    result = read_tables(path, encoding=encoding, sheet=sheet, password=password, vocabulary=_vocabulary(),
+                         plan=planner)
     datasets = []
     for table in result.tables:
         ctx = Context(name, dict(table.meta), table.preamble, tz, list(table.issues))
-        chosen = select(table, ctx, adapters)
+        chosen = planned.get("main") if table.name == "main" and "main" in planned else select(table, ctx, adapters)
         if chosen is None:
             datasets.append(Dataset(str(path), table.name, result.info, table.header_row, len(table.frame),
                                     {c: None for c in table.columns}, meta=table.meta, issues=ctx.issues))
             continue
         datasets.append(_apply(chosen[0], table, ctx, result.info, str(path)))
     return datasets
+
+
+def _planner(name: str, adapters: list[Adapter], tz: str, columns: list[str] | None,
+             planned: dict[str, tuple[Adapter, dict[str, str]]]):
+    """Decide from a CSV's header which adapter applies, which raw columns to
+    read and which to parse as numbers while reading."""
+
+    def plan(header: list[str]) -> ReadPlan:
+        table = RawTable("main", pd.DataFrame({h: pd.Series([], dtype="str") for h in header}),
+                         np.zeros(0, dtype=np.int64), 1)
+        try:
+            chosen = select(table, Context(name, {}, [], tz), adapters)
+        except SchemaError:
+            return ReadPlan()
+        if chosen is None or chosen[0].kind is None or chosen[0].prepare is not None:
+            return ReadPlan()
+        adapter, mapping = chosen
+        planned["main"] = chosen
+        schema = field_map(adapter.kind)
+        def raw_of(types: set[str]) -> frozenset[str]:
+            return frozenset(raw for canonical, raw in mapping.items()
+                             if canonical in schema and schema[canonical].col.type in types)
+
+        numeric, datetimes = raw_of({"count", "number", "money"}), raw_of({"date", "datetime"})
+        categorical = frozenset(raw for canonical, raw in mapping.items() if canonical in LOW_CARDINALITY)
+        if columns is None:
+            return ReadPlan(numeric=numeric, datetimes=datetimes, categorical=categorical)
+        keep = {c for c in columns} | {f for f, spec in schema.items() if spec.required}
+        raw = tuple(mapping[c] for c in mapping if c in keep)
+        return ReadPlan(raw, numeric & set(raw), datetimes & set(raw), categorical & set(raw))
+
+    return plan
 
 
 def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path: str) -> Dataset:
@@ -96,8 +137,7 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
     if adapter.prepare is not None:
         table = adapter.prepare(table, ctx)
     mapping = adapter.mapping(list(table.columns))
-    frame = table.frame[list(mapping.values())].copy()
-    frame.columns = list(mapping)
+    frame = pd.DataFrame({canonical: table.frame[raw] for canonical, raw in mapping.items()})
     typed, rows, issues = coerce(frame, adapter.kind, table.rows, ctx.file, raw_names=mapping, tz=ctx.tz)
     ctx.issues.extend(issues)
     if adapter.finish is not None:
@@ -142,9 +182,12 @@ def load(paths: str | Path | list[str | Path], kind: str, **options) -> Loaded:
         for frame in _combine_series(matching):
             frames.append(frame)
         used.extend(datasets)
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    for column in ("platform", "report", "source_file"):
-        frame[column] = frame[column].astype("category")
+    if len(frames) > 1:
+        frame = pd.concat(frames, ignore_index=True)
+        for column in ("platform", "report", "source_file"):
+            frame[column] = frame[column].astype("category")
+    else:
+        frame = frames[0]
     return Loaded(kind, frame, used)
 
 
@@ -166,7 +209,9 @@ def _combine_series(datasets: list[Dataset]) -> list[pd.DataFrame]:
                 continue
             merged = merged.merge(other.frame[extra], on=dims, how="outer") if dims else merged
         first = members[0]
-        frames.append(merged.assign(platform=first.platform, report=first.report, source_file=first.name))
+        for column, value in (("platform", first.platform), ("report", first.report), ("source_file", first.name)):
+            merged[column] = pd.Categorical.from_codes(np.zeros(len(merged), dtype=np.int8), [value])
+        frames.append(merged)
     return frames
 
 

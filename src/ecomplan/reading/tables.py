@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,26 @@ class RawTable:
     @property
     def columns(self) -> list[str]:
         return list(self.frame.columns)
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """What the caller needs from a text table, decided from its header alone.
+
+    `columns`: read only these (None: all). `numeric` / `datetimes`: parse
+    these as numbers / `YYYY-MM-DD[ HH:MM:SS]` while reading, in parallel; if
+    any cell doesn't fit, the table is read again as text and the slower,
+    forgiving parsers take over. `categorical`: few distinct values (statuses),
+    kept dictionary-encoded.
+    """
+
+    columns: tuple[str, ...] | None = None
+    numeric: frozenset[str] = frozenset()
+    datetimes: frozenset[str] = frozenset()
+    categorical: frozenset[str] = frozenset()
+
+
+ReadPlanner = Callable[[list[str]], ReadPlan]
 
 
 @dataclass
@@ -89,6 +110,7 @@ def read_tables(
     sheet: str | None = None,
     password: str | None = None,
     vocabulary: frozenset[str] = frozenset(),
+    plan: ReadPlanner | None = None,
 ) -> ReadResult:
     """Read every table in `path`: CSV/TSV text (any encoding we can detect,
     optionally .gz or .zip), xlsx, BIFF xls (also when named .csv), HTML tables
@@ -96,6 +118,8 @@ def read_tables(
     name and what to do when the file can't be read.
 
     `vocabulary` holds known column names; it makes header detection sure-footed.
+    `plan`, given the header of a large text table, may name the only columns
+    to read and those to parse as numbers while reading (see `ReadPlan`).
     """
     from . import excel, htmltable, text
 
@@ -119,7 +143,7 @@ def read_tables(
         raise InputError(f"{name}: is a binary file of unknown type, not a CSV or Excel export")
     if kind == "gzip":
         info.container = "gzip"
-        return text.read_text(lambda: gzip.open(path, "rb"), info, encoding, vocabulary)
+        return text.read_text(lambda: gzip.open(path, "rb"), info, encoding, vocabulary, plan)
     if kind == "zip":
         try:
             archive = zipfile.ZipFile(path)
@@ -142,14 +166,14 @@ def read_tables(
         if inner in {"zip", "ole2"}:
             info.file_type = "xlsx" if inner == "zip" else "xls"
             return excel.read_workbook(io.BytesIO(data), info, sheet, password, vocabulary)
-        return text.read_text(lambda: io.BytesIO(data), info, encoding, vocabulary)
+        return text.read_text(lambda: io.BytesIO(data), info, encoding, vocabulary, plan)
     if kind == "ole2":
         info.file_type = "xls"
         return excel.read_workbook(path, info, sheet, password, vocabulary)
     if kind == "html":
         info.file_type = "html"
         return htmltable.read_html(path, info, encoding, vocabulary)
-    return text.read_text(lambda: path.open("rb"), info, encoding, vocabulary)
+    return text.read_text(lambda: path.open("rb"), info, encoding, vocabulary, plan)
 
 
 def drop_summary_rows(table: RawTable, file: str) -> RawTable:

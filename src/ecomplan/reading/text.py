@@ -17,16 +17,19 @@ import pandas as pd
 
 from ..errors import InputError, Issue
 from .header import detect_header_row, unique_headers
-from .tables import FileInfo, RawTable, ReadResult, drop_summary_rows
+from .values import MISSING_TOKENS, PLACEHOLDER_DATES
+from .tables import FileInfo, RawTable, ReadPlan, ReadPlanner, ReadResult, drop_summary_rows
 
 HEAD_BYTES = 1 << 20
+_PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_PLAIN_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?$")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "utf-8"), (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"))
 _DELIMITERS = (",", "\t", ";", "|")
 
 
 def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str | None,
-              vocabulary: frozenset[str]) -> ReadResult:
+              vocabulary: frozenset[str], planner: ReadPlanner | None = None) -> ReadResult:
     name = info.path.rsplit("/", 1)[-1]
     with open_stream() as stream:
         head = stream.read(HEAD_BYTES)
@@ -63,11 +66,23 @@ def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str
     columns = unique_headers(header_cells)
     preamble = [delimiter.join(r).strip(delimiter + " ") for r, _ in records[:header_index]]
     offset = bom + len(head_text[:end_of_header].encode(codec))
-    frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1)
+    plan = planner(columns) if planner else ReadPlan()
+    if plan.numeric or plan.datetimes:  # only columns whose first rows are plain values are worth trying
+        sample = [r for r, _ in records[header_index + 1:]]
+
+        def all_match(pattern: re.Pattern, i: int) -> bool:
+            return all(pattern.match(r[i].strip()) for r in sample
+                       if i < len(r) and r[i].strip() not in MISSING_TOKENS | set(PLACEHOLDER_DATES))
+
+        plan = ReadPlan(plan.columns, frozenset(c for i, c in enumerate(columns) if c in plan.numeric
+                                                and all_match(_PLAIN_NUMBER, i)),
+                        frozenset(c for i, c in enumerate(columns) if c in plan.datetimes
+                                  and all_match(_PLAIN_DATETIME, i)), plan.categorical)
+    frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
     if codec == "utf-8" and frame is None:  # non-UTF-8 bytes after the first megabyte
         info.encoding, codec = "gb18030", "gb18030"
         offset = bom + len(head_text[:end_of_header].encode(codec))
-        frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1)
+        frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
     if frame is None:
         raise InputError(f"{name}: text is not valid {info.encoding}; pass --encoding (e.g. --encoding gb18030)")
     frame, rows = _drop_blank_rows(frame, np.arange(len(frame)) + header_index + 2)
@@ -139,9 +154,25 @@ class _CountingLines:
 
 
 def _read_body(open_stream, offset: int, codec: str, delimiter: str, columns: list[str], name: str,
-               header_row: int) -> tuple[pd.DataFrame | None, list[Issue]]:
-    """Data rows below the header with pyarrow's multi-threaded reader, every
-    cell as text. Returns (None, []) when the bytes are not valid `codec`."""
+               header_row: int, plan: ReadPlan) -> tuple[pd.DataFrame | None, list[Issue]]:
+    """Data rows below the header with pyarrow's multi-threaded reader.
+
+    Cells are text, except the plan's numeric columns, which are tried as
+    numbers first. Returns (None, []) when the bytes are not valid `codec`.
+    """
+    if plan.numeric or plan.datetimes:
+        try:
+            return _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan)
+        except _NotPlainNumbers:
+            plan = ReadPlan(plan.columns, categorical=plan.categorical)
+    return _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan)
+
+
+class _NotPlainNumbers(Exception):
+    pass
+
+
+def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan):
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -153,6 +184,21 @@ def _read_body(open_stream, offset: int, codec: str, delimiter: str, columns: li
         return "skip"
 
     keys = [f"c{i}" for i in range(len(columns))]
+    wanted = [k for k, c in zip(keys, columns) if plan.columns is None or c in plan.columns]
+    def arrow_type(column: str):
+        if column in plan.numeric:
+            return pa.float64()
+        if column in plan.datetimes:
+            return pa.timestamp("s")
+        if column in plan.categorical:  # statuses, channels: a few bytes a row instead of a string each
+            return pa.dictionary(pa.int32(), pa.large_string())
+        return pa.large_string()  # what pandas stores, so no copy on the way
+
+    types = {k: arrow_type(c) for k, c in zip(keys, columns)}
+    typed = plan.numeric | plan.datetimes
+    convert = pacsv.ConvertOptions(column_types=types, include_columns=wanted, strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False,
+                                   null_values=sorted(MISSING_TOKENS | set(PLACEHOLDER_DATES)) if typed else [""])
     with open_stream() as stream:
         _skip(stream, offset)
         try:
@@ -161,29 +207,40 @@ def _read_body(open_stream, offset: int, codec: str, delimiter: str, columns: li
                 read_options=pacsv.ReadOptions(column_names=keys, encoding=codec, block_size=16 << 20),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=on_bad_row),
-                convert_options=pacsv.ConvertOptions(column_types={k: pa.string() for k in keys},
-                                                     strings_can_be_null=False, quoted_strings_can_be_null=False),
+                convert_options=convert,
             )
         except pa.ArrowInvalid as exc:
             message = str(exc)
             if "Empty CSV file" in message:
-                return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns}), issues
+                return pd.DataFrame({c: pd.Series([], dtype="str") for k, c in zip(keys, columns)
+                                     if k in wanted}), issues
             if "UTF8" in message or "decode" in message.lower():
                 return None, issues
+            if typed and "conversion error" in message.lower():
+                raise _NotPlainNumbers from None
             raise InputError(f"{name}: CSV could not be parsed: {message.splitlines()[0]}") from None
         except UnicodeDecodeError:
             return None, issues
-    frame = table.to_pandas()
-    frame.columns = columns
+    names = dict(zip(keys, columns))
+    frame = pd.DataFrame({names[k]: _to_pandas(table.column(k)) for k in wanted})
     for text in skipped[:5]:
         issues.append(Issue(name, f"row skipped: it has a different number of cells than the {len(columns)} "
                                   f"header columns (header on row {header_row})", value=text[:80]))
     if len(skipped) > 5:
         issues.append(Issue(name, f"{len(skipped) - 5} more malformed rows skipped", count=len(skipped) - 5))
-    for column in frame.columns:
-        if frame[column].dtype != "str":
-            frame[column] = frame[column].astype("str")
     return frame, issues
+
+
+def _to_pandas(column) -> pd.Series:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        return column.to_pandas()  # a Categorical
+    if pa.types.is_timestamp(column.type):
+        return pd.Series(column.to_numpy(), dtype="datetime64[ns]")
+    if pa.types.is_floating(column.type):
+        return pd.Series(column.to_numpy(), dtype="float64")
+    return pd.Series(column, dtype="str")
 
 
 def _skip(stream: BinaryIO, offset: int) -> None:
@@ -201,9 +258,16 @@ def _skip(stream: BinaryIO, offset: int) -> None:
 def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     if frame.empty:
         return frame, rows
-    filled = np.zeros(len(frame), dtype=bool)
-    for column in frame.columns:
-        filled |= (frame[column].str.strip() != "").to_numpy(dtype=bool, na_value=False)
+    def has_value(column: pd.Series) -> np.ndarray:
+        if column.dtype != "str":
+            return column.notna().to_numpy()
+        return (column.str.strip() != "").to_numpy(dtype=bool, na_value=False)
+
+    filled = has_value(frame.iloc[:, 0])
+    if filled.all():
+        return frame, rows
+    for column in frame.columns[1:]:  # only rows whose first cell is empty can be blank
+        filled |= has_value(frame[column])
     if filled.all():
         return frame, rows
     return frame.loc[filled].reset_index(drop=True), rows[filled]

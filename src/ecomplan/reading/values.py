@@ -10,6 +10,7 @@ instead of silently turning them into 0 or NaN.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +41,77 @@ class Parsed:
     invalid: pd.Series
 
 
+def _arrow(values: pd.Series):
+    """The column's Arrow array when it is Arrow-backed text (CSV columns), else None.
+
+    Arrow's compute kernels do in ~10 ms per million cells what pandas string
+    methods do in ~250 ms, which is what makes 10-million-line exports fast.
+    """
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return values.array.__arrow_array__()  # large_string, as pandas stores it
+    return None
+
+
+def _arrow_text(values: pd.Series, unicode_trim: bool = False):
+    """Trimmed Arrow text with missing tokens as null (or None for non-Arrow columns).
+
+    IDs, numbers and dates need only ASCII trimming (4x faster than Unicode
+    trimming on 10M cells); names and labels also lose full-width spaces.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = _arrow(values)
+    if array is None:
+        return None
+    if unicode_trim:
+        array = pc.utf8_trim_whitespace(array)
+    elif any(pc.any(check(array, pattern)).as_py() for check in (pc.starts_with, pc.ends_with)
+             for pattern in (" ", "\t", "\r")):
+        array = pc.ascii_trim_whitespace(array)  # copied only when needed: ~200 MB for 10M IDs
+    missing = pc.is_in(array, value_set=_missing_tokens())
+    if pc.any(missing).as_py():
+        array = pc.if_else(missing, pa.scalar(None, pa.string()), array)
+    return array
+
+
+@functools.lru_cache(maxsize=1)
+def _missing_tokens():
+    import pyarrow as pa
+
+    return pa.array(sorted(MISSING_TOKENS))
+
+
+def _from_arrow_text(array, index: pd.Index) -> pd.Series:
+    return pd.Series(array, dtype="str", index=index)
+
+
+def _per_category(values: pd.Series, parse) -> Parsed | None:
+    """Parse a categorical column once per distinct value, then spread by code:
+    a status or date column of 10M rows has a few hundred distinct values."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return None
+    categories = pd.Series(values.cat.categories, dtype=object if values.cat.categories.dtype == object
+                           else values.cat.categories.dtype)
+    parsed = parse(categories)
+    parsed = parsed if isinstance(parsed, Parsed) else Parsed(parsed, pd.Series(False, index=categories.index))
+    codes = values.cat.codes.to_numpy()
+    take = np.where(codes < 0, 0, codes)
+    out = pd.Series(parsed.values.to_numpy()[take], index=values.index, dtype=parsed.values.dtype)
+    out = out.mask(codes < 0) if len(categories) else out
+    invalid = pd.Series(parsed.invalid.to_numpy()[take] & (codes >= 0), index=values.index)
+    return Parsed(out, invalid)
+
+
+def recategorize(values: pd.Series, new_categories: pd.Series) -> pd.Series:
+    """A categorical column with each category replaced (several may merge, NA allowed)."""
+    inverse, uniques = pd.factorize(new_categories, use_na_sentinel=True)
+    codes = values.cat.codes.to_numpy()
+    new_codes = np.where(codes < 0, -1, inverse[np.where(codes < 0, 0, codes)]) if len(inverse) else codes
+    return pd.Series(pd.Categorical.from_codes(new_codes, categories=pd.Index(uniques, dtype="str")),
+                     index=values.index)
+
+
 def _as_text(values: pd.Series) -> pd.Series:
     """Stripped text with missing tokens as NA; works for str and mixed object columns."""
     text = values.astype("str") if values.dtype != "str" else values
@@ -55,6 +127,12 @@ def parse_number(values: pd.Series) -> Parsed:
     """
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
         return Parsed(values.astype("float64"), pd.Series(False, index=values.index))
+    by_category = _per_category(values, parse_number)
+    if by_category is not None:
+        return by_category
+    fast = _arrow_number(values)
+    if fast is not None:
+        return fast
     out = pd.Series(np.nan, index=values.index, dtype="float64")
     if values.dtype == object:
         is_number = values.map(_is_real_number).astype(bool)
@@ -77,6 +155,25 @@ def parse_number(values: pd.Series) -> Parsed:
     return Parsed(out, text.notna() & out.isna())
 
 
+def _arrow_number(values: pd.Series) -> Parsed | None:
+    """Plain numbers only (the common case): one Arrow cast, or None to take the slow path."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = _arrow_text(values)
+    if text is None:
+        return None
+    try:
+        numbers = pc.cast(text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    out = pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
+    infinite = np.isinf(out.to_numpy())
+    if infinite.any():
+        return None
+    return Parsed(out, pd.Series(False, index=values.index))
+
+
 def _is_real_number(cell: object) -> bool:
     return isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool)
 
@@ -85,6 +182,9 @@ def parse_duration(values: pd.Series) -> Parsed:
     """Seconds from `00:02:26`, `2:26`, plain seconds (`12.55`) or `12.55秒`."""
     if pd.api.types.is_numeric_dtype(values):
         return Parsed(values.astype("float64"), pd.Series(False, index=values.index))
+    by_category = _per_category(values, parse_duration)
+    if by_category is not None:
+        return by_category
     text = _as_text(values).str.lstrip("<>")  # UA prints "<00:00:01" for sub-second averages
     clock = text.str.extract(r"^(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2}(?:\.[0-9]+)?)$")
     hours = pd.to_numeric(clock[0], errors="coerce").fillna(0)
@@ -118,7 +218,7 @@ DATE_FORMATS = (
     "%d.%m.%Y",
 )
 TZ_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z")
-_PLACEHOLDER_DATES = ("0000-00-00", "0000-00-00 00:00:00", "1970-01-01 08:00:00")
+PLACEHOLDER_DATES = ("0000-00-00", "0000-00-00 00:00:00", "1970-01-01 08:00:00")
 
 
 def parse_datetime(values: pd.Series, tz: str = "Asia/Shanghai") -> Parsed:
@@ -130,6 +230,9 @@ def parse_datetime(values: pd.Series, tz: str = "Asia/Shanghai") -> Parsed:
     or serial numbers; `20231010` integers are read as dates.
     """
     index = values.index
+    by_category = _per_category(values, lambda v: parse_datetime(v, tz))
+    if by_category is not None:
+        return by_category
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     if pd.api.types.is_datetime64_any_dtype(values):
         converted = values.dt.tz_convert(tz).dt.tz_localize(None) if values.dt.tz is not None else values
@@ -145,13 +248,43 @@ def parse_datetime(values: pd.Series, tz: str = "Asia/Shanghai") -> Parsed:
     elif pd.api.types.is_numeric_dtype(values):
         return Parsed(_from_number(values.astype("float64")), pd.Series(False, index=index) & values.isna())
     else:
+        fast = _arrow_datetime(values)
+        if fast is not None:
+            return fast
         rest = values
     text = _as_text(rest)
-    text = text.mask(text.isin(_PLACEHOLDER_DATES))
+    text = text.mask(text.isin(PLACEHOLDER_DATES))
     todo = text.notna()
     if todo.any():
         out.loc[todo] = _parse_text_dates(text[todo], tz)
     return Parsed(out, text.notna() & out.isna())
+
+
+def _arrow_datetime(values: pd.Series) -> Parsed | None:
+    """One naive format that parses every value (clean machine exports), via Arrow's strptime."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = _arrow_text(values)
+    if text is None:
+        return None
+    text = pc.if_else(pc.is_in(text, value_set=pa.array(PLACEHOLDER_DATES)), pa.scalar(None, pa.string()), text)
+    present = len(text) - text.null_count
+    if present == 0:
+        return Parsed(pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"),
+                      pd.Series(False, index=values.index))
+    sample = pc.drop_null(text).slice(0, 200)
+    for fmt in DATE_FORMATS:
+        if "%y" in fmt or "%m/%d" in fmt or "%d/%m" in fmt or "%f" in fmt:
+            continue  # ambiguous or fractional formats: leave them to pandas
+        if pc.strptime(sample, format=fmt, unit="s", error_is_null=True).null_count:
+            continue
+        parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+        if parsed.null_count != text.null_count:
+            return None
+        out = pd.Series(pc.cast(parsed, pa.timestamp("ns")).to_numpy(zero_copy_only=False), index=values.index)
+        return Parsed(out.astype("datetime64[ns]"), pd.Series(False, index=values.index))
+    return None
 
 
 def _naive(value: dt.date) -> dt.datetime:
@@ -205,6 +338,9 @@ def clean_id(values: pd.Series) -> Parsed:
     digits: Excel has already rounded them and the true ID is lost.
     """
     index = values.index
+    by_category = _per_category(values, clean_id)
+    if by_category is not None:
+        return by_category
     lost = pd.Series(False, index=index)
     if values.dtype == object:
         numeric = values.map(_is_real_number)
@@ -215,6 +351,14 @@ def clean_id(values: pd.Series) -> Parsed:
     elif pd.api.types.is_numeric_dtype(values):
         lost = values.abs() >= 1e15
         values = values.map(_integer_text, na_action="ignore")
+    arrow = _arrow_text(values)
+    if arrow is not None:
+        import pyarrow.compute as pc
+
+        decorated = (pc.starts_with(arrow, "'"), pc.starts_with(arrow, "`"), pc.starts_with(arrow, '="'))
+        if any(pc.any(flags).as_py() for flags in decorated):
+            arrow = pc.utf8_trim_whitespace(pc.replace_substring_regex(arrow, r"^(=\")?[\t'`]*|\"$", ""))
+        return Parsed(_from_arrow_text(arrow, index), lost)
     text = values.astype("str") if values.dtype != "str" else values
     text = text.str.strip().str.replace(r'^(?:=")?[\t\'`]*|"$', "", regex=True).str.strip()
     text = text.mask(text.isin(MISSING_TOKENS) | values.isna())
@@ -228,4 +372,9 @@ def _integer_text(value: object) -> str:
 
 def clean_text(values: pd.Series) -> pd.Series:
     """Trimmed text with missing tokens as NA."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return recategorize(values, clean_text(pd.Series(values.cat.categories, dtype="str")))
+    arrow = _arrow_text(values, unicode_trim=True)
+    if arrow is not None:
+        return _from_arrow_text(arrow, values.index)
     return _as_text(values)

@@ -117,9 +117,12 @@ def status_mapper(table: Mapping[str, str]) -> Callable[[pd.Series], pd.Series]:
     lowered = {k.lower(): v for k, v in table.items()}
 
     def apply(raw: pd.Series) -> pd.Series:
-        key = raw.astype("str").str.strip().str.lower()
-        mapped = key.map(lowered)
-        return mapped.where(raw.isna() | mapped.notna(), "unknown").astype("str").where(raw.notna())
+        # Map the few distinct values, not every row: 10M rows hold a handful of statuses.
+        from ..reading.values import recategorize
+
+        raw = raw if isinstance(raw.dtype, pd.CategoricalDtype) else raw.astype("category")
+        names = [lowered.get(str(c).strip().lower(), "unknown") for c in raw.cat.categories]
+        return recategorize(raw, pd.Series(names, dtype="str"))
 
     return apply
 

@@ -1,0 +1,1 @@
+"""A/B tests: evaluate results (SRM, significance, lift, verdicts) and plan sample sizes."""
