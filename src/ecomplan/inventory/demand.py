@@ -30,6 +30,7 @@ from .settings import Settings
 from .stock import STOCK_SALES
 
 DAY = np.timedelta64(1, "D")
+DENSE_CELLS = 10_000_000  # SKU × bucket cells held as a dense matrix (80 MB); more go through a sparse group-by
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ class SalesSource:
 class DailySales:
     """Units (and revenue) per SKU and day, from every source, before any window is applied.
 
-    `frame` has one row per (sku, day) with columns sku, day, units, revenue
-    (NaN where the source has no amount) and spread (True where the units
-    come from a multi-day total).
+    `frame` has columns sku, day, units, revenue (NaN where the source has
+    no amount) and spread (True where the units come from a multi-day
+    total); a SKU may have several rows per day (order lines, several files).
     """
 
     frame: pd.DataFrame
@@ -121,10 +122,9 @@ def collect_sales(frames: list[pd.DataFrame], stock: pd.DataFrame, as_of: pd.Tim
         parts.append(part)
         sources.extend(found_sources)
         findings.extend(found)
-    combined = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    daily = _sum_per_day(combined)
+    daily = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     findings.extend(_overlaps(sources))
-    return DailySales(daily, sources, findings)
+    return DailySales(daily.reset_index(drop=True), sources, findings)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -146,21 +146,23 @@ def _file_name(frame: pd.DataFrame, default: str) -> str:
 
 def _files(frame: pd.DataFrame, default: str) -> pd.Series:
     if "source_file" in frame:
-        return frame["source_file"].astype("str").fillna(default)
-    return pd.Series(default, index=frame.index, dtype="str")
+        return frame["source_file"].astype("category")
+    return pd.Series(pd.Categorical([default] * len(frame)) if len(frame) else pd.Categorical([]),
+                     index=frame.index)
 
 
-def _source_rows(frame: pd.DataFrame, kind: str, days: pd.Series, default: str) -> list[SalesSource]:
-    files = _files(frame, default)
-    platform = frame["platform"].astype("str") if "platform" in frame else pd.Series(None, index=frame.index)
-    report = frame["report"].astype("str") if "report" in frame else pd.Series(None, index=frame.index)
-    summary = pd.DataFrame({"file": files, "first": days, "last": days, "platform": platform, "report": report})
-    out = []
-    for name, group in summary.groupby("file", sort=True):  # one iteration per file
-        first, last = group["first"].min(), group["last"].max()
-        out.append(SalesSource(str(name), kind, _text(group["platform"].iloc[0]), _text(group["report"].iloc[0]),
-                               len(group), None if pd.isna(first) else first, None if pd.isna(last) else last))
-    return out
+def _source_rows(frame: pd.DataFrame, kind: str, first: pd.Series, last: pd.Series,
+                 default: str) -> list[SalesSource]:
+    """One `SalesSource` per file in `frame`, with the first and last day it has rows for."""
+    summary = pd.DataFrame({"file": _files(frame, default), "first": first, "last": last})
+    for column in ("platform", "report"):
+        summary[column] = frame[column].astype("str") if column in frame else None
+    table = summary.groupby("file", sort=True, observed=True).agg(
+        rows=("first", "size"), first=("first", "min"), last=("last", "max"),
+        platform=("platform", "first"), report=("report", "first"))
+    return [SalesSource(str(name), kind, _text(row.platform), _text(row.report), int(row.rows),
+                        None if pd.isna(row.first) else row.first, None if pd.isna(row.last) else row.last)
+            for name, row in zip(table.index, table.itertuples(index=False))]
 
 
 def _text(value) -> str | None:
@@ -173,7 +175,8 @@ def _orders_daily(frame: pd.DataFrame, prices: pd.Series) -> tuple[pd.DataFrame,
     created = frame["created_at"] if "created_at" in frame else pd.Series(pd.NaT, index=frame.index,
                                                                            dtype="datetime64[ns]")
     day = paid_at.fillna(created).dt.normalize()
-    sources = _source_rows(frame, "orders", created.fillna(paid_at).dt.normalize().fillna(day), "orders")
+    dated = created.fillna(paid_at).dt.normalize()
+    sources = _source_rows(frame, "orders", dated, dated, "orders")
     if "status" in frame:
         status = frame["status"]
         sold = status.isin(PAID_STATUSES) | (status.isna() & paid_at.notna())
@@ -210,7 +213,7 @@ def _orders_daily(frame: pd.DataFrame, prices: pd.Series) -> tuple[pd.DataFrame,
                          "order_id": lines["order_id"].astype("str"), "file": _files(lines, "orders")})
     part = part.loc[~no_sku]
     if part["file"].nunique() > 1:
-        first_file = part.groupby(["order_id", "sku"], sort=False)["file"].transform("first")
+        first_file = part.groupby(["order_id", "sku"], sort=False, observed=True)["file"].transform("first")
         repeated = part["file"] != first_file
         if repeated.any():
             findings.append(Finding("duplicate_sales", "info", count=int(repeated.sum())))
@@ -256,19 +259,14 @@ def _products_daily(frame: pd.DataFrame, stock_skus: pd.Index,
     findings: list[Finding] = []
     start = frame["date"].dt.normalize()
     end = frame["date_end"].dt.normalize().fillna(start) if "date_end" in frame else start
-    sources = _source_rows(frame, "products", start, "products")
-    for source, (_, group) in zip(sources, frame.assign(_end=end).groupby(_files(frame, "products"), sort=True)):
-        last = group["_end"].max()
-        if pd.notna(last) and (source.last is None or last > source.last):
-            sources[sources.index(source)] = SalesSource(source.file, source.kind, source.platform, source.report,
-                                                         source.rows, source.first, last)
+    sources = _source_rows(frame, "products", start, end, "products")
     sku = frame["sku"].astype("str").str.strip()
     files = _files(frame, "products")
     if "product_code" in frame:
         code = frame["product_code"].astype("str").str.strip()
         use_code = ~sku.isin(stock_skus) & code.isin(stock_skus)
         if use_code.any():
-            for name, count in use_code.groupby(files).sum().items():
+            for name, count in use_code.groupby(files, observed=True).sum().items():
                 if count:
                     findings.append(Finding("matched_by_product_code", "info", count=int(count),
                                             detail={"file": name}))
@@ -276,7 +274,7 @@ def _products_daily(frame: pd.DataFrame, stock_skus: pd.Index,
     units = frame["units"].astype("float64")
     missing = units.isna()
     if missing.any():
-        for name, count in missing.groupby(files).sum().items():
+        for name, count in missing.groupby(files, observed=True).sum().items():
             if count:
                 findings.append(Finding("missing_units", count=int(count), detail={"file": name}))
     revenue = frame["amount"].astype("float64") if "amount" in frame else units * sku.map(prices)
@@ -286,7 +284,7 @@ def _products_daily(frame: pd.DataFrame, stock_skus: pd.Index,
     part = part.loc[~missing.to_numpy() & sku.notna().to_numpy() & sku.ne("").to_numpy()]
     if part["file"].nunique() > 1:
         keys = ["platform", "report", "sku", "start", "end"]
-        first_file = part.groupby(keys, sort=False)["file"].transform("first")
+        first_file = part.groupby(keys, sort=False, observed=True)["file"].transform("first")
         repeated = part["file"] != first_file
         if repeated.any():
             findings.append(Finding("duplicate_sales", "info", count=int(repeated.sum())))
@@ -336,18 +334,6 @@ def _stock_columns_daily(per_sku: pd.DataFrame, as_of: pd.Timestamp, window_days
                          as_of - pd.Timedelta(days=1))
     finding = Finding("stock_sales_columns", "info", detail={"days": days, "column": column})
     return _spread(part), source, finding
-
-
-def _sum_per_day(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (sku, day): units and revenue added up, revenue NaN only if every part lacked it."""
-    frame = frame.dropna(subset=["day"])
-    return (frame.groupby(["sku", "day"], sort=False, observed=True)
-            .agg(units=("units", "sum"), revenue=("revenue", lambda s: s.sum(min_count=1)), spread=("spread", "any"))
-            .reset_index()) if _has_repeats(frame) else frame.reset_index(drop=True)
-
-
-def _has_repeats(frame: pd.DataFrame) -> bool:
-    return bool(frame.duplicated(["sku", "day"]).any())
 
 
 def _overlaps(sources: list[SalesSource]) -> list[Finding]:
@@ -419,14 +405,8 @@ def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, se
                                                         "start": start.date().isoformat() if start is not None
                                                         else "—"}))
     w = k <= window
-    total = np.bincount(idx[w], u[w], minlength=n)
-    squares = np.bincount(idx[w], u[w] ** 2, minlength=n)
+    total, std = _bucket_stats(idx[w], k[w] - 1, u[w], n, max(window, 1))
     mean = total / window if window else np.zeros(n)
-    if window >= 2:
-        variance = np.maximum(squares - window * mean ** 2, 0.0) / (window - 1)
-    else:
-        variance = np.zeros(n)
-    std = np.sqrt(variance)
     estimated = np.bincount(idx[w & s], minlength=n) > 0
     std = np.where(estimated, np.maximum(std, np.sqrt(mean)), std)
 
@@ -451,19 +431,8 @@ def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, se
     cv = np.full(n, np.nan)
     if xyz_weeks >= 4:
         inw = k <= 7 * xyz_weeks
-        week = (k[inw] - 1) // 7
-        bucket = idx[inw] * xyz_weeks + week
-        weekly = np.bincount(bucket, u[inw], minlength=n * xyz_weeks) if n * xyz_weeks <= 50_000_000 else None
-        if weekly is None:  # very many SKUs: aggregate the sparse (sku, week) pairs instead of a dense matrix
-            sums = pd.Series(u[inw]).groupby(bucket).sum()
-            key = sums.index.to_numpy()
-            w_total = np.bincount(key // xyz_weeks, sums.to_numpy(), minlength=n)
-            w_squares = np.bincount(key // xyz_weeks, sums.to_numpy() ** 2, minlength=n)
-        else:
-            weekly = weekly.reshape(n, xyz_weeks)
-            w_total, w_squares = weekly.sum(axis=1), (weekly ** 2).sum(axis=1)
+        w_total, w_std = _bucket_stats(idx[inw], (k[inw] - 1) // 7, u[inw], n, xyz_weeks)
         w_mean = w_total / xyz_weeks
-        w_std = np.sqrt(np.maximum(w_squares - xyz_weeks * w_mean ** 2, 0.0) / (xyz_weeks - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
             cv = np.where(w_mean > 0, w_std / w_mean, np.nan)
     else:
@@ -485,6 +454,32 @@ def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, se
     unknown = _unknown_skus(daily, sku_index, ago, units, in_history, window)
     return DemandStats(frame, window, abc_days, xyz_weeks, coverage, slow_evaluated, dead_evaluated, unknown,
                        findings)
+
+
+def _bucket_stats(idx: np.ndarray, bucket: np.ndarray, values: np.ndarray, n: int,
+                  buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per SKU: the total over `buckets` buckets (days or weeks) and the sample standard deviation
+    (ddof=1) of the bucket totals, buckets without rows counting as zero.
+
+    Several rows of one SKU in a bucket (order lines, several files) add up
+    first. Deviations are taken from the mean (two-pass), never as
+    Σx² − n·mean², which loses all precision for large, steady sellers.
+    """
+    key = idx.astype(np.int64) * buckets + bucket
+    if n * buckets <= DENSE_CELLS:
+        dense = np.bincount(key, values, minlength=n * buckets).reshape(n, buckets)
+        total = dense.sum(axis=1)
+        std = dense.std(axis=1, ddof=1) if buckets >= 2 else np.zeros(n)
+        return total, std
+    sums = pd.Series(values).groupby(key).sum()
+    owner, totals = sums.index.to_numpy() // buckets, sums.to_numpy()
+    total = np.bincount(owner, totals, minlength=n)
+    if buckets < 2:
+        return total, np.zeros(n)
+    mean = total / buckets
+    deviations = np.bincount(owner, (totals - mean[owner]) ** 2, minlength=n)
+    empty = buckets - np.bincount(owner, minlength=n)
+    return total, np.sqrt((deviations + empty * mean ** 2) / (buckets - 1))
 
 
 def _day_number(value) -> np.ndarray | int:

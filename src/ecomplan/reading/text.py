@@ -263,7 +263,7 @@ def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
             return column.notna().to_numpy()
         return (column.str.strip() != "").to_numpy(dtype=bool, na_value=False)
 
-    filled = has_value(frame.iloc[:, 0])
+    filled = has_value(frame.iloc[:, 0]).copy()
     if filled.all():
         return frame, rows
     for column in frame.columns[1:]:  # only rows whose first cell is empty can be blank

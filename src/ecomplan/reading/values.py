@@ -254,7 +254,8 @@ def parse_datetime(values: pd.Series, tz: str = "Asia/Shanghai") -> Parsed:
         rest = values
     text = _as_text(rest)
     text = text.mask(text.isin(PLACEHOLDER_DATES))
-    todo = text.notna()
+    # pandas reads "now"/"today" as the current time whatever the format: never a date in an export.
+    todo = text.notna() & ~text.str.lower().isin(["now", "today"])
     if todo.any():
         out.loc[todo] = _parse_text_dates(text[todo], tz)
     return Parsed(out, text.notna() & out.isna())

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import Issue
 from ..reading import RawTable
+from ..schemas import ORDER_STATUSES
 
 Alias = str | tuple[str, ...]
 
@@ -122,7 +123,8 @@ def status_mapper(table: Mapping[str, str]) -> Callable[[pd.Series], pd.Series]:
 
         raw = raw if isinstance(raw.dtype, pd.CategoricalDtype) else raw.astype("category")
         names = [lowered.get(str(c).strip().lower(), "unknown") for c in raw.cat.categories]
-        return recategorize(raw, pd.Series(names, dtype="str"))
+        # Every canonical status is a category, so adapters can still set any of them.
+        return recategorize(raw, pd.Series(names, dtype="str")).cat.set_categories(list(ORDER_STATUSES))
 
     return apply
 
@@ -131,6 +133,7 @@ def report_unknown_statuses(frame: pd.DataFrame, ctx: Context, column: str = "st
     if "status" not in frame or "status_raw" not in frame:
         return
     unknown = frame.loc[frame["status"] == "unknown", "status_raw"].value_counts()
+    unknown = unknown[unknown > 0]  # categorical columns list every category
     for value, count in unknown.head(5).items():
         ctx.issues.append(Issue(ctx.file, "unknown order status; such orders are excluded from sales "
                                           "(map it with a generic mapping if it means paid)",
