@@ -95,7 +95,7 @@ def coerce(frame: pd.DataFrame, kind: str, rows: np.ndarray, file: str, raw_name
 def _split_date_ranges(frame: pd.DataFrame, schema: dict[str, Field]) -> pd.DataFrame:
     """Period exports (a week or month view) print `统计日期` as `2026-11-16~2026-11-22`:
     the row's distinct counts are then de-duplicated over that range."""
-    if "date" not in frame or "date_end" not in schema or "date_end" in frame or frame["date"].dtype == object:
+    if "date" not in frame or "date_end" not in schema or "date_end" in frame or frame["date"].dtype != "str":
         return frame
     parts = frame["date"].str.extract(r"^ *([0-9][0-9./-]+[0-9]) *(?:~|～|至|到|--) *([0-9][0-9./-]+[0-9]) *$")
     if parts[0].notna().any():

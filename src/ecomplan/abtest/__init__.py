@@ -1,1 +1,15 @@
-"""A/B tests: evaluate results (SRM, significance, lift, verdicts) and plan sample sizes."""
+"""A/B tests: evaluate results (SRM, significance, lift, verdicts) and plan sample sizes.
+
+    frame, issues = load_experiment("abtest_results.csv")
+    evaluation = evaluate(frame, control="A", metric="all", bayes=True)
+    report = build_report(evaluation, "zh")
+
+Statistics live in `ecomplan.abtest.stats` as small pure functions on sums.
+"""
+
+from .evaluate import Evaluation, Margin, MetricResult, SrmResult, evaluate, load_experiment, reduce
+from .plan import Plan, plan
+from .report import build_report, plan_report, to_json, verdict, weekly_section
+
+__all__ = ["Evaluation", "Margin", "MetricResult", "Plan", "SrmResult", "build_report", "evaluate",
+           "load_experiment", "plan", "plan_report", "reduce", "to_json", "verdict", "weekly_section"]

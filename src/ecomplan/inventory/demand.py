@@ -439,7 +439,7 @@ def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, se
         xyz_weeks = 0
         findings.append(Finding("xyz_short", "info"))
 
-    sold = known & (units > 0)
+    sold = ~future & (sku_index >= 0) & (units > 0)  # all history: "last sale" is the last one in the files
     last_ago = _group_extreme(sku_index[sold], ago[sold], n, np.minimum)
     first_ago = _group_extreme(sku_index[sold], ago[sold], n, np.maximum)
     frame = pd.DataFrame({

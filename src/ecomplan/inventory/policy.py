@@ -78,7 +78,7 @@ def order_quantity(needed, moq=0.0, case_pack=1.0):
     pack = np.where(np.isfinite(pack) & (pack > 0), pack, 1.0)
     units = np.ceil(np.maximum(needed, 0.0) - _TOLERANCE)
     units = np.where(units > 0, np.maximum(units, moq), 0.0)
-    return np.ceil(units / pack - _TOLERANCE) * pack
+    return np.ceil(units / pack - _TOLERANCE) * pack + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def order_up_to_level(reorder_pt, avg_daily, target_cover_days):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Issue
+from ..reading.values import MISSING_TOKENS
 from .base import Adapter, Context, report_unknown_statuses, status_mapper
 
 ORDER_STATUS = {
@@ -28,6 +29,7 @@ ORDER_STATUS = {
     "付款以后用户退款成功,交易自动关闭": "refunded",
 }
 _order_status = status_mapper(ORDER_STATUS)
+_NOT_A_LEVEL = MISSING_TOKENS | {"汇总", "全部"}
 
 
 def _fill_period(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -75,11 +77,11 @@ def _leaf_sources(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     for values in frame[levels].itertuples(index=False):  # a few hundred rows at most
         path: list[str] = []
         for value in values:
-            if value is None or (isinstance(value, float) and np.isnan(value)) or str(value) in {"汇总", "全部", ""}:
+            if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() in _NOT_A_LEVEL:
                 break
             if path and str(value) == path[-1]:
                 continue
-            path.append(str(value))
+            path.append(str(value).strip())
         paths.append(tuple(path))
     group = frame["segment"].astype("str").fillna("") if "segment" in frame else pd.Series("", index=frame.index)
     dates = frame["date"].astype("str")

@@ -1,0 +1,20 @@
+"""Inventory alerts: safety stock, reorder points, days of cover, slow movers.
+
+    from ecomplan import load
+    from ecomplan.inventory import alerts
+    stock = load("库存.xlsx", "inventory").frame
+    orders = load("订单.csv", "orders").frame
+    result = alerts(stock, orders, as_of="2026-11-23", lead_time_days=10)
+    result.items[["sku", "status", "days_of_cover", "suggested_order_qty"]]
+"""
+
+from __future__ import annotations
+
+from .classify import ALERTS, PRECEDENCE, STATUSES, abc_classes, xyz_classes
+from .engine import AlertsResult, alerts
+from .findings import Finding
+from .settings import Campaign, InventoryConfig, PricingRules, Settings, config_from_mapping, read_config
+
+__all__ = ["ALERTS", "PRECEDENCE", "STATUSES", "AlertsResult", "Campaign", "Finding", "InventoryConfig",
+           "PricingRules", "Settings", "abc_classes", "alerts", "config_from_mapping", "read_config",
+           "xyz_classes"]

@@ -1,0 +1,150 @@
+"""One-line reasons and suggestions per SKU, in Chinese or English.
+
+Text is made only when a result is printed or written (the numbers come
+from `alerts()`), so evaluating 100,000 SKUs never formats a string.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ..i18n import add, t
+
+if TYPE_CHECKING:
+    from .engine import AlertsResult
+
+# JSON item keys, in order; `reason` and `suggestion` follow `flags`.
+HEAD = ("sku", "name", "supplier", "status", "flags")
+BODY = ("on_hand", "available", "in_transit", "inventory_position", "avg_daily_demand", "std_daily_demand",
+        "demand_estimated", "units_window", "lead_time_days", "lead_time_std_days", "service_level", "z",
+        "safety_stock", "reorder_point", "order_up_to", "days_of_cover", "days_of_cover_with_transit",
+        "projected_stockout_date", "reorder_date", "suggested_order_qty", "moq", "case_pack", "unit_cost", "price",
+        "stock_value", "order_value", "abc", "abc_value", "xyz", "weekly_cv", "units_slow_window",
+        "last_sale_date", "days_since_last_sale", "markdown_pct", "stop_promotion")
+
+add({
+    "inventory.status.stockout": ("断货", "stockout"),
+    "inventory.status.urgent": ("紧急", "urgent"),
+    "inventory.status.reorder": ("待补货", "reorder"),
+    "inventory.status.ok": ("正常", "ok"),
+    "inventory.status.overstock": ("超储", "overstock"),
+    "inventory.status.slow_moving": ("滞销", "slow moving"),
+    "inventory.status.dead": ("呆滞", "dead stock"),
+    "inventory.status.inactive": ("停售", "inactive"),
+    "inventory.reason.stockout": ("已断货：可用库存 {available}，日均销量 {d}", "Out of stock: {available} available, "
+                                  "selling {d} a day"),
+    "inventory.reason.stockout_idle": ("已断货：可用库存 {available}，近 {window} 天无销售",
+                                       "Out of stock: {available} available, no sales in the last {window} days"),
+    "inventory.reason.urgent": ("可售 {cover} 天（含在途 {cover_transit} 天），短于采购周期 {lead} 天：预计 {date} 断货，"
+                                "现在下单也赶不上", "{cover} days of cover ({cover_transit} with stock in transit), "
+                                "shorter than the {lead}-day lead time: runs out on {date}, before a new order "
+                                "can arrive"),
+    "inventory.reason.reorder": ("库存含在途 {position} ≤ 再订货点 {rop}（安全库存 {ss}），可售 {cover} 天：应下单",
+                                 "Stock incl. in transit {position} ≤ reorder point {rop} (safety stock {ss}), "
+                                 "{cover} days of cover: order now"),
+    "inventory.reason.ok": ("可售 {cover} 天，高于再订货点 {rop}（约 {reorder_date} 需补货）",
+                            "{cover} days of cover, above the reorder point {rop} (reorder around {reorder_date})"),
+    "inventory.reason.overstock": ("可售 {cover} 天，超过上限 {limit} 天（库存 {on_hand}，日均 {d}）",
+                                   "{cover} days of cover, above the {limit}-day ceiling ({on_hand} in stock, "
+                                   "{d} a day)"),
+    "inventory.reason.overstock_idle": ("近 {window} 天无销售，库存 {on_hand}",
+                                        "No sales in the last {window} days, {on_hand} in stock"),
+    "inventory.reason.slow_moving": ("近 {days} 天仅售 {units} 件（少于 {threshold} 件），库存 {on_hand}",
+                                     "Only {units} sold in the last {days} days (fewer than {threshold}), "
+                                     "{on_hand} in stock"),
+    "inventory.reason.dead": ("{since} 天无销售（超过 {days} 天），库存 {on_hand}",
+                              "No sale for {since} days (more than {days}), {on_hand} in stock"),
+    "inventory.reason.dead_never": ("销售数据覆盖的 {coverage} 天内从未售出，库存 {on_hand}",
+                                    "Never sold in the {coverage} days the sales data covers, {on_hand} in stock"),
+    "inventory.reason.inactive": ("无库存、无在途，{days} 天以上无销售：疑似停售，不报警",
+                                  "No stock, nothing in transit and no sale for over {days} days: likely "
+                                  "discontinued, no alert"),
+    "inventory.suggest.order": ("建议采购 {qty} 件", "Order {qty} units"),
+    "inventory.suggest.markdown": ("建议降价 {pct} 清库存", "Consider a {pct} markdown to clear stock"),
+    "inventory.suggest.stop_promotion": ("「{campaign}」期间暂停推广该商品", "Pause promoting it during {campaign}"),
+    "inventory.suggest.no_reorder": ("暂停补货", "Do not reorder"),
+})
+
+
+def number(value) -> str:
+    """Quantities as people write them: 1,234 or 12.5; '—' when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if math.isinf(value):
+        return "∞"
+    if abs(value - round(value)) < 0.05:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def rate(value) -> str:
+    """Daily demand keeps two decimals so slow sellers do not show as 0."""
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.2f}"
+
+
+def day_text(value) -> str:
+    return "—" if value is None or value != value else str(value)[:10]
+
+
+def status_label(status: str, lang: str) -> str:
+    return t(f"inventory.status.{status}", lang)
+
+
+def reason(row: dict, result: AlertsResult, lang: str) -> str:
+    """Why the SKU has its status, with the numbers that decided it."""
+    s = result.settings
+    status = row["status"]
+    values = {"available": number(row["available"]), "d": rate(row["avg_daily_demand"]),
+              "window": result.demand.window_days, "cover": number(row["days_of_cover"]),
+              "cover_transit": number(row["days_of_cover_with_transit"]), "lead": number(row["lead_time_days"]),
+              "date": day_text(row["projected_stockout_date"]), "position": number(row["inventory_position"]),
+              "rop": number(row["reorder_point"]), "ss": number(row["safety_stock"]),
+              "reorder_date": day_text(row["reorder_date"]), "limit": number(s.overstock_days),
+              "on_hand": number(row["on_hand"]), "units": number(row["units_slow_window"]),
+              "days": s.slow_moving_days if status == "slow_moving" else s.dead_days,
+              "threshold": number(s.slow_moving_units), "since": number(row["days_since_last_sale"]),
+              "coverage": result.demand.coverage_days}
+    key = status
+    idle = not row["avg_daily_demand"] > 0
+    if status in {"stockout", "overstock"} and idle:
+        key = f"{status}_idle"
+    elif status == "dead" and row["days_since_last_sale"] != row["days_since_last_sale"]:
+        key = "dead_never"
+    return t(f"inventory.reason.{key}", lang, **values)
+
+
+def suggestion(row: dict, result: AlertsResult, lang: str) -> str:
+    """What to consider doing: order quantity, markdown, pausing a promotion (empty when nothing)."""
+    parts = []
+    if row["suggested_order_qty"] > 0:
+        parts.append(t("inventory.suggest.order", lang, qty=number(row["suggested_order_qty"])))
+    if row["markdown_pct"] == row["markdown_pct"]:
+        parts.append(t("inventory.suggest.markdown", lang, pct=f"{row['markdown_pct']:.0%}"))
+    elif row["status"] in {"slow_moving", "dead"}:
+        parts.append(t("inventory.suggest.no_reorder", lang))
+    if row["stop_promotion"] and result.campaign is not None:
+        parts.append(t("inventory.suggest.stop_promotion", lang, campaign=result.campaign.name))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def item_records(result: AlertsResult, lang: str) -> list[dict]:
+    """The JSON `items`: every key of `HEAD` and `BODY`, plus the reason and suggestion text."""
+    records = result.items[list(HEAD + BODY)].to_dict("records")
+    out = []
+    for row in records:
+        head = {key: row[key] for key in HEAD}
+        head["reason"] = reason(row, result, lang)
+        head["suggestion"] = suggestion(row, result, lang)
+        out.append({**head, **{key: row[key] for key in BODY}})
+    return out
+
+
+def with_text(result: AlertsResult, items, lang: str):
+    """A copy of some `items` rows with `status_label`, `reason` and `suggestion` columns for reports."""
+    frame = items.copy()
+    rows = frame.to_dict("records")
+    frame["status_label"] = [status_label(r["status"], lang) for r in rows]
+    frame["reason"] = [reason(r, result, lang) for r in rows]
+    frame["suggestion"] = [suggestion(r, result, lang) for r in rows]
+    return frame

@@ -1,0 +1,172 @@
+"""The reading layer on real-shaped fixture files: types, encodings, preambles, containers, bad inputs."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from ecomplan.errors import InputError
+from ecomplan.reading import read_tables
+from ecomplan.reading.tables import sniff
+from ecomplan.sources import vocabulary
+
+
+def read(path: Path, **kw):
+    return read_tables(path, vocabulary=vocabulary(), **kw)
+
+
+def test_gbk_csv_with_description_rows(fixtures):
+    result = read(fixtures / "sycm/交易概况_gbk_preamble.csv")
+    table = result.tables[0]
+    assert result.info.encoding == "gb18030"
+    assert table.header_row == 5
+    assert table.preamble[1] == "统计时间：2026-11-16 ~ 2026-11-18"
+    assert table.frame["访客数"].tolist() == ["1,279", "1,628", "2.5万"]  # 合计 row dropped
+    assert table.rows.tolist() == [6, 7, 8]
+    assert [i.message for i in table.issues] == ["summary row dropped (not data)"]
+    assert table.issues[0].row == 9
+
+
+def test_biff_xls_named_csv_is_read_as_excel(fixtures):
+    result = read(fixtures / "sycm/商品_全部_biff_named.csv")
+    assert result.info.file_type == "xls"
+    table = result.tables[0]
+    assert table.header_row == 5
+    assert table.name == "【生意参谋平台】1"
+    assert table.frame["商品ID"].tolist() == ["658000000000001", "658000000000002"]
+
+
+def test_password_protected_xlsx(fixtures):
+    path = fixtures / "jd/商品明细_password_tea2026.xlsx"
+    with pytest.raises(InputError, match="password-protected; pass --password"):
+        read(path)
+    with pytest.raises(InputError, match="password given with --password is wrong"):
+        read(path, password="nope")
+    result = read(path, password="tea2026")
+    assert result.info.encrypted and result.info.file_type == "xlsx"
+    assert len(result.tables[0].frame) == 2
+
+
+def test_html_table_saved_as_xls(fixtures):
+    result = read(fixtures / "generic/stock_report_html.xls")
+    assert result.info.file_type == "html"
+    table = result.tables[0]
+    assert table.header_row == 2
+    assert table.frame["商品名称"].tolist() == ["龙井", "铁观音 & 礼盒"]
+
+
+def test_utf16_tab_separated(fixtures):
+    result = read(fixtures / "generic/stock_utf16.tsv")
+    assert (result.info.encoding, result.info.delimiter) == ("utf-16", "\t")
+    assert result.tables[0].frame["name"].tolist() == ["龙井", "白茶"]
+
+
+def test_gzip_and_zip_containers(fixtures):
+    gz = read(fixtures / "generic/orders_canonical.csv.gz")
+    zipped = read(fixtures / "generic/orders_canonical.zip")
+    assert gz.info.container == "gzip" and zipped.info.container == "zip"
+    assert gz.tables[0].frame.equals(zipped.tables[0].frame)
+
+
+def test_ga4_snapshot_splits_into_tables_with_their_dates(fixtures):
+    tables = read(fixtures / "ga4/Reports_snapshot.csv").tables
+    assert [t.columns[0] for t in tables] == ["Nth day", "Nth day", "Session primary channel group (Default Channel Group)",
+                                              "Event name"]
+    assert tables[0].meta["start_date"] == "20261116" and tables[0].meta["property"] == "demo-shop"
+    assert tables[2].meta["title"] == "Where do your new users come from?"
+    assert len(tables[3].frame) == 0  # an empty card is a table with no rows, not an error
+
+
+def test_ua_totals_row_and_day_index(fixtures):
+    tables = read(fixtures / "ga_ua/Analytics All Web Site Data Browser & OS 20261116-20261118.csv").tables
+    main, day_index = tables
+    assert len(main.frame) == 3 and main.meta["report_title"] == "Browser & OS"
+    assert main.meta["start_date"] == "20261116"
+    assert [i.row for i in main.issues] == [11]  # the ,,"1,138",... totals row
+    assert day_index.columns == ["Day Index", "Users"] and len(day_index.frame) == 2
+
+
+def test_decorated_cells_beyond_the_first_rows_fall_back_to_text(tmp_path):
+    """The reader parses plain numeric columns while reading; a decorated cell
+    deep in the file must not break that or be lost."""
+    lines = ["order_id,customer_id,paid_at,amount"] + [f"A{i},c{i % 7},2026-11-{1 + i % 20:02d} 10:00:00,{i}.50"
+                                                       for i in range(200)]
+    lines[150] = 'A149,c2,2026-11-10 10:00:00,"1,234.50"'
+    path = tmp_path / "orders.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from ecomplan.load import load
+
+    frame = load(path, "orders").frame
+    assert frame.loc[frame["order_id"] == "A149", "amount"].iloc[0] == 1234.5
+    assert frame["amount"].notna().all()
+
+
+def test_non_utf8_bytes_after_the_first_megabyte_switch_to_gb18030(tmp_path):
+    head = "order_id,customer_id,amount\n" + "".join(f"A{i},c{i},1\n" for i in range(120_000))
+    path = tmp_path / "late_gbk.csv"
+    path.write_bytes(head.encode("ascii") + "Z1,张三,2\n".encode("gbk"))
+    result = read(path)
+    assert result.info.encoding == "gb18030"
+    assert result.tables[0].frame["customer_id"].iloc[-1] == "张三"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("empty.csv", "the file is empty"),
+        ("binary_garbage.csv", "binary file of unknown type"),
+        ("report.pdf.xlsx", "is a PDF document"),
+        ("truncated.xlsx", "damaged or truncated"),
+        ("latin1.csv", "neither UTF-8 nor GB18030"),
+    ],
+)
+def test_bad_files_raise_one_clear_input_error(fixtures, name, message):
+    with pytest.raises(InputError, match=message) as error:
+        read(fixtures / "bad" / name)
+    assert name in str(error.value)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        read(tmp_path / "nope.csv")
+    with pytest.raises(InputError, match="is a directory"):
+        read(tmp_path)
+
+
+def test_explicit_encoding(fixtures):
+    result = read(fixtures / "bad/latin1.csv", encoding="latin-1")
+    assert result.tables[0].frame["customer_id"].iloc[0] == "Zoë"
+
+
+def test_zip_with_several_files_is_refused(tmp_path):
+    import zipfile
+
+    path = tmp_path / "two.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.csv", "x,y\n1,2\n")
+        archive.writestr("b.csv", "x,y\n1,2\n")
+    with pytest.raises(InputError, match="holds 2 files"):
+        read(path)
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [(b"PK\x03\x04rest", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"), (gzip.compress(b"x")[:4], "gzip"),
+     (b"%PDF-1.4", "pdf"), (b"\xef\xbb\xbf<html>", "html"), (b"a,b\n1,2", "text"), (b"", "empty"),
+     (b"\x00\x01\x02binary", "binary"), (b"\xff\xfea\x00,\x00", "text")],
+)
+def test_sniff_magic_bytes(head, kind):
+    assert sniff(head) == kind
+
+
+def test_inputs_are_never_modified(fixtures, tmp_path):
+    import hashlib
+    import shutil
+
+    copy = tmp_path / "交易概况.csv"
+    shutil.copy(fixtures / "sycm/交易概况_gbk_preamble.csv", copy)
+    before = hashlib.sha256(copy.read_bytes()).hexdigest(), copy.stat().st_mtime_ns
+    read(copy)
+    assert (hashlib.sha256(copy.read_bytes()).hexdigest(), copy.stat().st_mtime_ns) == before
