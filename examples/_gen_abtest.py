@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-SEED = 20260302
+SEED = 20260307  # product-page test; the checkout test uses SEED + 2
 START = pd.Timestamp("2026-03-02")  # a Monday
 DAYS = 14
 
@@ -29,16 +29,16 @@ DAYS = 14
 def _users(rng: np.random.Generator, n: int, rate: float, basket: float, pre: np.ndarray | None = None):
     """Conversions, orders and revenue of n visitors; spend before the test (if given)
     raises both the chance to buy and the basket, as it does for loyal customers."""
-    loyalty = np.ones(n) if pre is None else 0.55 + 0.45 * pre / pre.mean()
+    loyalty = np.ones(n) if pre is None else 0.15 + 0.85 * pre / pre.mean()
     converted = rng.random(n) < rate * loyalty
     orders = np.where(converted, 1 + (rng.random(n) < 0.08), 0)
-    value = rng.lognormal(np.log(basket) - 0.18, 0.6, n) * (0.6 + 0.4 * loyalty)
+    value = rng.lognormal(np.log(basket) - 0.18, 0.6, n) * (0.3 + 0.7 * loyalty)
     revenue = np.round(np.where(converted, orders * value, 0.0), 2)
     return converted.astype(int), orders, revenue
 
 
 def _product_page_test(rng: np.random.Generator) -> pd.DataFrame:
-    arms = {"A": (0.0310, 168.0), "B": (0.0352, 166.0), "C": (0.0334, 158.0)}
+    arms = {"A": (0.0310, 168.0), "B": (0.0375, 166.0), "C": (0.0330, 158.0)}
     rows = []
     for day in range(DAYS):
         weekday_factor = 1.25 if (START + pd.Timedelta(days=day)).weekday() >= 5 else 1.0
@@ -56,8 +56,8 @@ def _checkout_test(rng: np.random.Generator) -> pd.DataFrame:
     user = 100000
     for variant, rate in (("A", 0.042), ("B", 0.047)):
         n = int(rng.poisson(DAYS * 900))
-        pre = np.round(rng.gamma(0.6, 95.0, n) * (rng.random(n) < 0.55), 2)
-        converted, orders, revenue = _users(rng, n, rate, 152.0, pre + 20.0)
+        pre = np.round(rng.gamma(0.8, 120.0, n) * (rng.random(n) < 0.6), 2)
+        converted, orders, revenue = _users(rng, n, rate, 152.0, pre + 15.0)
         days = rng.integers(0, DAYS, n)
         frames.append(pd.DataFrame({
             "用户ID": [f"U{user + i}" for i in range(n)], "实验组": variant,
@@ -72,12 +72,11 @@ def generate(out_dir: Path) -> list[Path]:
     """Write the example experiment files into `out_dir`; return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(SEED)
-    daily = _product_page_test(rng)
+    daily = _product_page_test(np.random.default_rng(SEED))
     totals = daily.groupby("实验组", as_index=False, sort=False)[["访客数", "转化数", "收入", "收入平方和"]].sum()
     totals["收入"] = totals["收入"].round(2)
     totals["收入平方和"] = totals["收入平方和"].round(2)
-    users = _checkout_test(rng)
+    users = _checkout_test(np.random.default_rng(SEED + 2))
     srm = pd.DataFrame({"variant": ["A", "B"], "visitors": [15_612, 14_388], "conversions": [531, 540]})
     written = []
     for name, frame in (("abtest_results.csv", totals), ("abtest_daily.csv", daily),

@@ -168,8 +168,22 @@ def _table(result: AlertsResult, rows: pd.DataFrame, lang: str, name: str, title
     return Table(name, title, frame.reset_index(drop=True), _columns(columns, lang, result), note=note)
 
 
-def build_report(result: AlertsResult, lang: str = "zh", *, all_skus: bool = True, currency: str = "¥") -> Report:
-    """The `ecomplan inventory alerts` report; `all_skus=False` leaves out the full SKU table (terminal)."""
+COMPACT_SHORTAGE = [("sku", "text"), ("name", "text"), ("status_label", "text"), ("available", "int"),
+                    ("in_transit", "int"), ("days_of_cover", "num"), ("projected_stockout_date", "date"),
+                    ("suggested_order_qty", "int")]
+COMPACT_EXCESS = [("sku", "text"), ("name", "text"), ("status_label", "text"), ("on_hand", "int"),
+                  ("days_of_cover", "num"), ("last_sale_date", "date"), ("stock_value", "money"),
+                  ("markdown_pct", "pct")]
+COMPACT_ROWS = 50
+
+
+def build_report(result: AlertsResult, lang: str = "zh", *, compact: bool = False, currency: str = "¥") -> Report:
+    """The `ecomplan inventory alerts` report.
+
+    `compact` (the terminal) keeps tables narrow, gives each listed SKU's
+    reason and suggestion as a bullet, lists at most 50 SKUs per section and
+    leaves out the table of all SKUs; files get everything.
+    """
     s = result.settings
     items = result.items
     meta = [(t("inventory.meta.as_of", lang),
@@ -192,19 +206,26 @@ def build_report(result: AlertsResult, lang: str = "zh", *, all_skus: bool = Tru
                       paragraphs=[_counts_text(result, lang)],
                       bullets=[_alerts_text(result, lang, currency), _tied_text(result, lang, currency)],
                       tables=[_status_table(result, lang, "status")])
-    shortage = items[items["status"].isin(SHORTAGE)]
-    excess = items[items["status"].isin(EXCESS)]
-    note = t("inventory.summary.cover_note", lang)
     sections = [summary]
-    sections.append(Section(t("inventory.section.shortage", lang),
-                            paragraphs=[] if len(shortage) else [t("inventory.summary.no_shortage", lang)],
-                            tables=[_table(result, shortage, lang, "alerts", t("inventory.section.shortage", lang),
-                                           SHORTAGE_COLUMNS)] if len(shortage) else []))
-    if len(excess):
-        sections.append(Section(t("inventory.section.excess", lang),
-                                tables=[_table(result, excess, lang, "excess", t("inventory.section.excess", lang),
-                                               EXCESS_COLUMNS, note)]))
-    if all_skus:
+    note = t("inventory.summary.cover_note", lang)
+    for statuses, name, title_key, full, narrow in (
+            (SHORTAGE, "alerts", "inventory.section.shortage", SHORTAGE_COLUMNS, COMPACT_SHORTAGE),
+            (EXCESS, "excess", "inventory.section.excess", EXCESS_COLUMNS, COMPACT_EXCESS)):
+        rows = items[items["status"].isin(statuses)]
+        title = t(title_key, lang)
+        if not len(rows):
+            if statuses is SHORTAGE:
+                sections.append(Section(title, paragraphs=[t("inventory.summary.no_shortage", lang)]))
+            continue
+        if not compact:
+            sections.append(Section(title, tables=[_table(result, rows, lang, name, title, full, note)]))
+            continue
+        shown = rows.head(COMPACT_ROWS)
+        more = len(rows) - len(shown)
+        table = _table(result, shown, lang, name, title, narrow,
+                       t("inventory.summary.more", lang, more=more) if more > 0 else None)
+        sections.append(Section(title, tables=[table], bullets=_reason_bullets(table.frame, lang)))
+    if not compact:
         sections.append(Section(t("inventory.section.all", lang),
                                 tables=[_table(result, items, lang, "skus", t("inventory.section.all", lang),
                                                ALL_COLUMNS, note)]))
@@ -213,6 +234,12 @@ def build_report(result: AlertsResult, lang: str = "zh", *, all_skus: bool = Tru
                                 bullets=[f.message(lang) for f in result.findings]))
     sections.append(Section(t("inventory.section.method", lang), bullets=_method(result, lang)))
     return Report(t("inventory.title", lang, as_of=result.as_of.date()), lang, meta, sections, currency)
+
+
+def _reason_bullets(frame: pd.DataFrame, lang: str) -> list[str]:
+    arrow = " → "
+    return [f"{row.sku} {row.name or ''}: {row.reason}" + (arrow + row.suggestion if row.suggestion else "")
+            for row in frame.itertuples(index=False)]
 
 
 def _method(result: AlertsResult, lang: str) -> list[str]:

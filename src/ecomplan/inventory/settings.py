@@ -114,6 +114,7 @@ class InventoryConfig:
     settings: Settings
     stock: Path | None = None
     sales: tuple[Path, ...] = ()
+    currency: str = "¥"
 
 
 _NUMBER_KEYS = {"lead_time_days", "lead_time_std_days", "service_level", "target_cover_days", "overstock_days",
@@ -175,7 +176,11 @@ def config_from_mapping(data: dict, base_dir: str | Path = ".", source: str = "c
         sales = [sales]
     if not isinstance(sales, list) or not all(isinstance(s, str) for s in sales):
         raise ConfigError(f"{source}: [inventory] sales must be a list of file paths or globs (got {sales!r})")
-    return InventoryConfig(settings, stock, tuple(p for pattern in sales for p in _expand(base, pattern, source)))
+    currency = data.get("currency", "¥")
+    if not isinstance(currency, str):
+        raise ConfigError(f"{source}: currency must be a text like \"¥\" (got {currency!r})")
+    return InventoryConfig(settings, stock, tuple(p for pattern in sales for p in _expand(base, pattern, source)),
+                           currency)
 
 
 def _expand(base: Path, pattern: str, source: str) -> list[Path]:

@@ -59,4 +59,4 @@ def write(results, path: Path, lang: str) -> None:
     if suffix == ".json":
         write_text(path, dumps([r.model_dump() for r in results]) + "\n")
         return
-    write_text(path, render("inspect.md.j2", results=results, lang=lang, t=t, name=lambda p: Path(p).name))
+    write_text(path, render("inspect.md.j2", results=results, lang=lang, t=t, basename=lambda p: Path(p).name))

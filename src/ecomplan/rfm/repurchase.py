@@ -67,24 +67,20 @@ class Repurchase:
     def buyback_rate(self) -> float | None:
         return rate(self.returning_buyers, self.previous_buyers)
 
+    @property
+    def offsets(self) -> list[int]:
+        return [c for c in self.cohorts.columns if isinstance(c, int)]
+
     def retention(self) -> pd.DataFrame:
-        """The cohort matrix as shares of each cohort's size (month 0 = 1.0)."""
+        """The cohort matrix as shares of each cohort's size (month 0 = 1.0; months not yet reached empty)."""
         out = self.cohorts.copy()
-        offsets = [c for c in out.columns if isinstance(c, int)]
         sizes = out["size"].to_numpy(dtype="float64")
-        for k in offsets:
-            out[k] = np.where(sizes > 0, out[k].to_numpy(dtype="float64") / np.where(sizes > 0, sizes, 1), np.nan)
-            out[k] = out[k].where(out[k].notna() & self._observed(k), np.nan)
+        for k in self.offsets:
+            out[k] = out[k].astype("Float64") / sizes
         return out
 
-    def _observed(self, k: int) -> pd.Series:
-        """Whether month cohort+k has started by the as-of date."""
-        last = month_index(self.as_of)
-        starts = self.cohorts["cohort"].map(lambda label: int(label[:4]) * 12 + int(label[5:]) - 1)
-        return starts + k <= last
-
     def to_dict(self) -> dict:
-        offsets = [c for c in self.cohorts.columns if isinstance(c, int)]
+        offsets = self.offsets
         retention = self.retention()
         return {
             "as_of": self.as_of,
@@ -101,9 +97,9 @@ class Repurchase:
             "buyback_monthly": self.monthly.to_dict("records"),
             "cohorts": [
                 {"cohort": row["cohort"], "size": int(row["size"]),
-                 "customers": [int(row[k]) for k in offsets if self._observed(k).iloc[i]],
-                 "retention": [retention.iloc[i][k] for k in offsets if self._observed(k).iloc[i]]}
-                for i, (_, row) in enumerate(self.cohorts.iterrows())
+                 "customers": [int(row[k]) for k in offsets if not pd.isna(row[k])],
+                 "retention": [float(share[k]) for k in offsets if not pd.isna(share[k])]}
+                for (_, row), (_, share) in zip(self.cohorts.iterrows(), retention.iterrows())
             ],
             "cohorts_truncated": self.cohorts_truncated,
         }
@@ -158,6 +154,8 @@ def cohort_counts(activity: pd.DataFrame, as_of: dt.date, since: dt.date | None)
         rows.append({"cohort": month_label(last - c), "size": int(counts[c, 0]),
                      **{k: int(counts[c, k]) for k in range(span + 1)}})
     frame = pd.DataFrame(rows)
+    for k in range(span + 1):  # months after the as-of month are not observed yet
+        frame[k] = frame[k].astype("Int64").mask(frame.index > span - k)
     return frame[frame["size"] > 0].reset_index(drop=True), truncated
 
 

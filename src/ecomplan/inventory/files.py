@@ -1,0 +1,51 @@
+"""Reading the stock sheet and the sales files, whatever kind of export each one is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import Issue, SchemaError
+from ..load import load, read
+from .stock import STOCK_SALES
+
+SALES_KINDS = ("orders", "products")
+
+
+def load_stock(path: str | Path, **options) -> tuple[pd.DataFrame, list[Issue]]:
+    """The canonical inventory frame of a stock export (ERP sheet, JD 库存, canonical names)."""
+    loaded = load(path, "inventory", **options)
+    return loaded.frame, loaded.issues
+
+
+def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], list[Issue]]:
+    """One canonical frame per sales file: its order lines if it has any, else its product days, else a
+    stock sheet's outbound columns (近N日出库). A file with none of them is an error naming what it is."""
+    frames, issues = [], []
+    for path in paths:
+        datasets = read(path, **options)
+        issues.extend(issue for d in datasets for issue in d.issues)
+        chosen = []
+        for kind in SALES_KINDS:
+            chosen = [d for d in datasets if d.kind == kind and d.frame is not None]
+            if chosen:
+                break
+        if not chosen:
+            chosen = [d for d in datasets if d.kind == "inventory" and d.frame is not None
+                      and any(c in d.frame for c in STOCK_SALES)]
+        if not chosen:
+            raise SchemaError(_not_sales(Path(path).name, datasets))
+        parts = [d.frame.assign(platform=d.platform, report=d.report, source_file=d.name) for d in chosen]
+        frames.append(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+    return frames, issues
+
+
+def _not_sales(name: str, datasets) -> str:
+    found = sorted({f"{d.platform}/{d.report}" for d in datasets if d.platform})
+    what = f"it was read as {', '.join(found)}" if found else \
+        f"its columns ({', '.join(list(datasets[0].columns)[:12]) if datasets else 'none'}) match no known export"
+    return (f"{name}: not a sales file; {what}. Expected an order export (淘宝/天猫/京东/抖店/拼多多/Shopify 订单导出, "
+            f"or canonical columns order_id, sku, quantity, paid_at, status), a product daily export "
+            f"(生意参谋 商品_全部, 京东商智 商品明细, or canonical date, sku, units) or a JD 库存 export with "
+            f"近N日出库 columns")
