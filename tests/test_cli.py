@@ -67,7 +67,7 @@ def test_inspect_terminal_and_markdown(fixtures, tmp_path):
     result = runner.invoke(app, ["inspect", path, "-o", str(out), "--lang", "zh"])
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8")
-    assert "# 文件检查" in text and "| 一级来源 | — |" in text
+    assert "# 文件检查" in text and "| 一级来源 | source_l1 |" in text and "| 访客数环比 | — |" in text
 
 
 @pytest.mark.parametrize(

@@ -65,8 +65,7 @@ add({
     "abtest.ci.absolute": ("差值的{ci}；对照组的值太接近 0，相对提升的区间无界",
                            "{ci} for the difference; the relative interval is unbounded because control's value "
                            "is too close to 0"),
-    "abtest.p.plain": ("p={p}", "p={p}"),
-    "abtest.p.adjusted": ("{method} 校正后 p={p}", "p={p} after {method} correction"),
+    "abtest.p.adjusted": ("{method} 校正后 {p}", "{p} after {method} correction"),
     "abtest.verdict.significant": ("{phrase}（{ci}），差异显著（{test}，{p}）。",
                                    "{phrase} ({ci}), significant ({test}, {p})."),
     "abtest.verdict.inconclusive": ("{phrase}（{ci}），差异不显著（{test}，{p}），暂不能判定胜负。",
@@ -87,8 +86,8 @@ add({
     "abtest.margin.relative": ("{value}（相对对照）", "{value} of control"),
     # sections
     "abtest.srm.title": ("分流检查（SRM）", "Traffic split check (SRM)"),
-    "abtest.srm.ok": ("分流正常：各组访客占比与设计的 {design} 一致（χ² 检验，p={p}）。",
-                      "The traffic split matches the designed {design} (χ² test, p={p})."),
+    "abtest.srm.ok": ("分流正常：各组访客占比与设计的 {design} 一致（χ² 检验，{p}）。",
+                      "The traffic split matches the designed {design} (χ² test, {p})."),
     "abtest.srm.fail": ("⚠ 样本比例不匹配（SRM）：实际分流与设计的 {design} 不符（χ²={chi2}，p={p} < 0.001）。"
                         "分流或埋点有问题，下面的结果都不可信，不判定胜负；先查明原因（跳转丢失、机器人流量、"
                         "分组条件、某组上线晚）再重新测试。",
@@ -102,8 +101,8 @@ add({
     "abtest.srm.observed": ("实际占比", "Observed share"),
     "abtest.srm.expected": ("设计占比", "Designed share"),
     "abtest.verdicts.title": ("结论", "Verdict"),
-    "abtest.omnibus": ("{k} 组转化率整体比较：χ²={chi2}，自由度 {df}，p={p}。",
-                       "All {k} conversion rates compared at once: χ²={chi2}, df {df}, p={p}."),
+    "abtest.omnibus": ("{k} 组转化率整体比较：χ²={chi2}，自由度 {df}，{p}。",
+                       "All {k} conversion rates compared at once: χ²={chi2}, df {df}, {p}."),
     "abtest.table.variant": ("变体", "Variant"),
     "abtest.table.control_value": ("对照 {c}", "Control {c}"),
     "abtest.table.value": ("变体值", "Variant value"),
@@ -219,6 +218,17 @@ def _p(value: float | None) -> str:
     return f"{value:.2g}" if value < 0.01 else (f"{value:.3g}" if value < 0.1 else f"{value:.2f}")
 
 
+def _p_eq(value: float | None) -> str:
+    """'p=0.023' or 'p<0.001', for sentences."""
+    text = _p(value)
+    return f"p{text}" if text.startswith("<") else f"p={text}"
+
+
+def _p_exact(value: float) -> str:
+    """Small p-values in full (SRM alarms are often 1e-10): '1.8e-06'."""
+    return f"{value:.2g}" if value < 0.001 else f"{value:.3f}"
+
+
 def _amount(metric: str, value: float | None, currency: str = "¥", signed: bool = False) -> str:
     """A value or difference in the metric's own units: pp for rates, money otherwise."""
     if value is None or not math.isfinite(value):
@@ -270,12 +280,11 @@ def _ci_text(result: MetricResult, lang: str, currency: str) -> str:
     return text
 
 
-def _p_text(result: MetricResult, evaluation_correction: str, lang: str) -> str:
-    adjusted = result.p_value_adjusted
-    if adjusted is not None and result.p_value is not None and abs(adjusted - result.p_value) > 1e-15:
-        return t("abtest.p.adjusted", lang, p=_p(adjusted), method=t(f"abtest.correction.{evaluation_correction}",
-                                                                      lang))
-    return t("abtest.p.plain", lang, p=_p(result.p_value))
+def _p_text(result: MetricResult, evaluation: Evaluation) -> tuple[str, bool]:
+    """The p-value the decision used, and whether it is adjusted for several variants."""
+    adjusted = (len(evaluation.variants) > 2 and evaluation.correction != "none"
+                and result.p_value_adjusted is not None)
+    return _p_eq(result.p_value_adjusted if adjusted else result.p_value), adjusted
 
 
 def verdict(result: MetricResult, evaluation: Evaluation, lang: str, currency: str = "¥") -> str:
@@ -284,13 +293,15 @@ def verdict(result: MetricResult, evaluation: Evaluation, lang: str, currency: s
     metric = t(f"abtest.metric.{result.metric}", lang)
     names = dict(v=result.variant, c=result.control, metric=metric)
     if result.decision == "invalid_srm":
-        return t("abtest.verdict.invalid_srm", lang, srm_p=_p(evaluation.srm.p_value), **names)
+        return t("abtest.verdict.invalid_srm", lang, srm_p=_p_exact(evaluation.srm.p_value), **names)
     if result.p_value is None:
         reason = note_text(result.notes[-1], lang) if result.notes else t("abtest.note.zero_variance", lang)
         return t("abtest.verdict.untestable", lang, reason=reason, **names)
     ci = _ci_text(result, lang, currency)
     test = t(f"abtest.test.{result.test}", lang)
-    p = _p_text(result, evaluation.correction, lang)
+    p, adjusted = _p_text(result, evaluation)
+    if adjusted:
+        p = t("abtest.p.adjusted", lang, p=p, method=t(f"abtest.correction.{evaluation.correction}", lang))
     if result.margin is not None:
         margin = (t("abtest.margin.relative", lang, value=_pct(result.margin)) if result.margin_relative
                   else _amount(result.metric, result.margin, currency))
@@ -342,9 +353,10 @@ def _srm_section(evaluation: Evaluation, lang: str) -> Section:
     if srm.p_value is None:
         text = t("abtest.srm.none", lang)
     elif srm.mismatch:
-        text = t("abtest.srm.fail", lang, design=_design_text(evaluation), chi2=f"{srm.chi2:.2f}", p=_p(srm.p_value))
+        text = t("abtest.srm.fail", lang, design=_design_text(evaluation), chi2=f"{srm.chi2:.2f}",
+                 p=_p_exact(srm.p_value))
     else:
-        text = t("abtest.srm.ok", lang, design=_design_text(evaluation), p=_p(srm.p_value))
+        text = t("abtest.srm.ok", lang, design=_design_text(evaluation), p=_p_eq(srm.p_value))
     frame = pd.DataFrame({"variant": list(srm.observed), "visitors": list(srm.observed.values()),
                           "observed": [srm.observed_share[v] for v in srm.observed],
                           "expected": [srm.expected_share[v] for v in srm.observed]})
@@ -363,7 +375,7 @@ def _verdict_section(evaluation: Evaluation, lang: str, currency: str) -> Sectio
     if evaluation.omnibus and evaluation.omnibus.p_value is not None:
         o = evaluation.omnibus
         paragraphs.append(t("abtest.omnibus", lang, k=len(evaluation.variants), chi2=f"{o.chi2:.2f}", df=o.df,
-                            p=_p(o.p_value)))
+                            p=_p_eq(o.p_value)))
     return Section(t("abtest.verdicts.title", lang), paragraphs=paragraphs, bullets=bullets)
 
 

@@ -1,0 +1,34 @@
+# Two commands for a fresh clone (Python 3.11+ and pip are all it needs):
+#   make demo   create .venv, install ecomplan, write the weekly report for examples/ into reports/
+#   make test   create .venv, install ecomplan with test tools, run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: demo test bench clean examples
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("ecomplan needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ecomplan report weekly --config examples/ecomplan.toml --week 2026-W47 --out-dir reports
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_kpi.py
+
+examples: $(STAMP)
+	$(BIN)/python examples/generate.py
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .hypothesis benchmarks/_data
