@@ -3,8 +3,9 @@
 山野茶舍 sells tea on Tmall (生意参谋 exports + a 淘宝 order export), on JD
 (京东商智 exports) and on its own site (GA4). The data tells a story the
 weekly report should find for 2026-W47 (16-22 Nov 2026): the week after
-Double 11, conversion fell, the best seller T001 sold out on 19 Nov while
-its page kept getting visitors, and one ad keyword spends without orders.
+Double 11, conversion fell, a broken banner link halved Tmall's visitors on
+19 Nov, the best seller T001 sold out that day while its page kept getting
+visitors, and one ad keyword spends without orders.
 
     python examples/generate.py            # rewrite everything under examples/
 
@@ -52,6 +53,7 @@ PRODUCTS = [  # sku, name, price, popularity, category
     ("T020", "端午限定 龙舟茶礼盒", 328.0, 0.05, "礼盒"),
 ]
 SOLD_OUT_SKU, SOLD_OUT_FROM = "T001", dt.date(2026, 11, 19)
+OUTAGE_DAY = dt.date(2026, 11, 19)
 
 # Campaign multipliers on Tmall visitors (warm-up, main days); the same windows go into ecomplan.toml.
 CAMPAIGNS = [
@@ -88,6 +90,14 @@ def daily_traffic(rng: np.random.Generator, base: float, growth: float) -> pd.Da
     post_campaign = (index >= "2026-11-16") & (index <= "2026-11-22")
     conversion = np.where(post_campaign, conversion * 0.74, conversion)  # the W47 slump
     return pd.DataFrame({"date": index, "visitors": visitors, "conversion": conversion})
+
+
+def tmall_traffic(rng: np.random.Generator) -> pd.DataFrame:
+    traffic = daily_traffic(rng, base=1300, growth=0.25)
+    # 19 Nov 2026: a broken link in the home-page banner sent half the day's traffic nowhere.
+    outage = traffic["date"] == pd.Timestamp(OUTAGE_DAY)
+    traffic.loc[outage, "visitors"] = (traffic.loc[outage, "visitors"] * 0.45).round().astype(int)
+    return traffic
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,7 +609,7 @@ def _write_xlsx(path: Path, sheet: str, preamble: list[list], header: list[str],
 
 def main(out: Path = HERE) -> list[Path]:
     rng = np.random.default_rng(SEED)
-    traffic = daily_traffic(rng, base=1300, growth=0.25)
+    traffic = tmall_traffic(rng)
     orders = make_orders(rng, traffic)
     write_order_export(orders, out / "orders" / "淘宝订单导出_2025-10-01_2026-11-22.csv")
     daily = sycm_overview(traffic, orders, rng)

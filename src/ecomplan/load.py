@@ -225,3 +225,28 @@ def no_table_message(name: str, kind: str, datasets: list[Dataset]) -> str:
     return (f"{name}: no known export matches its columns ({headers}). Expected a {kind} export from a "
             f"supported platform, canonical column names (at least: {required}), or --mapping FILE.toml "
             f"(see README 'Generic files')")
+
+
+def load_by_kind(paths: list[str | Path], **options) -> dict[str, Loaded]:
+    """Every canonical table of `paths`, grouped by kind, for commands that take any mix of exports.
+
+    A file in which no table maps to a canonical kind is an error naming the
+    file: a report silently missing a file's numbers would be wrong.
+    """
+    frames: dict[str, list[pd.DataFrame]] = {}
+    used: dict[str, list[Dataset]] = {}
+    for path in paths:
+        datasets = read(path, **options)
+        canonical = [d for d in datasets if d.kind]
+        if not canonical:
+            raise SchemaError(no_table_message(Path(path).name, "traffic, products, orders or ads", datasets))
+        for kind in dict.fromkeys(d.kind for d in canonical):
+            frames.setdefault(kind, []).extend(_combine_series([d for d in canonical if d.kind == kind]))
+            used.setdefault(kind, []).extend(d for d in datasets if d.kind == kind)
+    out = {}
+    for kind, parts in frames.items():
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        for column in ("platform", "report", "source_file"):
+            frame[column] = frame[column].astype("str").astype("category")
+        out[kind] = Loaded(kind, frame, used[kind])
+    return out

@@ -237,8 +237,7 @@ def reduce(frame: pd.DataFrame, covariate: str | None = None, looks: bool = Fals
 def _aggregate_sums(frame: pd.DataFrame, covariate: str | None):
     files = _files(frame)
     if covariate:
-        raise SchemaError(f"{files}: CUPED needs one row per user with the pre-period column; this file has one "
-                          f"row per variant")
+        raise SchemaError(_cuped_needs_users(files))
     visitors = frame["visitors"]
     for column in ("visitors", "conversions"):
         if column in frame and frame[column].isna().any():
@@ -294,6 +293,11 @@ def _aggregate_sums(frame: pd.DataFrame, covariate: str | None):
             out["den_sq"] = out["conv"]
             out["rev_den"] = out["rev"]
     return out, unavailable, []
+
+
+def _cuped_needs_users(files: str) -> str:
+    return (f"{files}: CUPED needs one row per user with the pre-period column; this file has one row per "
+            f"variant")
 
 
 def _per_user_sums(frame: pd.DataFrame, covariate: str | None):
@@ -584,7 +588,7 @@ def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, 
     tau2 = (MSPRT_RELATIVE_TAU * abs(final.base)) ** 2
     diffs = np.array([p.diff if ok else 0.0 for p, ok in zip(pairs, usable)])
     variances = np.array([p.var_diff if ok else 1.0 for p, ok in zip(pairs, usable)])
-    inverse = np.where(usable, np.minimum(1.0, 1.0 / S.msprt_lambda(diffs, variances, tau2)), 1.0)
+    inverse = np.where(usable, np.minimum(1.0, np.exp(-S.msprt_log_lambda(diffs, variances, tau2))), 1.0)
     p_values = np.minimum.accumulate(inverse)
     lower, upper = -math.inf, math.inf
     rel_lower, rel_upper = -math.inf, math.inf
@@ -641,7 +645,8 @@ def compare(metric: str, reduced: Reduced, control: str, variant: str, settings:
         alternative = settings.alternative
     base = dict(metric=metric, variant=variant, control=control, control_value=pair.value_c,
                 variant_value=pair.value_t, control_n=pair.n_c, variant_n=pair.n_t,
-                absolute_diff=pair.diff, relative_lift=(pair.diff / pair.base if pair.base else None),
+                absolute_diff=pair.diff,
+                relative_lift=(pair.diff / pair.base if pair.base and pair.diff is not None else None),
                 alternative=alternative, ci_level=1 - settings.alpha,
                 margin=None if settings.margin is None else settings.margin.value,
                 margin_relative=bool(settings.margin and settings.margin.relative))
@@ -841,6 +846,8 @@ def load_experiment(paths, covariate: str | None = None, **options) -> tuple[pd.
     frame = loaded.frame
     if covariate is None or covariate in frame.columns:
         return frame, loaded.issues
+    if "visitors" in frame and frame["visitors"].notna().any():
+        raise SchemaError(_cuped_needs_users(_files(frame)))
     datasets = [d for d in loaded.datasets if d.kind == "experiment"]
     canonical = {d.columns.get(covariate) for d in datasets}
     if len(canonical) == 1 and None not in canonical:

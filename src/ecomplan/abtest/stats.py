@@ -537,19 +537,26 @@ def normal_expected_loss(mean: float, sd: float) -> tuple[float, float]:
 # --------------------------------------------------------------------------- sequential (mSPRT)
 
 
-def msprt_lambda(diff, variance, tau2: float, null_diff: float = 0.0):
-    """Normal-mixture SPRT likelihood ratio (Johari, Koomen, Pekelis & Walsh 2017):
-    Λ = √(v/(v+τ²)) · exp(τ²(Δ̂−θ₀)²/(2v(v+τ²))), v = Var(Δ̂), mixture N(θ₀, τ²).
-    Works element-wise on arrays of looks."""
+def msprt_log_lambda(diff, variance, tau2: float, null_diff: float = 0.0):
+    """log of the normal-mixture SPRT likelihood ratio (Johari, Koomen, Pekelis &
+    Walsh 2017): Λ = √(v/(v+τ²)) · exp(τ²(Δ̂−θ₀)²/(2v(v+τ²))), v = Var(Δ̂), mixture
+    N(θ₀, τ²). Element-wise on arrays of looks; logs because Λ overflows for
+    large effects."""
     diff = np.asarray(diff, dtype=float)
     v = np.asarray(variance, dtype=float)
-    return np.sqrt(v / (v + tau2)) * np.exp(tau2 * (diff - null_diff) ** 2 / (2 * v * (v + tau2)))
+    return 0.5 * np.log(v / (v + tau2)) + tau2 * (diff - null_diff) ** 2 / (2 * v * (v + tau2))
+
+
+def msprt_lambda(diff, variance, tau2: float, null_diff: float = 0.0):
+    """Λ itself (inf when it overflows)."""
+    with np.errstate(over="ignore"):
+        return np.exp(msprt_log_lambda(diff, variance, tau2, null_diff))
 
 
 def msprt_p_values(diffs, variances, tau2: float):
     """Always-valid p-values over looks: p_t = min(1, min_{s≤t} 1/Λ_s) (Johari et al.
     2017, eq. 11). Looking at them every day keeps the false-positive rate ≤ α."""
-    inverse = np.minimum(1.0, 1.0 / msprt_lambda(diffs, variances, tau2))
+    inverse = np.minimum(1.0, np.exp(-msprt_log_lambda(diffs, variances, tau2)))
     return np.minimum.accumulate(inverse, axis=-1)
 
 

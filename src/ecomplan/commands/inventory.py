@@ -16,7 +16,7 @@ app = typer.Typer(help="Stock alerts: safety stock, reorder points, days of cove
 
 
 def _window(value: Optional[str]) -> Optional[int]:
-    """'28d', '28' or '4w' -> days."""
+    """'28d', '28' or '4w' -> days (an option callback: bad values are usage errors, exit 2)."""
     if value is None:
         return None
     found = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", value.lower())
@@ -27,6 +27,7 @@ def _window(value: Optional[str]) -> Optional[int]:
 
 
 def _as_of(value: Optional[str]) -> Optional[dt.date]:
+    """YYYY-MM-DD -> date (an option callback)."""
     if value is None:
         return None
     try:
@@ -50,7 +51,7 @@ def alerts_command(
         "used.", dir_okay=False)] = None,
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="Date of the stock snapshot (YYYY-MM-DD); sales from this day on are ignored. Default: "
-        "the sheet's snapshot date, else the day after the last sale.")] = None,
+        "the sheet's snapshot date, else the day after the last sale.", callback=_as_of)] = None,
     lead_time: Annotated[Optional[float], typer.Option(
         "--lead-time", min=0, help="Default supplier lead time in days for SKUs without one in the stock "
         "sheet (default 14).")] = None,
@@ -58,7 +59,8 @@ def alerts_command(
         "--service-level", min=0.5, max=0.9999, help="Default cycle service level for safety stock "
         "(default 0.95).")] = None,
     window: Annotated[Optional[str], typer.Option(
-        "--window", help="Days of sales that average daily demand: 28d (default), 56d, 8w ...")] = None,
+        "--window", help="Days of sales that average daily demand: 28d (default), 56d, 8w ...",
+        callback=_window)] = None,
     config: Annotated[Optional[Path], typer.Option(
         "--config", help="ecomplan.toml: [inventory] thresholds, files and pricing rules, [[campaigns]].",
         exists=True, dir_okay=False)] = None,
@@ -93,7 +95,6 @@ def alerts_command(
     from ..output import dumps, output_format, write_text
     from ..render import write_report
 
-    window_days, as_of_day = _window(window), _as_of(as_of)
     configured = read_config(config) if config else None
     settings = configured.settings if configured else Settings()
     stock_path = stock or (configured.stock if configured else None)
@@ -107,8 +108,8 @@ def alerts_command(
                                      **common)
     sales_frames, sales_issues = load_sales(sales_paths, platform=platform, mapping=mapping, **common)
     warn_issues([*issues, *sales_issues])
-    result = alerts(stock_frame, sales_frames or None, as_of_day, lead_time_days=lead_time,
-                    service_level=service_level, window_days=window_days, settings=settings)
+    result = alerts(stock_frame, sales_frames or None, as_of, lead_time_days=lead_time,
+                    service_level=service_level, window_days=window, settings=settings)
     for finding in result.findings:
         if finding.severity == "warning":
             typer.echo(f"warning: {finding.message(lang.value)}", err=True)

@@ -2,6 +2,192 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
+from .common import (EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt,
+                     SheetOpt, emit_json, handle_errors, warn_issues)
+
 app = typer.Typer(help="Customer tiers (RFM), repurchase, cohorts and segment migration.", no_args_is_help=True)
+
+
+class Scheme(str, Enum):
+    cn8 = "cn8"
+    rfm11 = "rfm11"
+
+
+class Threshold(str, Enum):
+    mean = "mean"
+    median = "median"
+    fixed = "fixed"
+
+
+class Variant(str, Enum):
+    A = "A"
+    B = "B"
+
+
+class Frequency(str, Enum):
+    orders = "orders"
+    days = "days"
+
+
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Reference date (YYYY-MM-DD), included in the "
+                                                "window. Default: the day after the last sale in the data.")]
+WindowOpt = Annotated[str, typer.Option("--window", help="Purchases counted for F and M: the N days ending on the "
+                                        "as-of date (365d, 90d, 52w) or 'all'.")]
+FrequencyOpt = Annotated[Frequency, typer.Option("--frequency", help="F = distinct orders, or distinct purchase "
+                                                 "days (按天去重).")]
+RefundsOpt = Annotated[Optional[list[Path]], typer.Option("--refunds", help="A refunds export (e.g. 千牛 售后) whose "
+                                                          "successful refunds are netted from their orders; "
+                                                          "repeatable.", exists=True, dir_okay=False)]
+
+
+def _load(files, refunds, platform, mapping, encoding, sheet, password):
+    from ..load import load
+
+    orders = load(files, "orders", platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
+                  password=password)
+    refund_frame, issues = None, list(orders.issues)
+    if refunds:
+        loaded = load(refunds, "refunds", encoding=encoding, password=password)
+        refund_frame, issues = loaded.frame, issues + loaded.issues
+    return orders.frame, refund_frame, issues
+
+
+def _warn_excluded(exclusions) -> None:
+    if exclusions.orders_without_customer:
+        typer.echo(f"warning: {exclusions.orders_without_customer:,} sold orders "
+                   f"({exclusions.lines_without_customer:,} lines) have no customer id and are in no segment",
+                   err=True)
+
+
+@app.command("segment")
+@handle_errors
+def segment_command(
+    files: FilesArg,
+    scheme: Annotated[Scheme, typer.Option("--scheme", help="cn8: 8 Chinese classes (重要价值客户…); rfm11: "
+                                           "11 quintile segments (Champions…).")] = Scheme.cn8,
+    threshold: Annotated[Optional[Threshold], typer.Option("--threshold", help="cn8 high/low threshold: mean "
+                                                           "(default), median, or fixed values from --config.",
+                                                           show_default=False)] = None,
+    variant: Annotated[Variant, typer.Option("--variant", help="rfm11 code table: A (majority) or B (231/241/251 "
+                                             "are Hibernating).")] = Variant.A,
+    as_of: AsOfOpt = None,
+    window: WindowOpt = "365d",
+    frequency: FrequencyOpt = Frequency.orders,
+    compare_as_of: Annotated[Optional[str], typer.Option("--compare-as-of", help="An earlier date: also report "
+                                                         "who moved between segments since then.")] = None,
+    output: OutputOpt = None,
+    customers_out: Annotated[Optional[Path], typer.Option("--customers-out", help="Write one row per customer "
+                                                          "(R, F, M, scores, segment) to .csv or .xlsx.",
+                                                          dir_okay=False)] = None,
+    json_: JsonOpt = False,
+    no_mask: Annotated[bool, typer.Option("--no-mask", help="Show customer ids, names and phone numbers in "
+                                          "full (masked by default: 138****1234, t**1).")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="TOML file with an [rfm] table (fixed "
+                                                   "thresholds).", envvar="ECOMPLAN_CONFIG",
+                                                   dir_okay=False)] = None,
+    refunds: RefundsOpt = None,
+    lang: LangOpt = Lang.zh,
+    platform: PlatformOpt = None,
+    mapping: MappingOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    password: PasswordOpt = None,
+) -> None:
+    """Segment customers by recency, frequency and monetary value.
+
+    cn8 marks R, F and M high or low against the mean (or median, or fixed
+    values) and prints the rules with the thresholds used; rfm11 scores each
+    1-5 by quintile (ties take the lower score) and maps the 125 codes to 11
+    segments. Unpaid, cancelled and fully refunded orders are excluded;
+    orders without a customer id are counted and reported.
+
+    Example: ecomplan rfm segment orders.csv --scheme rfm11 -o rfm.xlsx --customers-out customers.csv
+    """
+    from .. import rfm
+    from ..errors import UsageError
+    from ..output import dumps, output_format, write_text
+    from ..render import write_report
+
+    settings = rfm.load_config(config)
+    if threshold is not None and scheme is Scheme.rfm11:
+        raise UsageError("--threshold applies to --scheme cn8; rfm11 always uses quintiles")
+    method = threshold.value if threshold is not None else settings.threshold
+    if method == "fixed" and settings.fixed() is None:
+        raise UsageError("--threshold fixed needs --config FILE with [rfm] recency_days, frequency and monetary")
+    suffix = output_format(output, (".md", ".xlsx", ".json")) if output else None
+    if customers_out is not None:
+        output_format(customers_out, (".csv", ".xlsx"))
+    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password)
+    result = rfm.segment(orders, scheme.value, method, as_of, window, frequency.value, variant=variant.value,
+                         fixed=settings.fixed(), compare_as_of=compare_as_of, refunds=refund_frame,
+                         file=files[0].name)
+    warn_issues(issues + result.issues)
+    _warn_excluded(result.exclusions)
+    if customers_out is not None:
+        rfm.write_customers(result.customer_table(mask=not no_mask), customers_out, lang.value)
+        typer.echo(str(customers_out), err=True)
+    if json_:
+        emit_json(result.to_dict(lang.value))
+    elif suffix == ".json":
+        write_text(output, dumps(result.to_dict(lang.value)))
+        typer.echo(str(output), err=True)
+    else:
+        report = rfm.segment_report(result, lang.value, [f.name for f in files], rfm.currency_symbol(orders))
+        write_report(report, output)
+        if output:
+            typer.echo(str(output), err=True)
+
+
+@app.command("repurchase")
+@handle_errors
+def repurchase_command(
+    files: FilesArg,
+    as_of: AsOfOpt = None,
+    window: WindowOpt = "365d",
+    frequency: FrequencyOpt = Frequency.orders,
+    output: OutputOpt = None,
+    json_: JsonOpt = False,
+    refunds: RefundsOpt = None,
+    lang: LangOpt = Lang.zh,
+    platform: PlatformOpt = None,
+    mapping: MappingOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    password: PasswordOpt = None,
+) -> None:
+    """复购率, 回购率 and monthly first-purchase cohort retention.
+
+    复购率: buyers with 2+ purchases in the window / buyers. 回购率: buyers of
+    the previous window (and of each previous month) who bought again.
+    Cohorts: customers by first-purchase month, active k months later
+    (counts and %, a heat-mapped sheet in Excel).
+
+    Example: ecomplan rfm repurchase orders.csv --window all -o repurchase.xlsx
+    """
+    from .. import rfm
+    from ..output import dumps, output_format, write_text
+    from ..render import write_report
+
+    suffix = output_format(output, (".md", ".xlsx", ".json")) if output else None
+    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password)
+    result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame,
+                                               file=files[0].name)
+    warn_issues(issues)
+    _warn_excluded(exclusions)
+    document = {**result.to_dict(), "excluded": exclusions.to_dict()}
+    if json_:
+        emit_json(document)
+    elif suffix == ".json":
+        write_text(output, dumps(document))
+        typer.echo(str(output), err=True)
+    else:
+        write_report(rfm.repurchase_report_model(result, exclusions, lang.value, [f.name for f in files],
+                                                 rfm.currency_symbol(orders)), output)
+        if output:
+            typer.echo(str(output), err=True)

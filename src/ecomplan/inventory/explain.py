@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from ..i18n import add, t
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ BODY = ("on_hand", "available", "in_transit", "inventory_position", "avg_daily_d
         "projected_stockout_date", "reorder_date", "suggested_order_qty", "moq", "case_pack", "unit_cost", "price",
         "stock_value", "order_value", "abc", "abc_value", "xyz", "weekly_cv", "units_slow_window",
         "last_sale_date", "days_since_last_sale", "markdown_pct", "stop_promotion")
+DATES = ("projected_stockout_date", "reorder_date", "last_sale_date")
 
 add({
     "inventory.status.stockout": ("断货", "stockout"),
@@ -84,7 +87,7 @@ def rate(value) -> str:
 
 
 def day_text(value) -> str:
-    return "—" if value is None or value != value else str(value)[:10]
+    return "—" if value is None or value != value or value is pd.NaT else str(value)[:10]
 
 
 def status_label(status: str, lang: str) -> str:
@@ -95,23 +98,39 @@ def reason(row: dict, result: AlertsResult, lang: str) -> str:
     """Why the SKU has its status, with the numbers that decided it."""
     s = result.settings
     status = row["status"]
-    values = {"available": number(row["available"]), "d": rate(row["avg_daily_demand"]),
-              "window": result.demand.window_days, "cover": number(row["days_of_cover"]),
-              "cover_transit": number(row["days_of_cover_with_transit"]), "lead": number(row["lead_time_days"]),
-              "date": day_text(row["projected_stockout_date"]), "position": number(row["inventory_position"]),
-              "rop": number(row["reorder_point"]), "ss": number(row["safety_stock"]),
-              "reorder_date": day_text(row["reorder_date"]), "limit": number(s.overstock_days),
-              "on_hand": number(row["on_hand"]), "units": number(row["units_slow_window"]),
-              "days": s.slow_moving_days if status == "slow_moving" else s.dead_days,
-              "threshold": number(s.slow_moving_units), "since": number(row["days_since_last_sale"]),
-              "coverage": result.demand.coverage_days}
-    key = status
     idle = not row["avg_daily_demand"] > 0
-    if status in {"stockout", "overstock"} and idle:
-        key = f"{status}_idle"
-    elif status == "dead" and row["days_since_last_sale"] != row["days_since_last_sale"]:
-        key = "dead_never"
-    return t(f"inventory.reason.{key}", lang, **values)
+    if status == "stockout":
+        if idle:
+            return t("inventory.reason.stockout_idle", lang, available=number(row["available"]),
+                     window=result.demand.window_days)
+        return t("inventory.reason.stockout", lang, available=number(row["available"]),
+                 d=rate(row["avg_daily_demand"]))
+    if status == "urgent":
+        return t("inventory.reason.urgent", lang, cover=number(row["days_of_cover"]),
+                 cover_transit=number(row["days_of_cover_with_transit"]), lead=number(row["lead_time_days"]),
+                 date=day_text(row["projected_stockout_date"]))
+    if status == "reorder":
+        return t("inventory.reason.reorder", lang, position=number(row["inventory_position"]),
+                 rop=number(row["reorder_point"]), ss=number(row["safety_stock"]), cover=number(row["days_of_cover"]))
+    if status == "ok":
+        return t("inventory.reason.ok", lang, cover=number(row["days_of_cover"]), rop=number(row["reorder_point"]),
+                 reorder_date=day_text(row["reorder_date"]))
+    if status == "overstock":
+        if idle:
+            return t("inventory.reason.overstock_idle", lang, window=result.demand.window_days,
+                     on_hand=number(row["on_hand"]))
+        return t("inventory.reason.overstock", lang, cover=number(row["days_of_cover"]),
+                 limit=number(s.overstock_days), on_hand=number(row["on_hand"]), d=rate(row["avg_daily_demand"]))
+    if status == "slow_moving":
+        return t("inventory.reason.slow_moving", lang, units=number(row["units_slow_window"]),
+                 days=s.slow_moving_days, threshold=number(s.slow_moving_units), on_hand=number(row["on_hand"]))
+    if status == "dead":
+        if row["days_since_last_sale"] != row["days_since_last_sale"]:
+            return t("inventory.reason.dead_never", lang, coverage=result.demand.coverage_days,
+                     on_hand=number(row["on_hand"]))
+        return t("inventory.reason.dead", lang, since=number(row["days_since_last_sale"]), days=s.dead_days,
+                 on_hand=number(row["on_hand"]))
+    return t("inventory.reason.inactive", lang, days=s.dead_days)
 
 
 def suggestion(row: dict, result: AlertsResult, lang: str) -> str:
@@ -130,9 +149,14 @@ def suggestion(row: dict, result: AlertsResult, lang: str) -> str:
 
 def item_records(result: AlertsResult, lang: str) -> list[dict]:
     """The JSON `items`: every key of `HEAD` and `BODY`, plus the reason and suggestion text."""
-    records = result.items[list(HEAD + BODY)].to_dict("records")
+    frame = result.items[list(HEAD + BODY)].copy()
+    for column in DATES:
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object).where(frame[column].notna(), None)
+    keys = list(frame.columns)
+    columns = [frame[key].tolist() for key in keys]  # plain Python values, column by column (fast)
     out = []
-    for row in records:
+    for values in zip(*columns):
+        row = dict(zip(keys, values))
         head = {key: row[key] for key in HEAD}
         head["reason"] = reason(row, result, lang)
         head["suggestion"] = suggestion(row, result, lang)

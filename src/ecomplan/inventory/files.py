@@ -22,8 +22,15 @@ def load_stock(path: str | Path, **options) -> tuple[pd.DataFrame, list[Issue]]:
 def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], list[Issue]]:
     """One canonical frame per sales file: its order lines if it has any, else its product days, else a
     stock sheet's outbound columns (近N日出库). A file with none of them is an error naming what it is."""
-    frames, issues = [], []
-    for path in paths:
+    frames, issues, seen = [], [], set()
+    names = [Path(p).name for p in paths]
+    for path, name in zip(paths, names):
+        key = Path(path).resolve()
+        if key in seen:
+            issues.append(Issue(name, "the same file was given twice; it is read once"))
+            continue
+        seen.add(key)
+        label = name if names.count(name) == 1 else str(path)  # two folders' orders.csv stay apart
         datasets = read(path, **options)
         issues.extend(issue for d in datasets for issue in d.issues)
         chosen = []
@@ -36,7 +43,7 @@ def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], 
                       and any(c in d.frame for c in STOCK_SALES)]
         if not chosen:
             raise SchemaError(_not_sales(Path(path).name, datasets))
-        parts = [d.frame.assign(platform=d.platform, report=d.report, source_file=d.name) for d in chosen]
+        parts = [d.frame.assign(platform=d.platform, report=d.report, source_file=label) for d in chosen]
         frames.append(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
     return frames, issues
 

@@ -46,7 +46,7 @@ def reorder_point(avg_daily, lead_time_days, safety):
 def days_of_cover(stock, avg_daily):
     """How many days `stock` lasts at `avg_daily` units a day: 0 for no or negative stock, inf without sales."""
     stock, d = np.broadcast_arrays(np.asarray(stock, dtype="float64"), np.asarray(avg_daily, dtype="float64"))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         cover = np.where(d > 0, stock / np.where(d > 0, d, 1.0), np.inf)
     return np.where(stock <= 0, 0.0, cover)
 

@@ -99,12 +99,14 @@ def _table_sheet(book, table: Table, formats: dict, used: set[str]) -> None:
     records = table.rows()
     for row, record in enumerate(records, start=1):
         for col, column in enumerate(columns):
-            _write_cell(sheet, row, col, record[column.key], column.fmt, formats)
+            fmt = record.get("_fmt", "num") if column.fmt == "row" else column.fmt
+            _write_cell(sheet, row, col, record[column.key], fmt, formats)
     last_row = max(len(records), 1)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, last_row, len(columns) - 1)
     for col, column in enumerate(columns):
-        sheet.set_column(col, col, _width(column, records), formats.get(column.fmt) if column.fmt != "text" else None)
+        sheet.set_column(col, col, _width(column, records),
+                         formats.get(column.fmt) if column.fmt not in {"text", "row"} else None)
         if column.fmt in {"change", "pp"} and records:
             sheet.conditional_format(1, col, len(records), col, {"type": "cell", "criteria": ">", "value": 0,
                                                                   "format": formats["good"]})

@@ -22,6 +22,8 @@ def format_cell(value, fmt: str, currency: str = "¥") -> str:
         return FILTERS["pp"](value)
     if fmt == "date":
         return "—" if value is None or value != value else str(value)[:10]
+    if fmt == "row":
+        return FILTERS["num"](value, 2)
     return FILTERS["cell"](value)
 
 
@@ -30,7 +32,8 @@ def table_markdown(table: Table, currency: str = "¥") -> str:
     align = "|" + "|".join("---:" if c.fmt not in {"text", "date"} else "---" for c in table.columns) + "|"
     lines = [header, align]
     for row in table.rows():
-        lines.append("| " + " | ".join(format_cell(row[c.key], c.fmt, currency) for c in table.columns) + " |")
+        lines.append("| " + " | ".join(format_cell(row[c.key], row.get("_fmt", "num") if c.fmt == "row" else c.fmt,
+                                                   currency) for c in table.columns) + " |")
     return "\n".join(lines)
 
 

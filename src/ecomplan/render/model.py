@@ -11,7 +11,8 @@ from typing import Literal
 
 import pandas as pd
 
-Format = Literal["text", "int", "num", "money", "pct", "change", "pp", "date"]
+Format = Literal["text", "int", "num", "money", "pct", "change", "pp", "date", "row"]
+# "row": the cell's format comes from the row's `_fmt` value (tables of metrics with different units).
 
 
 @dataclass
@@ -40,10 +41,14 @@ class Table:
     note: str | None = None
     chart: Chart | None = None
     heatmap: bool = False  # colour scale over the numeric cells (cohort matrices)
+    excel_only: bool = False  # long tables (daily series) that only the workbook should carry
 
     def rows(self) -> list[dict]:
-        keys = [c.key for c in self.columns]
-        return self.frame[keys].to_dict("records") if len(self.frame) else []
+        keys = [c.key for c in self.columns] + (["_fmt"] if "_fmt" in self.frame else [])
+        if not len(self.frame):
+            return []
+        frame = self.frame[keys].astype(object)
+        return frame.where(frame.notna(), None).to_dict("records")
 
 
 @dataclass

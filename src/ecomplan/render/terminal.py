@@ -21,12 +21,13 @@ def print_report(report: Report) -> None:
             console.print(paragraph)
         for bullet in section.bullets:
             console.print(f" • {bullet}")
-        for table in section.tables:
+        for table in (t for t in section.tables if not t.excel_only):
             grid = RichTable(title=table.title, title_justify="left")
             for column in table.columns:
                 grid.add_column(column.label, justify="left" if column.fmt in {"text", "date"} else "right")
             for row in table.rows():
-                grid.add_row(*(format_cell(row[c.key], c.fmt, report.currency) for c in table.columns))
+                grid.add_row(*(format_cell(row[c.key], row.get("_fmt", "num") if c.fmt == "row" else c.fmt,
+                                           report.currency) for c in table.columns))
             console.print(grid)
             if table.note:
                 console.print(f"[dim]{table.note}[/]")

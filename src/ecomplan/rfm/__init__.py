@@ -1,0 +1,30 @@
+"""Customer tiers (RFM), repurchase, cohorts and segment migration.
+
+    from ecomplan import load
+    from ecomplan import rfm
+
+    orders = load(["taobao_orders.csv"], "orders").frame
+    result = rfm.segment(orders, scheme="cn8", threshold="mean", window_days=365)
+    result.summary                      # customers, revenue, mean R/F/M and an action per segment
+    result.customer_table(mask=False)   # one row per customer: R, F, M, scores, segment
+    result.to_dict()                    # the `ecomplan rfm segment --json` document
+
+The rules (which orders count, refunds, ties, thresholds) are documented in
+`metrics.py` and `scoring.py`; the reference is `docs/rfm.md`.
+"""
+
+from .config import RfmConfig, load_config
+from .masking import mask_value, mask_values
+from .metrics import Exclusions, Snapshot, measure, parse_window
+from .migration import Migration, migrate
+from .report import currency_symbol, repurchase_report_model, segment_report, weekly_section, write_customers
+from .repurchase import Repurchase
+from .scoring import CN8, RFM11, Thresholds, quintile_scores, quintile_thresholds, rfm11_codes, score
+from .segmentation import SegmentResult, repurchase_report, segment, weekly_changes
+
+__all__ = [
+    "CN8", "RFM11", "Exclusions", "Migration", "Repurchase", "RfmConfig", "SegmentResult", "Snapshot", "Thresholds",
+    "load_config", "mask_value", "mask_values", "measure", "migrate", "parse_window", "quintile_scores",
+    "quintile_thresholds", "repurchase_report", "repurchase_report_model", "rfm11_codes", "score", "segment",
+    "segment_report", "weekly_changes", "weekly_section", "write_customers", "currency_symbol",
+]

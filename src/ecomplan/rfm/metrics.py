@@ -110,6 +110,7 @@ class Snapshot:
     returning_buyers: int  # previous buyers who bought again in this window
     orders_not_positive: int  # orders up to as_of with net amount <= 0 (fully refunded, free)
     purchases_after_as_of: int
+    first_sale: dt.date | None  # earliest purchase of any customer in the data
 
 
 @dataclass
@@ -158,9 +159,11 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
 
     db = duckdb.connect()
     db.execute("SET enable_progress_bar = false")
-    db.register("input_lines", lines[columns])
+    view = lines[columns]
+    db.register("input_lines", view)
     exclusions = Exclusions(lines=len(lines))
-    status = "CAST(status AS VARCHAR)" if "status" in lines else "'paid'"
+    text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
+    status = text.get("status", "'paid'")
     for value, sold, n, unpaid in db.execute(f"""
             SELECT {status} AS status, coalesce({status} IN {SOLD_STATUSES}, FALSE), count(*),
                    count(*) FILTER ({time_column} IS NULL)
@@ -173,10 +176,10 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
 
     refund_join = ""
     if refunds is not None:
-        _register_refunds(db, refunds, exclusions)
+        _register_refunds(db, refunds, text["order_id"], exclusions)
         refund_join = "LEFT JOIN refund_totals r USING (order_id)"
-    query = _metrics_sql(key, contacts, time_column, "customer_id" in lines, status,
-                         "refund" in lines, refund_join, as_of, window_days, frequency)
+    query = _metrics_sql(key, contacts, time_column, text, "refund" in lines, refund_join, as_of, window_days,
+                         frequency)
     wide = db.execute(query).df()
     db.close()
 
@@ -191,13 +194,23 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(f"{file}: {what}; RFM needs paid orders with a buyer id (买家ID / 会员名 / e-mail). "
                          "抖店 and 拼多多 exports hide buyers unless the export includes a buyer id column")
-    snapshots = [_snapshot(wide, i, day, window_days, frequency, key, contacts) for i, day in enumerate(as_of)]
-    first = pd.to_datetime(wide["first_purchase"])
-    bought = (first <= pd.Timestamp(as_of[0])).to_numpy()
+    first_sale = wide["first_purchase"].min()
+    first_sale = None if pd.isna(first_sale) else first_sale.date()
+    snapshots = [_snapshot(wide, i, day, window_days, frequency, key, contacts, first_sale)
+                 for i, day in enumerate(as_of)]
+    bought = (wide["first_purchase"] <= pd.Timestamp(as_of[0])).to_numpy()
     activity = pd.DataFrame({**{k: wide.loc[bought, k].astype("str") for k in key},
-                             "first_purchase": first[bought].dt.date,
+                             "first_purchase": wide.loc[bought, "first_purchase"],
                              "months": wide.loc[bought, "months"].fillna(0).astype("int64")}).reset_index(drop=True)
     return Measured(snapshots, exclusions, activity, key, issues)
+
+
+def _as_text(frame: pd.DataFrame, column: str) -> str:
+    """SQL for a text column: as it is when pandas holds strings (the loader's frames, already trimmed),
+    cast otherwise (numeric ids from a hand-made frame)."""
+    if pd.api.types.is_string_dtype(frame[column].dtype) and frame[column].dtype != object:
+        return column
+    return f"trim(CAST({column} AS VARCHAR))"
 
 
 def _time_column(lines: pd.DataFrame, file: str, issues: list[Issue]) -> str:
@@ -215,7 +228,7 @@ def _time_column(lines: pd.DataFrame, file: str, issues: list[Issue]) -> str:
     return column
 
 
-def _register_refunds(db, refunds: pd.DataFrame, exclusions: Exclusions) -> None:
+def _register_refunds(db, refunds: pd.DataFrame, order_id: str, exclusions: Exclusions) -> None:
     if "order_id" not in refunds or "refund_amount" not in refunds:
         raise SchemaError("the refunds export needs an order id and a refund amount column")
     db.register("input_refunds", refunds[[c for c in ("order_id", "refund_amount", "status") if c in refunds]])
@@ -225,10 +238,10 @@ def _register_refunds(db, refunds: pd.DataFrame, exclusions: Exclusions) -> None
         CREATE TEMP TABLE refund_rows AS
         SELECT CAST(order_id AS VARCHAR) AS order_id, refund_amount, {done} AS done
         FROM input_refunds WHERE refund_amount IS NOT NULL""")
-    db.execute("""
+    db.execute(f"""
         CREATE TEMP TABLE refund_totals AS
         SELECT order_id, sum(refund_amount) AS refund FROM refund_rows
-        WHERE done AND order_id IN (SELECT CAST(order_id AS VARCHAR) FROM input_lines)
+        WHERE done AND order_id IN (SELECT {order_id} FROM input_lines)
         GROUP BY order_id""")
     rows, not_done, orphan = db.execute("""
         SELECT count(*), count(*) FILTER (NOT done),
@@ -244,16 +257,17 @@ def _date(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _metrics_sql(key: list[str], contacts: list[str], time_column: str, has_customer: bool, status: str,
-                 has_refund: bool, refund_join: str, as_of: list[dt.date], window_days: int | None,
-                 frequency: str) -> str:
+def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: dict[str, str], has_refund: bool,
+                 refund_join: str, as_of: list[dt.date], window_days: int | None, frequency: str) -> str:
     """One query: lines -> orders -> (purchase days) -> one row per customer, with
-    the metrics of every as-of date as FILTERed aggregates."""
-    customer = "NULLIF(trim(CAST(customer_id AS VARCHAR)), '')" if has_customer else "CAST(NULL AS VARCHAR)"
+    the metrics of every as-of date as FILTERed aggregates. `text` holds the SQL
+    of each text column present (see `_as_text`)."""
+    customer = f"NULLIF({text['customer_id']}, '')" if "customer_id" in text else "CAST(NULL AS VARCHAR)"
+    status = text.get("status", "'paid'")
     platform = "CAST(platform AS VARCHAR) AS platform, " if "platform" in key else ""
     keys = ", ".join(key)
     line_refund = " - coalesce(refund, 0)" if has_refund else ""
-    contact_lines = "".join(f", CAST({c} AS VARCHAR) AS {c}" for c in contacts)
+    contact_lines = "".join(f", {text[c]} AS {c}" for c in contacts)
     contact_orders = "".join(f", arg_max({c}, paid_at) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     contact_days = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     net = "round(o.net - coalesce(r.refund, 0), 6)" if refund_join else "o.net"
@@ -290,8 +304,7 @@ def _metrics_sql(key: list[str], contacts: list[str], time_column: str, has_cust
     contact_customers = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     return f"""
         WITH sold AS (
-            SELECT {platform}{customer} AS customer_id, CAST(order_id AS VARCHAR) AS order_id,
-                   CAST({time_column} AS TIMESTAMP) AS paid_at,
+            SELECT {platform}{customer} AS customer_id, {text['order_id']} AS order_id, {time_column} AS paid_at,
                    CASE WHEN {status} = 'refunded' THEN 0 ELSE coalesce(amount, 0){line_refund} END AS net
                    {contact_lines}
             FROM input_lines
@@ -316,11 +329,11 @@ def _metrics_sql(key: list[str], contacts: list[str], time_column: str, has_cust
 
 
 def _snapshot(wide: pd.DataFrame, i: int, as_of: dt.date, window_days: int | None, frequency: str,
-              key: list[str], contacts: list[str]) -> Snapshot:
+              key: list[str], contacts: list[str], first_sale: dt.date | None) -> Snapshot:
     orders = wide[f"orders_{i}"].to_numpy()
     active = orders > 0
     chosen = wide[active]
-    last = pd.to_datetime(chosen[f"last_purchase_{i}"])
+    last = chosen[f"last_purchase_{i}"]
     customers = pd.DataFrame({
         **{k: chosen[k].astype("str") for k in key},
         "recency": (pd.Timestamp(as_of) - last).dt.days.astype("int64"),
@@ -328,8 +341,8 @@ def _snapshot(wide: pd.DataFrame, i: int, as_of: dt.date, window_days: int | Non
         "monetary": chosen[f"monetary_{i}"].astype("float64"),
         "orders": chosen[f"orders_{i}"].astype("int64"),
         "purchase_days": chosen[f"days_{i}"].astype("int64") if frequency == "days" else np.nan,
-        "first_purchase": pd.to_datetime(chosen["first_purchase"]).dt.date,
-        "last_purchase": last.dt.date,
+        "first_purchase": chosen["first_purchase"],
+        "last_purchase": last,
         **{c: chosen[c] for c in contacts},
     }).reset_index(drop=True)
     if frequency == "orders":
@@ -342,4 +355,5 @@ def _snapshot(wide: pd.DataFrame, i: int, as_of: dt.date, window_days: int | Non
         lapsed=int((has_history & ~active).sum()), previous_buyers=int(previous.sum()),
         returning_buyers=int((previous & active).sum()),
         orders_not_positive=int(wide[f"not_positive_{i}"].sum()), purchases_after_as_of=int(wide[f"after_{i}"].sum()),
+        first_sale=first_sale,
     )

@@ -51,6 +51,7 @@ class Repurchase:
     purchases: int  # orders or purchase days, per `frequency`
     previous_buyers: int
     returning_buyers: int
+    first_sale: dt.date | None
     monthly: pd.DataFrame  # month, previous_buyers, returning_buyers, buyback_rate, complete
     cohorts: pd.DataFrame  # cohort, size, then one column per month offset 0..K (customers)
     cohorts_truncated: int  # customers whose cohort is older than the months kept
@@ -66,6 +67,21 @@ class Repurchase:
     @property
     def buyback_rate(self) -> float | None:
         return rate(self.returning_buyers, self.previous_buyers)
+
+    @property
+    def previous_window(self) -> tuple[dt.date, dt.date] | None:
+        """First and last day of the window before this one (None without a window)."""
+        if self.window_start is None:
+            return None
+        return (self.window_start - dt.timedelta(days=self.window_days),
+                self.window_start - dt.timedelta(days=1))
+
+    @property
+    def previous_window_complete(self) -> bool | None:
+        """False when the data start after the previous window starts: its buyers are undercounted."""
+        if self.previous_window is None or self.first_sale is None:
+            return None
+        return self.first_sale <= self.previous_window[0]
 
     @property
     def offsets(self) -> list[int]:
@@ -92,7 +108,10 @@ class Repurchase:
             "repurchase_rate": self.repurchase_rate,
             "purchases": self.purchases,
             "repeat_purchase_share": self.repeat_purchase_share,
-            "buyback": {"previous_buyers": self.previous_buyers, "returning_buyers": self.returning_buyers,
+            "buyback": {"previous_window_start": self.previous_window[0] if self.previous_window else None,
+                        "previous_window_end": self.previous_window[1] if self.previous_window else None,
+                        "previous_window_complete": self.previous_window_complete,
+                        "previous_buyers": self.previous_buyers, "returning_buyers": self.returning_buyers,
                         "rate": self.buyback_rate},
             "buyback_monthly": self.monthly.to_dict("records"),
             "cohorts": [
@@ -114,14 +133,14 @@ def repurchase(snapshot: Snapshot, activity: pd.DataFrame) -> Repurchase:
         frequency=snapshot.frequency, buyers=len(customers),
         repeat_buyers=int((customers["frequency"] >= 2).sum()), purchases=int(customers["frequency"].sum()),
         previous_buyers=snapshot.previous_buyers, returning_buyers=snapshot.returning_buyers,
-        monthly=monthly_buyback(activity, snapshot.as_of, snapshot.window_start),
+        first_sale=snapshot.first_sale, monthly=monthly_buyback(activity, snapshot.as_of, snapshot.window_start),
         cohorts=cohorts, cohorts_truncated=truncated,
     )
 
 
 def _cohort_offsets(activity: pd.DataFrame, as_of: dt.date) -> np.ndarray:
     """Months from each customer's first-purchase month to the as-of month."""
-    first = pd.to_datetime(activity["first_purchase"])
+    first = activity["first_purchase"]
     return month_index(as_of) - (first.dt.year.to_numpy() * 12 + first.dt.month.to_numpy() - 1)
 
 

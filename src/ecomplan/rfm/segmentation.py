@@ -65,6 +65,9 @@ class SegmentResult:
         if self.migration is not None:
             before = self.migration.pairs[[*self.key, "segment_before"]]
             table = table.merge(before, on=self.key, how="outer")
+            for column in ("recency", "frequency", "orders", "purchase_days", "r", "f", "m"):
+                if column in table:  # customers who left have no metrics at the as-of date
+                    table[column] = table[column].astype("Int64")
             columns = [c for c in table.columns if c != "segment_before"]
             at = columns.index("segment") + 1
             table = table[[*columns[:at], "segment_before", *columns[at:]]]

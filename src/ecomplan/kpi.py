@@ -1,0 +1,392 @@
+"""KPI computations on canonical frames: totals, comparisons, funnel, channels,
+products, ads. Pure functions: frames and periods in, plain results out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .metrics import METRICS
+from .periods import Period
+
+BREAKDOWNS = ("channel", "source", "keyword", "segment")
+# When a platform sends the same day in two reports, the shop-level one wins.
+REPORT_PREFERENCE = ("shop_overview", "daily", "product_macro")
+
+
+@dataclass
+class Totals:
+    """KPI values of one platform (or all) over one period."""
+
+    values: dict[str, float | None]
+    visitors_basis: str  # "period_export": de-duplicated by the platform; "sum_of_daily": person-days
+    days_covered: int
+    days: int
+    platforms: list[str] = field(default_factory=list)
+
+    def get(self, key: str) -> float | None:
+        return self.values.get(key)
+
+
+def shop_level(traffic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(daily rows, period rows) of whole-shop traffic: rows without a channel,
+    source, keyword or segment. One report per platform and day."""
+    mask = pd.Series(True, index=traffic.index)
+    for column in BREAKDOWNS:
+        if column in traffic:
+            mask &= traffic[column].isna()
+    shop = traffic[mask]
+    end = shop["date_end"] if "date_end" in shop else pd.Series(pd.NaT, index=shop.index)
+    is_period = end.notna() & (end > shop["date"])
+    daily, period = shop[~is_period].copy(), shop[is_period].copy()
+    if len(daily):
+        rank = daily["report"].astype("str").map({r: i for i, r in enumerate(REPORT_PREFERENCE)}).fillna(99)
+        daily = (daily.assign(_rank=rank.to_numpy()).sort_values(["platform", "date", "_rank"])
+                 .drop_duplicates(["platform", "date"]).drop(columns="_rank"))
+    return daily, period
+
+
+def breakdown_level(traffic: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Rows broken down by `dimension` (channel/source or keyword)."""
+    if dimension not in traffic:
+        return traffic.iloc[0:0]
+    return traffic[traffic[dimension].notna()]
+
+
+def _within(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    return frame[(frame["date"] >= start) & (frame["date"] <= end)]
+
+
+def _exact(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return frame[(frame["date"] == pd.Timestamp(period.start)) & (frame["date_end"] == pd.Timestamp(period.end))]
+
+
+def platform_totals(daily: pd.DataFrame, period_rows: pd.DataFrame, platform: str, period: Period,
+                    use_period_export: bool) -> Totals:
+    rows = _within(daily[daily["platform"] == platform], period)
+    export = _exact(period_rows[period_rows["platform"] == platform], period) if len(period_rows) else period_rows
+    covered = int(rows["date"].nunique())
+    use_export = use_period_export and len(export) > 0
+    # If daily rows don't cover the period but the platform's own period export does, take that.
+    sums_from_export = use_export and covered < period.days
+    values: dict[str, float | None] = {}
+    for metric in METRICS.values():
+        if metric.rollup == "ratio":
+            continue
+        source = rows if not (sums_from_export or (use_export and metric.rollup == "distinct")) else export
+        values[metric.key] = _aggregate(source, metric.sources, metric.rollup)
+    finish_ratios(values)
+    basis = "period_export" if use_export else "sum_of_daily"
+    return Totals(values, basis, covered if not sums_from_export else period.days, period.days, [platform])
+
+
+def _aggregate(rows: pd.DataFrame, sources: tuple[str, ...], rollup: str) -> float | None:
+    for column in sources:
+        if column in rows and rows[column].notna().any():
+            series = rows[column]
+            value = series.mean() if rollup == "mean_daily" else series.sum()
+            return float(value)
+    return None
+
+
+def finish_ratios(values: dict[str, float | None]) -> None:
+    """Ratio metrics from their numerators and denominators, never averaged."""
+    gmv, refund = values.get("gmv"), values.get("refund_amount")
+    values["net_gmv"] = None if gmv is None or refund is None else gmv - refund
+    for metric in METRICS.values():
+        if metric.rollup == "ratio" and metric.numerator:
+            values[metric.key] = ratio(values.get(metric.numerator), values.get(metric.denominator))
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0 or np.isnan(denominator):
+        return None
+    return numerator / denominator
+
+
+def combine(parts: list[Totals]) -> Totals:
+    """All platforms together: additive metrics add; visitors and buyers of
+    different shops add as "sum across platforms"; ratios are recomputed from
+    the platforms that have both parts; platform-defined daily means are kept
+    only when a single platform reports them."""
+    values: dict[str, float | None] = {}
+    for metric in METRICS.values():
+        if metric.rollup in {"sum", "distinct"}:
+            present = [p.get(metric.key) for p in parts if p.get(metric.key) is not None]
+            values[metric.key] = float(sum(present)) if present else None
+        elif metric.rollup == "mean_daily":
+            present = [p.get(metric.key) for p in parts if p.get(metric.key) is not None]
+            values[metric.key] = present[0] if len(present) == 1 else None
+    values["net_gmv"] = None
+    for metric in METRICS.values():
+        if metric.rollup == "ratio" and metric.numerator:
+            both = [p for p in parts if p.get(metric.numerator) is not None and p.get(metric.denominator) is not None]
+            values[metric.key] = ratio(sum(p.get(metric.numerator) for p in both) if both else None,
+                                       sum(p.get(metric.denominator) for p in both) if both else None)
+    net = [p.get("net_gmv") for p in parts]
+    values["net_gmv"] = float(sum(net)) if net and all(v is not None for v in net) else None
+    bases = {p.visitors_basis for p in parts if p.get("visitors") is not None}
+    basis = bases.pop() if len(bases) == 1 else "mixed"
+    covered = min((p.days_covered for p in parts), default=0)
+    return Totals(values, basis, covered, parts[0].days if parts else 0, [x for p in parts for x in p.platforms])
+
+
+@dataclass
+class Change:
+    value: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.change is None or not self.previous:
+            return None
+        return self.change / abs(self.previous)
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "previous": self.previous, "change": self.change, "change_pct": self.change_pct}
+
+
+def compare(current: Totals, previous: Totals) -> dict[str, Change]:
+    return {key: Change(current.get(key), previous.get(key)) for key in METRICS}
+
+
+def totals_for(daily: pd.DataFrame, period_rows: pd.DataFrame, platforms: list[str], current: Period,
+               other: Period | None = None) -> tuple[dict[str, Totals], dict[str, Totals] | None]:
+    """Per-platform totals for `current` and, if given, `other` on the same basis:
+    a platform's period export is used only when it covers both periods, so a
+    de-duplicated weekly UV is never compared with a sum of daily UVs."""
+    now, then = {}, {} if other else None
+    for platform in platforms:
+        has = lambda p: len(_exact(period_rows[period_rows["platform"] == platform], p)) > 0 \
+            if len(period_rows) else False  # noqa: E731
+        use_export = has(current) and (other is None or has(other))
+        now[platform] = platform_totals(daily, period_rows, platform, current, use_export)
+        if other is not None:
+            then[platform] = platform_totals(daily, period_rows, platform, other, use_export)
+    return now, then
+
+
+# ---------------------------------------------------------------------------------------------
+# Funnel
+# ---------------------------------------------------------------------------------------------
+
+FUNNELS = {
+    "shop": ("visitors", "add_to_cart_buyers", "ordering_buyers", "paying_buyers"),
+    "ga": ("sessions", "add_to_carts", "checkouts", "purchases"),
+}
+
+
+def funnel(current: dict[str, Totals], previous: dict[str, Totals] | None) -> pd.DataFrame:
+    """Step counts, step conversion and drop-off per platform, this period and the comparison."""
+    records = []
+    for platform, totals in current.items():
+        steps = FUNNELS["ga"] if totals.get("sessions") is not None and totals.get("paying_buyers") is None \
+            else FUNNELS["shop"]
+        before = previous.get(platform) if previous else None
+        first = totals.get(steps[0])
+        prior_value = prior_before = None
+        for index, step in enumerate(steps):
+            value = totals.get(step)
+            if value is None:
+                continue
+            old = before.get(step) if before else None
+            step_rate = ratio(value, prior_value) if index else None
+            old_rate = ratio(old, prior_before) if index and before else None
+            records.append({
+                "platform": platform, "step": step, "value": value, "step_conversion": step_rate,
+                "drop_off": None if step_rate is None else 1 - step_rate, "overall_conversion": ratio(value, first),
+                "previous": old, "previous_step_conversion": old_rate,
+                "step_conversion_change": None if step_rate is None or old_rate is None else step_rate - old_rate,
+            })
+            prior_value, prior_before = value, old
+    return pd.DataFrame.from_records(records, columns=[
+        "platform", "step", "value", "step_conversion", "drop_off", "overall_conversion", "previous",
+        "previous_step_conversion", "step_conversion_change"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Channels, keywords, products, ads
+# ---------------------------------------------------------------------------------------------
+
+def _rows_for(frame: pd.DataFrame, period: Period) -> tuple[pd.DataFrame, str]:
+    """A breakdown's rows for the period: the platform's exact period export if
+    there is one, else its daily rows (visitors then add up to person-days)."""
+    if "date_end" in frame:
+        exact = _exact(frame, period)
+        if len(exact):
+            return exact, "period_export"
+        frame = frame[frame["date_end"].isna() | (frame["date_end"] == frame["date"])]
+    return _within(frame, period), "sum_of_daily"
+
+
+def channels(traffic: pd.DataFrame, current: Period, previous: Period) -> pd.DataFrame:
+    """One row per platform and source (leaf of the channel hierarchy), with
+    conversion and UV value recomputed, and the change against `previous`."""
+    rows = breakdown_level(traffic, "channel")
+    if "keyword" in rows:
+        rows = rows[rows["keyword"].isna()]
+    if rows.empty:
+        return pd.DataFrame()
+    out = []
+    for platform, frame in rows.groupby("platform", observed=True):
+        now, basis = _rows_for(frame, current)
+        then, _ = _rows_for(frame, previous)
+        keys = ["channel", "source"]
+        a = _sum_by(now, keys)
+        b = _sum_by(then, keys).add_prefix("previous_")
+        merged = a.join(b, how="left").reset_index()
+        merged.insert(0, "platform", platform)
+        merged["basis"] = basis
+        out.append(merged)
+    frame = pd.concat(out, ignore_index=True)
+    frame["source"] = frame["source"].where(frame["source"].notna() & (frame["source"] != ""), frame["channel"])
+    frame["conversion_rate"] = _div(frame["paying_buyers"], frame["visitors"])
+    frame["uv_value"] = _div(frame["pay_amount"], frame["visitors"])
+    frame["previous_conversion_rate"] = _div(frame["previous_paying_buyers"], frame["previous_visitors"])
+    frame["visitors_change_pct"] = _div(frame["visitors"] - frame["previous_visitors"], frame["previous_visitors"])
+    frame["pay_amount_change"] = frame["pay_amount"] - frame["previous_pay_amount"]
+    total = frame.groupby("platform", observed=True)["visitors"].transform("sum")
+    frame["visitor_share"] = _div(frame["visitors"], total)
+    return frame.sort_values(["platform", "visitors"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _sum_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    columns = ["visitors", "paying_buyers", "pay_amount"]
+    frame = frame.assign(**{c: frame[c] if c in frame else np.nan for c in columns})
+    grouped = frame.fillna({k: "" for k in keys}).groupby(keys, observed=True)[columns]
+    return grouped.sum(min_count=1)
+
+
+def _div(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    denominator = denominator.astype("float64")
+    return numerator.astype("float64") / denominator.where(denominator != 0)
+
+
+def products(frame: pd.DataFrame, current: Period, previous: Period) -> pd.DataFrame:
+    """GMV, units, visitors and buyers per platform and product for the period and the one before."""
+    if frame is None or frame.empty:
+        return pd.DataFrame()
+
+    def total(period: Period) -> pd.DataFrame:
+        rows = _within(frame, period)
+        columns = [c for c in ("amount", "units", "visitors", "buyers") if c in rows]
+        return rows.groupby(["platform", "sku"], observed=True)[columns].sum(min_count=1)
+
+    now, then = total(current), total(previous).add_prefix("previous_")
+    names = frame.dropna(subset=["name"]).drop_duplicates(["platform", "sku"], keep="last") \
+        .set_index(["platform", "sku"])["name"] if "name" in frame else None
+    merged = now.join(then, how="outer").reset_index()
+    if names is not None:
+        merged = merged.join(names, on=["platform", "sku"])
+    for column in ("amount", "units", "visitors", "buyers"):
+        for name in (column, f"previous_{column}"):
+            if name not in merged:
+                merged[name] = np.nan
+    merged["amount_change"] = merged["amount"].fillna(0) - merged["previous_amount"].fillna(0)
+    merged["amount_change_pct"] = _div(merged["amount_change"], merged["previous_amount"])
+    merged["conversion_rate"] = _div(merged["buyers"], merged["visitors"])
+    return merged.sort_values("amount", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def traffic_without_sales(table: pd.DataFrame, min_visitors: float = 50) -> pd.DataFrame:
+    """Products that drew visitors but sold nothing in the period."""
+    if table.empty:
+        return table
+    mask = (table["visitors"].fillna(0) >= min_visitors) & (table["units"].fillna(0) == 0)
+    return table[mask].sort_values("visitors", ascending=False)
+
+
+def ads(frame: pd.DataFrame, period: Period, by: str) -> pd.DataFrame:
+    """Spend, CTR, CPC, ROI by campaign or keyword; ratios from summed parts."""
+    if frame is None or frame.empty or by not in frame:
+        return pd.DataFrame()
+    rows = _within(frame, period)
+    rows = rows[rows[by].notna()]
+    columns = [c for c in ("impressions", "clicks", "spend", "gmv", "orders") if c in rows]
+    table = rows.groupby(["platform", by], observed=True)[columns].sum(min_count=1).reset_index()
+    for column in ("impressions", "clicks", "spend", "gmv", "orders"):
+        if column not in table:
+            table[column] = np.nan
+    table["ctr"] = _div(table["clicks"], table["impressions"])
+    table["cpc"] = _div(table["spend"], table["clicks"])
+    table["roi"] = _div(table["gmv"], table["spend"])
+    table["conversion_rate"] = _div(table["orders"], table["clicks"])
+    return table.sort_values("spend", ascending=False).reset_index(drop=True)
+
+
+def wasted_spend(table: pd.DataFrame, min_spend: float = 100.0) -> pd.DataFrame:
+    """Keywords (or campaigns) that spent at least `min_spend` without one order."""
+    if table.empty:
+        return table
+    return table[(table["spend"].fillna(0) >= min_spend) & (table["orders"].fillna(0) == 0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Daily series and anomalies
+# ---------------------------------------------------------------------------------------------
+
+def daily_gmv(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """GMV per day per platform (columns) plus `total`, for trend charts and anomaly checks."""
+    rows = daily[(daily["date"] >= pd.Timestamp(start)) & (daily["date"] <= pd.Timestamp(end))]
+    gmv = rows["pay_amount"] if "pay_amount" in rows else pd.Series(np.nan, index=rows.index)
+    if "revenue" in rows:
+        gmv = gmv.fillna(rows["revenue"])
+    table = rows.assign(gmv=gmv).pivot_table(index="date", columns="platform", values="gmv", aggfunc="sum",
+                                              observed=True)
+    table = table.reindex(pd.date_range(start, end, freq="D"))
+    table.columns = [str(c) for c in table.columns]
+    table["total"] = table.sum(axis=1, min_count=1)
+    table.index.name = "date"
+    return table
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    platform: str
+    day: dt.date
+    value: float
+    baseline: float
+    z: float
+
+    @property
+    def change_pct(self) -> float:
+        return self.value / self.baseline - 1 if self.baseline else float("nan")
+
+
+def gmv_anomalies(series: pd.DataFrame, period: Period, weeks: int = 6, threshold: float = 3.0,
+                  exclude: set[dt.date] = frozenset()) -> list[Anomaly]:
+    """Days of the period whose GMV lies far outside the same weekday of the
+    previous `weeks` weeks (robust z: median and MAD, so one odd day in the
+    baseline doesn't hide the next anomaly). Campaign days in `exclude` are
+    left out of the baselines, which then reach further back."""
+    found = []
+    for column in series.columns:
+        for day in period.dates():
+            stamp = pd.Timestamp(day)
+            if stamp not in series.index or pd.isna(series.at[stamp, column]):
+                continue
+            # The same weekday of earlier weeks, skipping campaign days, up to `weeks` of them.
+            history = [stamp - pd.Timedelta(days=7 * k) for k in range(1, 2 * weeks + 1)]
+            history = [d for d in history if d.date() not in exclude][:weeks]
+            base = series[column].reindex(history).dropna()
+            if len(base) < 3:
+                continue
+            median = float(base.median())
+            mad = float((base - median).abs().median()) * 1.4826
+            # Floor the spread at 15% of the median: a quiet history must not turn every wobble into an alarm.
+            scale = max(mad, 0.15 * abs(median), 1.0)
+            z = (float(series.at[stamp, column]) - median) / scale
+            if abs(z) >= threshold:
+                found.append(Anomaly(column, day, float(series.at[stamp, column]), median, z))
+    return found
