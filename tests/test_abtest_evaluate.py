@@ -323,7 +323,8 @@ def test_verdict_sentences_read_like_an_analyst(fixtures):
     evaluation = evaluate(frame)
     zh, en = (verdict(evaluation.results[0], evaluation, lang) for lang in ("zh", "en"))
     assert zh.startswith("B 的转化率比 A 高 ") and "95% 置信区间" in zh and "差异显著（双比例 z 检验，p=" in zh
-    assert en.startswith("B converts ") and "better than A (95% CI " in en and "significant (two-proportion z-test" in en
+    assert en.startswith("B converts ") and "better than A (95% CI " in en
+    assert "significant (two-proportion z-test" in en
     lift = evaluation.results[0].relative_lift
     assert f"{lift * 100:.1f}%" in zh
 

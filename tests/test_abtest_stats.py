@@ -278,6 +278,7 @@ def test_msprt_p_values_only_fall_and_match_the_confidence_sequence(looks, tau2)
     radius = S.msprt_radius(variances, tau2, 0.05)
     outside = np.abs(diffs) > radius
     inverse = np.minimum(1, np.exp(-S.msprt_log_lambda(diffs, variances, tau2)))
+    assert S.msprt_p_values([0.5, 0.5], [np.inf, 0.01], tau2)[0] == 1.0  # a look without data
     decided = np.abs(inverse - 0.05) > 1e-9
     assert np.array_equal(outside[decided], (inverse <= 0.05)[decided])
 

@@ -444,7 +444,7 @@ def check_DER_MSPRT1(inputs, expected, tol):
     p_c, p_t, n = inputs["p_control"], inputs["p_treatment"], inputs["n_per_arm"]
     variance = (p_c * (1 - p_c) + p_t * (1 - p_t)) / n
     rule = tolerance(tol)
-    lambdas = [float(S.msprt_lambda(p_t - p_c, variance, tau2)) for tau2 in inputs["tau2"]]
+    lambdas = [math.exp(S.msprt_log_lambda(p_t - p_c, variance, tau2)) for tau2 in inputs["tau2"]]
     close(lambdas, expected["Lambda"], rule, "Lambda")
     p_values = [float(S.msprt_p_values([p_t - p_c], [variance], tau2)[-1]) for tau2 in inputs["tau2"]]
     close(p_values, expected["always_valid_p"], rule, "always-valid p")

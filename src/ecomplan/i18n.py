@@ -40,3 +40,23 @@ add({
     "inspect.inferred": ("（表头来自第三方代码，尚未用真实文件核对）",
                          "(headers known from third-party code, not yet checked against a real file)"),
 })
+
+PLATFORMS = {
+    "sycm": ("天猫/淘宝", "Tmall/Taobao"),
+    "jd": ("京东", "JD"),
+    "ga4": ("独立站 (GA4)", "Own site (GA4)"),
+    "ga_ua": ("独立站 (UA)", "Own site (UA)"),
+    "shopify": ("Shopify", "Shopify"),
+    "douyin": ("抖店", "Douyin"),
+    "pdd": ("拼多多", "Pinduoduo"),
+    "online_retail": ("发票明细", "Invoice lines"),
+    "erp": ("ERP", "ERP"),
+    "generic": ("通用", "Generic"),
+    "total": ("全店合计", "All platforms"),
+}
+
+
+def platform_name(code: str, lang: str) -> str:
+    """How a platform code reads in a report (JSON keeps the code)."""
+    names = PLATFORMS.get(str(code))
+    return names[0 if lang == "zh" else 1] if names else str(code)

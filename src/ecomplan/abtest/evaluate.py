@@ -284,7 +284,8 @@ def _aggregate_sums(frame: pd.DataFrame, covariate: str | None):
     if "aov" not in unavailable:
         if "conv" not in out:
             unavailable["aov"] = _col("conversions")
-        elif "orders" in frame and frame["orders"].notna().any() and not (frame["orders"] == frame["conversions"]).all():
+        elif ("orders" in frame and frame["orders"].notna().any()
+              and not (frame["orders"] == frame["conversions"]).all()):
             unavailable["aov"] = "per-user rows (AOV's variance needs each user's revenue and orders)"
         else:
             # one order per converting visitor and revenue only from converters:
@@ -587,9 +588,8 @@ def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, 
                 "relative_ci": [None, None], "notes": [Note(key="zero_variance")]}
     tau2 = (MSPRT_RELATIVE_TAU * abs(final.base)) ** 2
     diffs = np.array([p.diff if ok else 0.0 for p, ok in zip(pairs, usable)])
-    variances = np.array([p.var_diff if ok else 1.0 for p, ok in zip(pairs, usable)])
-    inverse = np.where(usable, np.minimum(1.0, np.exp(-S.msprt_log_lambda(diffs, variances, tau2))), 1.0)
-    p_values = np.minimum.accumulate(inverse)
+    variances = np.array([p.var_diff if ok else np.inf for p, ok in zip(pairs, usable)])
+    p_values = S.msprt_p_values(diffs, variances, tau2)
     lower, upper = -math.inf, math.inf
     rel_lower, rel_upper = -math.inf, math.inf
     for pair, ok in zip(pairs, usable):

@@ -43,13 +43,6 @@ def sample_variance(n: float, total: float, sum_sq: float) -> float | None:
     return max((sum_sq - total * total / n) / (n - 1), 0.0)
 
 
-def sum_sq_from_std(n: float, total: float, std: float) -> float:
-    """Σy² from the sample standard deviation (n − 1 denominator): (n−1)s² + (Σy)²/n."""
-    if n <= 0:
-        return 0.0
-    return (n - 1) * std * std + total * total / n
-
-
 def sample_covariance(n: float, sum_x: float, sum_y: float, sum_xy: float) -> float | None:
     """Unbiased covariance (Σxy − ΣxΣy/n)/(n − 1)."""
     if n < 2:
@@ -541,16 +534,12 @@ def msprt_log_lambda(diff, variance, tau2: float, null_diff: float = 0.0):
     """log of the normal-mixture SPRT likelihood ratio (Johari, Koomen, Pekelis &
     Walsh 2017): Λ = √(v/(v+τ²)) · exp(τ²(Δ̂−θ₀)²/(2v(v+τ²))), v = Var(Δ̂), mixture
     N(θ₀, τ²). Element-wise on arrays of looks; logs because Λ overflows for
-    large effects."""
+    large effects. A look with infinite variance carries no evidence (log Λ = 0)."""
     diff = np.asarray(diff, dtype=float)
     v = np.asarray(variance, dtype=float)
-    return 0.5 * np.log(v / (v + tau2)) + tau2 * (diff - null_diff) ** 2 / (2 * v * (v + tau2))
-
-
-def msprt_lambda(diff, variance, tau2: float, null_diff: float = 0.0):
-    """Λ itself (inf when it overflows)."""
-    with np.errstate(over="ignore"):
-        return np.exp(msprt_log_lambda(diff, variance, tau2, null_diff))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_lambda = 0.5 * np.log(v / (v + tau2)) + tau2 * (diff - null_diff) ** 2 / (2 * v * (v + tau2))
+    return np.where(np.isinf(v), 0.0, log_lambda)
 
 
 def msprt_p_values(diffs, variances, tau2: float):

@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Issue, SchemaError, UsageError
@@ -163,9 +162,9 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
     db.register("input_lines", view)
     exclusions = Exclusions(lines=len(lines))
     text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
-    status = text.get("status", "'paid'")
+    rules = _line_rules(text, time_column, "refund" in lines)
     for value, sold, n, unpaid in db.execute(f"""
-            SELECT {status} AS status, coalesce({status} IN {SOLD_STATUSES}, FALSE), count(*),
+            SELECT {rules['status']} AS status, coalesce({rules['status']} IN {SOLD_STATUSES}, FALSE), count(*),
                    count(*) FILTER ({time_column} IS NULL)
             FROM input_lines GROUP BY ALL""").fetchall():
         if sold:
@@ -173,23 +172,19 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
         else:
             name = value if value is not None else "missing"
             exclusions.unsold_lines[name] = exclusions.unsold_lines.get(name, 0) + n
+    n_lines, n_orders, amount = db.execute(f"""
+        SELECT count(*), count(DISTINCT {text['order_id']}), coalesce(sum({rules['net']}), 0) FROM input_lines
+        WHERE {rules['sold']} AND {rules['customer']} IS NULL""").fetchone()
+    exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
+    exclusions.amount_without_customer = round(float(amount), 2)
 
     refund_join = ""
     if refunds is not None:
         _register_refunds(db, refunds, text["order_id"], exclusions)
         refund_join = "LEFT JOIN refund_totals r USING (order_id)"
-    query = _metrics_sql(key, contacts, time_column, text, "refund" in lines, refund_join, as_of, window_days,
-                         frequency)
+    query = _metrics_sql(key, contacts, time_column, text, rules, refund_join, as_of, window_days, frequency)
     wide = db.execute(query).df()
     db.close()
-
-    anonymous = wide["customer_id"].isna()
-    if anonymous.any():
-        row = wide[anonymous].sum(numeric_only=True)
-        exclusions.lines_without_customer = int(row["lines"])
-        exclusions.orders_without_customer = int(row["all_orders"] + row["all_not_positive"])
-        exclusions.amount_without_customer = round(float(row["all_net"]), 2)
-        wide = wide[~anonymous]
     if len(wide) == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(f"{file}: {what}; RFM needs paid orders with a buyer id (买家ID / 会员名 / e-mail). "
@@ -253,20 +248,29 @@ def _register_refunds(db, refunds: pd.DataFrame, order_id: str, exclusions: Excl
     exclusions.refund_amount_netted = round(float(netted), 2)
 
 
+def _line_rules(text: dict[str, str], time_column: str, has_refund: bool) -> dict[str, str]:
+    """SQL of the line-level rules: status, sold, net amount, customer id."""
+    status = text.get("status", "'paid'")
+    line_refund = " - coalesce(refund, 0)" if has_refund else ""
+    return {
+        "status": status,
+        "sold": f"{status} IN {SOLD_STATUSES} AND {time_column} IS NOT NULL",
+        "net": f"CASE WHEN {status} = 'refunded' THEN 0 ELSE coalesce(amount, 0){line_refund} END",
+        "customer": f"NULLIF({text['customer_id']}, '')" if "customer_id" in text else "CAST(NULL AS VARCHAR)",
+    }
+
+
 def _date(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: dict[str, str], has_refund: bool,
-                 refund_join: str, as_of: list[dt.date], window_days: int | None, frequency: str) -> str:
-    """One query: lines -> orders -> (purchase days) -> one row per customer, with
-    the metrics of every as-of date as FILTERed aggregates. `text` holds the SQL
-    of each text column present (see `_as_text`)."""
-    customer = f"NULLIF({text['customer_id']}, '')" if "customer_id" in text else "CAST(NULL AS VARCHAR)"
-    status = text.get("status", "'paid'")
+def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: dict[str, str],
+                 rules: dict[str, str], refund_join: str, as_of: list[dt.date], window_days: int | None,
+                 frequency: str) -> str:
+    """One query: sold lines with a customer -> orders -> (purchase days) -> one row
+    per customer, with the metrics of every as-of date as FILTERed aggregates."""
     platform = "CAST(platform AS VARCHAR) AS platform, " if "platform" in key else ""
     keys = ", ".join(key)
-    line_refund = " - coalesce(refund, 0)" if has_refund else ""
     contact_lines = "".join(f", {text[c]} AS {c}" for c in contacts)
     contact_orders = "".join(f", arg_max({c}, paid_at) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     contact_days = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
@@ -274,12 +278,12 @@ def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: di
     if frequency == "days":
         purchases = f"""
             SELECT {keys}, day, count(*) FILTER (net > 0) AS purchases, sum(net) FILTER (net > 0) AS net,
-                   count(*) FILTER (NOT net > 0) AS not_positive, sum(lines) AS lines{contact_days}
+                   count(*) FILTER (NOT net > 0) AS not_positive{contact_days}
             FROM orders GROUP BY ALL"""
     else:
         purchases = f"""
             SELECT {keys}, day, CAST(net > 0 AS INTEGER) AS purchases, CASE WHEN net > 0 THEN net END AS net,
-                   CAST(NOT net > 0 AS INTEGER) AS not_positive, lines{''.join(f', {c}' for c in contacts)}
+                   CAST(NOT net > 0 AS INTEGER) AS not_positive{''.join(f', {c}' for c in contacts)}
             FROM orders"""
     per_date = []
     for i, day in enumerate(as_of):
@@ -291,10 +295,10 @@ def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: di
                            f"AND {_date(start - dt.timedelta(days=1))}")
         else:
             in_window, in_previous = f"day <= {end}", "FALSE"
+        days = f"count(*) FILTER (purchases > 0 AND {in_window}) AS days_{i}," if frequency == "days" else ""
         per_date.append(f"""
                    max(day) FILTER (purchases > 0 AND day <= {end}) AS last_purchase_{i},
-                   coalesce(sum(purchases) FILTER ({in_window}), 0) AS orders_{i},
-                   count(*) FILTER (purchases > 0 AND {in_window}) AS days_{i},
+                   coalesce(sum(purchases) FILTER ({in_window}), 0) AS orders_{i}, {days}
                    round(sum(net) FILTER ({in_window}), 6) AS monetary_{i},
                    coalesce(sum(purchases) FILTER ({in_previous}), 0) AS previous_{i},
                    coalesce(sum(not_positive) FILTER (day <= {end}), 0) AS not_positive_{i},
@@ -304,14 +308,12 @@ def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: di
     contact_customers = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     return f"""
         WITH sold AS (
-            SELECT {platform}{customer} AS customer_id, {text['order_id']} AS order_id, {time_column} AS paid_at,
-                   CASE WHEN {status} = 'refunded' THEN 0 ELSE coalesce(amount, 0){line_refund} END AS net
-                   {contact_lines}
+            SELECT {platform}{rules['customer']} AS customer_id, {text['order_id']} AS order_id,
+                   {time_column} AS paid_at, {rules['net']} AS net{contact_lines}
             FROM input_lines
-            WHERE {status} IN {SOLD_STATUSES} AND {time_column} IS NOT NULL
+            WHERE {rules['sold']} AND {rules['customer']} IS NOT NULL
         ), order_totals AS (
-            SELECT {keys}, order_id, CAST(min(paid_at) AS DATE) AS day, round(sum(net), 6) AS net,
-                   count(*) AS lines{contact_orders}
+            SELECT {keys}, order_id, CAST(min(paid_at) AS DATE) AS day, round(sum(net), 6) AS net{contact_orders}
             FROM sold GROUP BY ALL
         ), orders AS (
             SELECT o.* REPLACE ({net} AS net) FROM order_totals o {refund_join}
@@ -319,8 +321,6 @@ def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: di
         )
         SELECT {keys},
                min(day) FILTER (purchases > 0) AS first_purchase,
-               sum(lines) AS lines, sum(purchases) AS all_orders, sum(not_positive) AS all_not_positive,
-               coalesce(sum(net), 0) AS all_net,
                {''.join(per_date)}
                bit_or(CASE WHEN purchases > 0 AND day <= {main} AND {months} < {ACTIVITY_MONTHS}
                            THEN CAST(1 AS BIGINT) << {months} ELSE 0 END) AS months
@@ -340,13 +340,11 @@ def _snapshot(wide: pd.DataFrame, i: int, as_of: dt.date, window_days: int | Non
         "frequency": chosen[f"days_{i}" if frequency == "days" else f"orders_{i}"].astype("int64"),
         "monetary": chosen[f"monetary_{i}"].astype("float64"),
         "orders": chosen[f"orders_{i}"].astype("int64"),
-        "purchase_days": chosen[f"days_{i}"].astype("int64") if frequency == "days" else np.nan,
+        **({"purchase_days": chosen[f"days_{i}"].astype("int64")} if frequency == "days" else {}),
         "first_purchase": chosen["first_purchase"],
         "last_purchase": last,
         **{c: chosen[c] for c in contacts},
     }).reset_index(drop=True)
-    if frequency == "orders":
-        customers = customers.drop(columns="purchase_days")
     has_history = wide[f"last_purchase_{i}"].notna().to_numpy()
     previous = wide[f"previous_{i}"].to_numpy() > 0
     start = as_of - dt.timedelta(days=window_days - 1) if window_days else None
