@@ -14,8 +14,15 @@ import pandas as pd
 import pytest
 
 from ecomplan.errors import ConfigError, SchemaError
-from ecomplan.inventory import Campaign, PricingRules, Settings, alerts, config_from_mapping, read_config, \
-    weekly_section
+from ecomplan.inventory import (
+    Campaign,
+    PricingRules,
+    Settings,
+    alerts,
+    config_from_mapping,
+    read_config,
+    weekly_section,
+)
 from ecomplan.inventory import demand as demand_module
 from ecomplan.load import load
 

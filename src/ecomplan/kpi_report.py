@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import kpi
 from .config import Settings
-from .i18n import add, t
+from .i18n import add, platform_name, t
 from .metrics import GA_HEADLINE, HEADLINE, METRICS
 from .periods import Campaign, Period, campaign_aligned, previous, year_over_year, year_over_year_weekday
 from .render import Chart, Column, Section, Table
@@ -303,6 +303,8 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
 
 
 def _finding(kind: str, severity: str, scope: str, numbers: dict | None = None, **values) -> dict:
+    if isinstance(values.get("platform"), str):
+        values["platform"] = {lang: platform_name(values["platform"], lang) for lang in ("zh", "en")}
     text = {}
     for lang in ("zh", "en"):
         filled = {k: (v[lang] if isinstance(v, dict) else v) for k, v in values.items()}
@@ -460,10 +462,10 @@ add({
 })
 
 
-def sections(result: KpiResult, lang: str, include: tuple[str, ...]) -> list[Section]:
+def sections(result: KpiResult, lang: str, include: tuple[str, ...], headline: bool = True) -> list[Section]:
     out: list[Section] = []
     if "kpis" in include:
-        out.append(_kpi_section(result, lang))
+        out.append(_kpi_section(result, lang, headline))
     if "signals" in include and result.findings:
         out.append(Section(t("kpi.section.findings", lang), bullets=[f[f"text_{lang}"] for f in result.findings]))
     if "targets" in include and (result.targets or result.conversion_target):
@@ -482,7 +484,7 @@ def sections(result: KpiResult, lang: str, include: tuple[str, ...]) -> list[Sec
     return out
 
 
-def _kpi_section(result: KpiResult, lang: str) -> Section:
+def _kpi_section(result: KpiResult, lang: str, headline: bool = True) -> Section:
     keys = [k for k in HEADLINE if result.total.get(k) is not None]
     keys += [k for k in GA_HEADLINE if result.total.get(k) is not None and k not in keys]
     columns = [Column("metric", t("kpi.col.metric", lang)), Column("value", t("kpi.col.value", lang), "row")]
@@ -499,7 +501,7 @@ def _kpi_section(result: KpiResult, lang: str) -> Section:
         rows.append(row)
     table = Table("kpis", t("kpi.table.kpis", lang), pd.DataFrame(rows), columns)
     by_platform = _platform_table(result, lang)
-    paragraphs = [_headline_sentence(result, lang)]
+    paragraphs = [headline_sentence(result, lang)] if headline else []
     if result.orders:
         o = result.orders
         paragraphs.append(t("kpi.orders.buyers", lang, buyers=o["buyers"], new=o["new_buyers"],
@@ -515,7 +517,7 @@ def _platform_table(result: KpiResult, lang: str) -> Table:
     rows = []
     main = result.comparisons.get("previous_period")
     for platform, totals in result.current.items():
-        row = {"platform": platform, **{k: totals.get(k) for k in keys}}
+        row = {"platform": platform_name(platform, lang), **{k: totals.get(k) for k in keys}}
         if main:
             row["gmv_change"] = kpi.compare(totals, main.platforms[platform])["gmv"].change_pct
         rows.append(row)
@@ -526,7 +528,7 @@ def _platform_table(result: KpiResult, lang: str) -> Table:
     return Table("by_platform", t("kpi.table.by_platform", lang), pd.DataFrame(rows), columns)
 
 
-def _headline_sentence(result: KpiResult, lang: str) -> str:
+def headline_sentence(result: KpiResult, lang: str) -> str:
     total = result.total
     parts = {"gmv": fmt_money(total.get("gmv"), result.currency), "visitors": f"{total.get('visitors') or 0:,.0f}",
              "cr": fmt_pct(total.get("conversion_rate")), "aov": fmt_money(total.get("aov"), result.currency, 2)}
@@ -548,7 +550,7 @@ def _headline_sentence(result: KpiResult, lang: str) -> str:
 
 
 def _funnel_section(result: KpiResult, lang: str) -> Section:
-    frame = result.funnel.assign(step=result.funnel["step"].map(lambda s: t(f"metric.{s}", lang)))
+    frame = _named(result.funnel, lang).assign(step=result.funnel["step"].map(lambda s: t(f"metric.{s}", lang)))
     columns = [Column("platform", t("kpi.col.platform", lang)), Column("step", t("kpi.col.step", lang)),
                Column("value", t("kpi.col.value", lang), "int"),
                Column("step_conversion", t("kpi.col.step_conversion", lang), "pct"),
@@ -563,7 +565,7 @@ def _funnel_section(result: KpiResult, lang: str) -> Section:
 
 
 def _channels_section(result: KpiResult, lang: str) -> Section:
-    frame = result.channels
+    frame = _named(result.channels, lang)
     columns = [Column("platform", t("kpi.col.platform", lang)), Column("source", t("kpi.col.source", lang)),
                Column("visitors", t("metric.visitors", lang), "int"),
                Column("visitor_share", t("kpi.col.share", lang), "pct"),
@@ -575,7 +577,7 @@ def _channels_section(result: KpiResult, lang: str) -> Section:
                Column("pay_amount_change", f"GMV {t('kpi.col.change', lang)}", "money")]
     table = Table("channels", t("kpi.section.channels", lang), frame, columns, note=t("kpi.channels.note", lang))
     mix = frame.groupby(["platform", "channel"], observed=True)["visitors"].sum().reset_index()
-    mix["label"] = mix["platform"] + " · " + mix["channel"]
+    mix["label"] = mix["platform"].astype("str") + " · " + mix["channel"].astype("str")
     mix_table = Table("channel_mix", t("kpi.col.channel", lang), mix,
                       [Column("label", t("kpi.col.channel", lang)), Column("visitors", t("metric.visitors", lang),
                                                                            "int")],
@@ -584,7 +586,7 @@ def _channels_section(result: KpiResult, lang: str) -> Section:
 
 
 def _products_section(result: KpiResult, lang: str) -> Section:
-    frame = result.products
+    frame = _named(result.products, lang)
     top = frame.head(result_top := 10)
     columns = [Column("platform", t("kpi.col.platform", lang)), Column("sku", t("kpi.col.sku", lang)),
                Column("name", t("kpi.col.name", lang)), Column("amount", t("kpi.col.amount", lang), "money"),
@@ -600,7 +602,7 @@ def _products_section(result: KpiResult, lang: str) -> Section:
     if len(movers):
         tables.append(Table("product_movers", t("kpi.table.movers", lang), movers, columns))
     if len(result.no_sales):
-        tables.append(Table("no_sales", t("kpi.table.no_sales", lang), result.no_sales, columns))
+        tables.append(Table("no_sales", t("kpi.table.no_sales", lang), _named(result.no_sales, lang), columns))
     del result_top
     return Section(t("kpi.section.products", lang), tables=tables)
 
@@ -616,9 +618,11 @@ def _ads_section(result: KpiResult, lang: str) -> Section:
 
     tables = []
     if len(result.ad_campaigns):
-        tables.append(Table("ad_campaigns", t("kpi.table.campaigns", lang), result.ad_campaigns, columns("campaign")))
+        tables.append(Table("ad_campaigns", t("kpi.table.campaigns", lang), _named(result.ad_campaigns, lang),
+                            columns("campaign")))
     if len(result.ad_keywords):
-        tables.append(Table("ad_keywords", t("kpi.table.keywords", lang), result.ad_keywords, columns("keyword")))
+        tables.append(Table("ad_keywords", t("kpi.table.keywords", lang), _named(result.ad_keywords, lang),
+                            columns("keyword")))
     return Section(t("kpi.section.ads", lang), paragraphs=[t("kpi.note.ads_attribution", lang)], tables=tables)
 
 
@@ -655,7 +659,7 @@ def _trend_section(result: KpiResult, lang: str) -> Section:
     its line chart (Excel only: 50 rows of days don't belong in a Markdown report)."""
     frame = result.daily.reset_index()
     series = [c for c in frame.columns if c != "date"]
-    labels = {c: t("kpi.col.total", lang) if c == "total" else c for c in series}
+    labels = {c: t("kpi.col.total", lang) if c == "total" else platform_name(c, lang) for c in series}
     weekly = frame.set_index("date")[series].resample("W-SUN").sum(min_count=1)
     weekly = weekly[weekly.index >= pd.Timestamp(result.period.end) - pd.Timedelta(weeks=7)].reset_index()
     weekly["week"] = [f"{d - pd.Timedelta(days=6):%m-%d}–{d:%m-%d}" for d in weekly["date"]]
@@ -670,12 +674,19 @@ def _trend_section(result: KpiResult, lang: str) -> Section:
     return Section(t("kpi.section.trend", lang), tables=[weekly_table, daily])
 
 
+def _named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Platform codes as readers know them (天猫/淘宝, 京东…); JSON keeps the codes."""
+    if frame is None or frame.empty or "platform" not in frame:
+        return frame
+    return frame.assign(platform=frame["platform"].astype("str").map(lambda p: platform_name(p, lang)))
+
+
 def _notes_section(result: KpiResult, lang: str) -> Section:
     bullets = []
     for platform, totals in result.current.items():
         if totals.get("visitors") is not None:
             key = "kpi.note.period_export" if totals.visitors_basis == "period_export" else "kpi.note.person_days"
-            bullets.append(t(key, lang, platform=platform))
+            bullets.append(t(key, lang, platform=platform_name(platform, lang)))
     if len(result.current) > 1:
         bullets.append(t("kpi.note.total_visitors", lang))
     for name, comparison in result.comparisons.items():
@@ -683,8 +694,10 @@ def _notes_section(result: KpiResult, lang: str) -> Section:
                          start=comparison.period.start, end=comparison.period.end)
                        + (f" ({comparison.note})" if comparison.note else ""))
     for platform, info in result.coverage.items():
-        bullets.append(t("kpi.note.coverage", lang, platform=platform, last=info["last_date"],
-                         covered=info["days_covered"], days=info["days"], files=", ".join(info["files"])))
+        files = info["files"]
+        listed = ", ".join(files[:3]) + (f" (+{len(files) - 3})" if len(files) > 3 else "")
+        bullets.append(t("kpi.note.coverage", lang, platform=platform_name(platform, lang), last=info["last_date"],
+                         covered=info["days_covered"], days=info["days"], files=listed))
     return Section(t("kpi.section.notes", lang), bullets=bullets)
 
 

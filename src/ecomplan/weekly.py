@@ -95,7 +95,7 @@ def run_weekly(config: str | Path, week: str = "last", out_dir: str | Path | Non
         )
         extra, alerts, restock = _other_sections(settings, orders, period, today, lang, include)
         alerts += [f[f"text_{lang}"] for f in result.findings if f["severity"] == "alert"]
-        sections = kpi_report.sections(result, lang, include)
+        sections = kpi_report.sections(result, lang, include, headline=False)
         summary = _summary(result, lang, restock)
         notes = sections.pop()  # data notes stay last
         report = Report(
@@ -237,7 +237,7 @@ def _inventory_result(config, settings: Settings, today: dt.date):
 
 
 def _summary(result: kpi_report.KpiResult, lang: str, restock: list[str]) -> list[Section]:
-    headline = kpi_report.sections(result, lang, ("kpis",))[0].paragraphs[0]
+    headline = kpi_report.headline_sentence(result, lang)
     top = [f[f"text_{lang}"] for f in result.findings if f["severity"] in {"alert", "warning"}][:4]
     actions = []
     for finding in result.findings:

@@ -125,3 +125,24 @@ ERP_STOCK = Adapter(
     },
 )
 ADAPTERS.append(ERP_STOCK)
+
+# A/B results as operators type them in Excel, with Chinese headers (aggregate or per-user rows).
+EXPERIMENT_ZH = Adapter(
+    "generic", "experiment_zh", "experiment",
+    title_zh="实验结果（中文表头）", title_en="Experiment results (Chinese headers)",
+    signature=(("实验组", "分组", "组别", "版本", "变体", "实验版本"),
+               ("访客数", "样本量", "用户数", "曝光人数", "用户ID", "用户id", "是否转化", "转化数", "转化人数")),
+    columns={
+        "variant": ("实验组", "分组", "组别", "版本", "变体", "实验版本"),
+        "visitors": ("访客数", "样本量", "用户数", "曝光人数"),
+        "conversions": ("转化数", "转化人数", "成交人数", "下单人数"),
+        "revenue": ("收入", "销售额", "成交金额", "支付金额", "GMV"),
+        "revenue_sum_sq": ("收入平方和", "销售额平方和"),
+        "revenue_std": ("收入标准差", "销售额标准差"),
+        "orders": ("订单数", "成交笔数"),
+        "user_id": ("用户ID", "用户id", "买家ID", "访客ID"),
+        "converted": ("是否转化", "转化"),
+        "date": ("日期", "访问日期"),
+    },
+)
+ADAPTERS.append(EXPERIMENT_ZH)
