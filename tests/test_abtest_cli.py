@@ -72,12 +72,13 @@ def test_chinese_excel_with_a_mapping(folder):
     assert "分流检查（SRM）" in text and "B的转化率比A高" in text
 
 
-@pytest.mark.xfail(strict=False, reason="needs Chinese aliases in the generic experiment adapter "
-                                        "(实验组, 访客数, 转化数, 收入, 收入标准差 …), proposed to the lead")
 def test_chinese_headers_without_a_mapping(folder):
-    result = run("evaluate", folder / "agg_zh.xlsx", "--metric", "all", "--json")
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["results"][1]["test"] == "welch_t"
+    agg = run("evaluate", folder / "agg_zh.xlsx", "--metric", "all", "--json")
+    assert agg.exit_code == 0, agg.stderr
+    users = run("evaluate", folder / "users_zh.xlsx", "--metric", "all", "--json", "--cuped", "实验前消费")
+    assert users.exit_code == 0, users.stderr
+    assert json.loads(agg.stdout)["results"][1]["test"] == "welch_t"
+    assert json.loads(users.stdout)["results"][1]["cuped"]["covariate"] == "实验前消费"
 
 
 @pytest.mark.parametrize("suffix", [".md", ".xlsx", ".json"])

@@ -14,15 +14,8 @@ import pandas as pd
 import pytest
 
 from ecomplan.errors import ConfigError, SchemaError
-from ecomplan.inventory import (
-    Campaign,
-    PricingRules,
-    Settings,
-    alerts,
-    config_from_mapping,
-    read_config,
-    weekly_section,
-)
+from ecomplan.inventory import (Campaign, PricingRules, Settings, alerts, config_from_mapping, read_config,
+                                weekly_section)
 from ecomplan.inventory import demand as demand_module
 from ecomplan.load import load
 
@@ -446,3 +439,19 @@ def test_settings_from_the_example_config(examples):
 def test_config_errors_name_the_key(table, message, tmp_path):
     with pytest.raises(ConfigError, match=message):
         config_from_mapping(table, tmp_path, "shop.toml")
+
+
+def test_alerts_from_config_for_the_weekly_report(fixtures):
+    from ecomplan.inventory import alerts_from_config
+
+    config = read_config(fixtures / "inventory" / "config.toml")
+    result, issues = alerts_from_config(config, "2026-03-01")
+    assert result.settings.overstock_days == 120 and result.campaign.name == "38节"
+    assert result.counts()["urgent"] == 1 and issues == []
+
+
+def test_a_snapshot_dated_after_as_of_is_an_error():
+    stock = _stock(a={})
+    stock["date"] = pd.Timestamp("2026-03-05")
+    with pytest.raises(SchemaError, match="after the as-of date 2026-03-01"):
+        alerts(stock, _orders([("a", "2026-02-10", 1)]), AS_OF)

@@ -75,7 +75,7 @@ def test_file_outputs(shop, tmp_path):
     from openpyxl import load_workbook
 
     sheets = load_workbook(tmp_path / "alerts.xlsx").sheetnames
-    assert sheets == ["概览", "status", "alerts", "excess", "skus"]
+    assert sheets == ["概览", "状态", "补货预警", "超储与滞销", "全部 SKU"]
 
 
 def test_config_supplies_files_thresholds_and_campaigns(fixtures):

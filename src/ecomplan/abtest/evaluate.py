@@ -369,19 +369,22 @@ def _one_row_per_user(data: pd.DataFrame) -> tuple[pd.DataFrame, list[Note]]:
     variant (one per day or per order) are merged; a user seen in several
     variants is reported, because such users blur the comparison."""
     notes: list[Note] = []
-    keys = ["variant", "user_id"]
-    duplicated = data.duplicated(keys, keep=False) & data["user_id"].notna()
+    users, _ = pd.factorize(data["user_id"])  # one pass over the IDs; -1 where missing
+    variants, names = pd.factorize(data["variant"])
+    known = users >= 0
+    pair = users.astype(np.int64) * len(names) + variants
+    duplicated = pd.Series(pair).duplicated(keep=False).to_numpy() & known
     if duplicated.any():
         notes.append(Note(key="merged_user_rows", values={"rows": int(duplicated.sum())}))
         agg = {c: "sum" for c in ("rev", "den") if c in data}
         agg.update({c: "max" for c in ("conv",) if c in data})
-        agg.update({c: "first" for c in ("x",) if c in data})
+        agg.update({c: "first" for c in ("x", "variant") if c in data})
         if "date" in data:
             agg["date"] = "min"
-        identified = data[data["user_id"].notna()].groupby(keys, sort=False, as_index=False).agg(agg)
-        data = pd.concat([identified, data[data["user_id"].isna()]], ignore_index=True)
-    users = data.dropna(subset=["user_id"]).groupby("user_id")["variant"].nunique()
-    crossed = int((users > 1).sum())
+        merged = data[known].assign(_pair=pair[known]).groupby("_pair", sort=False).agg(agg)
+        data = pd.concat([merged.reset_index(drop=True), data[~known]], ignore_index=True)
+    pairs = np.unique(pair[known])
+    crossed = int((np.bincount(pairs // len(names)) > 1).sum()) if len(pairs) else 0
     if crossed:
         notes.append(Note(key="cross_exposed", values={"users": crossed}))
     return data, notes

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ConfigError, EcomplanError, UsageError
-from ..i18n import add, t
+from ..i18n import TEXT, add, t
 from ..render import Column, Report, Section, Table
 from .evaluate import METRICS, Evaluation, MetricResult, Note
 from .plan import Plan
@@ -168,6 +168,10 @@ add({
     "abtest.weekly.status": ("状态", "Status"),
     "abtest.weekly.metric": ("指标", "Metric"),
     "abtest.weekly.none": ("配置中没有实验。", "No experiments in the config."),
+    "abtest.status.running": ("进行中", "running"),
+    "abtest.status.stopped": ("已停止", "stopped"),
+    "abtest.status.finished": ("已结束", "finished"),
+    "abtest.status.paused": ("已暂停", "paused"),
     "abtest.weekly.error": ("{name}：无法评估，{error}", "{name}: could not be evaluated: {error}"),
     "abtest.weekly.summary": ("共 {n} 个实验，{running} 个进行中。", "{n} experiments, {running} running."),
     # plan
@@ -345,7 +349,7 @@ def build_report(evaluation: Evaluation, lang: str, source: str = "", currency: 
 
 def _design_text(evaluation: Evaluation) -> str:
     shares = evaluation.srm.expected_share
-    return "/".join(f"{share * 100:g}" for share in shares.values()) + f" ({'/'.join(shares)})"
+    return "/".join(f"{share * 100:.3g}" for share in shares.values()) + f" ({'/'.join(shares)})"
 
 
 def _srm_section(evaluation: Evaluation, lang: str) -> Section:
@@ -560,6 +564,9 @@ def weekly_section(entries: list[dict], base_dir: Path, lang: str) -> Section:
                          "p": _p(result.p_value_adjusted if result.p_value_adjusted is not None else result.p_value),
                          "decision": t(f"abtest.decision.{result.decision}", lang)})
     running = sum(e["status"] == "running" for e in checked)
+    for row in rows:
+        key = f"abtest.status.{row['status']}"
+        row["status"] = t(key, lang) if key in TEXT else row["status"]
     table = Table("experiments", title, pd.DataFrame(rows), [
         Column("experiment", t("abtest.weekly.experiment", lang)),
         Column("status", t("abtest.weekly.status", lang)),

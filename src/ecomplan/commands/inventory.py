@@ -9,20 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import (
-    EXIT_ALERTS,
-    EncodingOpt,
-    JsonOpt,
-    Lang,
-    LangOpt,
-    MappingOpt,
-    OutputOpt,
-    PasswordOpt,
-    PlatformOpt,
-    emit_json,
-    handle_errors,
-    warn_issues,
-)
+from .common import (EXIT_ALERTS, EncodingOpt, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt,
+                     emit_json, handle_errors, warn_issues)
 
 app = typer.Typer(help="Stock alerts: safety stock, reorder points, days of cover, slow movers.", no_args_is_help=True)
 

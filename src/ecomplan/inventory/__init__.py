@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from .classify import ALERTS, PRECEDENCE, STATUSES, abc_classes, xyz_classes
 from .engine import AlertsResult, alerts
-from .files import load_sales, load_stock
+from .files import alerts_from_config, load_sales, load_stock
 from .findings import Finding
 from .report import build_report, weekly_section
 from .settings import Campaign, InventoryConfig, PricingRules, Settings, config_from_mapping, read_config
 
 __all__ = ["ALERTS", "PRECEDENCE", "STATUSES", "AlertsResult", "Campaign", "Finding", "InventoryConfig",
-           "PricingRules", "Settings", "abc_classes", "alerts", "build_report", "config_from_mapping", "load_sales",
-           "load_stock", "read_config", "weekly_section", "xyz_classes"]
+           "PricingRules", "Settings", "abc_classes", "alerts", "alerts_from_config", "build_report",
+           "config_from_mapping", "load_sales", "load_stock", "read_config", "weekly_section", "xyz_classes"]

@@ -10,18 +10,8 @@ import pandas as pd
 
 from ..errors import SchemaError
 from . import policy
-from .classify import (
-    ALERTS,
-    EXCESS,
-    PRIORITY,
-    SHORTAGE,
-    STATUSES,
-    abc_classes,
-    flag_lists,
-    resolve_status,
-    status_flags,
-    xyz_classes,
-)
+from .classify import (ALERTS, EXCESS, PRIORITY, SHORTAGE, STATUSES, abc_classes, flag_lists, resolve_status,
+                       status_flags, xyz_classes)
 from .demand import DailySales, DemandStats, SalesSource, collect_sales, demand_statistics, sales_kind
 from .findings import Finding
 from .pricing import price_suggestions

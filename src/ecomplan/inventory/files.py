@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Issue, SchemaError
+from ..errors import Issue, SchemaError, UsageError
 from ..load import load, read
+from .engine import AlertsResult, alerts
+from .settings import InventoryConfig
 from .stock import STOCK_SALES
 
 SALES_KINDS = ("orders", "products")
@@ -56,3 +58,15 @@ def _not_sales(name: str, datasets) -> str:
             f"or canonical columns order_id, sku, quantity, paid_at, status), a product daily export "
             f"(生意参谋 商品_全部, 京东商智 商品明细, or canonical date, sku, units) or a JD 库存 export with "
             f"近N日出库 columns")
+
+
+def alerts_from_config(config: InventoryConfig, as_of=None, **options) -> tuple[AlertsResult, list[Issue]]:
+    """Alerts for the files and settings of an ecomplan.toml `[inventory]` table (what the weekly report
+    calls; for a week Monday..Sunday pass the following Monday as `as_of`). `options` go to the loaders
+    (encoding, password). Returns the result and the loaders' data-quality issues."""
+    if config.stock is None:
+        raise UsageError("the config has no [inventory] stock = \"...\" file")
+    stock, issues = load_stock(config.stock, **options)
+    frames, sales_issues = load_sales(list(config.sales), **options)
+    result = alerts(stock, frames or None, as_of, settings=config.settings)
+    return result, [*issues, *sales_issues]

@@ -41,6 +41,9 @@ def prepare_stock(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFram
             findings.append(Finding("stale_stock_rows", "info", count=int((~keep).sum()),
                                     detail={"as_of": as_of.date().isoformat()}))
         data = data[keep]
+        if data.empty:
+            raise SchemaError(f"every stock row is dated after the as-of date {as_of.date()}; pass the snapshot "
+                              "taken on or before it, or a later --as-of")
     for column in QUANTITIES:
         if column not in data:
             data[column] = np.nan

@@ -92,7 +92,7 @@ def _summary_sheet(book, report: Report, formats: dict, used: set[str]) -> None:
 
 
 def _table_sheet(book, table: Table, formats: dict, used: set[str]) -> None:
-    sheet = book.add_worksheet(sheet_name(table.name, used))
+    sheet = book.add_worksheet(sheet_name(table.title or table.name, used))  # tabs read in the report's language
     columns = table.columns
     for col, column in enumerate(columns):
         sheet.write_string(0, col, column.label, formats["header"])
@@ -120,7 +120,7 @@ def _table_sheet(book, table: Table, formats: dict, used: set[str]) -> None:
                                       "max_color": "#63BE7B"})
     if table.note:
         sheet.write_string(len(records) + 2, 0, table.note, formats["wrap"])
-    if table.chart and records:
+    if table.chart and table.chart.y and records:
         _chart(book, sheet, table, len(records))
 
 

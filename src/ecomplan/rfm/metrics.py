@@ -174,7 +174,7 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
             exclusions.unsold_lines[name] = exclusions.unsold_lines.get(name, 0) + n
     n_lines, n_orders, amount = db.execute(f"""
         SELECT count(*), count(DISTINCT {text['order_id']}), coalesce(sum({rules['net']}), 0) FROM input_lines
-        WHERE {rules['sold']} AND {rules['customer']} IS NULL""").fetchone()
+        WHERE {rules['sold']} AND {rules['customer']} IS NULL""").fetchall()[0]
     exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
     exclusions.amount_without_customer = round(float(amount), 2)
 
@@ -241,8 +241,8 @@ def _register_refunds(db, refunds: pd.DataFrame, order_id: str, exclusions: Excl
     rows, not_done, orphan = db.execute("""
         SELECT count(*), count(*) FILTER (NOT done),
                count(*) FILTER (done AND order_id NOT IN (SELECT order_id FROM refund_totals))
-        FROM refund_rows""").fetchone()
-    netted = db.execute("SELECT coalesce(sum(refund), 0) FROM refund_totals").fetchone()[0]
+        FROM refund_rows""").fetchall()[0]
+    netted = db.execute("SELECT coalesce(sum(refund), 0) FROM refund_totals").fetchall()[0][0]
     exclusions.refund_rows, exclusions.refund_rows_not_done = int(rows), int(not_done)
     exclusions.refund_rows_without_order = int(orphan)
     exclusions.refund_amount_netted = round(float(netted), 2)

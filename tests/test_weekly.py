@@ -1,0 +1,140 @@
+"""The weekly report and `kpi report` end to end: golden Markdown, Excel read-back, cron behaviour."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from conftest import check_golden
+from ecomplan.cli import app
+
+runner = CliRunner()
+WEEK = ["--week", "2026-W47", "--as-of", "2026-11-23"]
+
+
+@pytest.fixture(scope="module")
+def weekly_files(tmp_path_factory):
+    """The example shop's report for 2026-W47 in both languages (built once for this module)."""
+    from pathlib import Path
+
+    config = Path(__file__).resolve().parents[1] / "examples" / "ecomplan.toml"
+    out = {}
+    for lang in ("zh", "en"):
+        folder = tmp_path_factory.mktemp(f"weekly-{lang}")
+        result = runner.invoke(app, ["report", "weekly", "--config", str(config), *WEEK, "--out-dir", str(folder),
+                                     "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.split() == [str(folder / "weekly-2026-W47.md"), str(folder / "weekly-2026-W47.xlsx")]
+        out[lang] = folder
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_weekly_markdown_golden(weekly_files, lang, update_golden):
+    text = (weekly_files[lang] / "weekly-2026-W47.md").read_text(encoding="utf-8")
+    check_golden(f"weekly-2026-W47.{lang}.md", text, update_golden)
+
+
+def test_weekly_markdown_reads_like_a_report(weekly_files):
+    text = (weekly_files["zh"] / "weekly-2026-W47.md").read_text(encoding="utf-8")
+    for heading in ("## 本周摘要", "## 下周行动建议", "## 核心指标", "## 关键发现", "## 目标达成", "## 转化漏斗",
+                    "## 流量来源", "## 商品", "## 广告投放", "## 库存", "## 数据说明"):
+        assert heading in text
+    assert "立即补货" in text and "茶叶礼盒" in text and "2026-11-19" in text
+    english = (weekly_files["en"] / "weekly-2026-W47.md").read_text(encoding="utf-8")
+    assert "## Summary" in english and "访客数" not in english.split("## Data notes")[0].replace("访客数(UV)", "")
+
+
+def test_weekly_workbook_has_sheets_formats_and_charts(weekly_files):
+    book = load_workbook(weekly_files["zh"] / "weekly-2026-W47.xlsx")
+    assert book.sheetnames[0] == "概览"
+    kpis = book["核心指标"]
+    assert kpis.freeze_panes == "A2" and kpis.auto_filter.ref.startswith("A1:")
+    assert [c.value for c in kpis[1]][:3] == ["指标", "本期", "环比"]
+    gmv = next(row for row in kpis.iter_rows(min_row=2) if row[0].value == "支付金额 (GMV)")
+    assert isinstance(gmv[1].value, float) and "¥" in gmv[1].number_format
+    rate = next(row for row in kpis.iter_rows(min_row=2) if row[0].value == "支付转化率")
+    assert rate[1].number_format == "0.00%" and rate[1].value < 1  # a real percentage, not text
+    assert len(book["GMV 趋势"]._charts) == 1 and len(book["转化漏斗"]._charts) == 1
+    assert len(book["一级来源"]._charts) == 1
+    assert book["核心指标"].conditional_formatting
+
+
+def test_same_inputs_give_the_same_files(weekly_files, tmp_path, examples):
+    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK,
+                                 "--out-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("weekly-2026-W47.md", "weekly-2026-W47.xlsx"):
+        assert (tmp_path / name).read_bytes() == (weekly_files["zh"] / name).read_bytes()
+
+
+def test_fail_on_alerts_exits_3_after_writing(tmp_path, examples):
+    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK,
+                                 "--out-dir", str(tmp_path), "--fail-on-alerts"])
+    assert result.exit_code == 3
+    assert (tmp_path / "weekly-2026-W47.md").exists()
+    assert "alert: T001: stockout" in result.stderr
+
+
+def test_stale_source_stops_with_one_line(tmp_path, examples):
+    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), "--week", "2026-W48",
+                                 "--as-of", "2026-11-30", "--out-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "stale source:" in result.stderr and "before the end of 2026-W48 (2026-11-29)" in result.stderr
+    assert "Traceback" not in result.output and not list(tmp_path.glob("weekly-*"))
+
+
+def test_missing_source_names_the_pattern(tmp_path, examples):
+    shutil.copytree(examples, tmp_path / "shop", ignore=shutil.ignore_patterns("ga4"))
+    result = runner.invoke(app, ["report", "weekly", "--config", str(tmp_path / "shop" / "ecomplan.toml"), *WEEK,
+                                 "--out-dir", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "no file matches 'ga4/data-export.csv'" in result.stderr
+
+
+def test_a_second_run_while_one_holds_the_lock_fails(tmp_path, examples):
+    with open(tmp_path / ".ecomplan-weekly.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK,
+                                     "--out-dir", str(tmp_path)])
+    assert result.exit_code == 1 and "holds the lock" in result.stderr
+
+
+def test_weekly_needs_an_iso_week(examples, tmp_path):
+    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), "--week", "2026-11",
+                                 "--out-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "needs an ISO week" in result.stderr
+
+
+def test_kpi_report_json_and_excel(tmp_path, examples):
+    files = [str(p) for p in (*examples.glob("sycm/*交易概况*.csv"), *examples.glob("jd/*经营概况*.xlsx"))]
+    result = runner.invoke(app, ["kpi", "report", *files, "--period", "2026-W47", "--as-of", "2026-11-23", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["period"]["start"] == "2026-11-16" and doc["comparisons"]["previous_period"]["gmv"]["previous"] > 0
+    out = tmp_path / "kpi.xlsx"
+    assert runner.invoke(app, ["kpi", "report", *files, "--period", "2026-W47", "--as-of", "2026-11-23",
+                               "-o", str(out), "--lang", "en"]).exit_code == 0
+    assert "Key metrics" in load_workbook(out).sheetnames
+
+
+def test_formula_like_text_from_exports_stays_text(tmp_path, fixtures):
+    out = tmp_path / "kpi.xlsx"
+    files = [str(fixtures / "sycm/交易概况_gbk_preamble.csv"), str(fixtures / "sycm/商品_全部.xls")]
+    result = runner.invoke(app, ["kpi", "report", *files, "--period", "2026-06-18", "--as-of", "2026-06-19",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)["GMV 前十商品"]
+    names = [row[2] for row in sheet.iter_rows(min_row=2)]
+    cell = next(c for c in names if str(c.value).startswith("="))
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("x") 铁观音'
+
+
+def test_kpi_report_without_traffic_is_an_error(fixtures):
+    result = runner.invoke(app, ["kpi", "report", str(fixtures / "jd/库存.xlsx")])
+    assert result.exit_code == 1 and "KPIs need one" in result.stderr
