@@ -383,7 +383,7 @@ def _one_row_per_user(data: pd.DataFrame) -> tuple[pd.DataFrame, list[Note]]:
             agg["date"] = "min"
         merged = data[known].assign(_pair=pair[known]).groupby("_pair", sort=False).agg(agg)
         data = pd.concat([merged.reset_index(drop=True), data[~known]], ignore_index=True)
-    pairs = np.unique(pair[known])
+    pairs = pd.unique(pair[known])  # np.unique hashes 1M codes ~20x slower
     crossed = int((np.bincount(pairs // len(names)) > 1).sum()) if len(pairs) else 0
     if crossed:
         notes.append(Note(key="cross_exposed", values={"users": crossed}))

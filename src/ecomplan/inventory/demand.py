@@ -67,20 +67,15 @@ class SalesRows:
     spread: np.ndarray
 
     @classmethod
-    def build(cls, sku: pd.Series, day, units, revenue, spread) -> SalesRows:
-        """From row-aligned values; scalars (revenue NaN, spread False) apply to every row."""
-        codes, names = pd.factorize(sku)
-        n = len(codes)
+    def of(cls, names: pd.Index, code, day, units, revenue, spread) -> SalesRows:
+        """From row-aligned arrays; scalars (revenue NaN, spread False) apply to every row."""
+        n = len(code)
 
         def column(values, dtype):
             return np.broadcast_to(np.asarray(values, dtype=dtype), (n,)).copy()
 
-        return cls(pd.Index(names, dtype="str"), codes.astype(np.int64), column(day, np.int64),
-                   column(units, "float64"), column(revenue, "float64"), column(spread, bool))
-
-    def take(self, mask: np.ndarray) -> SalesRows:
-        return SalesRows(self.names, self.code[mask], self.day[mask], self.units[mask], self.revenue[mask],
-                         self.spread[mask])
+        return cls(names, column(code, np.int64), column(day, np.int64), column(units, "float64"),
+                   column(revenue, "float64"), column(spread, bool))
 
     @classmethod
     def concat(cls, parts: list[SalesRows]) -> SalesRows:
@@ -218,8 +213,17 @@ def _timestamp(day: int) -> pd.Timestamp:
     return pd.Timestamp(np.datetime64(int(day), "D"))
 
 
-def _clean_sku(values: pd.Series) -> pd.Series:
-    return values.astype("str").str.strip()
+def _sku_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each row's SKU as an integer code into the distinct, trimmed SKU names; -1 where empty.
+
+    Trimming and comparing happen on the distinct values only, so a file of
+    ten million lines costs one factorization, not ten million string operations.
+    """
+    codes, uniques = pd.factorize(values)
+    clean = pd.Index(uniques, dtype="str").str.strip()
+    final, names = pd.factorize(clean.where(clean != "", None))
+    final = np.append(final, -1).astype(np.int64)  # position -1 (a missing value) maps to -1
+    return final[codes], pd.Index(names, dtype="str")
 
 
 def _orders_rows(frame: pd.DataFrame, stock_skus: pd.Index,
@@ -254,28 +258,28 @@ def _orders_rows(frame: pd.DataFrame, stock_skus: pd.Index,
         findings.append(Finding("unpaid_without_date", count=int(undated.sum()),
                                 units=float(quantity[undated].sum())))
     keep = sold & ~missing_quantity & ~negative & ~undated
-    sku = _clean_sku(frame["sku"])
-    no_sku = keep & (sku.isna() | sku.eq("")).to_numpy()
+    sku, names = _sku_codes(frame["sku"])
+    no_sku = keep & (sku < 0)
     if no_sku.any():
         findings.append(Finding("sales_without_sku", count=int(no_sku.sum()), units=float(quantity[no_sku].sum())))
     keep &= ~no_sku
-    codes, files = _file_codes(frame, "orders")
-    if len(files) > 1:
-        pairs = pd.DataFrame({"order": frame["order_id"].to_numpy()[keep], "sku": sku.to_numpy()[keep],
-                              "file": codes[keep]})
+    files, file_names = _file_codes(frame, "orders")
+    if len(file_names) > 1:
+        pairs = pd.DataFrame({"order": frame["order_id"].to_numpy()[keep], "sku": sku[keep], "file": files[keep]})
         first_file = pairs.groupby(["order", "sku"], sort=False)["file"].transform("first").to_numpy()
         repeated = first_file != pairs["file"].to_numpy()
         if repeated.any():
             findings.append(Finding("duplicate_sales", "info", count=int(repeated.sum())))
             keep[np.flatnonzero(keep)[repeated]] = False
-    lines = frame.loc[keep]
-    quantity = pd.Series(quantity[keep], index=lines.index)
-    sku = sku[keep]
-    revenue = _line_revenue(lines, quantity, sku, prices) if "amount" in lines else np.nan
-    return SalesRows.build(sku, day[keep], quantity, revenue, False), sources, findings
+    revenue = np.nan
+    if "amount" in frame:
+        price = names.map(prices).to_numpy(dtype="float64")[sku[keep]]
+        revenue = _line_revenue(frame["order_id"].to_numpy()[keep], frame["amount"].to_numpy(dtype="float64")[keep],
+                                quantity[keep], price)
+    return SalesRows.of(names, sku[keep], day[keep], quantity[keep], revenue, False), sources, findings
 
 
-def _line_revenue(lines: pd.DataFrame, quantity: pd.Series, sku: pd.Series, prices: pd.Series) -> pd.Series:
+def _line_revenue(order: np.ndarray, amount: np.ndarray, quantity: np.ndarray, price: np.ndarray) -> np.ndarray:
     """Each line's share of its order's amount.
 
     Several exports (JD, Shopify) put the order total on the first line and 0
@@ -283,28 +287,27 @@ def _line_revenue(lines: pd.DataFrame, quantity: pd.Series, sku: pd.Series, pric
     quantity × price (by quantity when a line's price is unknown), so ABC by
     revenue does not credit the whole order to whichever SKU came first.
     """
-    amount = lines["amount"].astype("float64")
-    order = lines["order_id"]
-    multi = order.duplicated(keep=False)
+    orders = pd.Series(order)
+    multi = orders.duplicated(keep=False).to_numpy()
     if not multi.any():
         return amount
-    sub_amount = amount[multi].fillna(0.0)
-    sub_order = order[multi]
-    positive = (sub_amount > 0).groupby(sub_order).transform("any")
-    empty = (sub_amount <= 0).groupby(sub_order).transform("any")
-    first_line_only = positive & empty
-    if not first_line_only.any():
+    sub = pd.DataFrame({"order": order[multi], "amount": np.nan_to_num(amount[multi]), "quantity": quantity[multi],
+                        "price": price[multi]})
+    by_order = sub.groupby("order", sort=False)
+    split = (by_order["amount"].transform("max").to_numpy() > 0) & (by_order["amount"].transform("min").to_numpy() <= 0)
+    if not split.any():
         return amount
-    idx = first_line_only[first_line_only].index
-    o, q, a = order[idx], quantity[idx], sub_amount[idx]
-    price = sku[idx].map(prices).astype("float64")
-    unpriced = price.isna().groupby(o).transform("any")
-    weight = q.where(unpriced, q * price)
-    weight_sum = weight.groupby(o).transform("sum")
-    lines_in_order = o.groupby(o).transform("size")
-    share = (weight / weight_sum).where(weight_sum > 0, 1.0 / lines_in_order)
+    sub = sub[split]
+    by_order = sub.groupby("order", sort=False)
+    unpriced = sub["price"].isna().groupby(sub["order"], sort=False).transform("any").to_numpy()
+    weight = np.where(unpriced, sub["quantity"], sub["quantity"] * sub["price"])
+    weights = pd.Series(weight, index=sub.index).groupby(sub["order"], sort=False)
+    weight_sum = weights.transform("sum").to_numpy()
+    share = np.where(weight_sum > 0, weight / np.where(weight_sum > 0, weight_sum, 1.0),
+                     1.0 / by_order["order"].transform("size").to_numpy())
     result = amount.copy()
-    result[idx] = a.groupby(o).transform("sum") * share
+    positions = np.flatnonzero(multi)[split]
+    result[positions] = by_order["amount"].transform("sum").to_numpy() * share
     return result
 
 
@@ -315,21 +318,20 @@ def _products_rows(frame: pd.DataFrame, stock_skus: pd.Index,
     end = _day_numbers(frame["date_end"]) if "date_end" in frame else start
     end = np.where(end == NO_DAY, start, end)
     sources = _source_rows(frame, "products", start, end, "products")
-    codes, files = _file_codes(frame, "products")
-    sku = _clean_sku(frame["sku"])
+    files, file_names = _file_codes(frame, "products")
+    sku, names = _sku_codes(frame["sku"])
     if "product_code" in frame:
-        sku = _by_product_code(frame, sku, stock_skus, codes, files, findings)
+        sku, names = _by_product_code(frame, sku, names, stock_skus, files, file_names, findings)
     units = frame["units"].to_numpy(dtype="float64")
     missing = np.isnan(units)
-    for code in np.unique(codes[missing]):
-        findings.append(Finding("missing_units", count=int((missing & (codes == code)).sum()),
-                                detail={"file": files[code]}))
+    for code in np.unique(files[missing]):
+        findings.append(Finding("missing_units", count=int((missing & (files == code)).sum()),
+                                detail={"file": file_names[code]}))
     revenue = frame["amount"].to_numpy(dtype="float64") if "amount" in frame else \
-        units * sku.map(prices).to_numpy(dtype="float64")
-    keep = ~missing & sku.notna().to_numpy() & sku.ne("").to_numpy() & (start != NO_DAY)
-    if len(files) > 1:
-        keys = pd.DataFrame({"sku": sku.to_numpy()[keep], "start": start[keep], "end": end[keep],
-                             "file": codes[keep]})
+        units * names.map(prices).to_numpy(dtype="float64")[sku]
+    keep = ~missing & (sku >= 0) & (start != NO_DAY)
+    if len(file_names) > 1:
+        keys = pd.DataFrame({"sku": sku[keep], "start": start[keep], "end": end[keep], "file": files[keep]})
         for column in ("platform", "report"):
             keys[column] = frame[column].to_numpy()[keep] if column in frame else ""
         first_file = keys.groupby(["platform", "report", "sku", "start", "end"], sort=False)["file"] \
@@ -338,23 +340,30 @@ def _products_rows(frame: pd.DataFrame, stock_skus: pd.Index,
         if repeated.any():
             findings.append(Finding("duplicate_sales", "info", count=int(repeated.sum())))
             keep[np.flatnonzero(keep)[repeated]] = False
-    rows = SalesRows.build(sku[keep], start[keep], units[keep], revenue[keep], False)
+    rows = SalesRows.of(names, sku[keep], start[keep], units[keep], revenue[keep], False)
     return _spread(rows, end[keep]), sources, findings
 
 
-def _by_product_code(frame: pd.DataFrame, sku: pd.Series, stock_skus: pd.Index, codes: np.ndarray,
-                     files: list[str], findings: list[Finding]) -> pd.Series:
+def _by_product_code(frame: pd.DataFrame, sku: np.ndarray, names: pd.Index, stock_skus: pd.Index,
+                     files: np.ndarray, file_names: list[str],
+                     findings: list[Finding]) -> tuple[np.ndarray, pd.Index]:
     """Platform product IDs rarely match the seller's SKU codes; rows whose ID is not a stock SKU but
     whose item code (货号 / 商家编码) is use the item code."""
-    unknown = ~sku.isin(stock_skus)
+    unknown = np.append(~names.isin(stock_skus), True)[sku]  # a row without ID (-1) is unknown too
     if not unknown.any():
-        return sku
-    code = _clean_sku(frame["product_code"])
-    use_code = (unknown & code.isin(stock_skus)).to_numpy()
-    for file_code in np.unique(codes[use_code]):
-        findings.append(Finding("matched_by_product_code", "info", count=int((use_code & (codes == file_code)).sum()),
-                                detail={"file": files[file_code]}))
-    return sku.where(~use_code, code)
+        return sku, names
+    code, code_names = _sku_codes(frame["product_code"])
+    known_code = np.append(code_names.isin(stock_skus), False)[code]
+    use_code = unknown & known_code
+    if not use_code.any():
+        return sku, names
+    for file_code in np.unique(files[use_code]):
+        findings.append(Finding("matched_by_product_code", "info", count=int((use_code & (files == file_code)).sum()),
+                                detail={"file": file_names[file_code]}))
+    merged, merged_names = pd.factorize(pd.Index(np.concatenate([names.to_numpy(dtype=object),
+                                                                 code_names.to_numpy(dtype=object)])))
+    combined = np.where(use_code, len(names) + code, sku)
+    return np.where(combined >= 0, merged[combined], -1), pd.Index(merged_names, dtype="str")
 
 
 def _spread(rows: SalesRows, end: np.ndarray) -> SalesRows:
@@ -381,8 +390,8 @@ def _stock_columns_rows(per_sku: pd.DataFrame, as_of: pd.Timestamp, window_days:
     first = pd.Timestamp(as_of) - pd.Timedelta(days=days)
     last = pd.Timestamp(as_of) - pd.Timedelta(days=1)
     start = np.full(len(units), _day_numbers(pd.Series([first]))[0])
-    rows = SalesRows.build(pd.Series(units.index.astype("str")), start, units.to_numpy(),
-                           units.to_numpy() * units.index.map(prices).to_numpy(dtype="float64"), False)
+    rows = SalesRows.of(pd.Index(units.index, dtype="str"), np.arange(len(units)), start, units.to_numpy(),
+                        units.to_numpy() * units.index.map(prices).to_numpy(dtype="float64"), False)
     source = SalesSource(file, "stock_columns", None, None, len(units), first, last)
     finding = Finding("stock_sales_columns", "info", detail={"days": days, "column": column})
     return _spread(rows, start + days - 1), source, finding

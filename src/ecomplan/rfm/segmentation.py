@@ -90,9 +90,9 @@ class SegmentResult:
             "segments": [
                 {"segment": row.segment, "code": row.key if self.scheme == "cn8" else None,
                  "name_zh": row.name_zh, "name_en": row.name_en,
-                 "customers": int(row.customers), "share": row.share, "revenue": round(row.revenue, 2),
-                 "revenue_share": row.revenue_share, "mean_recency": row.mean_recency,
-                 "mean_frequency": row.mean_frequency, "mean_monetary": row.mean_monetary,
+                 "customers": int(row.customers), "share": _number(row.share), "revenue": round(row.revenue, 2),
+                 "revenue_share": _number(row.revenue_share), "mean_recency": _number(row.mean_recency),
+                 "mean_frequency": _number(row.mean_frequency), "mean_monetary": _number(row.mean_monetary),
                  "action": row.action_zh if lang == "zh" else row.action_en}
                 for row in self.summary.itertuples()
             ],
@@ -107,6 +107,11 @@ class SegmentResult:
             out["migration"] = {**self.migration.to_dict(),
                                 "thresholds_before": self.compare_thresholds.to_dict()}
         return out
+
+
+def _number(value) -> float | None:
+    """A float for JSON, None for a missing value (an empty segment has no mean)."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _num(value: float) -> str:
