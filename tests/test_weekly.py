@@ -138,3 +138,16 @@ def test_formula_like_text_from_exports_stays_text(tmp_path, fixtures):
 def test_kpi_report_without_traffic_is_an_error(fixtures):
     result = runner.invoke(app, ["kpi", "report", str(fixtures / "jd/库存.xlsx")])
     assert result.exit_code == 1 and "KPIs need one" in result.stderr
+
+
+def test_campaign_week_is_compared_with_the_same_campaign_days_last_year(examples):
+    files = [str(p) for p in examples.glob("sycm/*交易概况_2025*.csv")]
+    result = runner.invoke(app, ["kpi", "report", *files, "--period", "2026-W42", "--as-of", "2026-11-23",
+                                 "--config", str(examples / "ecomplan.toml"), "--compare", "all", "--json"])
+    assert result.exit_code == 0, result.output
+    comparisons = json.loads(result.stdout)["comparisons"]
+    assert set(comparisons) == {"previous_period", "year_over_year", "year_over_year_weekday", "campaign"}
+    # 双11 2026 started 15 Oct (Thursday of W42), 2025 on 20 Oct: W42 begins 3 days before day 1
+    assert comparisons["campaign"]["period"]["start"] == "2025-10-17"
+    assert comparisons["year_over_year"]["period"]["start"] == "2025-10-12"
+    assert comparisons["year_over_year_weekday"]["period"]["start"] == "2025-10-13"

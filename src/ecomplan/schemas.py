@@ -215,6 +215,7 @@ class ExperimentRecord(CanonicalRecord):
     user_id: Annotated[Text, _c("id", "用户ID", "User ID")] = None
     converted: Annotated[float | None, _c("number", "是否转化", "Converted (0/1)", non_negative=True)] = None
     date: Annotated[Day, _c("date", "日期", "Date")] = None
+    covariate: Annotated[float | None, _c("number", "实验前指标", "Pre-period covariate (CUPED)")] = None
 
 
 SCHEMAS: dict[str, type[CanonicalRecord]] = {

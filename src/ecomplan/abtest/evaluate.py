@@ -207,7 +207,7 @@ def _files(frame: pd.DataFrame) -> str:
     return "input"
 
 
-def reduce(frame: pd.DataFrame, covariate: str | None = None, looks: bool = False) -> Reduced:
+def sufficient_statistics(frame: pd.DataFrame, covariate: str | None = None, looks: bool = False) -> Reduced:
     """Experiment rows (canonical `experiment` columns) → sums per variant.
 
     Per-variant aggregates are recognised by a `visitors` column, per-user rows
@@ -787,7 +787,7 @@ def evaluate(frame: pd.DataFrame, *, control: str | None = None, metric: str = "
         raise UsageError("--sequential msprt gives two-sided always-valid p-values; it cannot be combined with "
                          "--margin or --alternative")
     files = _files(frame)
-    reduced = reduce(frame, covariate=cuped, looks=sequential == "msprt")
+    reduced = sufficient_statistics(frame, covariate=cuped, looks=sequential == "msprt")
     if len(reduced.variants) < 2:
         raise SchemaError(f"{files}: an A/B test needs at least two variants; found only "
                           f"{', '.join(reduced.variants)}")

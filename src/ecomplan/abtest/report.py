@@ -492,9 +492,9 @@ def to_json(evaluation: Evaluation, lang: str, currency: str = "¥") -> dict:
 
 def plan_report(result: Plan, lang: str) -> Report:
     metric = t(f"abtest.plan.metric.{result.metric}", lang)
-    fmt = (lambda v: _pct(v) if abs(v) >= 0.01 else f"{v * 100:.2f}%") if result.metric == "conversion" else (
-        lambda v: f"{v:,.4g}")
-    common = dict(alpha=f"{result.alpha:g}", power=_pct(result.power), metric=metric, base=fmt(result.baseline))
+    fmt = (lambda v: f"{v * 100:.2f}%") if result.metric == "conversion" else (lambda v: f"{v:,.4g}")
+    power = f"{result.power * 100:g}%"
+    common = dict(alpha=f"{result.alpha:g}", power=power, metric=metric, base=fmt(result.baseline))
     paragraphs = []
     if result.per_variant_exact is not None:
         paragraphs.append(t("abtest.plan.size", lang, target=fmt(result.baseline + result.mde_absolute),
@@ -504,7 +504,7 @@ def plan_report(result: Plan, lang: str) -> Report:
             paragraphs.append(t("abtest.plan.power", lang, n=f"{result.sample_size:,}",
                                 power_at=_pct(result.power_at_sample_size)))
     elif result.mde_absolute is None:
-        paragraphs.append(t("abtest.plan.mde_none", lang, n=f"{result.sample_size:,}", power=_pct(result.power)))
+        paragraphs.append(t("abtest.plan.mde_none", lang, n=f"{result.sample_size:,}", power=power))
     else:
         mde = (f"{result.mde_absolute * 100:+.2f}pp" if result.metric == "conversion"
                else f"{result.mde_absolute:+,.4g}")

@@ -66,6 +66,12 @@ def handle_errors(command):
             raise typer.Exit(EXIT_INPUT) from None
         except KeyboardInterrupt:
             raise
+        except BrokenPipeError:  # `ecomplan … --json | head`: the reader left, nothing to report
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_OK) from None
         except Exception as exc:  # a bug: still one line, unless --debug
             if state["debug"]:
                 raise

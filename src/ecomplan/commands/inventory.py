@@ -62,7 +62,7 @@ def alerts_command(
         "--window", help="Days of sales that average daily demand: 28d (default), 56d, 8w ...",
         callback=_window)] = None,
     config: Annotated[Optional[Path], typer.Option(
-        "--config", help="ecomplan.toml: [inventory] thresholds, files and pricing rules, [[campaigns]].",
+        "--config", help="ecomplan.toml: its inventory table (files, thresholds, pricing rules) and campaigns.",
         exists=True, dir_okay=False)] = None,
     output: OutputOpt = None,
     json_: JsonOpt = False,
@@ -85,8 +85,7 @@ def alerts_command(
     stock-out date, order quantity (MOQ / case pack), ABC/XYZ, and the status stockout / urgent /
     reorder / ok / overstock / slow_moving / dead with a reason.
 
-    --platform and --mapping apply to the sales files; --stock-platform, --stock-mapping and --sheet to
-    the stock sheet.
+    --platform and --mapping apply to the sales files, --stock-platform, --stock-mapping and --sheet to the stock.
 
     Example: ecomplan inventory alerts --stock 库存.xlsx --sales 订单.csv --as-of 2026-11-23 --lead-time 10
     """

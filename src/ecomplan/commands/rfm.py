@@ -46,11 +46,16 @@ RefundsOpt = Annotated[Optional[list[Path]], typer.Option("--refunds", help="A r
                                                           "repeatable.", exists=True, dir_okay=False)]
 
 
+# The canonical order columns RFM reads; large CSVs are parsed only for these.
+ORDER_COLUMNS = ["order_id", "customer_id", "paid_at", "created_at", "amount", "refund", "status", "customer_name",
+                 "phone", "currency"]
+
+
 def _load(files, refunds, platform, mapping, encoding, sheet, password):
     from ..load import load
 
     orders = load(files, "orders", platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
-                  password=password)
+                  password=password, columns=ORDER_COLUMNS)
     refund_frame, issues = None, list(orders.issues)
     if refunds:
         loaded = load(refunds, "refunds", encoding=encoding, password=password)

@@ -273,26 +273,26 @@ def _orders_rows(frame: pd.DataFrame, stock_skus: pd.Index,
             keep[np.flatnonzero(keep)[repeated]] = False
     revenue = np.nan
     if "amount" in frame:
+        multi = frame["order_id"].duplicated(keep=False).to_numpy()[keep]  # hashes the IDs once, in Arrow
         price = names.map(prices).to_numpy(dtype="float64")[sku[keep]]
-        revenue = _line_revenue(frame["order_id"].to_numpy()[keep], frame["amount"].to_numpy(dtype="float64")[keep],
+        revenue = _line_revenue(frame["order_id"][keep], multi, frame["amount"].to_numpy(dtype="float64")[keep],
                                 quantity[keep], price)
     return SalesRows.of(names, sku[keep], day[keep], quantity[keep], revenue, False), sources, findings
 
 
-def _line_revenue(order: np.ndarray, amount: np.ndarray, quantity: np.ndarray, price: np.ndarray) -> np.ndarray:
-    """Each line's share of its order's amount.
+def _line_revenue(order: pd.Series, multi: np.ndarray, amount: np.ndarray, quantity: np.ndarray,
+                  price: np.ndarray) -> np.ndarray:
+    """Each line's share of its order's amount (`multi` marks lines of orders with several lines).
 
     Several exports (JD, Shopify) put the order total on the first line and 0
     on the others; in such orders the total is split over the lines by
     quantity × price (by quantity when a line's price is unknown), so ABC by
     revenue does not credit the whole order to whichever SKU came first.
     """
-    orders = pd.Series(order)
-    multi = orders.duplicated(keep=False).to_numpy()
     if not multi.any():
         return amount
-    sub = pd.DataFrame({"order": order[multi], "amount": np.nan_to_num(amount[multi]), "quantity": quantity[multi],
-                        "price": price[multi]})
+    sub = pd.DataFrame({"order": order[multi].to_numpy(), "amount": np.nan_to_num(amount[multi]),
+                        "quantity": quantity[multi], "price": price[multi]})
     by_order = sub.groupby("order", sort=False)
     split = (by_order["amount"].transform("max").to_numpy() > 0) & (by_order["amount"].transform("min").to_numpy() <= 0)
     if not split.any():
@@ -301,13 +301,11 @@ def _line_revenue(order: np.ndarray, amount: np.ndarray, quantity: np.ndarray, p
     by_order = sub.groupby("order", sort=False)
     unpriced = sub["price"].isna().groupby(sub["order"], sort=False).transform("any").to_numpy()
     weight = np.where(unpriced, sub["quantity"], sub["quantity"] * sub["price"])
-    weights = pd.Series(weight, index=sub.index).groupby(sub["order"], sort=False)
-    weight_sum = weights.transform("sum").to_numpy()
+    weight_sum = pd.Series(weight, index=sub.index).groupby(sub["order"], sort=False).transform("sum").to_numpy()
     share = np.where(weight_sum > 0, weight / np.where(weight_sum > 0, weight_sum, 1.0),
-                     1.0 / by_order["order"].transform("size").to_numpy())
+                     1.0 / by_order["amount"].transform("size").to_numpy())
     result = amount.copy()
-    positions = np.flatnonzero(multi)[split]
-    result[positions] = by_order["amount"].transform("sum").to_numpy() * share
+    result[np.flatnonzero(multi)[split]] = by_order["amount"].transform("sum").to_numpy() * share
     return result
 
 

@@ -201,9 +201,12 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
 
 
 def _as_text(frame: pd.DataFrame, column: str) -> str:
-    """SQL for a text column: as it is when pandas holds strings (the loader's frames, already trimmed),
-    cast otherwise (numeric ids from a hand-made frame)."""
-    if pd.api.types.is_string_dtype(frame[column].dtype) and frame[column].dtype != object:
+    """SQL for a text column. The loader's frames hold trimmed strings or categories (read as they
+    are); anything else (numeric ids in a hand-made frame) is cast and trimmed."""
+    dtype = frame[column].dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return f"CAST({column} AS VARCHAR)"
+    if pd.api.types.is_string_dtype(dtype) and dtype != object:
         return column
     return f"trim(CAST({column} AS VARCHAR))"
 

@@ -60,6 +60,7 @@ add({
                              "digits (R first) map to the 11 segments by the 125-code table, variant {variant}."),
     "rfm.segments.title": ("客户分层", "Segments"),
     "rfm.segments.chart": ("各分层客户数", "Customers by segment"),
+    "rfm.actions.title": ("建议动作", "Recommended actions"),
     "rfm.col.segment": ("客户分层", "Segment"),
     "rfm.col.code": ("编码", "Code"),
     "rfm.col.customers": ("客户数", "Customers"),
@@ -96,6 +97,7 @@ add({
     "rfm.status.unknown": ("未知状态", "unknown status"),
     "rfm.status.missing": ("无状态", "no status"),
     "rfm.lines": ("{n} 行", "{n} lines"),
+    "rfm.separator": ("；", "; "),
     "rfm.repurchase.title": ("复购与回购", "Repurchase and buy-back"),
     "rfm.repurchase.rate": ("复购率（窗口内购买 ≥ 2 次的客户占比，{unit}）：{rate}（{repeat} / {buyers}）",
                             "Repurchase rate (buyers with ≥ 2 purchases in the window, {unit}): {rate} "
@@ -116,8 +118,9 @@ add({
     "rfm.col.returning_buyers": ("本月再次购买", "Bought again this month"),
     "rfm.col.buyback_rate": ("回购率", "Buy-back rate"),
     "rfm.monthly.partial": ("{month} 的数据截至 {as_of}，该月不完整。", "{month} is incomplete (data up to {as_of})."),
-    "rfm.cohorts.title": ("首购月份同期群（人数）", "First-purchase cohorts (customers)"),
-    "rfm.cohorts.retention": ("首购月份同期群留存率", "First-purchase cohort retention"),
+    "rfm.cohorts.section": ("首购月份同期群", "First-purchase cohorts"),
+    "rfm.cohorts.title": ("同期群人数", "Cohort customers"),
+    "rfm.cohorts.retention": ("同期群留存率", "Cohort retention"),
     "rfm.col.cohort": ("首购月份", "Cohort"),
     "rfm.col.size": ("人数", "Size"),
     "rfm.cohorts.note": ("M+k 列：同期群中在首购月之后第 k 个月有购买的客户（M+0 为首购月）。",
@@ -127,8 +130,8 @@ add({
                               "{n} customers whose first purchase is more than {months} months back are not in the "
                               "cohort tables."),
     "rfm.migration.title": ("分层迁移：{before} → {after}", "Segment migration: {before} → {after}"),
-    "rfm.migration.matrix": ("迁移矩阵（行：{before} 的分层，列：{after} 的分层）",
-                             "Transitions (rows: segment on {before}, columns: segment on {after})"),
+    "rfm.migration.matrix": ("迁移矩阵", "Transitions"),
+    "rfm.migration.axes": ("行：{before} 的分层；列：{after} 的分层。", "Rows: segment on {before}; columns: segment on {after}."),
     "rfm.migration.not_scored": ("（未分层）", "(not scored)"),
     "rfm.migration.note": ("“未分层”：该日期窗口内没有购买。每个格子的客户见 --customers-out 文件的 segment_before 和 "
                            "segment 列。",
@@ -142,12 +145,7 @@ add({
     "rfm.col.entered": ("新进入", "Entered"),
     "rfm.col.moved_out": ("迁到其他层", "Moved out"),
     "rfm.col.left": ("离开窗口", "Left"),
-    "rfm.sheet.segments": ("客户分层", "Segments"),
-    "rfm.sheet.monthly": ("月度回购", "Monthly buy-back"),
-    "rfm.sheet.cohorts": ("同期群人数", "Cohort customers"),
-    "rfm.sheet.retention": ("同期群留存", "Cohort retention"),
-    "rfm.sheet.migration": ("分层迁移", "Migration"),
-    "rfm.sheet.transitions": ("迁移矩阵", "Transitions"),
+    "rfm.sheet.migration": ("分层迁移", "Segment migration"),
     "rfm.weekly.title": ("客户分层（RFM）", "Customer segments (RFM)"),
     "rfm.weekly.intro": ("截至 {as_of}，近 365 天有购买的客户 {n} 人（较上周 {change}），按均值阈值分层。",
                          "As of {as_of}, {n} customers bought in the last 365 days ({change} vs last week), "
@@ -220,27 +218,27 @@ def _segments_section(result: SegmentResult, lang: str) -> Section:
     frame = result.summary.copy()
     frame["label"] = [segment_label(result.scheme, k, lang) for k in frame["key"]]
     frame["action"] = frame["action_zh"] if lang == "zh" else frame["action_en"]
-    columns = [Column("label", t("rfm.col.segment", lang))]
-    if result.scheme == "cn8":
-        columns.append(Column("key", t("rfm.col.code", lang)))
-    columns += [Column("customers", t("rfm.col.customers", lang), "int"),
-                Column("share", t("rfm.col.share", lang), "pct"),
-                Column("revenue", t("rfm.col.revenue", lang), "money"),
-                Column("revenue_share", t("rfm.col.revenue_share", lang), "pct"),
-                Column("mean_recency", t("rfm.col.mean_recency", lang), "num"),
-                Column("mean_frequency", t("rfm.col.mean_frequency", lang), "num"),
-                Column("mean_monetary", t("rfm.col.mean_monetary", lang), "money"),
-                Column("action", t("rfm.col.action", lang))]
-    table = Table(t("rfm.sheet.segments", lang), t("rfm.segments.title", lang), frame, columns,
-                  chart=Chart("bar", t("rfm.segments.chart", lang), "label", ["customers"]))
-    return Section(t("rfm.segments.title", lang), tables=[table])
+    numbers = Table(t("rfm.segments.title", lang), t("rfm.segments.title", lang), frame, [
+        Column("label", t("rfm.col.segment", lang)),
+        Column("customers", t("rfm.col.customers", lang), "int"),
+        Column("share", t("rfm.col.share", lang), "pct"),
+        Column("revenue", t("rfm.col.revenue", lang), "money"),
+        Column("revenue_share", t("rfm.col.revenue_share", lang), "pct"),
+        Column("mean_recency", t("rfm.col.mean_recency", lang), "num"),
+        Column("mean_frequency", t("rfm.col.mean_frequency", lang), "num"),
+        Column("mean_monetary", t("rfm.col.mean_monetary", lang), "money"),
+    ], chart=Chart("bar", t("rfm.segments.chart", lang), "label", ["customers"]))
+    code = [Column("key", t("rfm.col.code", lang))] if result.scheme == "cn8" else []
+    actions = Table(t("rfm.actions.title", lang), t("rfm.actions.title", lang), frame,
+                    [Column("label", t("rfm.col.segment", lang)), *code, Column("action", t("rfm.col.action", lang))])
+    return Section(t("rfm.segments.title", lang), tables=[numbers, actions])
 
 
 def _scope_section(exclusions: Exclusions, lang: str, currency: str, lapsed: int | None = None,
                    not_positive: int | None = None, after: int | None = None) -> Section:
     bullets = [t("rfm.scope.lines", lang, n=num(exclusions.lines))]
     if exclusions.unsold_lines:
-        items = "; ".join(f"{_status(s, lang)} {t('rfm.lines', lang, n=num(n))}"
+        items = t("rfm.separator", lang).join(f"{_status(s, lang)} {t('rfm.lines', lang, n=num(n))}"
                           for s, n in sorted(exclusions.unsold_lines.items()))
         bullets.append(t("rfm.scope.unsold", lang, items=items))
     if exclusions.sold_lines_without_paid_at:
@@ -286,7 +284,7 @@ def repurchase_sections(rep: Repurchase, lang: str) -> list[Section]:
             notes.append(t("rfm.repurchase.buyback_partial", lang, start=start, first=rep.first_sale))
     monthly = rep.monthly
     if len(monthly):
-        tables.append(Table(t("rfm.sheet.monthly", lang), t("rfm.monthly.title", lang), monthly, [
+        tables.append(Table(t("rfm.monthly.title", lang), t("rfm.monthly.title", lang), monthly, [
             Column("month", t("rfm.col.month", lang)),
             Column("previous_buyers", t("rfm.col.previous_buyers", lang), "int"),
             Column("returning_buyers", t("rfm.col.returning_buyers", lang), "int"),
@@ -307,10 +305,10 @@ def repurchase_sections(rep: Repurchase, lang: str) -> list[Section]:
         note = t("rfm.cohorts.note", lang)
         if rep.cohorts_truncated:
             note += " " + t("rfm.cohorts.truncated", lang, n=num(rep.cohorts_truncated), months=63)
-        sections.append(Section(t("rfm.cohorts.title", lang), tables=[
-            Table(t("rfm.sheet.cohorts", lang), t("rfm.cohorts.title", lang), counts,
+        sections.append(Section(t("rfm.cohorts.section", lang), tables=[
+            Table(t("rfm.cohorts.title", lang), t("rfm.cohorts.title", lang), counts,
                   head + [Column(f"m{k}", f"M+{k}", "int") for k in offsets], note=note),
-            Table(t("rfm.sheet.retention", lang), t("rfm.cohorts.retention", lang), retention,
+            Table(t("rfm.cohorts.retention", lang), t("rfm.cohorts.retention", lang), retention,
                   head + [Column(f"m{k}", f"M+{k}", "pct") for k in offsets], note=note, heatmap=True),
         ]))
     return sections
@@ -320,8 +318,7 @@ def migration_section(migration: Migration, scheme: str, lang: str) -> Section:
     labels = {**_label_of_name(scheme, lang), NOT_SCORED: t("rfm.migration.not_scored", lang)}
     changes = migration.changes()
     changes.insert(0, "label", changes["segment"].map(labels))
-    change_table = Table(t("rfm.sheet.migration", lang),
-                         t("rfm.migration.title", lang, before=migration.before, after=migration.after), changes,
+    change_table = Table(t("rfm.sheet.migration", lang), t("rfm.sheet.migration", lang), changes,
                          [Column("label", t("rfm.col.segment", lang))]
                          + [Column(c, t(f"rfm.col.{c}", lang), "int") for c in
                             ("before", "after", "change", "stayed", "moved_in", "entered", "moved_out", "left")])
@@ -329,11 +326,12 @@ def migration_section(migration: Migration, scheme: str, lang: str) -> Section:
     names = list(grid.columns)
     frame = pd.DataFrame({"label": [labels[n] for n in grid.index],
                           **{f"c{i}": grid[n].to_numpy() for i, n in enumerate(names)}})
-    matrix_table = Table(t("rfm.sheet.transitions", lang),
-                         t("rfm.migration.matrix", lang, before=migration.before, after=migration.after), frame,
+    note = t("rfm.migration.axes", lang, before=migration.before, after=migration.after) + " " + \
+        t("rfm.migration.note", lang)
+    matrix_table = Table(t("rfm.migration.matrix", lang), t("rfm.migration.matrix", lang), frame,
                          [Column("label", t("rfm.col.segment", lang))]
                          + [Column(f"c{i}", labels[n], "int") for i, n in enumerate(names)],
-                         note=t("rfm.migration.note", lang), heatmap=True)
+                         note=note, heatmap=True)
     return Section(t("rfm.migration.title", lang, before=migration.before, after=migration.after),
                    tables=[change_table, matrix_table])
 

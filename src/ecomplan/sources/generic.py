@@ -143,6 +143,7 @@ EXPERIMENT_ZH = Adapter(
         "user_id": ("用户ID", "用户id", "买家ID", "访客ID"),
         "converted": ("是否转化", "转化"),
         "date": ("日期", "访问日期"),
+        "covariate": ("实验前消费", "前期收入", "实验前收入", "协变量", "pre_revenue"),
     },
 )
 ADAPTERS.append(EXPERIMENT_ZH)

@@ -1,0 +1,38 @@
+"""Every command has help text and is documented in the README; the README's two commands exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import typer
+
+from ecomplan.cli import app
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def commands():
+    root = typer.main.get_command(app)
+    for name, command in root.commands.items():
+        if hasattr(command, "commands"):
+            for sub_name, sub in command.commands.items():
+                yield f"{name} {sub_name}", sub
+        else:
+            yield name, command
+
+
+@pytest.mark.parametrize(("name", "command"), list(commands()), ids=lambda value: value if isinstance(value, str) else "")
+def test_command_has_help_and_is_in_readme(name, command):
+    assert (command.help or "").strip(), f"`ecomplan {name}` has no help text"
+    assert f"ecomplan {name}" in README, f"`ecomplan {name}` is not documented in README.md"
+
+
+def test_readme_quick_start_commands_are_make_targets():
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    for target in ("demo", "test"):
+        assert f"make {target}" in README
+        assert re.search(rf"^{target}:", makefile, re.M)
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
