@@ -26,6 +26,8 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_kpi.py
+	$(BIN)/python benchmarks/bench_inventory.py
+	$(BIN)/python benchmarks/bench_rfm.py
 
 examples: $(STAMP)
 	$(BIN)/python examples/generate.py

@@ -32,6 +32,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -167,15 +168,19 @@ print(json.dumps({"customers": len(frame), "monetary": float(frame["monetary"].s
 
 
 def run_child(args: list[str]) -> dict:
-    """Run a child process; wall seconds, its peak RSS in MB and its stdout."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    out, err = proc.stdout.read(), proc.stderr.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args[:3])} failed:\n{err}")
-    return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024, "stdout": out, "stderr": err}
+    """Run a child process: wall seconds, its own peak RSS in MB (from wait4) and its stdout."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:4])} failed:\n{stderr}")
+    return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024, "stdout": stdout, "stderr": stderr}
 
 
 def ecomplan_run(path: Path, window: int) -> dict:
@@ -196,29 +201,32 @@ def duckdb_run(path: Path, window: int) -> dict:
 
 
 def aggregate_engines(path: Path) -> None:
-    """In-process comparison of the per-customer aggregation on one loaded frame
-    (the loader's time excluded): the engine ecomplan uses vs plain pandas."""
+    """The per-customer aggregation alone, on one frame loaded by `ecomplan.load`: the DuckDB query
+    ecomplan uses against the same rules written with pandas groupby and with pyarrow's group_by."""
     import datetime as dt
 
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     from ecomplan.load import load
-    from ecomplan.rfm.metrics import customer_metrics
+    from ecomplan.rfm.metrics import SOLD_STATUSES, measure
 
     t0 = time.perf_counter()
-    frame = load(path, "orders").frame
-    print(f"load(): {time.perf_counter() - t0:.2f} s, {len(frame):,} lines")
+    frame = load(path, "orders", columns=["order_id", "customer_id", "paid_at", "amount", "status"]).frame
+    print(f"ecomplan.load: {time.perf_counter() - t0:.2f} s, {len(frame):,} lines")
     as_of = dt.date.fromisoformat(AS_OF)
-    t0 = time.perf_counter()
-    metrics = customer_metrics(frame, as_of=as_of, window_days=365)
-    print(f"ecomplan.rfm.metrics.customer_metrics: {time.perf_counter() - t0:.2f} s, "
-          f"{len(metrics.customers):,} customers")
+    start, end = pd.Timestamp(as_of) - pd.Timedelta(days=364), pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    timings = {}
 
     t0 = time.perf_counter()
-    start = pd.Timestamp(as_of) - pd.Timedelta(days=364)
-    end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
-    sold = frame["status"].isin(["paid", "shipped", "completed", "refunded", "partially_refunded"])
-    keep = sold & frame["customer_id"].notna() & (frame["paid_at"] >= start) & (frame["paid_at"] < end)
+    customers = measure(frame, [as_of], 365).snapshots[0].customers
+    timings["duckdb (ecomplan.rfm.measure)"] = (time.perf_counter() - t0, len(customers),
+                                                customers["monetary"].sum())
+
+    t0 = time.perf_counter()
+    keep = (frame["status"].isin(SOLD_STATUSES) & frame["customer_id"].notna() & (frame["paid_at"] >= start)
+            & (frame["paid_at"] < end))
     lines = frame.loc[keep, ["customer_id", "order_id", "paid_at", "amount", "status"]]
     net = lines["amount"].where(lines["status"] != "refunded", 0.0)
     orders = lines.assign(net=net).groupby(["customer_id", "order_id"], sort=False, observed=True).agg(
@@ -226,7 +234,26 @@ def aggregate_engines(path: Path) -> None:
     orders = orders[orders["net"] > 0]
     per_customer = orders.groupby(level=0, sort=False).agg(last=("paid_at", "max"), frequency=("net", "size"),
                                                            monetary=("net", "sum"))
-    print(f"plain pandas groupby: {time.perf_counter() - t0:.2f} s, {len(per_customer):,} customers")
+    timings["pandas groupby"] = (time.perf_counter() - t0, len(per_customer), per_customer["monetary"].sum())
+
+    t0 = time.perf_counter()
+    table = pa.Table.from_pandas(frame[["customer_id", "order_id", "paid_at", "amount", "status"]],
+                                 preserve_index=False)
+    status = pc.cast(table["status"], pa.string())
+    mask = pc.and_(pc.and_(pc.is_in(status, pa.array(SOLD_STATUSES)), pc.is_valid(table["customer_id"])),
+                   pc.and_(pc.greater_equal(table["paid_at"], pa.scalar(start.value, pa.int64()).cast(pa.timestamp("ns"))),
+                           pc.less(table["paid_at"], pa.scalar(end.value, pa.int64()).cast(pa.timestamp("ns")))))
+    table = table.filter(mask)
+    net = pc.if_else(pc.equal(pc.cast(table["status"], pa.string()), "refunded"), 0.0, table["amount"])
+    orders = table.append_column("net", net).group_by(["customer_id", "order_id"]).aggregate(
+        [("paid_at", "min"), ("net", "sum")])
+    orders = orders.filter(pc.greater(orders["net_sum"], 0))
+    per_customer = orders.group_by("customer_id").aggregate([("paid_at_min", "max"), ("net_sum", "count"),
+                                                             ("net_sum", "sum")]).to_pandas()
+    timings["pyarrow group_by"] = (time.perf_counter() - t0, len(per_customer), per_customer["net_sum_sum"].sum())
+
+    for name, (seconds, n, monetary) in timings.items():
+        print(f"{name:<32}{seconds:7.2f} s {n:>11,} customers {monetary:>18,.2f}")
 
 
 def main() -> None:

@@ -119,6 +119,8 @@ def make_orders(rng: np.random.Generator, traffic: pd.DataFrame) -> pd.DataFrame
         weights = popularity.copy()
         if day >= SOLD_OUT_FROM:
             weights[0] = 0.0
+        if day > dt.date(2026, 6, 25):  # 端午 gift box: no sale after the festival season
+            weights[19] = 0.0
         weights = weights / weights.sum()
         n_returning = min(int(buyers * 0.28), len(customers))
         returning = []
@@ -476,7 +478,7 @@ def write_stock(orders: pd.DataFrame, path: Path) -> None:
     recent = paid[paid["paid"] >= pd.Timestamp(END - dt.timedelta(days=27))]
     daily = recent.groupby("sku")["quantity"].sum() / 28
     cover_days = {  # SKU -> days of cover to stock, or an absolute quantity for the edge cases
-        "T001": ("qty", 0), "T002": ("days", 4), "T003": ("days", 22), "T004": ("days", 30), "T005": ("days", 13),
+        "T001": ("qty", 0), "T002": ("days", 4), "T003": ("days", 22), "T004": ("days", 30), "T005": ("days", 11),
         "T006": ("days", 150), "T007": ("days", 28), "T008": ("days", 35), "T009": ("days", 9),
         "T010": ("days", 200), "T011": ("days", 26), "T012": ("days", 32), "T013": ("days", 40),
         "T014": ("days", 27), "T015": ("days", 33), "T016": ("days", 30), "T017": ("days", 45),

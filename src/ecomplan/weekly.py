@@ -216,7 +216,7 @@ def _other_sections(settings: Settings, orders: Loaded | None, period: Period, t
         config = inventory.config_from_mapping({"inventory": settings.inventory,
                                                 "campaigns": [c.model_dump() for c in settings.campaigns]},
                                                settings.base_dir, "config")
-        result = _inventory_result(config, settings, today)
+        result, _ = inventory.alerts_from_config(config, as_of=today, tz=settings.timezone)
         sections.append(inventory.weekly_section(result, lang, currency=settings.currency))
         urgent = result.items[result.items["status"].isin(["stockout", "urgent"])]
         alerts += [f"{row.sku}: {row.status}" for row in urgent.itertuples(index=False)]
@@ -226,14 +226,6 @@ def _other_sections(settings: Settings, orders: Loaded | None, period: Period, t
 
         sections.append(abtest.weekly_section(settings.experiments, settings.base_dir, lang))
     return sections, alerts, restock
-
-
-def _inventory_result(config, settings: Settings, today: dt.date):
-    from . import inventory
-
-    stock, _ = inventory.load_stock(config.stock, tz=settings.timezone)
-    sales, _ = inventory.load_sales(config.sales, tz=settings.timezone) if config.sales else ([], [])
-    return inventory.alerts(stock, sales or None, as_of=today, settings=config.settings)
 
 
 def _summary(result: kpi_report.KpiResult, lang: str, restock: list[str]) -> list[Section]:

@@ -194,7 +194,7 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
     snapshots = [_snapshot(wide, i, day, window_days, frequency, key, contacts, first_sale)
                  for i, day in enumerate(as_of)]
     bought = (wide["first_purchase"] <= pd.Timestamp(as_of[0])).to_numpy()
-    activity = pd.DataFrame({**{k: wide.loc[bought, k].astype("str") for k in key},
+    activity = pd.DataFrame({**{k: wide.loc[bought, k] for k in key},
                              "first_purchase": wide.loc[bought, "first_purchase"],
                              "months": wide.loc[bought, "months"].fillna(0).astype("int64")}).reset_index(drop=True)
     return Measured(snapshots, exclusions, activity, key, issues)
@@ -338,7 +338,7 @@ def _snapshot(wide: pd.DataFrame, i: int, as_of: dt.date, window_days: int | Non
     chosen = wide[active]
     last = chosen[f"last_purchase_{i}"]
     customers = pd.DataFrame({
-        **{k: chosen[k].astype("str") for k in key},
+        **{k: chosen[k] for k in key},
         "recency": (pd.Timestamp(as_of) - last).dt.days.astype("int64"),
         "frequency": chosen[f"days_{i}" if frequency == "days" else f"orders_{i}"].astype("int64"),
         "monetary": chosen[f"monetary_{i}"].astype("float64"),

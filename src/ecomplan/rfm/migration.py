@@ -24,7 +24,7 @@ class Migration:
     def matrix(self) -> pd.DataFrame:
         """Customers by segment at `before` (rows) and at `after` (columns); `NOT_SCORED` = no segment."""
         labels = [*self.order, NOT_SCORED]
-        pairs = self.pairs[["segment_before", "segment"]].fillna(NOT_SCORED)
+        pairs = self.pairs[["segment_before", "segment"]].astype("object").fillna(NOT_SCORED)
         counts = pairs.groupby(["segment_before", "segment"]).size()
         grid = pd.DataFrame(0, index=labels, columns=labels, dtype="int64")
         for (source, target), n in counts.items():

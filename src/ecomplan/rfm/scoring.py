@@ -208,16 +208,27 @@ def rfm11_scores(metrics: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
     return pd.DataFrame({"r": r, "f": f, "m": m, "code": _codes(r, f, m)}, index=metrics.index)
 
 
-def _codes(r: np.ndarray, f: np.ndarray, m: np.ndarray) -> np.ndarray:
+def _codes(r: np.ndarray, f: np.ndarray, m: np.ndarray) -> pd.Categorical:
+    """The three digits as a categorical over every possible code ("000".."555")."""
     numbers = r.astype("int16") * 100 + f.astype("int16") * 10 + m.astype("int16")
-    lookup = np.array([f"{n:03d}" for n in range(1000)], dtype=object)
-    return lookup[numbers]
+    return pd.Categorical.from_codes(numbers, categories=CODES)
+
+
+CODES = [f"{n:03d}" for n in range(556)]
+
+
+def _segment_of(codes: pd.Categorical, names: dict[str, str], order: list[str]) -> pd.Categorical:
+    """Segment of each code, a categorical in the scheme's display order."""
+    position = {name: i for i, name in enumerate(order)}
+    lookup = np.array([position[names[c]] if c in names else -1 for c in CODES], dtype="int16")
+    return pd.Categorical.from_codes(lookup[codes.codes], categories=order)
 
 
 def score(metrics: pd.DataFrame, scheme: str = "cn8", threshold: str = "mean", variant: str = "A",
           fixed: dict[str, float] | None = None) -> tuple[pd.DataFrame, Thresholds]:
     """Scores, code and segment for each customer row of `metrics` (recency,
-    frequency, monetary), and the thresholds used."""
+    frequency, monetary), and the thresholds used. `code` and `segment` are
+    categoricals (the segment's categories in display order)."""
     if scheme == "cn8":
         thresholds = cn8_thresholds(metrics, threshold, fixed)
         scored = cn8_flags(metrics, thresholds)
@@ -228,5 +239,6 @@ def score(metrics: pd.DataFrame, scheme: str = "cn8", threshold: str = "mean", v
         names = rfm11_codes(variant)
     else:
         raise UsageError(f"unknown scheme {scheme!r}; use cn8 or rfm11")
-    scored["segment"] = pd.Series(scored["code"].map(names), index=scored.index, dtype="str")
+    order = [s.name for s in segments(scheme)]
+    scored["segment"] = pd.Series(_segment_of(scored["code"].array, names, order), index=scored.index)
     return scored, thresholds

@@ -143,7 +143,7 @@ def summarize(customers: pd.DataFrame, scheme: str) -> pd.DataFrame:
     of the scheme listed (sums are exactly rounded, so they don't depend on row order)."""
     total_customers = len(customers)
     total_revenue = math.fsum(customers["monetary"].tolist())
-    groups = {name: frame for name, frame in customers.groupby("segment", sort=False)}
+    groups = {name: frame for name, frame in customers.groupby("segment", sort=False, observed=True)}
     rows = []
     for seg in segments(scheme):
         part = groups.get(seg.name)
