@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import (EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, SheetOpt, emit_json,
-                     handle_errors, warn_issues)
+from .common import (EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, SheetOpt, handle_errors,
+                     warn_issues, write_result)
 
 app = typer.Typer(help="A/B tests: evaluate results and plan sample sizes.", no_args_is_help=True)
 
@@ -35,22 +35,6 @@ class Correction(str, Enum):
 class Sequential(str, Enum):
     none = "none"
     msprt = "msprt"
-
-
-def _write(result_json, report, output, json_: bool) -> None:
-    """--json to stdout, -o by suffix (.json, .md, .xlsx), else the terminal."""
-    from ..output import dumps, output_format, write_text
-    from ..render import write_report
-
-    if json_:
-        emit_json(result_json)
-    elif output is not None and output_format(output, (".json", ".md", ".xlsx")) == ".json":
-        write_text(output, dumps(result_json))
-        typer.echo(str(output), err=True)
-    else:
-        write_report(report, output)
-        if output is not None:
-            typer.echo(str(output), err=True)
 
 
 @app.command("evaluate")
@@ -102,7 +86,7 @@ def evaluate_command(
                           weights=weights, correction=correction.value, margin=margin, bayes=bayes,
                           sequential=sequential.value, cuped=cuped)
     source = ", ".join(f.name for f in files)
-    _write(to_json(evaluation, lang.value), build_report(evaluation, lang.value, source), output, json_)
+    write_result(output, json_, lambda: to_json(evaluation, lang.value), build_report(evaluation, lang.value, source))
 
 
 @app.command("plan")
@@ -138,4 +122,4 @@ def plan_command(
 
     result = plan(baseline, mde, relative=relative, alpha=alpha, power=power, variants=variants,
                   daily_visitors=daily_visitors, std=std, sample_size=sample_size, alternative=alternative.value)
-    _write(result.model_dump(), plan_report(result, lang.value), output, json_)
+    write_result(output, json_, result.model_dump, plan_report(result, lang.value))

@@ -97,3 +97,33 @@ def warn_issues(issues, limit: int = 5) -> None:
         typer.echo(f"warning: … and {len(shown) - limit} more findings (see `ecomplan inspect`)", err=True)
 
 
+
+
+REPORT_SUFFIXES = (".md", ".xlsx", ".json")
+
+
+def check_output(output: Path | None) -> None:
+    """Refuse an unsupported -o suffix before any work is done (exit 2)."""
+    if output is not None:
+        from ..output import output_format
+
+        output_format(output, REPORT_SUFFIXES)
+
+
+def write_result(output: Path | None, json_: bool, to_json, report, terminal_report=None) -> None:
+    """The output convention of every command: -o by suffix (.json, .md, .xlsx; both -o and --json may be
+    given), --json on stdout, else the report on the terminal. `to_json` is called only when needed."""
+    from ..output import dumps, write_text
+    from ..render import write_report
+
+    check_output(output)
+    if output is not None:
+        if output.suffix.lower() == ".json":
+            write_text(output, dumps(to_json()) + "\n")
+        else:
+            write_report(report, output)
+        typer.echo(str(output), err=True)
+    if json_:
+        emit_json(to_json())
+    elif output is None:
+        write_report(terminal_report or report, None)

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import (EXIT_ALERTS, EncodingOpt, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt,
-                     emit_json, handle_errors, warn_issues)
+                     check_output, handle_errors, warn_issues, write_result)
 
 app = typer.Typer(help="Stock alerts: safety stock, reorder points, days of cover, slow movers.", no_args_is_help=True)
 
@@ -91,17 +91,13 @@ def alerts_command(
     """
     from ..errors import UsageError
     from ..inventory import Settings, alerts, build_report, load_sales, load_stock, read_config
-    from ..output import dumps, output_format, write_text
-    from ..render import write_report
-
     configured = read_config(config) if config else None
     settings = configured.settings if configured else Settings()
     stock_path = stock or (configured.stock if configured else None)
     if stock_path is None:
         raise UsageError("--stock FILE is required (or [inventory] stock = \"...\" in --config)")
     sales_paths = [*(sales or []), *(files or [])] or list(configured.sales if configured else [])
-    if output is not None:
-        output_format(output, (".md", ".xlsx", ".json"))
+    check_output(output)
     common = {"encoding": encoding, "password": password}
     stock_frame, issues = load_stock(stock_path, platform=stock_platform, mapping=stock_mapping, sheet=sheet,
                                      **common)
@@ -113,15 +109,9 @@ def alerts_command(
         if finding.severity == "warning":
             typer.echo(f"warning: {finding.message(lang.value)}", err=True)
     currency = configured.currency if configured else "¥"
-    if output is not None:
-        if output.suffix.lower() == ".json":
-            write_text(output, dumps(result.to_dict(lang.value)))
-        else:
-            write_report(build_report(result, lang.value, currency=currency), output)
-        typer.echo(str(output), err=True)
-    if json_:
-        emit_json(result.to_dict(lang.value))
-    elif output is None:
-        write_report(build_report(result, lang.value, compact=True, currency=currency), None)
+    full = build_report(result, lang.value, currency=currency) if output is not None else None
+    terminal = build_report(result, lang.value, compact=True, currency=currency) if output is None and not json_ \
+        else None
+    write_result(output, json_, lambda: result.to_dict(lang.value), full, terminal_report=terminal)
     if fail_on_alerts and result.has_alerts:
         raise typer.Exit(EXIT_ALERTS)

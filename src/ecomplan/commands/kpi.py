@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import (EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt,
-                     SheetOpt, emit_json, handle_errors, warn_issues)
+                     SheetOpt, check_output, handle_errors, warn_issues, write_result)
 
 app = typer.Typer(help="KPI reports: funnel, KPIs, period-over-period, targets.", no_args_is_help=True)
 
@@ -54,26 +54,11 @@ def report_command(
 
     Example: ecomplan kpi report examples/sycm/*.csv examples/jd/*.xlsx --period 2026-W47 -o week.xlsx
     """
-    from ..kpi_report import run
+    from ..kpi_report import run, to_json
 
+    check_output(output)
     result, report, issues = run(files, period=period, compare=compare, targets=targets, as_of=as_of, config=config,
                                  lang=lang.value, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
                                  password=password)
     warn_issues(issues)
-    _write(result, report, output, json_)
-
-
-def _write(result, report, output: Path | None, json_: bool) -> None:
-    from ..kpi_report import to_json
-    from ..output import dumps, output_format, write_text
-    from ..render import write_report
-
-    if json_:
-        emit_json(to_json(result))
-        return
-    if output is not None and output_format(output, (".md", ".xlsx", ".json")) == ".json":
-        write_text(output, dumps(to_json(result)) + "\n")
-    else:
-        write_report(report, output)
-    if output is not None:
-        typer.echo(str(output), err=True)
+    write_result(output, json_, lambda: to_json(result), report)

@@ -74,13 +74,15 @@ def _warn_excluded(exclusions) -> None:
 @handle_errors
 def segment_command(
     files: FilesArg,
-    scheme: Annotated[Scheme, typer.Option("--scheme", help="cn8: 8 Chinese classes (重要价值客户…); rfm11: "
-                                           "11 quintile segments (Champions…).")] = Scheme.cn8,
+    scheme: Annotated[Optional[Scheme], typer.Option("--scheme", help="cn8: 8 Chinese classes (重要价值客户…; the "
+                                                     "default); rfm11: 11 quintile segments (Champions…).",
+                                                     show_default=False)] = None,
     threshold: Annotated[Optional[Threshold], typer.Option("--threshold", help="cn8 high/low threshold: mean "
                                                            "(default), median, or fixed values from --config.",
                                                            show_default=False)] = None,
-    variant: Annotated[Variant, typer.Option("--variant", help="rfm11 code table: A (majority) or B (231/241/251 "
-                                             "are Hibernating).")] = Variant.A,
+    variant: Annotated[Optional[Variant], typer.Option("--variant", help="rfm11 code table: A (the majority "
+                                                       "version, default) or B (231/241/251 are Hibernating).",
+                                                       show_default=False)] = None,
     as_of: AsOfOpt = None,
     window: WindowOpt = "365d",
     frequency: FrequencyOpt = Frequency.orders,
@@ -120,7 +122,8 @@ def segment_command(
     from ..render import write_report
 
     settings = rfm.load_config(config)
-    if threshold is not None and scheme is Scheme.rfm11:
+    scheme_name = scheme.value if scheme is not None else settings.scheme
+    if threshold is not None and scheme_name == "rfm11":
         raise UsageError("--threshold applies to --scheme cn8; rfm11 always uses quintiles")
     method = threshold.value if threshold is not None else settings.threshold
     if method == "fixed" and settings.fixed() is None:
@@ -129,10 +132,11 @@ def segment_command(
     if customers_out is not None:
         output_format(customers_out, (".csv", ".xlsx"))
     orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password)
-    result = rfm.segment(orders, scheme.value, method, as_of, window, frequency.value, variant=variant.value,
-                         fixed=settings.fixed(), compare_as_of=compare_as_of, refunds=refund_frame,
-                         file=files[0].name)
-    warn_issues(issues + result.issues)
+    result = rfm.segment(orders, scheme_name, method, as_of, window, frequency.value,
+                         variant=variant.value if variant is not None else settings.variant, fixed=settings.fixed(),
+                         compare_as_of=compare_as_of, refunds=refund_frame, file=files[0].name)
+    result.issues = issues + result.issues
+    warn_issues(result.issues)
     _warn_excluded(result.exclusions)
     if customers_out is not None:
         rfm.write_customers(result.customer_table(mask=not no_mask), customers_out, lang.value)
@@ -185,7 +189,7 @@ def repurchase_command(
                                                file=files[0].name)
     warn_issues(issues)
     _warn_excluded(exclusions)
-    document = {**result.to_dict(), "excluded": exclusions.to_dict()}
+    document = {**result.to_dict(), "excluded": exclusions.to_dict(), "issues": [i.to_dict() for i in issues]}
     if json_:
         emit_json(document)
     elif suffix == ".json":

@@ -13,7 +13,7 @@ The rules (which orders count, refunds, ties, thresholds) are documented in
 `metrics.py` and `scoring.py`; the reference is `docs/rfm.md`.
 """
 
-from .config import RfmConfig, load_config
+from .config import RfmConfig, load_config, parse_config
 from .masking import mask_value, mask_values
 from .metrics import Exclusions, Snapshot, measure, parse_window
 from .migration import Migration, migrate
@@ -24,7 +24,7 @@ from .segmentation import SegmentResult, repurchase_report, segment, weekly_chan
 
 __all__ = [
     "CN8", "RFM11", "Exclusions", "Migration", "Repurchase", "RfmConfig", "SegmentResult", "Snapshot", "Thresholds",
-    "load_config", "mask_value", "mask_values", "measure", "migrate", "parse_window", "quintile_scores",
+    "load_config", "parse_config", "mask_value", "mask_values", "measure", "migrate", "parse_window", "quintile_scores",
     "quintile_thresholds", "repurchase_report", "repurchase_report_model", "rfm11_codes", "score", "segment",
     "segment_report", "weekly_changes", "weekly_section", "write_customers", "currency_symbol",
 ]

@@ -1,6 +1,8 @@
-"""The `[rfm]` table of `--config ecomplan.toml`: fixed cn8 thresholds.
+"""The `[rfm]` table of `--config ecomplan.toml`: scheme and (fixed) cn8 thresholds.
 
     [rfm]
+    scheme = "cn8"          # cn8 | rfm11 (the weekly report uses it too)
+    variant = "A"           # rfm11 code table: A | B
     threshold = "fixed"     # mean | median | fixed
     recency_days = 30       # recent when R < 30 days
     frequency = 2           # frequent when F > 2
@@ -25,6 +27,8 @@ from ..errors import ConfigError
 class RfmConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    scheme: Literal["cn8", "rfm11"] = "cn8"
+    variant: Literal["A", "B"] = "A"
     threshold: Literal["mean", "median", "fixed"] = "mean"
     recency_days: float | None = Field(None, gt=0)
     frequency: float | None = Field(None, ge=0)
@@ -58,13 +62,17 @@ def load_config(path: str | Path | None) -> RfmConfig:
         raise ConfigError(f"{path}: config file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    table = data.get("rfm", {})
+    return parse_config(data.get("rfm", {}), str(path))
+
+
+def parse_config(table: object, source: str) -> RfmConfig:
+    """Validate an `[rfm]` table read from `source` (for the error message)."""
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: rfm: expected a [rfm] table")
+        raise ConfigError(f"{source}: rfm: expected a [rfm] table")
     try:
         return RfmConfig.model_validate(table)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(["rfm", *(str(part) for part in error["loc"])])
         message = error["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{path}: {where}: {message}") from None
+        raise ConfigError(f"{source}: {where}: {message}") from None

@@ -72,6 +72,9 @@ class SegmentResult:
             at = columns.index("segment") + 1
             table = table[[*columns[:at], "segment_before", *columns[at:]]]
         table = table.sort_values(self.key, kind="stable").reset_index(drop=True)
+        for column in ("code", "segment", "segment_before"):
+            if column in table:
+                table[column] = table[column].astype("object").where(table[column].notna(), None)
         return mask_frame(table) if mask else table
 
     def to_dict(self, lang: str = "zh") -> dict:
