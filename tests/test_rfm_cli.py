@@ -166,3 +166,22 @@ def test_repurchase_command(fixtures, tmp_path):
     out = tmp_path / "repurchase.xlsx"
     assert run("repurchase", path, "-o", str(out)).exit_code == 0
     assert "同期群留存率" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_scheme_from_config_and_cli_precedence(orders, tmp_path):
+    config = tmp_path / "ecomplan.toml"
+    config.write_text('[rfm]\nscheme = "rfm11"\nvariant = "B"\n', encoding="utf-8")
+    data = json.loads(run("segment", orders, "--json", "--config", str(config)).stdout)
+    assert (data["scheme"], data["variant"]) == ("rfm11", "B")
+    data = json.loads(run("segment", orders, "--json", "--config", str(config), "--scheme", "cn8").stdout)
+    assert (data["scheme"], data["variant"]) == ("cn8", None)
+
+
+def test_several_platforms_keep_customers_apart(fixtures, tmp_path):
+    path = tmp_path / "customers.csv"
+    result = run("segment", str(fixtures / "rfm" / "sycm_orders.csv"), str(fixtures / "rfm" / "jd_orders.csv"),
+                 "--json", "--as-of", "2026-11-30", "--customers-out", str(path), "--no-mask")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    assert list(table.columns[:2]) == ["platform", "customer_id"]
+    assert set(zip(table["platform"], table["customer_id"])) >= {("sycm", "tb_alice"), ("jd", "jd_user01")}

@@ -46,3 +46,10 @@ def test_mistakes_name_the_file_and_key(tmp_path, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_scheme_and_variant(tmp_path):
+    config = load_config(write(tmp_path, '[rfm]\nscheme = "rfm11"\nvariant = "B"\n'))
+    assert (config.scheme, config.variant, config.threshold) == ("rfm11", "B", "mean")
+    with pytest.raises(ConfigError, match=r"rfm\.scheme"):
+        load_config(write(tmp_path, '[rfm]\nscheme = "rfm6"\n'))

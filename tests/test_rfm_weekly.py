@@ -26,7 +26,7 @@ def test_weekly_lines_give_sizes_and_changes():
     assert "重要挽留客户 0 人（较上周 -1）" in section.bullets
     assert "一般发展客户 2 人（较上周 +1）" in section.bullets
     assert "一般挽留客户 1 人（较上周 +1）" in section.bullets
-    assert section.paragraphs[0].startswith("截至 2026-11-22，近 365 天有购买的客户 4 人（较上周 +2）")
+    assert section.paragraphs[0] == "截至 2026-11-22，近 365 天有购买的客户 4 人（较上周 +2），按均值阈值分为八类。"
     table = section.tables[0].frame.set_index("segment")
     assert table.loc["一般发展客户", ["after", "change", "entered"]].tolist() == [2, 1, 2]
 
@@ -42,3 +42,14 @@ def test_weekly_section_explains_when_it_cannot_segment():
     section = weekly_section(no_buyers, dt.date(2026, 11, 22), "en")
     assert section.paragraphs[0].startswith("Customer segments unavailable: ")
     assert "no sold order has a customer id" in section.paragraphs[0]
+
+
+def test_weekly_section_follows_the_config(tmp_path):
+    from ecomplan.rfm import parse_config
+
+    config = parse_config({"threshold": "fixed", "recency_days": 5, "frequency": 1, "monetary": 100}, "ecomplan.toml")
+    section = weekly_section(ORDERS, dt.date(2026, 11, 22), "zh", threshold=config.threshold, fixed=config.fixed())
+    # fixed R < 5, F > 1, M > 100 -> a 111, c 100, d 100, b 000
+    assert "重要价值客户 1 人（较上周 +1）" in section.bullets
+    assert "一般发展客户 2 人（较上周 +2）" in section.bullets
+    assert "按固定（配置文件）阈值分为八类" in section.paragraphs[0]

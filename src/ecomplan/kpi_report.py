@@ -258,7 +258,7 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
         anomalies = [a for a in anomalies if a.platform != "total" or a.day not in platform_days]
         for scope in dict.fromkeys(a.platform for a in anomalies):
             mine = [a for a in anomalies if a.platform == scope]
-            worst = max(mine, key=lambda a: abs(a.z))
+            worst = max(mine, key=lambda a: abs(a.change_pct))  # the day an operator would call the worst
             more = {"zh": f"；本期另有 {len(mine) - 1} 天明显偏离" if len(mine) > 1 else "",
                     "en": f"; {len(mine) - 1} more days of the period are far off too" if len(mine) > 1 else ""}
             out.append(_finding(

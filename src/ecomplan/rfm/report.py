@@ -147,9 +147,11 @@ add({
     "rfm.col.left": ("离开窗口", "Left"),
     "rfm.sheet.migration": ("分层迁移", "Segment migration"),
     "rfm.weekly.title": ("客户分层（RFM）", "Customer segments (RFM)"),
-    "rfm.weekly.intro": ("截至 {as_of}，近 365 天有购买的客户 {n} 人（较上周 {change}），按均值阈值分层。",
-                         "As of {as_of}, {n} customers bought in the last 365 days ({change} vs last week), "
-                         "segmented against mean thresholds."),
+    "rfm.weekly.intro": ("截至 {as_of}，近 365 天有购买的客户 {n} 人（较上周 {change}），{method}。",
+                         "As of {as_of}, {n} customers bought in the last 365 days ({change} vs last week); "
+                         "{method}."),
+    "rfm.weekly.cn8": ("按{threshold}阈值分为八类", "8 classes against {threshold} thresholds"),
+    "rfm.weekly.rfm11": ("按五分位评分分为 11 类", "11 segments from quintile scores"),
     "rfm.weekly.line": ("{segment} {n} 人（较上周 {change}）", "{segment}: {n} ({change} vs last week)"),
     "rfm.weekly.unavailable": ("无法计算客户分层：{reason}", "Customer segments unavailable: {reason}"),
     "rfm.customers.title": ("客户明细", "Customers"),
@@ -353,21 +355,26 @@ def _signed(n: int) -> str:
     return f"{n:+,}"
 
 
-def weekly_section(orders: pd.DataFrame, as_of: dt.date, lang: str, scheme: str = "cn8") -> Section:
-    """Segment sizes at `as_of` and their change since `as_of` - 7 days, for the weekly report.
+def weekly_section(orders: pd.DataFrame, as_of: dt.date, lang: str, scheme: str = "cn8", *,
+                   threshold: str = "mean", variant: str = "A", fixed: dict[str, float] | None = None) -> Section:
+    """Segment sizes at `as_of` (included) and their change since `as_of` - 7 days, for the weekly report.
 
-    Lines read like "重要价值客户 1,234 人（较上周 +56）". When the orders can't
-    be segmented (no buyer ids, no sales) the section says why instead of
-    failing the whole weekly report.
+    Lines read like "重要价值客户 1,234 人（较上周 +56）". `threshold`,
+    `variant` and `fixed` come from the config's [rfm] table (`parse_config`).
+    When the orders can't be segmented (no buyer ids, no sales) the section
+    says why instead of failing the whole weekly report.
     """
     try:
-        migration = weekly_changes(orders, as_of, scheme)
+        migration = weekly_changes(orders, as_of, scheme, threshold, variant, fixed)
     except EcomplanError as exc:
         return Section(t("rfm.weekly.title", lang), paragraphs=[t("rfm.weekly.unavailable", lang, reason=exc)])
     labels = _label_of_name(scheme, lang)
     changes = migration.changes()
     total_after, total_before = int(changes["after"].sum()), int(changes["before"].sum())
-    intro = t("rfm.weekly.intro", lang, as_of=as_of, n=num(total_after), change=_signed(total_after - total_before))
+    method = (t("rfm.weekly.cn8", lang, threshold=t(f"rfm.threshold.{threshold}", lang)) if scheme == "cn8"
+              else t("rfm.weekly.rfm11", lang))
+    intro = t("rfm.weekly.intro", lang, as_of=as_of, n=num(total_after), change=_signed(total_after - total_before),
+              method=method)
     bullets = [t("rfm.weekly.line", lang, segment=labels[row.segment], n=num(row.after), change=_signed(row.change))
                for row in changes.itertuples()]
     changes.insert(0, "label", changes["segment"].map(labels))

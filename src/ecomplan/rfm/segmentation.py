@@ -207,7 +207,7 @@ def segment(orders: pd.DataFrame, scheme: str = "cn8", threshold: str = "mean",
     if compare is not None:
         earlier = measured.snapshots[1]
         if earlier.customers.empty:
-            before, result.compare_thresholds = earlier.customers.assign(segment=pd.Series(dtype="str")), None
+            before, result.compare_thresholds = earlier.customers.assign(segment=pd.Series(dtype="object")), None
         else:
             before, result.compare_thresholds = _scored(earlier, scheme, threshold, variant, fixed)
         order = [s.name for s in segments(scheme)]
@@ -225,14 +225,16 @@ def repurchase_report(orders: pd.DataFrame, as_of: dt.date | str | None = None,
     return repurchase(measured.snapshots[0], measured.activity), measured.exclusions
 
 
-def weekly_changes(orders: pd.DataFrame, as_of: dt.date, scheme: str = "cn8") -> Migration:
-    """Segments at `as_of` against `as_of` - 7 days (mean thresholds, 365-day window)."""
+def weekly_changes(orders: pd.DataFrame, as_of: dt.date, scheme: str = "cn8", threshold: str = "mean",
+                   variant: str = "A", fixed: dict[str, float] | None = None) -> Migration:
+    """Segments at `as_of` against `as_of` - 7 days (365-day window, each date its own thresholds)."""
     week_ago = as_of - dt.timedelta(days=7)
     measured = measure(orders, [as_of, week_ago], 365, "orders")
-    now, before = measured.snapshots
-    scored_now = _scored(now, scheme, "mean", "A", None)[0] if len(now.customers) else \
-        now.customers.assign(segment=pd.Series(dtype="str"))
-    scored_before = _scored(before, scheme, "mean", "A", None)[0] if len(before.customers) else \
-        before.customers.assign(segment=pd.Series(dtype="str"))
-    return migrate(scored_before, scored_now, measured.key, [s.name for s in segments(scheme)], week_ago, as_of)
-
+    scored = []
+    for snapshot in measured.snapshots:
+        if snapshot.customers.empty:
+            scored.append(snapshot.customers.assign(segment=pd.Series(dtype="object")))
+        else:
+            scored.append(_scored(snapshot, scheme, threshold, variant, fixed)[0])
+    now, before = scored
+    return migrate(before, now, measured.key, [s.name for s in segments(scheme)], week_ago, as_of)
