@@ -23,7 +23,6 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_kpi.py
 	$(BIN)/python benchmarks/bench_inventory.py
