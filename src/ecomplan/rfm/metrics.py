@@ -156,35 +156,34 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
     columns = ["order_id", "amount", time_column, *[c for c in ("customer_id", "status", "refund") if c in lines],
                *contacts, *(["platform"] if multi_platform else [])]
 
-    db = duckdb.connect()
-    db.execute("SET enable_progress_bar = false")
-    view = lines[columns]
-    db.register("input_lines", view)
     exclusions = Exclusions(lines=len(lines))
-    text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
-    rules = _line_rules(text, time_column, "refund" in lines)
-    for value, sold, n, unpaid in db.execute(f"""
-            SELECT {rules['status']} AS status, coalesce({rules['status']} IN {SOLD_STATUSES}, FALSE), count(*),
-                   count(*) FILTER ({time_column} IS NULL)
-            FROM input_lines GROUP BY ALL""").fetchall():
-        if sold:
-            exclusions.sold_lines_without_paid_at += unpaid
-        else:
-            name = value if value is not None else "missing"
-            exclusions.unsold_lines[name] = exclusions.unsold_lines.get(name, 0) + n
-    n_lines, n_orders, amount = db.execute(f"""
-        SELECT count(*), count(DISTINCT {text['order_id']}), coalesce(sum({rules['net']}), 0) FROM input_lines
-        WHERE {rules['sold']} AND {rules['customer']} IS NULL""").fetchall()[0]
-    exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
-    exclusions.amount_without_customer = round(float(amount), 2)
+    with duckdb.connect() as db:
+        db.execute("SET enable_progress_bar = false")
+        view = lines[columns]
+        db.register("input_lines", view)
+        text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
+        rules = _line_rules(text, time_column, "refund" in lines)
+        for value, sold, n, unpaid in db.execute(f"""
+                SELECT {rules['status']} AS status, coalesce({rules['status']} IN {SOLD_STATUSES}, FALSE), count(*),
+                       count(*) FILTER ({time_column} IS NULL)
+                FROM input_lines GROUP BY ALL""").fetchall():
+            if sold:
+                exclusions.sold_lines_without_paid_at += unpaid
+            else:
+                name = value if value is not None else "missing"
+                exclusions.unsold_lines[name] = exclusions.unsold_lines.get(name, 0) + n
+        n_lines, n_orders, amount = db.execute(f"""
+            SELECT count(*), count(DISTINCT {text['order_id']}), coalesce(sum({rules['net']}), 0) FROM input_lines
+            WHERE {rules['sold']} AND {rules['customer']} IS NULL""").fetchall()[0]
+        exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
+        exclusions.amount_without_customer = round(float(amount), 2)
 
-    refund_join = ""
-    if refunds is not None:
-        _register_refunds(db, refunds, text["order_id"], exclusions)
-        refund_join = "LEFT JOIN refund_totals r USING (order_id)"
-    query = _metrics_sql(key, contacts, time_column, text, rules, refund_join, as_of, window_days, frequency)
-    wide = db.execute(query).df()
-    db.close()
+        refund_join = ""
+        if refunds is not None:
+            _register_refunds(db, refunds, text["order_id"], exclusions)
+            refund_join = "LEFT JOIN refund_totals r USING (order_id)"
+        query = _metrics_sql(key, contacts, time_column, text, rules, refund_join, as_of, window_days, frequency)
+        wide = db.execute(query).df()
     if len(wide) == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(f"{file}: {what}; RFM needs paid orders with a buyer id (买家ID / 会员名 / e-mail). "
