@@ -188,7 +188,15 @@ def load(paths: str | Path | list[str | Path], kind: str, **options) -> Loaded:
             frame[column] = frame[column].astype("category")
     else:
         frame = frames[0]
+    _release_arrow_memory()
     return Loaded(kind, frame, used)
+
+
+def _release_arrow_memory() -> None:
+    """Hand the raw text columns' freed buffers back to the OS before the analysis starts."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _combine_series(datasets: list[Dataset]) -> list[pd.DataFrame]:

@@ -208,8 +208,10 @@ def _other_sections(settings: Settings, orders: Loaded | None, period: Period, t
     if "rfm" in include and orders is not None:
         from . import rfm
 
-        scheme = settings.rfm.get("scheme", "cn8") if isinstance(settings.rfm, dict) else "cn8"
-        sections.append(rfm.weekly_section(orders.frame, period.end + dt.timedelta(days=1), lang, scheme=scheme))
+        config = rfm.parse_config(settings.rfm, "[rfm]")
+        # As of the week's last day (included): segment sizes at the end of the week vs a week earlier.
+        sections.append(rfm.weekly_section(orders.frame, period.end, lang, scheme=config.scheme,
+                                           threshold=config.threshold, variant=config.variant, fixed=config.fixed()))
     if "inventory" in include and settings.inventory:
         from . import inventory
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import (EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt,
-                     SheetOpt, emit_json, handle_errors, warn_issues)
+                     SheetOpt, check_output, handle_errors, warn_issues, write_result)
 
 app = typer.Typer(help="Customer tiers (RFM), repurchase, cohorts and segment migration.", no_args_is_help=True)
 
@@ -63,6 +63,11 @@ def _load(files, refunds, platform, mapping, encoding, sheet, password):
     return orders.frame, refund_frame, issues
 
 
+def _needs_report(output: Optional[Path], json_: bool) -> bool:
+    """A Markdown/Excel file or the terminal needs the report model; --json alone does not."""
+    return (output is not None and output.suffix.lower() != ".json") or (output is None and not json_)
+
+
 def _warn_excluded(exclusions) -> None:
     if exclusions.orders_without_customer:
         typer.echo(f"warning: {exclusions.orders_without_customer:,} sold orders "
@@ -95,8 +100,8 @@ def segment_command(
     json_: JsonOpt = False,
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Show customer ids, names and phone numbers in "
                                           "full (masked by default: 138****1234, t**1).")] = False,
-    config: Annotated[Optional[Path], typer.Option("--config", help="TOML file with an [rfm] table (fixed "
-                                                   "thresholds).", envvar="ECOMPLAN_CONFIG",
+    config: Annotated[Optional[Path], typer.Option("--config", help="TOML file with an \\[rfm] table "
+                                                   "(scheme, variant, fixed thresholds).", envvar="ECOMPLAN_CONFIG",
                                                    dir_okay=False)] = None,
     refunds: RefundsOpt = None,
     lang: LangOpt = Lang.zh,
@@ -118,8 +123,7 @@ def segment_command(
     """
     from .. import rfm
     from ..errors import UsageError
-    from ..output import dumps, output_format, write_text
-    from ..render import write_report
+    from ..output import output_format
 
     settings = rfm.load_config(config)
     scheme_name = scheme.value if scheme is not None else settings.scheme
@@ -128,7 +132,7 @@ def segment_command(
     method = threshold.value if threshold is not None else settings.threshold
     if method == "fixed" and settings.fixed() is None:
         raise UsageError("--threshold fixed needs --config FILE with [rfm] recency_days, frequency and monetary")
-    suffix = output_format(output, (".md", ".xlsx", ".json")) if output else None
+    check_output(output)
     if customers_out is not None:
         output_format(customers_out, (".csv", ".xlsx"))
     orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password)
@@ -141,16 +145,9 @@ def segment_command(
     if customers_out is not None:
         rfm.write_customers(result.customer_table(mask=not no_mask), customers_out, lang.value)
         typer.echo(str(customers_out), err=True)
-    if json_:
-        emit_json(result.to_dict(lang.value))
-    elif suffix == ".json":
-        write_text(output, dumps(result.to_dict(lang.value)))
-        typer.echo(str(output), err=True)
-    else:
-        report = rfm.segment_report(result, lang.value, [f.name for f in files], rfm.currency_symbol(orders))
-        write_report(report, output)
-        if output:
-            typer.echo(str(output), err=True)
+    report = rfm.segment_report(result, lang.value, [f.name for f in files], rfm.currency_symbol(orders)) \
+        if _needs_report(output, json_) else None
+    write_result(output, json_, lambda: result.to_dict(lang.value), report)
 
 
 @app.command("repurchase")
@@ -180,23 +177,14 @@ def repurchase_command(
     Example: ecomplan rfm repurchase orders.csv --window all -o repurchase.xlsx
     """
     from .. import rfm
-    from ..output import dumps, output_format, write_text
-    from ..render import write_report
 
-    suffix = output_format(output, (".md", ".xlsx", ".json")) if output else None
+    check_output(output)
     orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password)
     result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame,
                                                file=files[0].name)
     warn_issues(issues)
     _warn_excluded(exclusions)
-    document = {**result.to_dict(), "excluded": exclusions.to_dict(), "issues": [i.to_dict() for i in issues]}
-    if json_:
-        emit_json(document)
-    elif suffix == ".json":
-        write_text(output, dumps(document))
-        typer.echo(str(output), err=True)
-    else:
-        write_report(rfm.repurchase_report_model(result, exclusions, lang.value, [f.name for f in files],
-                                                 rfm.currency_symbol(orders)), output)
-        if output:
-            typer.echo(str(output), err=True)
+    report = rfm.repurchase_report_model(result, exclusions, lang.value, [f.name for f in files],
+                                         rfm.currency_symbol(orders)) if _needs_report(output, json_) else None
+    write_result(output, json_, lambda: {**result.to_dict(), "excluded": exclusions.to_dict(),
+                                         "issues": [i.to_dict() for i in issues]}, report)

@@ -56,6 +56,7 @@ class ReadPlan:
     numeric: frozenset[str] = frozenset()
     datetimes: frozenset[str] = frozenset()
     categorical: frozenset[str] = frozenset()
+    quoted: bool = True  # cells may hold quoted line breaks (decided by the reader)
 
 
 ReadPlanner = Callable[[list[str]], ReadPlan]
@@ -176,14 +177,29 @@ def read_tables(
     return text.read_text(lambda: path.open("rb"), info, encoding, vocabulary, plan)
 
 
+def _labels_in(column: pd.Series, labels: frozenset[str]) -> np.ndarray:
+    """Which cells are one of `labels`, ignoring surrounding spaces (Arrow kernels on big text columns)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = column.array.__arrow_array__()
+        hits = pc.is_in(array, value_set=pa.array(sorted(labels)))
+        if pc.any(pc.starts_with(array, " ")).as_py() or pc.any(pc.ends_with(array, " ")).as_py():
+            hits = pc.or_(hits, pc.is_in(pc.utf8_trim_whitespace(array), value_set=pa.array(sorted(labels))))
+        return hits.to_numpy(zero_copy_only=False).astype(bool)
+    if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
+        return np.zeros(len(column), dtype=bool)
+    return column.astype("str").str.strip().isin(labels).to_numpy()
+
+
 def drop_summary_rows(table: RawTable, file: str) -> RawTable:
     """Drop 合计/总计/汇总/Total rows (first filled cell is the label): they would
     double-count when the rows are summed. Each dropped row is reported."""
     frame = table.frame
     if frame.empty:
         return table
-    first = frame.iloc[:, 0].astype("str").str.strip()
-    is_summary = first.isin(SUMMARY_LABELS).to_numpy()
+    is_summary = _labels_in(frame.iloc[:, 0], SUMMARY_LABELS)
     if not is_summary.any():
         return table
     for row in table.rows[is_summary][:3]:

@@ -67,7 +67,7 @@ def _arrow_text(values: pd.Series, unicode_trim: bool = False):
     if unicode_trim:
         array = pc.utf8_trim_whitespace(array)
     elif any(pc.any(check(array, pattern)).as_py() for check in (pc.starts_with, pc.ends_with)
-             for pattern in (" ", "\t", "\r")):
+             for pattern in (" ", "\t")):
         array = pc.ascii_trim_whitespace(array)  # copied only when needed: ~200 MB for 10M IDs
     missing = pc.is_in(array, value_set=_missing_tokens())
     if pc.any(missing).as_py():
@@ -103,13 +103,23 @@ def _per_category(values: pd.Series, parse) -> Parsed | None:
     return Parsed(out, invalid)
 
 
-def recategorize(values: pd.Series, new_categories: pd.Series) -> pd.Series:
-    """A categorical column with each category replaced (several may merge, NA allowed)."""
+def recategorize(values: pd.Series, new_categories: pd.Series, categories: list[str] | None = None) -> pd.Series:
+    """A categorical column with each category replaced (several may merge, NA allowed).
+
+    `categories` fixes the resulting category list (a superset of the new
+    values). Works on the few categories plus one lookup over the codes, so
+    10M rows cost one array take.
+    """
     inverse, uniques = pd.factorize(new_categories, use_na_sentinel=True)
+    final = pd.Index(categories if categories is not None else uniques, dtype="str")
+    position = final.get_indexer(pd.Index(uniques, dtype="str"))
+    if (position < 0).any():
+        raise ValueError(f"categories {list(uniques[position < 0])} not in {list(final)}")
+    # lookup[code] is the new code; the appended -1 serves code -1 (missing) by negative indexing.
+    lookup = np.append(np.where(inverse < 0, -1, position[np.maximum(inverse, 0)]), -1).astype(np.int32)
     codes = values.cat.codes.to_numpy()
-    new_codes = np.where(codes < 0, -1, inverse[np.where(codes < 0, 0, codes)]) if len(inverse) else codes
-    return pd.Series(pd.Categorical.from_codes(new_codes, categories=pd.Index(uniques, dtype="str")),
-                     index=values.index)
+    new_codes = lookup[codes] if len(lookup) > 1 else np.full(len(codes), -1, dtype=np.int32)
+    return pd.Series(pd.Categorical.from_codes(new_codes, categories=final), index=values.index)
 
 
 def _as_text(values: pd.Series) -> pd.Series:

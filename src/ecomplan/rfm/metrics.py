@@ -19,7 +19,8 @@ The rules, in one place (the SQL of `measure`; a 10-row fixture and a
 3. Lines are collapsed to **orders** by (customer, order id); the order date
    is the date of its earliest payment. An order is a **purchase** when its
    net amount is above 0; fully refunded and free orders (replacements,
-   0-price samples) are not purchases.
+   0-price samples) are not purchases. Order and customer sums are rounded
+   to 6 decimals, so they do not depend on the order of the rows.
 4. Sold lines without a customer id are counted and reported, never scored.
    When the lines come from several platforms the customer key is
    (platform, customer id): a Taobao nickname and a JD account are not the

@@ -124,7 +124,7 @@ def status_mapper(table: Mapping[str, str]) -> Callable[[pd.Series], pd.Series]:
         raw = raw if isinstance(raw.dtype, pd.CategoricalDtype) else raw.astype("category")
         names = [lowered.get(str(c).strip().lower(), "unknown") for c in raw.cat.categories]
         # Every canonical status is a category, so adapters can still set any of them.
-        return recategorize(raw, pd.Series(names, dtype="str")).cat.set_categories(list(ORDER_STATUSES))
+        return recategorize(raw, pd.Series(names, dtype="str"), categories=list(ORDER_STATUSES))
 
     return apply
 
