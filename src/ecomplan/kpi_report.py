@@ -260,7 +260,8 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
             mine = [a for a in anomalies if a.platform == scope]
             worst = max(mine, key=lambda a: abs(a.change_pct))  # the day an operator would call the worst
             more = {"zh": f"；本期另有 {len(mine) - 1} 天明显偏离" if len(mine) > 1 else "",
-                    "en": f"; {len(mine) - 1} more days of the period are far off too" if len(mine) > 1 else ""}
+                    "en": (f"; {len(mine) - 1} more day{'s' if len(mine) > 2 else ''} of the period "
+                           f"{'are' if len(mine) > 2 else 'is'} far off too") if len(mine) > 1 else ""}
             out.append(_finding(
                 "anomaly", "alert" if worst.z < 0 else "info", scope,
                 numbers={"day": worst.day.isoformat(), "value": worst.value, "baseline": worst.baseline,
