@@ -501,11 +501,10 @@ def write_stock(orders: pd.DataFrame, path: Path) -> None:
 
 TARGETS = """\
 # 山野茶舍 2026 targets. Monthly GMV targets are split into days evenly unless
-# [gmv.weights] gives weekday weights or [gmv.days] pins campaign days.
+# [gmv.weekdays] gives weekday weights or [gmv.days] pins campaign days.
 [gmv]
 year = 2026
-annual = 9_600_000
-currency = "CNY"
+annual = 8_500_000
 
 [gmv.monthly]
 "2026-09" = 640_000

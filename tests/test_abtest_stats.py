@@ -244,7 +244,7 @@ def test_beta_binomial_matches_quadrature(x_c, x_t, n):
     lo = min(stats.beta.ppf(1e-12, a_c, b_c), stats.beta.ppf(1e-12, a_t, b_t))
     hi = max(stats.beta.ppf(1 - 1e-12, a_c, b_c), stats.beta.ppf(1 - 1e-12, a_t, b_t))
     points = np.linspace(lo, hi, 20001)
-    f_c, f_t = stats.beta.pdf(points, a_c, b_c), stats.beta.pdf(points, a_t, b_t)
+    f_t = stats.beta.pdf(points, a_t, b_t)
     prob_ref = integrate.simpson(f_t * stats.beta.cdf(points, a_c, b_c), x=points)
     # E[max(p_c − p_t, 0)] = ∫ f_t(y) ∫_{x>y} (x − y) f_c(x) dx dy
     upper_tail = stats.beta.sf(points, a_c, b_c)

@@ -34,7 +34,7 @@ def week(label="2026-W47"):
 def test_weekly_conversion_is_sum_of_buyers_over_sum_of_visitors_not_mean_of_daily_rates():
     frame = traffic([{"date": "2026-11-16", "visitors": 100, "paying_buyers": 10, "pay_amount": 1000.0},
                      {"date": "2026-11-17", "visitors": 900, "paying_buyers": 9, "pay_amount": 900.0}])
-    daily, period_rows = kpi.shop_level(frame)
+    daily, period_rows, _ = kpi.shop_level(frame)
     totals = kpi.platform_totals(daily, period_rows, "sycm", week(), use_period_export=True)
     assert totals.get("conversion_rate") == pytest.approx(19 / 1000)  # not (10% + 1%) / 2 = 5.5%
     assert totals.get("aov") == pytest.approx(1900 / 19)  # not the mean of daily AOVs (100)
@@ -48,7 +48,7 @@ def test_period_export_supplies_deduplicated_visitors_and_buyers():
         {"date": "2026-11-17", "visitors": 500, "paying_buyers": 10, "pay_amount": 1000.0},
         {"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 900, "paying_buyers": 20, "pay_amount": 2200.0},
     ])
-    daily, period_rows = kpi.shop_level(frame)
+    daily, period_rows, _ = kpi.shop_level(frame)
     totals = kpi.platform_totals(daily, period_rows, "sycm", week(), use_period_export=True)
     assert totals.get("visitors") == 900 and totals.get("paying_buyers") == 20  # de-duplicated over the week
     assert totals.get("gmv") == 2200.0  # additive: daily rows (2 days) do not cover the week, the export does
@@ -61,8 +61,8 @@ def test_period_export_only_used_when_both_compared_periods_have_one():
         *({"date": f"2026-11-{d:02d}", "visitors": 100, "paying_buyers": 5, "pay_amount": 500.0} for d in range(9, 23)),
         {"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 500, "paying_buyers": 30, "pay_amount": 3500.0},
     ])
-    daily, period_rows = kpi.shop_level(frame)
-    now, then = kpi.totals_for(daily, period_rows, ["sycm"], week(), week("2026-W46"))
+    daily, period_rows, _ = kpi.shop_level(frame)
+    now, (then,) = kpi.totals_for(daily, period_rows, ["sycm"], week(), [week("2026-W46")])
     assert now["sycm"].visitors_basis == then["sycm"].visitors_basis == "sum_of_daily"
     assert now["sycm"].get("visitors") == 700 and then["sycm"].get("visitors") == 700
     alone, _ = kpi.totals_for(daily, period_rows, ["sycm"], week())
@@ -72,7 +72,7 @@ def test_period_export_only_used_when_both_compared_periods_have_one():
 def test_bounce_rate_follows_sycm_plain_daily_mean():
     frame = traffic([{"date": "2026-11-16", "visitors": 100, "bounce_rate": 0.6},
                      {"date": "2026-11-17", "visitors": 900, "bounce_rate": 0.8}])
-    daily, period_rows = kpi.shop_level(frame)
+    daily, period_rows, _ = kpi.shop_level(frame)
     assert kpi.platform_totals(daily, period_rows, "sycm", week(), True).get("bounce_rate") == pytest.approx(0.7)
 
 
@@ -92,7 +92,7 @@ def test_same_day_in_two_reports_counts_once_preferring_the_shop_overview():
         traffic([{"date": "2026-11-16", "visitors": 100, "pay_amount": 1000.0}], report="shop_overview"),
         traffic([{"date": "2026-11-16", "visitors": 80, "pay_amount": 990.0}], report="product_macro"),
     ], ignore_index=True)
-    daily, _ = kpi.shop_level(frame)
+    daily, _, _ = kpi.shop_level(frame)
     assert daily["visitors"].tolist() == [100]
 
 
@@ -222,3 +222,106 @@ def test_settings_reject_unknown_keys(tmp_path):
     with pytest.raises(ConfigError, match="unknown time zone"):
         load_settings(path)
     assert Settings().timezone == "Asia/Shanghai"
+
+
+def test_every_comparison_shares_the_current_periods_basis():
+    """Exports for this week and last week but not for last year: all three use daily sums,
+    so the year-over-year change is not a de-duplicated UV against person-days."""
+    rows = [{"date": str(d.date()), "visitors": 100, "paying_buyers": 5, "pay_amount": 500.0}
+            for d in pd.date_range("2025-11-10", "2026-11-22")]
+    rows += [{"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 500, "paying_buyers": 30, "pay_amount": 3500},
+             {"date": "2026-11-09", "date_end": "2026-11-15", "visitors": 520, "paying_buyers": 31, "pay_amount": 3500}]
+    daily, period_rows, _ = kpi.shop_level(traffic(rows))
+    now, (last_week, last_year) = kpi.totals_for(daily, period_rows, ["sycm"], week(),
+                                                 [week("2026-W46"), week("2025-W47")])
+    assert {now["sycm"].visitors_basis, last_week["sycm"].visitors_basis, last_year["sycm"].visitors_basis} == {
+        "sum_of_daily"}
+    assert now["sycm"].get("visitors") == last_year["sycm"].get("visitors") == 700
+    both, (only_last_week,) = kpi.totals_for(daily, period_rows, ["sycm"], week(), [week("2026-W46")])
+    assert both["sycm"].get("visitors") == 500 and only_last_week["sycm"].get("visitors") == 520
+
+
+def test_a_period_export_alone_is_used_not_dropped():
+    frame = traffic([{"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 700, "paying_buyers": 14,
+                      "pay_amount": 350.0}])
+    daily, period_rows, _ = kpi.shop_level(frame)
+    now, (then,) = kpi.totals_for(daily, period_rows, ["sycm"], week(), [week("2026-W46")])
+    assert now["sycm"].get("gmv") == 350 and now["sycm"].get("visitors") == 700
+    assert then["sycm"].get("gmv") is None
+
+
+def test_overlapping_downloads_are_counted_once_from_the_newest_file():
+    first = traffic([{"date": "2026-11-16", "visitors": 100, "pay_amount": 1000.0}])
+    second = traffic([{"date": "2026-11-16", "visitors": 100, "pay_amount": 980.0},  # refunds settled since
+                      {"date": "2026-11-17", "visitors": 90, "pay_amount": 900.0}])
+    second["source_file"] = "newer.csv"
+    week_export = traffic([{"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 600, "paying_buyers": 9}])
+    copy = week_export.assign(source_file="week (1).csv")
+    daily, period_rows, notes = kpi.shop_level(pd.concat([first, second, week_export, copy], ignore_index=True))
+    assert daily["pay_amount"].tolist() == [980.0, 900.0] and len(period_rows) == 1
+    assert len(notes) == 2 and "counted once" in notes[0]
+
+
+def test_channel_comparison_uses_one_basis_for_both_weeks():
+    rows = [{"date": "2026-11-16", "date_end": "2026-11-22", "channel": "搜索", "visitors": 450.0}]
+    rows += [{"date": f"2026-11-{d}", "channel": "搜索", "visitors": 100.0} for d in range(9, 23)]
+    table = kpi.channels(traffic(rows, report="traffic_sources"), week(), week("2026-W46"))
+    assert table["basis"].tolist() == ["sum_of_daily"]
+    assert table["visitors"].tolist() == [700.0] and table["previous_visitors"].tolist() == [700.0]
+
+
+def test_product_period_exports_beside_daily_rows_are_not_added_twice():
+    rows = [{"date": f"2026-11-{d}", "sku": "A", "amount": 200.0, "units": 1.0} for d in range(16, 23)]
+    rows.append({"date": "2026-11-16", "date_end": "2026-11-22", "sku": "A", "amount": 1400.0, "units": 7.0})
+    frame = traffic(rows, report="product_daily")
+    table = kpi.products(frame, week(), week("2026-W46"))
+    assert table["amount"].tolist() == [1400.0]
+
+
+def test_campaign_spend_counts_the_plan_report_once_beside_item_and_keyword_reports():
+    plan = {"date": "2026-11-16", "campaign": "拉新", "spend": 100.0, "clicks": 50.0}
+    item = {**plan, "item_id": "658", "spend": 100.0}
+    keyword = {**plan, "keyword": "龙井", "spend": 100.0}
+    table = kpi.ads(traffic([plan, item, keyword], report="wxt_plan"), week(), "campaign")
+    assert table["spend"].tolist() == [100.0]
+
+
+def test_missing_gmv_is_missing_not_zero():
+    rows = [{"date": str(d.date()), "pay_amount": 10000.0} for d in pd.date_range("2026-09-01", "2026-11-22")]
+    rows[-5]["pay_amount"] = np.nan  # a "-" cell on 11-18
+    daily, _, _ = kpi.shop_level(traffic(rows))
+    series = kpi.daily_gmv(daily, dt.date(2026, 9, 1), dt.date(2026, 11, 22))
+    assert np.isnan(series.at[pd.Timestamp("2026-11-18"), "total"])
+    assert kpi.gmv_anomalies(series, week()) == []
+
+
+def test_a_second_platform_starting_late_does_not_blank_earlier_totals():
+    a = traffic([{"date": str(d.date()), "pay_amount": 100.0} for d in pd.date_range("2026-11-01", "2026-11-22")])
+    b = traffic([{"date": str(d.date()), "pay_amount": 50.0} for d in pd.date_range("2026-11-10", "2026-11-22")],
+                platform="jd")
+    daily, _, _ = kpi.shop_level(pd.concat([a, b], ignore_index=True))
+    series = kpi.daily_gmv(daily, dt.date(2026, 11, 1), dt.date(2026, 11, 22))
+    assert series.at[pd.Timestamp("2026-11-05"), "total"] == 100 and series.at[pd.Timestamp("2026-11-15"), "total"] == 150
+
+
+def test_targets_for_a_period_spanning_two_months():
+    target = AmountTarget(monthly={"2026-10": 310_000, "2026-11": 300_000})
+    actual = pd.Series(10_000.0, index=pd.date_range("2026-10-01", "2026-11-30"))
+    tracked = track_gmv(target, actual, week("2026-W44"), as_of=D(2026, 11, 2))  # Mon 26 Oct - Sun 1 Nov
+    assert tracked["period_target"] == pytest.approx(6 * 10_000 + 10_000)
+    assert tracked["period_attainment"] == pytest.approx(1.0)
+    assert tracked["month"] == "2026-11" and tracked["complete_days"] == 1
+
+
+def test_year_to_date_against_the_annual_target():
+    target = AmountTarget(monthly={"2026-11": 300_000}, annual=3_650_000)
+    actual = pd.Series(10_000.0, index=pd.date_range("2025-12-01", "2026-11-30"))
+    tracked = track_gmv(target, actual, week(), as_of=D(2026, 11, 23))
+    assert tracked["ytd_actual"] == pytest.approx(10_000 * 326)  # 1 Jan - 22 Nov
+    assert tracked["ytd_time_progress"] == pytest.approx(326 / 365)
+
+
+def test_unknown_units_never_mean_no_sales():
+    table = pd.DataFrame({"platform": ["sycm"], "sku": ["A"], "visitors": [560.0], "units": [np.nan],
+                          "amount": [3500.0]})
+    assert kpi.traffic_without_sales(table).empty

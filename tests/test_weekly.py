@@ -125,11 +125,13 @@ def test_kpi_report_json_and_excel(tmp_path, examples):
 
 def test_formula_like_text_from_exports_stays_text(tmp_path, fixtures):
     out = tmp_path / "kpi.xlsx"
-    files = [str(fixtures / "sycm/交易概况_gbk_preamble.csv"), str(fixtures / "sycm/商品_全部.xls")]
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text("date,visitors,paying_buyers,pay_amount\n2026-06-18,1536,37,11086.00\n", encoding="utf-8")
+    files = [str(traffic), str(fixtures / "sycm/商品_全部.xls")]
     result = runner.invoke(app, ["kpi", "report", *files, "--period", "2026-06-18", "--as-of", "2026-06-19",
                                  "-o", str(out)])
     assert result.exit_code == 0, result.output
-    sheet = load_workbook(out)["GMV 前十商品"]
+    sheet = load_workbook(out)["GMV 领先商品"]
     names = [row[2] for row in sheet.iter_rows(min_row=2)]
     cell = next(c for c in names if str(c.value).startswith("="))
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x") 铁观音'
@@ -151,3 +153,10 @@ def test_campaign_week_is_compared_with_the_same_campaign_days_last_year(example
     assert comparisons["campaign"]["period"]["start"] == "2025-10-17"
     assert comparisons["year_over_year"]["period"]["start"] == "2025-10-12"
     assert comparisons["year_over_year_weekday"]["period"]["start"] == "2025-10-13"
+
+
+def test_no_data_in_the_period_is_an_error_not_an_empty_report(fixtures):
+    result = runner.invoke(app, ["kpi", "report", str(fixtures / "sycm/交易概况_gbk_preamble.csv"), "--period",
+                                 "2024-W10"])
+    assert result.exit_code == 1
+    assert "no traffic or sales data in 2024-W10" in result.stderr and "2026-11-16 – 2026-11-18" in result.stderr

@@ -67,7 +67,7 @@ class KpiSettings(Strict):
 
 class ReportSettings(Strict):
     sections: list[str] = list(SECTIONS)
-    title: str | None = None
+    title: str | None = None  # e.g. "{shop} 周报 {week}"; default: the built-in title in the report's language
 
     @field_validator("sections")
     @classmethod
@@ -122,17 +122,28 @@ class Settings(Strict):
         return found
 
 
+def read_toml(path: str | Path, what: str = "config file") -> dict:
+    """A TOML file as a dict; a missing or malformed file is a ConfigError naming it."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def timezone_of(path: str | Path | None) -> str:
+    """The shop's time zone from a config file (commands that read only part of the config)."""
+    return load_settings(path).timezone if path is not None else Settings().timezone
+
+
 def load_settings(path: str | Path | None) -> Settings:
     """Defaults, overlaid by the TOML file when given."""
     if path is None:
         return Settings()
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    data = read_toml(path)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

@@ -32,9 +32,15 @@ class Totals:
         return self.values.get(key)
 
 
-def shop_level(traffic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(daily rows, period rows) of whole-shop traffic: rows without a channel,
-    source, keyword or segment. One report per platform and day."""
+def shop_level(traffic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """(daily rows, period rows, notes) of whole-shop traffic: rows without a
+    channel, source, keyword or segment.
+
+    A day (or period) appears once per platform: the shop-level report wins
+    over product totals, and of two downloads covering the same day the one
+    whose data reaches furthest (the newer download, with late refunds
+    settled) is kept; overlaps are noted, never summed.
+    """
     mask = pd.Series(True, index=traffic.index)
     for column in BREAKDOWNS:
         if column in traffic:
@@ -42,12 +48,27 @@ def shop_level(traffic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     shop = traffic[mask]
     end = shop["date_end"] if "date_end" in shop else pd.Series(pd.NaT, index=shop.index)
     is_period = end.notna() & (end > shop["date"])
-    daily, period = shop[~is_period].copy(), shop[is_period].copy()
-    if len(daily):
-        rank = daily["report"].astype("str").map({r: i for i, r in enumerate(REPORT_PREFERENCE)}).fillna(99)
-        daily = (daily.assign(_rank=rank.to_numpy()).sort_values(["platform", "date", "_rank"])
-                 .drop_duplicates(["platform", "date"]).drop(columns="_rank"))
-    return daily, period
+    notes: list[str] = []
+    daily = _one_per_key(shop[~is_period], ["platform", "date"], notes)
+    period = _one_per_key(shop[is_period], ["platform", "date", "date_end"], notes)
+    return daily, period, notes
+
+
+def _one_per_key(rows: pd.DataFrame, key: list[str], notes: list[str]) -> pd.DataFrame:
+    if rows.empty:
+        return rows.copy()
+    newest = rows.groupby("source_file", observed=True)["date"].transform("max")
+    rank = rows["report"].astype("str").map({r: i for i, r in enumerate(REPORT_PREFERENCE)}).fillna(99)
+    ordered = rows.assign(_rank=rank.to_numpy(), _newest=newest.to_numpy()).sort_values(
+        [*key, "_rank", "_newest", "source_file"], ascending=[True] * len(key) + [True, False, True], kind="stable")
+    duplicated = ordered.duplicated(key, keep="first")
+    if duplicated.any():
+        dropped = ordered[duplicated]
+        for platform, part in dropped.groupby("platform", observed=True):
+            files = sorted(set(ordered.loc[ordered["platform"] == platform, "source_file"].astype("str")))
+            notes.append(f"{platform}: {part['date'].nunique()} day(s) appear in more than one file "
+                         f"({', '.join(files[:4])}); each counted once, from the newest download")
+    return ordered[~duplicated].drop(columns=["_rank", "_newest"])
 
 
 def breakdown_level(traffic: pd.DataFrame, dimension: str) -> pd.DataFrame:
@@ -68,21 +89,28 @@ def _exact(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 def platform_totals(daily: pd.DataFrame, period_rows: pd.DataFrame, platform: str, period: Period,
                     use_period_export: bool) -> Totals:
+    """One platform's KPIs over `period`.
+
+    Additive metrics come from the daily rows, or from the platform's export
+    for exactly this period when the daily rows don't cover it. Distinct
+    counts come from that export when `use_period_export` (the caller decides
+    so compared periods share a basis) or when there are no daily rows at all.
+    """
     rows = _within(daily[daily["platform"] == platform], period)
     export = _exact(period_rows[period_rows["platform"] == platform], period) if len(period_rows) else period_rows
     covered = int(rows["date"].nunique())
-    use_export = use_period_export and len(export) > 0
-    # If daily rows don't cover the period but the platform's own period export does, take that.
-    sums_from_export = use_export and covered < period.days
+    has_export = len(export) > 0
+    sums_from_export = has_export and covered < period.days
+    distinct_from_export = has_export and (use_period_export or covered == 0)
     values: dict[str, float | None] = {}
     for metric in METRICS.values():
         if metric.rollup == "ratio":
             continue
-        source = rows if not (sums_from_export or (use_export and metric.rollup == "distinct")) else export
-        values[metric.key] = _aggregate(source, metric.sources, metric.rollup)
+        from_export = distinct_from_export if metric.rollup == "distinct" else sums_from_export
+        values[metric.key] = _aggregate(export if from_export else rows, metric.sources, metric.rollup)
     finish_ratios(values)
-    basis = "period_export" if use_export else "sum_of_daily"
-    return Totals(values, basis, covered if not sums_from_export else period.days, period.days, [platform])
+    basis = "period_export" if distinct_from_export else "sum_of_daily"
+    return Totals(values, basis, period.days if sums_from_export else covered, period.days, [platform])
 
 
 def _aggregate(rows: pd.DataFrame, sources: tuple[str, ...], rollup: str) -> float | None:
@@ -162,18 +190,17 @@ def compare(current: Totals, previous: Totals) -> dict[str, Change]:
 
 
 def totals_for(daily: pd.DataFrame, period_rows: pd.DataFrame, platforms: list[str], current: Period,
-               other: Period | None = None) -> tuple[dict[str, Totals], dict[str, Totals] | None]:
-    """Per-platform totals for `current` and, if given, `other` on the same basis:
-    a platform's period export is used only when it covers both periods, so a
-    de-duplicated weekly UV is never compared with a sum of daily UVs."""
-    now, then = {}, {} if other else None
-    for platform in platforms:
-        has = lambda p: len(_exact(period_rows[period_rows["platform"] == platform], p)) > 0 \
-            if len(period_rows) else False  # noqa: E731
-        use_export = has(current) and (other is None or has(other))
-        now[platform] = platform_totals(daily, period_rows, platform, current, use_export)
-        if other is not None:
-            then[platform] = platform_totals(daily, period_rows, platform, other, use_export)
+               others: list[Period] = ()) -> tuple[dict[str, Totals], list[dict[str, Totals]]]:
+    """Per-platform totals for `current` and each of `others`, all on one basis:
+    a platform's period exports are used only when they cover every one of the
+    periods, so a de-duplicated weekly UV is never compared with a sum of daily UVs."""
+
+    def has_export(platform: str, period: Period) -> bool:
+        return len(period_rows) > 0 and len(_exact(period_rows[period_rows["platform"] == platform], period)) > 0
+
+    use = {p: all(has_export(p, x) for x in (current, *others)) for p in platforms}
+    now = {p: platform_totals(daily, period_rows, p, current, use[p]) for p in platforms}
+    then = [{p: platform_totals(daily, period_rows, p, other, use[p]) for p in platforms} for other in others]
     return now, then
 
 
@@ -219,15 +246,20 @@ def funnel(current: dict[str, Totals], previous: dict[str, Totals] | None) -> pd
 # Channels, keywords, products, ads
 # ---------------------------------------------------------------------------------------------
 
-def _rows_for(frame: pd.DataFrame, period: Period) -> tuple[pd.DataFrame, str]:
-    """A breakdown's rows for the period: the platform's exact period export if
-    there is one, else its daily rows (visitors then add up to person-days)."""
-    if "date_end" in frame:
-        exact = _exact(frame, period)
-        if len(exact):
-            return exact, "period_export"
-        frame = frame[frame["date_end"].isna() | (frame["date_end"] == frame["date"])]
-    return _within(frame, period), "sum_of_daily"
+def _paired_rows(frame: pd.DataFrame, current: Period, previous: Period) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Rows of one platform for two compared periods, on one basis: the platform's
+    exports for exactly those periods when both exist, else daily rows for both
+    (visitors then add up to person-days); an export stands alone only when there
+    are no daily rows."""
+    if "date_end" not in frame:
+        return _within(frame, current), _within(frame, previous), "sum_of_daily"
+    is_period = frame["date_end"].notna() & (frame["date_end"] > frame["date"])
+    exports, daily = frame[is_period], frame[~is_period]
+    now_export, then_export = _exact(exports, current), _exact(exports, previous)
+    now_daily = _within(daily, current)
+    if len(now_export) and (len(then_export) or now_daily.empty):
+        return now_export, then_export, "period_export"
+    return now_daily, _within(daily, previous), "sum_of_daily"
 
 
 def channels(traffic: pd.DataFrame, current: Period, previous: Period) -> pd.DataFrame:
@@ -240,16 +272,15 @@ def channels(traffic: pd.DataFrame, current: Period, previous: Period) -> pd.Dat
         return pd.DataFrame()
     out = []
     for platform, frame in rows.groupby("platform", observed=True):
-        now, basis = _rows_for(frame, current)
-        then, _ = _rows_for(frame, previous)
-        keys = ["channel", "source"]
-        a = _sum_by(now, keys)
-        b = _sum_by(then, keys).add_prefix("previous_")
-        merged = a.join(b, how="left").reset_index()
+        now, then, basis = _paired_rows(frame, current, previous)
+        keys = [k for k in ("channel", "source") if k in frame and frame[k].notna().any()]
+        merged = _sum_by(now, keys).join(_sum_by(then, keys).add_prefix("previous_"), how="left").reset_index()
         merged.insert(0, "platform", platform)
         merged["basis"] = basis
         out.append(merged)
     frame = pd.concat(out, ignore_index=True)
+    if "source" not in frame:
+        frame["source"] = frame["channel"]
     frame["source"] = frame["source"].where(frame["source"].notna() & (frame["source"] != ""), frame["channel"])
     frame["conversion_rate"] = _div(frame["paying_buyers"], frame["visitors"])
     frame["uv_value"] = _div(frame["pay_amount"], frame["visitors"])
@@ -277,18 +308,22 @@ def products(frame: pd.DataFrame, current: Period, previous: Period) -> pd.DataF
     """GMV, units, visitors and buyers per platform and product for the period and the one before."""
     if frame is None or frame.empty:
         return pd.DataFrame()
-
-    def total(period: Period) -> pd.DataFrame:
-        rows = _within(frame, period)
-        columns = [c for c in ("amount", "units", "visitors", "buyers") if c in rows]
-        return rows.groupby(["platform", "sku"], observed=True)[columns].sum(min_count=1)
-
-    now, then = total(current), total(previous).add_prefix("previous_")
-    names = frame.dropna(subset=["name"]).drop_duplicates(["platform", "sku"], keep="last") \
-        .set_index(["platform", "sku"])["name"] if "name" in frame else None
-    merged = now.join(then, how="outer").reset_index()
-    if names is not None:
+    columns = [c for c in ("amount", "units", "visitors", "buyers") if c in frame]
+    parts = []
+    for platform, rows in frame.groupby("platform", observed=True):
+        now, then, _ = _paired_rows(rows, current, previous)
+        a = now.groupby("sku", observed=True)[columns].sum(min_count=1)
+        b = then.groupby("sku", observed=True)[columns].sum(min_count=1).add_prefix("previous_")
+        merged = a.join(b, how="outer").reset_index()
+        merged.insert(0, "platform", platform)
+        parts.append(merged)
+    merged = pd.concat(parts, ignore_index=True)
+    if "name" in frame:
+        names = frame.dropna(subset=["name"]).drop_duplicates(["platform", "sku"], keep="last") \
+            .set_index(["platform", "sku"])["name"]
         merged = merged.join(names, on=["platform", "sku"])
+    else:
+        merged["name"] = None
     for column in ("amount", "units", "visitors", "buyers"):
         for name in (column, f"previous_{column}"):
             if name not in merged:
@@ -300,19 +335,35 @@ def products(frame: pd.DataFrame, current: Period, previous: Period) -> pd.DataF
 
 
 def traffic_without_sales(table: pd.DataFrame, min_visitors: float = 50) -> pd.DataFrame:
-    """Products that drew visitors but sold nothing in the period."""
+    """Products that drew visitors but sold nothing in the period (a missing
+    units or amount figure is unknown, not zero, and never flags a product)."""
     if table.empty:
         return table
-    mask = (table["visitors"].fillna(0) >= min_visitors) & (table["units"].fillna(0) == 0)
+    sold = table["units"] if table["units"].notna().any() else table["amount"]
+    mask = (table["visitors"].fillna(0) >= min_visitors) & sold.notna() & (sold == 0)
     return table[mask].sort_values("visitors", ascending=False)
 
 
 def ads(frame: pd.DataFrame, period: Period, by: str) -> pd.DataFrame:
-    """Spend, CTR, CPC, ROI by campaign or keyword; ratios from summed parts."""
+    """Spend, CTR, CPC, ROI by campaign or keyword; ratios from summed parts.
+
+    Ad reports break the same spend down differently (plan, item, keyword):
+    the campaign table uses plan-level rows (no keyword, no item) when a
+    platform has them, so an item report loaded beside the plan report is not
+    added twice; the keyword table uses keyword rows.
+    """
     if frame is None or frame.empty or by not in frame:
         return pd.DataFrame()
-    rows = _within(frame, period)
-    rows = rows[rows[by].notna()]
+    rows = frame[frame[by].notna()]
+    if by == "campaign":
+        level = pd.Series(0, index=rows.index)
+        for column in ("keyword", "item_id"):
+            if column in rows:
+                level += rows[column].notna().astype(int)
+        finest = level.groupby(rows["platform"], observed=True).transform("min")
+        rows = rows[level == finest]
+    parts = [_paired_rows(r, period, period)[0] for _, r in rows.groupby("platform", observed=True)]
+    rows = pd.concat(parts) if parts else rows.iloc[0:0]
     columns = [c for c in ("impressions", "clicks", "spend", "gmv", "orders") if c in rows]
     table = rows.groupby(["platform", by], observed=True)[columns].sum(min_count=1).reset_index()
     for column in ("impressions", "clicks", "spend", "gmv", "orders"):
@@ -326,10 +377,12 @@ def ads(frame: pd.DataFrame, period: Period, by: str) -> pd.DataFrame:
 
 
 def wasted_spend(table: pd.DataFrame, min_spend: float = 100.0) -> pd.DataFrame:
-    """Keywords (or campaigns) that spent at least `min_spend` without one order."""
+    """Keywords (or campaigns) that spent at least `min_spend` without one order
+    (or, when orders are not reported, without attributed GMV)."""
     if table.empty:
         return table
-    return table[(table["spend"].fillna(0) >= min_spend) & (table["orders"].fillna(0) == 0)]
+    result = table["orders"] if table["orders"].notna().any() else table["gmv"]
+    return table[(table["spend"].fillna(0) >= min_spend) & result.notna() & (result == 0)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,16 +390,25 @@ def wasted_spend(table: pd.DataFrame, min_spend: float = 100.0) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 def daily_gmv(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """GMV per day per platform (columns) plus `total`, for trend charts and anomaly checks."""
+    """GMV per day per platform (columns) plus `total`, for trend charts, anomalies and targets.
+
+    A missing figure stays missing: a platform without a number for a day
+    leaves that day's total empty rather than pretending it sold nothing.
+    """
     rows = daily[(daily["date"] >= pd.Timestamp(start)) & (daily["date"] <= pd.Timestamp(end))]
     gmv = rows["pay_amount"] if "pay_amount" in rows else pd.Series(np.nan, index=rows.index)
     if "revenue" in rows:
         gmv = gmv.fillna(rows["revenue"])
-    table = rows.assign(gmv=gmv).pivot_table(index="date", columns="platform", values="gmv", aggfunc="sum",
-                                              observed=True)
+    table = (rows.assign(gmv=gmv, platform=rows["platform"].astype("str"))
+             .groupby(["date", "platform"])["gmv"].sum(min_count=1).unstack("platform"))
     table = table.reindex(pd.date_range(start, end, freq="D"))
+    table = table.loc[:, table.notna().any()] if len(table.columns) else table
     table.columns = [str(c) for c in table.columns]
-    table["total"] = table.sum(axis=1, min_count=1)
+    # A platform is expected from its first day with data on (a shop opening mid-year is not "missing" before).
+    expected = pd.DataFrame({c: table.index >= table[c].first_valid_index() for c in table.columns},
+                            index=table.index)
+    incomplete = (table.isna() & expected).any(axis=1) if len(table.columns) else pd.Series(True, index=table.index)
+    table["total"] = table.sum(axis=1, min_count=1).mask(incomplete)
     table.index.name = "date"
     return table
 
@@ -356,8 +418,9 @@ class Anomaly:
     platform: str
     day: dt.date
     value: float
-    baseline: float
+    baseline: float  # median of the same weekday in earlier weeks
     z: float
+    weeks: int  # how many earlier weeks the baseline holds
 
     @property
     def change_pct(self) -> float:
@@ -388,5 +451,5 @@ def gmv_anomalies(series: pd.DataFrame, period: Period, weeks: int = 6, threshol
             scale = max(mad, 0.15 * abs(median), 1.0)
             z = (float(series.at[stamp, column]) - median) / scale
             if abs(z) >= threshold:
-                found.append(Anomaly(column, day, float(series.at[stamp, column]), median, z))
+                found.append(Anomaly(column, day, float(series.at[stamp, column]), median, z, len(base)))
     return found

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from . import kpi
@@ -21,7 +20,6 @@ from .render import Chart, Column, Section, Table
 from .render.formatting import change as fmt_change
 from .render.formatting import money as fmt_money
 from .render.formatting import pct as fmt_pct
-from .schemas import PAID_STATUSES
 from .targets import Targets, rate_target, track_gmv
 
 COMPARISONS = ("previous_period", "year_over_year", "year_over_year_weekday", "campaign")
@@ -78,6 +76,8 @@ class KpiResult:
     findings: list[dict] = field(default_factory=list)
     coverage: dict[str, dict] = field(default_factory=dict)
     currency: str = "¥"
+    top: int = 10
+    notes: list[str] = field(default_factory=list)  # data caveats found while computing (overlapping files)
 
 
 def analyse(traffic: pd.DataFrame, period: Period, as_of: dt.date, settings: Settings,
@@ -85,28 +85,33 @@ def analyse(traffic: pd.DataFrame, period: Period, as_of: dt.date, settings: Set
             orders: pd.DataFrame | None = None, targets: Targets | None = None,
             compare: tuple[str, ...] = DEFAULT_COMPARE) -> KpiResult:
     """All KPI computations for `period`; `traffic` is the canonical traffic frame of any platforms."""
-    daily, period_rows = kpi.shop_level(traffic)
+    from .errors import EcomplanError
+
+    daily, period_rows, notes = kpi.shop_level(traffic)
     platforms = sorted(set(daily["platform"].astype("str")) | set(period_rows["platform"].astype("str")))
-    current, _ = kpi.totals_for(daily, period_rows, platforms, period)
     campaigns = [Campaign(c.name, c.start, c.end) for c in settings.campaigns]
-    comparisons: dict[str, Comparison] = {}
+    chosen = []
     for name in compare:
         other, note = _comparison_period(name, period, campaigns)
-        if other is None:
-            continue
-        now, then = kpi.totals_for(daily, period_rows, platforms, period, other)
-        comparisons[name] = Comparison(name, other, then, kpi.combine(list(then.values())), note)
-        if name == "previous_period":
-            current = now  # same visitors basis as the main comparison
+        if other is not None:
+            chosen.append((name, other, note))
+    # One basis for the current period and every comparison (see kpi.totals_for).
+    current, others = kpi.totals_for(daily, period_rows, platforms, period, [other for _, other, _ in chosen])
+    comparisons = {name: Comparison(name, other, then, kpi.combine(list(then.values())), note)
+                   for (name, other, note), then in zip(chosen, others)}
     total = kpi.combine(list(current.values()))
+    if all(value is None for value in total.values.values()):
+        first, last = traffic["date"].min(), traffic["date"].max()
+        raise EcomplanError(f"no traffic or sales data in {period.label} ({period.start} – {period.end}); the "
+                            f"files cover {first.date()} – {last.date()}")
     main = comparisons.get("previous_period") or next(iter(comparisons.values()), None)
     previous_period = main.period if main else previous(period)
     top = settings.kpi.top
     product_table = kpi.products(products, period, previous_period) if products is not None else pd.DataFrame()
-    ad_frame = ads if ads is not None else None
-    keywords = kpi.ads(ad_frame, period, "keyword") if ad_frame is not None else pd.DataFrame()
-    history_start = min(period.start - dt.timedelta(days=7 * (settings.kpi.anomaly_weeks + 1)),
-                        period.start - dt.timedelta(days=49))
+    keywords = kpi.ads(ads, period, "keyword") if ads is not None else pd.DataFrame()
+    # Enough history for same-weekday baselines that skip campaign days, and for year-to-date targets.
+    history_start = min(period.start - dt.timedelta(days=14 * settings.kpi.anomaly_weeks),
+                        dt.date(period.end.year, 1, 1))
     series = kpi.daily_gmv(daily, history_start, period.end) if len(daily) else pd.DataFrame()
     result = KpiResult(
         period=period, as_of=as_of, platforms=platforms, current=current, total=total, comparisons=comparisons,
@@ -114,7 +119,7 @@ def analyse(traffic: pd.DataFrame, period: Period, as_of: dt.date, settings: Set
         channels=kpi.channels(traffic, period, previous_period),
         products=product_table,
         no_sales=kpi.traffic_without_sales(product_table, settings.kpi.min_product_visitors).head(top),
-        ad_campaigns=kpi.ads(ad_frame, period, "campaign") if ad_frame is not None else pd.DataFrame(),
+        ad_campaigns=kpi.ads(ads, period, "campaign") if ads is not None else pd.DataFrame(),
         ad_keywords=keywords,
         wasted=kpi.wasted_spend(keywords, settings.kpi.min_wasted_spend),
         daily=series,
@@ -123,6 +128,8 @@ def analyse(traffic: pd.DataFrame, period: Period, as_of: dt.date, settings: Set
         conversion_target=rate_target(targets.conversion_rate if targets else None, period),
         orders=orders_kpis(orders, period) if orders is not None else None,
         currency=settings.currency,
+        top=top,
+        notes=notes,
     )
     result.coverage = coverage(daily, period_rows, traffic, period, as_of)
     campaign_days = {d for c in campaigns for d in Period(c.start, c.end, c.name).dates()}
@@ -159,24 +166,26 @@ def coverage(daily: pd.DataFrame, period_rows: pd.DataFrame, traffic: pd.DataFra
 
 
 def orders_kpis(orders: pd.DataFrame, period: Period) -> dict | None:
-    """Buyers, new vs returning and the 90-day repurchase rate (share of the last
-    90 days' buyers with two or more orders, JD's 90天重复购买率) from order lines."""
+    """Buyers of the period (new = first purchase in the period) and the 90-day
+    repurchase rate (buyers of the 90 days ending with the period who made two or
+    more purchases, JD's 90天重复购买率), with the RFM module's rules for what a
+    purchase is (sold, not fully refunded, keyed by platform and buyer)."""
+    from .errors import EcomplanError
+    from .rfm.metrics import measure
+
     if orders is None or orders.empty or "customer_id" not in orders:
         return None
-    paid = orders[orders["status"].isin(PAID_STATUSES)] if "status" in orders else orders
-    when = paid["paid_at"] if "paid_at" in paid else paid["created_at"]
-    paid = paid.assign(_day=when.dt.normalize()).dropna(subset=["_day", "customer_id"])
-    first = paid.groupby("customer_id", observed=True)["_day"].min()
-    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
-    in_period = paid[(paid["_day"] >= start) & (paid["_day"] <= end)]
-    buyers = in_period["customer_id"].unique()
-    returning = int((first.reindex(buyers) < start).sum())
-    window = paid[(paid["_day"] > end - pd.Timedelta(days=90)) & (paid["_day"] <= end)]
-    counts = window.groupby("customer_id", observed=True)["order_id"].nunique()
-    return {"buyers": int(len(buyers)), "new_buyers": int(len(buyers) - returning), "returning_buyers": returning,
-            "orders": int(in_period["order_id"].nunique()),
-            "repurchase_rate_90d": float((counts >= 2).mean()) if len(counts) else None,
-            "repurchase_buyers_90d": int((counts >= 2).sum()), "buyers_90d": int(len(counts))}
+    try:
+        now = measure(orders, [period.end], window_days=period.days).snapshots[0].customers
+        window = measure(orders, [period.end], window_days=90).snapshots[0].customers
+    except EcomplanError:
+        return None  # no buyers or no purchase times: the section simply has no order figures
+    new = int((now["first_purchase"] >= pd.Timestamp(period.start)).sum())
+    repeat = int((window["orders"] >= 2).sum())
+    return {"buyers": int(len(now)), "new_buyers": new, "returning_buyers": int(len(now) - new),
+            "orders": int(now["orders"].sum()),
+            "repurchase_rate_90d": repeat / len(window) if len(window) else None,
+            "repurchase_buyers_90d": repeat, "buyers_90d": int(len(window))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,14 +275,14 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
                 "anomaly", "alert" if worst.z < 0 else "info", scope,
                 numbers={"day": worst.day.isoformat(), "value": worst.value, "baseline": worst.baseline,
                          "z": worst.z, "days_flagged": len(mine)},
-                day=worst.day.isoformat(), platform=scope, weeks=settings.kpi.anomaly_weeks,
+                day=worst.day.isoformat(), platform=scope, weeks=worst.weeks,
                 weekday={"zh": "周" + WEEKDAY_NAMES["zh"][worst.day.weekday()],
                          "en": WEEKDAY_NAMES["en"][worst.day.weekday()]},
                 value=fmt_money(worst.value, result.currency), baseline=fmt_money(worst.baseline, result.currency),
                 direction={"zh": t("finding.up" if worst.z > 0 else "finding.down", "zh"),
                            "en": t("finding.up" if worst.z > 0 else "finding.down", "en")},
                 pct=f"{abs(worst.change_pct):.0%}", more=more))
-    if result.targets:
+    if result.targets and result.targets["complete_days"] > 0:
         tr = result.targets
         behind = tr["gap"] < 0
         out.append(_finding("target_behind" if behind else "target_ahead", "warning" if behind else "good", "total",
@@ -292,9 +301,10 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
                                 before=fmt_money(row["previous_pay_amount"], result.currency),
                                 now=fmt_money(row["pay_amount"], result.currency)))
     for row in result.no_sales.head(3).itertuples(index=False):
-        out.append(_finding("no_sales", "warning", row.platform, numbers={"sku": row.sku, "visitors": row.visitors},
-                            platform=row.platform, name=(row.name if isinstance(row.name, str) else row.sku),
-                            visitors=f"{row.visitors:,.0f}"))
+        name = row.name if isinstance(row.name, str) and row.name else row.sku
+        out.append(_finding("no_sales", "warning", row.platform,
+                            numbers={"sku": row.sku, "name": name, "visitors": row.visitors},
+                            platform=row.platform, name=name, visitors=f"{row.visitors:,.0f}"))
     for row in result.wasted.head(3).itertuples(index=False):
         out.append(_finding("wasted", "warning", row.platform, numbers={"keyword": row.keyword, "spend": row.spend},
                             keyword=row.keyword, spend=fmt_money(row.spend, result.currency),
@@ -413,7 +423,7 @@ add({
     "kpi.table.weekly": ("近 8 周 GMV", "GMV, last 8 weeks"),
     "kpi.table.kpis": ("核心指标", "Key metrics"),
     "kpi.table.by_platform": ("分平台", "By platform"),
-    "kpi.table.top_products": ("GMV 前十商品", "Top products by GMV"),
+    "kpi.table.top_products": ("GMV 领先商品", "Top products by GMV"),
     "kpi.table.movers": ("涨跌最大的商品", "Biggest risers and fallers"),
     "kpi.table.no_sales": ("有流量无成交", "Traffic without sales"),
     "kpi.table.campaigns": ("按计划", "By campaign"),
@@ -494,7 +504,8 @@ def _kpi_section(result: KpiResult, lang: str, headline: bool = True) -> Section
         columns += [Column(f"{name}_previous", label, "row"), Column(f"{name}_change", f"{label} %", "change")]
     rows = []
     for key in keys:
-        row = {"metric": t(f"metric.{key}", lang), "value": result.total.get(key), "_fmt": METRICS[key].fmt}
+        row = {"metric": t(f"metric.{key}", lang), "value": result.total.get(key), "_fmt": METRICS[key].fmt,
+               "_lower_is_better": not METRICS[key].higher_is_better}
         for name, comparison in result.comparisons.items():
             change = kpi.compare(result.total, comparison.total)[key]
             row[f"{name}_previous"] = change.previous
@@ -531,7 +542,9 @@ def _platform_table(result: KpiResult, lang: str) -> Table:
 
 def headline_sentence(result: KpiResult, lang: str) -> str:
     total = result.total
-    parts = {"gmv": fmt_money(total.get("gmv"), result.currency), "visitors": f"{total.get('visitors') or 0:,.0f}",
+    visitors = total.get("visitors")
+    parts = {"gmv": fmt_money(total.get("gmv"), result.currency),
+             "visitors": "—" if visitors is None else f"{visitors:,.0f}",
              "cr": fmt_pct(total.get("conversion_rate")), "aov": fmt_money(total.get("aov"), result.currency, 2)}
     main = result.comparisons.get("previous_period")
     if main:
@@ -588,7 +601,7 @@ def _channels_section(result: KpiResult, lang: str) -> Section:
 
 def _products_section(result: KpiResult, lang: str) -> Section:
     frame = _named(result.products, lang)
-    top = frame.head(result_top := 10)
+    top = frame.head(result.top)
     columns = [Column("platform", t("kpi.col.platform", lang)), Column("sku", t("kpi.col.sku", lang)),
                Column("name", t("kpi.col.name", lang)), Column("amount", t("kpi.col.amount", lang), "money"),
                Column("previous_amount", t("kpi.col.previous_amount", lang), "money"),
@@ -604,7 +617,6 @@ def _products_section(result: KpiResult, lang: str) -> Section:
         tables.append(Table("product_movers", t("kpi.table.movers", lang), movers, columns))
     if len(result.no_sales):
         tables.append(Table("no_sales", t("kpi.table.no_sales", lang), _named(result.no_sales, lang), columns))
-    del result_top
     return Section(t("kpi.section.products", lang), tables=tables)
 
 
@@ -658,7 +670,8 @@ def _format(value, fmt: str, currency: str) -> str:
 def _trend_section(result: KpiResult, lang: str) -> Section:
     """Weekly GMV for the last weeks (Markdown and Excel) and the daily series with
     its line chart (Excel only: 50 rows of days don't belong in a Markdown report)."""
-    frame = result.daily.reset_index()
+    recent = result.daily[result.daily.index > pd.Timestamp(result.period.end) - pd.Timedelta(weeks=8)]
+    frame = recent.reset_index()
     series = [c for c in frame.columns if c != "date"]
     labels = {c: t("kpi.col.total", lang) if c == "total" else platform_name(c, lang) for c in series}
     weekly = frame.set_index("date")[series].resample("W-SUN").sum(min_count=1)
@@ -683,7 +696,7 @@ def _named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _notes_section(result: KpiResult, lang: str) -> Section:
-    bullets = []
+    bullets = list(result.notes)
     for platform, totals in result.current.items():
         if totals.get("visitors") is not None:
             key = "kpi.note.period_export" if totals.visitors_basis == "period_export" else "kpi.note.person_days"

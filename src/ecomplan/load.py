@@ -182,14 +182,19 @@ def load(paths: str | Path | list[str | Path], kind: str, **options) -> Loaded:
         for frame in _combine_series(matching):
             frames.append(frame)
         used.extend(datasets)
-    if len(frames) > 1:
-        frame = pd.concat(frames, ignore_index=True)
-        for column in ("platform", "report", "source_file"):
-            frame[column] = frame[column].astype("category")
-    else:
-        frame = frames[0]
+    frame = concat_canonical(frames)
     _release_arrow_memory()
     return Loaded(kind, frame, used)
+
+
+def concat_canonical(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Canonical frames of one kind stacked, keeping `platform`, `report` and `source_file` categorical."""
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat(frames, ignore_index=True)
+    for column in ("platform", "report", "source_file"):
+        frame[column] = frame[column].astype("str").astype("category")
+    return frame
 
 
 def _release_arrow_memory() -> None:
@@ -251,10 +256,4 @@ def load_by_kind(paths: list[str | Path], **options) -> dict[str, Loaded]:
         for kind in dict.fromkeys(d.kind for d in canonical):
             frames.setdefault(kind, []).extend(_combine_series([d for d in canonical if d.kind == kind]))
             used.setdefault(kind, []).extend(d for d in datasets if d.kind == kind)
-    out = {}
-    for kind, parts in frames.items():
-        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        for column in ("platform", "report", "source_file"):
-            frame[column] = frame[column].astype("str").astype("category")
-        out[kind] = Loaded(kind, frame, used[kind])
-    return out
+    return {kind: Loaded(kind, concat_canonical(parts), used[kind]) for kind, parts in frames.items()}

@@ -174,7 +174,8 @@ def campaign_aligned(period: Period, campaigns: list[Campaign]) -> tuple[Period,
             before = max(earlier, key=lambda c: c.start)
             offset = (period.start - current.start).days
             start = before.start + dt.timedelta(days=offset)
+            where = f"day {offset + 1}" if offset >= 0 else f"{-offset} days before day 1"
             aligned = Period(start, start + dt.timedelta(days=period.days - 1),
-                             f"{before.name} {before.start.year} (day {offset + 1}…)")
+                             f"{before.name} {before.start.year} ({where})")
             return aligned, current, before
     return None

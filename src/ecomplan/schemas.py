@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Literal, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Literal, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ValueType = Literal["id", "text", "date", "datetime", "count", "number", "money", "rate", "duration", "status"]
 Aggregation = Literal["sum", "distinct", "mean_daily", "ratio", "last"] | None
@@ -232,6 +235,26 @@ KINDS = tuple(SCHEMAS)
 # Canonical order statuses; adapters map each platform's status strings onto these.
 ORDER_STATUSES = ("pending", "paid", "shipped", "completed", "refunded", "partially_refunded", "cancelled", "unknown")
 PAID_STATUSES = frozenset({"paid", "shipped", "completed", "refunded", "partially_refunded"})
+
+
+def purchase_time_column(orders) -> str | None:
+    """`paid_at`, or `created_at` for exports that have no payment time."""
+    return "paid_at" if "paid_at" in orders else "created_at" if "created_at" in orders else None
+
+
+def sold_lines(orders) -> np.ndarray:
+    """Which order lines are sales, the one rule every analysis uses (RFM states it in SQL):
+    a purchase time and a paid-like status, or a purchase time and no status (column absent
+    or cell empty)."""
+    import numpy as np  # noqa: F811 - schemas is imported by the CLI, numpy only when called
+
+    column = purchase_time_column(orders)
+    if column is None:
+        return np.zeros(len(orders), dtype=bool)
+    sold = orders[column].notna()
+    if "status" in orders:
+        sold &= orders["status"].isin(PAID_STATUSES) | orders["status"].isna()
+    return sold.to_numpy(dtype=bool)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +38,6 @@ class AmountTarget(BaseModel):
     model_config = ConfigDict(extra="forbid")
     year: int | None = None
     annual: float | None = Field(default=None, gt=0)
-    currency: str | None = None
     monthly: dict[str, float] = {}
     days: dict[str, float] = {}
     weekdays: dict[str, float] = {}
@@ -91,13 +89,10 @@ def _month(key: str) -> Period:
 
 
 def load_targets(path: str | Path) -> Targets:
+    from .config import read_toml
+
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: targets file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    data = read_toml(path, "targets file")
     try:
         return Targets.model_validate(data)
     except ValidationError as exc:
@@ -123,11 +118,22 @@ def daily_targets(target: AmountTarget, period: Period) -> pd.Series:
     return pd.Series({pd.Timestamp(d): total * s for d, s in shares.items()}, dtype="float64")
 
 
-def track_gmv(target: AmountTarget, actual: pd.Series, period: Period, as_of: dt.date) -> dict | None:
-    """Month-to-date and report-period attainment for the month the period ends in.
+def plan_for(target: AmountTarget, start: dt.date, end: dt.date) -> pd.Series:
+    """Daily targets for every month overlapping start..end (months without a target are absent)."""
+    parts, cursor = [], dt.date(start.year, start.month, 1)
+    while cursor <= end:
+        parts.append(daily_targets(target, month(cursor.year, cursor.month)))
+        cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts) if parts else pd.Series(dtype="float64")
 
-    `actual` is GMV by day (DatetimeIndex). Returns None when no monthly target
-    covers that month.
+
+def track_gmv(target: AmountTarget, actual: pd.Series, period: Period, as_of: dt.date) -> dict | None:
+    """Month-to-date attainment for the month the period ends in, the period's own
+    attainment (its days may span months) and, with an annual target, year to date.
+
+    `actual` is GMV by day (DatetimeIndex) reaching back to 1 January for the
+    year-to-date figure. Returns None when no monthly target covers that month.
     """
     the_month = month(period.end.year, period.end.month)
     plan = daily_targets(target, the_month)
@@ -138,24 +144,25 @@ def track_gmv(target: AmountTarget, actual: pd.Series, period: Period, as_of: dt
     done = plan.index <= pd.Timestamp(last_complete)
     month_target = float(plan.sum())
     plan_to_date = float(plan[done].sum())
-    actual_to_date = float(actual[(actual.index >= pd.Timestamp(the_month.start))
-                                  & (actual.index <= pd.Timestamp(last_complete))].sum())
+    actual_to_date = _sum(actual, the_month.start, last_complete)
     remaining_days = the_month.days - complete
-    attainment = actual_to_date / month_target
-    time_progress = complete / the_month.days
     plan_progress = plan_to_date / month_target
-    in_period = (plan.index >= pd.Timestamp(period.start)) & (plan.index <= pd.Timestamp(period.end))
-    period_target = float(plan[in_period].sum()) if in_period.any() else None
-    period_actual = float(actual[(actual.index >= pd.Timestamp(period.start))
-                                 & (actual.index <= pd.Timestamp(period.end))].sum())
+    period_plan = plan_for(target, period.start, period.end)
+    period_complete = min(period.end, as_of - dt.timedelta(days=1))
+    covered = period_plan[(period_plan.index >= pd.Timestamp(period.start))
+                          & (period_plan.index <= pd.Timestamp(period_complete))]
+    months_with_target = {d.strftime("%Y-%m") for d in period_plan.index}
+    months_in_period = {d.strftime("%Y-%m") for d in pd.date_range(period.start, period.end)}
+    period_target = float(covered.sum()) if months_in_period <= months_with_target and len(covered) else None
+    period_actual = _sum(actual, period.start, period_complete)
     result = {
         "month": the_month.label,
         "target": month_target,
         "actual": actual_to_date,
-        "attainment": attainment,
-        "time_progress": time_progress,
+        "attainment": actual_to_date / month_target,
+        "time_progress": complete / the_month.days,
         "plan_progress": plan_progress,
-        "gap": attainment - plan_progress,
+        "gap": actual_to_date / month_target - plan_progress,
         "complete_days": complete,
         "days_in_month": the_month.days,
         "projection": actual_to_date / plan_progress if plan_progress else None,
@@ -166,15 +173,18 @@ def track_gmv(target: AmountTarget, actual: pd.Series, period: Period, as_of: dt
     }
     if target.annual:
         year = target.year or period.end.year
-        start = pd.Timestamp(dt.date(year, 1, 1))
-        covered = actual.dropna()
-        if len(covered) and covered.index.min() <= start:
-            ytd = float(actual[(actual.index >= start) & (actual.index <= pd.Timestamp(last_complete))].sum())
+        first = pd.Timestamp(dt.date(year, 1, 1))
+        known = actual.dropna()
+        if len(known) and known.index.min() <= first:
+            ytd = _sum(actual, first.date(), last_complete)
             days_in_year = 366 if calendar.isleap(year) else 365
             result.update({"annual_target": target.annual, "ytd_actual": ytd, "ytd_attainment": ytd / target.annual,
-                           "ytd_time_progress": (last_complete - dt.date(year, 1, 1)).days / days_in_year + 1
-                           / days_in_year})
+                           "ytd_time_progress": ((last_complete - first.date()).days + 1) / days_in_year})
     return result
+
+
+def _sum(actual: pd.Series, start: dt.date, end: dt.date) -> float:
+    return float(actual[(actual.index >= pd.Timestamp(start)) & (actual.index <= pd.Timestamp(end))].sum())
 
 
 def rate_target(target: RateTarget | None, period: Period) -> float | None:

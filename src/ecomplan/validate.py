@@ -95,12 +95,19 @@ def coerce(frame: pd.DataFrame, kind: str, rows: np.ndarray, file: str, raw_name
 def _split_date_ranges(frame: pd.DataFrame, schema: dict[str, Field]) -> pd.DataFrame:
     """Period exports (a week or month view) print `统计日期` as `2026-11-16~2026-11-22`:
     the row's distinct counts are then de-duplicated over that range."""
-    if "date" not in frame or "date_end" not in schema or "date_end" in frame or frame["date"].dtype != "str":
+    if "date" not in frame or "date_end" not in schema or "date_end" in frame:
         return frame
-    parts = frame["date"].str.extract(r"^ *([0-9][0-9./-]+[0-9]) *(?:~|～|至|到|--) *([0-9][0-9./-]+[0-9]) *$")
+    dates = frame["date"]
+    if dates.dtype == object:  # Excel: cells are datetimes or text
+        if not dates.map(lambda v: isinstance(v, str)).any():
+            return frame
+        dates = dates.map(lambda v: v if isinstance(v, str) else None).astype("str")
+    elif dates.dtype != "str":
+        return frame
+    parts = dates.str.extract(r"^ *([0-9][0-9./-]+[0-9]) *(?:~|～|至|到|--) *([0-9][0-9./-]+[0-9]) *$")
     if parts[0].notna().any():
         frame = frame.copy()
-        frame["date"] = parts[0].where(parts[0].notna(), frame["date"])
+        frame["date"] = parts[0].astype(object).where(parts[0].notna(), frame["date"])
         frame["date_end"] = parts[1]
     return frame
 

@@ -23,7 +23,7 @@ from . import kpi_report
 from .config import Settings, load_settings
 from .errors import EcomplanError, Issue, UsageError
 from .i18n import add, platform_name, t
-from .load import Loaded, load, load_by_kind
+from .load import Loaded, concat_canonical, load, load_by_kind
 from .periods import Period, parse_period
 from .render import Report, Section
 
@@ -84,7 +84,7 @@ def run_weekly(config: str | Path, week: str = "last", out_dir: str | Path | Non
     with _lock(target_dir / ".ecomplan-weekly.lock"):
         loaded = _load_sources(settings, lang, log)
         orders = _load_orders(settings, lang, log)
-        _check_fresh(loaded, orders, period, settings)
+        _check_fresh(loaded, orders, period, today, settings)
         include = tuple(settings.report.sections)
         result = kpi_report.analyse(
             loaded["traffic"].frame, period, today, settings,
@@ -99,7 +99,8 @@ def run_weekly(config: str | Path, week: str = "last", out_dir: str | Path | Non
         summary = _summary(result, lang, restock)
         notes = sections.pop()  # data notes stay last
         report = Report(
-            title=t("weekly.title", lang, shop=f"{settings.shop} " if settings.shop else "", label=period.label),
+            title=settings.report.title.format(week=period.label, shop=settings.shop) if settings.report.title
+            else t("weekly.title", lang, shop=f"{settings.shop} " if settings.shop else "", label=period.label),
             lang=lang, currency=settings.currency,
             meta=[(t("weekly.meta.period", lang), f"{period.start} – {period.end}"),
                   (t("weekly.meta.as_of", lang), today.isoformat()),
@@ -153,12 +154,8 @@ def _load_sources(settings: Settings, lang: str, log) -> dict[str, Loaded]:
             for dataset in loaded.datasets:
                 log(t("weekly.log.read", lang, file=dataset.name, rows=len(dataset.frame),
                       what=f"{dataset.platform}/{dataset.report} ({kind})"))
-    out = {}
-    for kind, parts in merged.items():
-        frame = pd.concat([p.frame for p in parts], ignore_index=True)
-        for column in ("platform", "report", "source_file"):
-            frame[column] = frame[column].astype("str").astype("category")
-        out[kind] = Loaded(kind, frame, [d for p in parts for d in p.datasets])
+    out = {kind: Loaded(kind, concat_canonical([p.frame for p in parts]), [d for p in parts for d in p.datasets])
+           for kind, parts in merged.items()}
     if "traffic" not in out:
         raise EcomplanError("no source holds traffic/sales by day; add a Sycm 交易概况, JD 经营概况 or GA4 export")
     return out
@@ -177,9 +174,11 @@ def _load_orders(settings: Settings, lang: str, log) -> Loaded | None:
     return loaded
 
 
-def _check_fresh(loaded: dict[str, Loaded], orders: Loaded | None, period: Period, settings: Settings) -> None:
-    """Stop when a source's newest day is older than the end of the week (after `stale_days` grace)."""
-    due = period.end - dt.timedelta(days=settings.kpi.stale_days)
+def _check_fresh(loaded: dict[str, Loaded], orders: Loaded | None, period: Period, today: dt.date,
+                 settings: Settings) -> None:
+    """Stop when a source's newest day is older than the week's last complete day (data is T+1;
+    `stale_days` adds grace)."""
+    due = min(period.end, today - dt.timedelta(days=1)) - dt.timedelta(days=settings.kpi.stale_days)
     traffic = loaded["traffic"].frame
     for platform, rows in traffic.groupby("platform", observed=True):
         last = rows["date_end"].fillna(rows["date"]).max() if "date_end" in rows else rows["date"].max()
@@ -218,7 +217,9 @@ def _other_sections(settings: Settings, orders: Loaded | None, period: Period, t
         config = inventory.config_from_mapping({"inventory": settings.inventory,
                                                 "campaigns": [c.model_dump() for c in settings.campaigns]},
                                                settings.base_dir, "config")
-        result, _ = inventory.alerts_from_config(config, as_of=today, tz=settings.timezone)
+        # Stock as of the Monday after the week, so a re-run later reports the same week's position.
+        result, _ = inventory.alerts_from_config(config, as_of=period.end + dt.timedelta(days=1),
+                                                 tz=settings.timezone)
         sections.append(inventory.weekly_section(result, lang, currency=settings.currency))
         urgent = result.items[result.items["status"].isin(["stockout", "urgent"])]
         alerts += [f"{row.sku}: {row.status}" for row in urgent.itertuples(index=False)]
@@ -250,7 +251,7 @@ def _summary(result: kpi_report.KpiResult, lang: str, restock: list[str]) -> lis
         elif kind == "wasted":
             actions.append(t("weekly.action.wasted", lang, keyword=numbers["keyword"]))
         elif kind == "no_sales":
-            actions.append(t("weekly.action.no_sales", lang, name=numbers["sku"]))
+            actions.append(t("weekly.action.no_sales", lang, name=numbers["name"]))
     if restock:
         actions.insert(0, t("weekly.action.restock", lang, skus=", ".join(restock)))
     return [Section(t("weekly.section.summary", lang), paragraphs=[headline], bullets=top),

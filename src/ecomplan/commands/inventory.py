@@ -98,7 +98,9 @@ def alerts_command(
         raise UsageError("--stock FILE is required (or [inventory] stock = \"...\" in --config)")
     sales_paths = [*(sales or []), *(files or [])] or list(configured.sales if configured else [])
     check_output(output)
-    common = {"encoding": encoding, "password": password}
+    from ..config import timezone_of
+
+    common = {"encoding": encoding, "password": password, "tz": timezone_of(config)}
     stock_frame, issues = load_stock(stock_path, platform=stock_platform, mapping=stock_mapping, sheet=sheet,
                                      **common)
     sales_frames, sales_issues = load_sales(sales_paths, platform=platform, mapping=mapping, **common)

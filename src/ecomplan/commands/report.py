@@ -24,7 +24,8 @@ def weekly_command(
                                                     "(default: the config's output_dir).", file_okay=False)] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Run as if today were this date (YYYY-MM-DD).")]
     = None,
-    lang: Annotated[Optional[Lang], typer.Option("--lang", help="Report language (default: the config's lang).")]
+    lang: Annotated[Optional[Lang], typer.Option("--lang", help="Report language (default: the config's lang).",
+                                                 envvar="ECOMPLAN_LANG")]
     = None,
     fail_on_alerts: Annotated[bool, typer.Option("--fail-on-alerts", help="Exit 3 after writing the report when "
                                                  "something needs action: a stock-out or urgent reorder, a "

@@ -51,14 +51,16 @@ ORDER_COLUMNS = ["order_id", "customer_id", "paid_at", "created_at", "amount", "
                  "phone", "currency"]
 
 
-def _load(files, refunds, platform, mapping, encoding, sheet, password):
+def _load(files, refunds, platform, mapping, encoding, sheet, password, config=None):
+    from ..config import timezone_of
     from ..load import load
 
+    tz = timezone_of(config)  # timestamps with an offset convert to the shop's zone, as in every report
     orders = load(files, "orders", platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
-                  password=password, columns=ORDER_COLUMNS)
+                  password=password, columns=ORDER_COLUMNS, tz=tz)
     refund_frame, issues = None, list(orders.issues)
     if refunds:
-        loaded = load(refunds, "refunds", encoding=encoding, password=password)
+        loaded = load(refunds, "refunds", encoding=encoding, password=password, tz=tz)
         refund_frame, issues = loaded.frame, issues + loaded.issues
     return orders.frame, refund_frame, issues
 
@@ -135,7 +137,7 @@ def segment_command(
     check_output(output)
     if customers_out is not None:
         output_format(customers_out, (".csv", ".xlsx"))
-    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password)
+    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password, config)
     result = rfm.segment(orders, scheme_name, method, as_of, window, frequency.value,
                          variant=variant.value if variant is not None else settings.variant, fixed=settings.fixed(),
                          compare_as_of=compare_as_of, refunds=refund_frame, file=files[0].name)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SchemaError
-from ..schemas import PAID_STATUSES
+from ..schemas import sold_lines
 from .findings import Finding
 from .settings import Settings
 from .stock import STOCK_SALES
@@ -235,11 +235,7 @@ def _orders_rows(frame: pd.DataFrame, stock_skus: pd.Index,
     day = _day_numbers(paid_at.fillna(created))
     dated = _day_numbers(created.fillna(paid_at))
     sources = _source_rows(frame, "orders", dated, dated, "orders")
-    if "status" in frame:
-        status = frame["status"]
-        sold = (status.isin(PAID_STATUSES) | (status.isna() & paid_at.notna())).to_numpy()
-    else:
-        sold = paid_at.notna().to_numpy()
+    sold = sold_lines(frame)
     if "quantity" in frame:
         quantity = frame["quantity"].to_numpy(dtype="float64")
     else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -127,14 +126,10 @@ _PRICING_KEYS = {"markdown_pct", "markdown_min_cover_days", "stop_promotion_in_c
 
 def read_config(path: str | Path) -> InventoryConfig:
     """The `[inventory]` table and `[[campaigns]]` of an ecomplan.toml; paths relative to the file."""
+    from ..config import read_toml
+
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    return config_from_mapping(data, path.parent, str(path))
+    return config_from_mapping(read_toml(path), path.parent, str(path))
 
 
 def config_from_mapping(data: dict, base_dir: str | Path = ".", source: str = "config") -> InventoryConfig:

@@ -224,6 +224,9 @@ DATE_FORMATS = (
     "%Y年%m月%d日 %H:%M:%S",
     "%m/%d/%y",  # UA "Day Index" in the en-US locale: 6/1/20
     "%m/%d/%Y",
+    "%m/%d/%Y %H:%M",  # the UCI Online Retail CSV as most copies have it: 12/1/2010 8:26
+    "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
     "%d/%m/%Y",
     "%d.%m.%Y",
 )

@@ -104,14 +104,20 @@ def _table_sheet(book, table: Table, formats: dict, used: set[str]) -> None:
     last_row = max(len(records), 1)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, last_row, len(columns) - 1)
+    lower_is_better = table.frame["_lower_is_better"].tolist() if "_lower_is_better" in table.frame else None
     for col, column in enumerate(columns):
         sheet.set_column(col, col, _width(column, records),
                          formats.get(column.fmt) if column.fmt not in {"text", "row"} else None)
         if column.fmt in {"change", "pp"} and records:
-            sheet.conditional_format(1, col, len(records), col, {"type": "cell", "criteria": ">", "value": 0,
-                                                                  "format": formats["good"]})
-            sheet.conditional_format(1, col, len(records), col, {"type": "cell", "criteria": "<", "value": 0,
-                                                                  "format": formats["bad"]})
+            # Green where the change is good news: a rise, or a fall for refunds and bounce rate.
+            spans = [(1, len(records), False)] if lower_is_better is None else \
+                [(row + 1, row + 1, bool(flag)) for row, flag in enumerate(lower_is_better)]
+            for first, last, inverted in spans:
+                up, down = ("bad", "good") if inverted else ("good", "bad")
+                sheet.conditional_format(first, col, last, col, {"type": "cell", "criteria": ">", "value": 0,
+                                                                  "format": formats[up]})
+                sheet.conditional_format(first, col, last, col, {"type": "cell", "criteria": "<", "value": 0,
+                                                                  "format": formats[down]})
     if table.heatmap and records:
         numeric = [i for i, c in enumerate(columns) if c.fmt in {"pct", "int", "num"}]
         if numeric:

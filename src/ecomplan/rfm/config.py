@@ -15,7 +15,6 @@ to the mean. Precedence: command-line option > config file > default (mean).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -55,14 +54,9 @@ def load_config(path: str | Path | None) -> RfmConfig:
     """The `[rfm]` settings of `path` (defaults without a file); ConfigError naming file and key."""
     if path is None:
         return RfmConfig()
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    return parse_config(data.get("rfm", {}), str(path))
+    from ..config import read_toml
+
+    return parse_config(read_toml(path).get("rfm", {}), str(path))
 
 
 def parse_config(table: object, source: str) -> RfmConfig:

@@ -6,9 +6,9 @@ The rules, in one place (the SQL of `measure`; a 10-row fixture and a
 1. A line is **sold** when its canonical status is one of
    `ecomplan.schemas.PAID_STATUSES` (each adapter maps its platform's words:
    交易关闭, voided and `C` invoices are `cancelled`, 等待买家付款 is
-   `pending`) and it has a payment time. Without a status column every line
-   with a payment time is sold; without `paid_at` the order time
-   (`created_at`) stands in.
+   `pending`) and it has a payment time. A line without a status (no column,
+   or an empty cell) is sold when it has a payment time; without `paid_at`
+   the order time (`created_at`) stands in (`schemas.sold_lines`).
 2. A line's **net** amount is `amount - refund`; a line whose status is
    `refunded` (a full refund) nets 0. Refunds from a separate refunds export
    (`refunds` kind, e.g. 千牛 售后) are subtracted from their order when they
@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import InputError, Issue, SchemaError, UsageError
-from ..schemas import PAID_STATUSES
+from ..schemas import PAID_STATUSES, sold_lines
 
 SOLD_STATUSES = tuple(sorted(PAID_STATUSES))
 # 退款状态 values meaning the money went back to the buyer (千牛 售后 退款成功, generic exports).
@@ -129,8 +129,7 @@ def last_sale_date(lines: pd.DataFrame) -> dt.date | None:
     times = _purchase_times(lines)
     if times is None:
         return None
-    sold = lines["status"].isin(SOLD_STATUSES) if "status" in lines else pd.Series(True, index=lines.index)
-    latest = times[sold.to_numpy()].max()
+    latest = times[sold_lines(lines)].max()
     return None if pd.isna(latest) else latest.date()
 
 
@@ -165,7 +164,7 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
         text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
         rules = _line_rules(text, time_column, "refund" in lines)
         for value, sold, n, unpaid in db.execute(f"""
-                SELECT {rules['status']} AS status, coalesce({rules['status']} IN {SOLD_STATUSES}, FALSE), count(*),
+                SELECT {rules['status']} AS status, coalesce({rules['status']} IN {SOLD_STATUSES}, TRUE), count(*),
                        count(*) FILTER ({time_column} IS NULL)
                 FROM input_lines GROUP BY ALL""").fetchall():
             if sold:
@@ -257,7 +256,8 @@ def _line_rules(text: dict[str, str], time_column: str, has_refund: bool) -> dic
     line_refund = " - coalesce(refund, 0)" if has_refund else ""
     return {
         "status": status,
-        "sold": f"{status} IN {SOLD_STATUSES} AND {time_column} IS NOT NULL",
+        # = schemas.sold_lines: a purchase time and a paid-like status, or no status at all.
+        "sold": f"({status} IN {SOLD_STATUSES} OR {status} IS NULL) AND {time_column} IS NOT NULL",
         "net": f"CASE WHEN {status} = 'refunded' THEN 0 ELSE coalesce(amount, 0){line_refund} END",
         "customer": f"NULLIF({text['customer_id']}, '')" if "customer_id" in text else "CAST(NULL AS VARCHAR)",
     }

@@ -38,14 +38,17 @@ class Context:
         rows above the header (统计时间 2026-11-16 ~ 2026-11-22) or the file name
         (【生意参谋平台】无线店铺流量来源-2017-11-12_2017-11-12.xls)."""
         if "start_date" in self.meta and "end_date" in self.meta:
-            return _date(self.meta["start_date"]), _date(self.meta["end_date"])
+            start, end = _date(self.meta["start_date"]), _date(self.meta["end_date"])
+            if start and end:
+                return start, end
         for text in [*self.preamble, self.file]:
-            found = _RANGE.search(text)
-            if found:
-                return _date(found.group(1)), _date(found.group(2))
+            for found in _RANGE.finditer(text):
+                start, end = _date(found.group(1)), _date(found.group(2))
+                if start and end and start <= end:
+                    return start, end
         for text in self.preamble:
             found = _SINGLE.search(text)
-            if found:
+            if found and _date(found.group(1)):
                 day = _date(found.group(1))
                 return day, day
         return None
@@ -56,12 +59,16 @@ _RANGE = re.compile(_DAY + r"\s*(?:~|～|至|到|_|--|—|-(?=\d{4}))\s*" + _DAY
 _SINGLE = re.compile(r"(?:统计日期|统计时间|日期)\s*[:：]?\s*" + _DAY)
 
 
-def _date(text: str) -> dt.date:
+def _date(text: str) -> dt.date | None:
+    """A date from 20261116 / 2026-11-16 / 2026.11.16, or None (e.g. a 153000 time in a file name)."""
     digits = re.sub(r"[^\d]", " ", text).split()
-    if len(digits) == 1:
-        value = digits[0]
-        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
-    return dt.date(int(digits[0]), int(digits[1]), int(digits[2]))
+    try:
+        if len(digits) == 1:
+            value = digits[0]
+            return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+        return dt.date(int(digits[0]), int(digits[1]), int(digits[2]))
+    except (ValueError, IndexError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ A mapping file looks like::
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -77,13 +76,10 @@ ADAPTERS = [_canonical_adapter(kind) for kind in KINDS]
 
 def mapping_adapter(path: str | Path) -> Adapter:
     """An adapter built from a TOML mapping file; raises ConfigError on mistakes."""
+    from ..config import read_toml
+
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: mapping file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    data = read_toml(path, "mapping file")
     kind = data.get("kind")
     if kind not in KINDS:
         raise ConfigError(f"{path}: 'kind' must be one of {', '.join(KINDS)} (got {kind!r})")
