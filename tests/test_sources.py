@@ -223,3 +223,26 @@ def test_column_projection_reads_only_what_is_needed(fixtures):
     assert "sku" in full and "sku" not in part
     pd.testing.assert_series_equal(full["amount"], part["amount"])
     pd.testing.assert_series_equal(full["order_id"], part["order_id"])  # required columns always come along
+
+
+def test_a_time_in_the_file_name_is_not_taken_for_a_date(tmp_path, fixtures):
+    source = (fixtures / "sycm/无线店铺流量来源-2026-11-16_2026-11-22.csv").read_bytes()
+    path = tmp_path / "店铺流量来源_20261122_153000.csv"
+    path.write_bytes(source.replace("统计时间：2026-11-16 ~ 2026-11-22".encode("gbk"), b""))
+    with pytest.raises(SchemaError, match="no date column and no date range"):
+        load(path, "traffic")
+
+
+def test_week_view_saved_as_excel(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "交易概况_周.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for c, value in enumerate(["统计日期", "访客数", "支付买家数", "支付金额"]):
+        sheet.write(0, c, value)
+    for c, value in enumerate(["2026-11-16~2026-11-22", 700, 14, 350.5]):
+        sheet.write(1, c, value)
+    book.close()
+    frame = load(path, "traffic").frame
+    assert str(frame["date"].iloc[0].date()) == "2026-11-16" and str(frame["date_end"].iloc[0].date()) == "2026-11-22"

@@ -166,3 +166,8 @@ def test_fast_and_slow_paths_agree():
     fast = parse_number(pd.Series(cells, dtype="str")).values
     slow = parse_number(pd.Series(cells, dtype=object)).values
     np.testing.assert_array_equal(fast.to_numpy(), slow.to_numpy())
+
+
+def test_online_retail_us_timestamps():
+    parsed = parse_datetime(pd.Series(["12/1/2010 8:26", "12/13/2010 18:05"], dtype="str"))
+    assert [str(v) for v in parsed.values] == ["2010-12-01 08:26:00", "2010-12-13 18:05:00"]

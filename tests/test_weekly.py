@@ -160,3 +160,16 @@ def test_no_data_in_the_period_is_an_error_not_an_empty_report(fixtures):
                                  "2024-W10"])
     assert result.exit_code == 1
     assert "no traffic or sales data in 2024-W10" in result.stderr and "2026-11-16 – 2026-11-18" in result.stderr
+
+
+def test_this_week_reports_up_to_yesterday(tmp_path, examples):
+    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), "--week", "this",
+                                 "--as-of", "2026-11-20", "--out-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "weekly-2026-W47.md").exists()
+
+
+def test_language_from_the_environment(tmp_path, examples):
+    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK,
+                                 "--out-dir", str(tmp_path)], env={"ECOMPLAN_LANG": "en"})
+    assert result.exit_code == 0 and "## Summary" in (tmp_path / "weekly-2026-W47.md").read_text(encoding="utf-8")
