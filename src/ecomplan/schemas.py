@@ -6,7 +6,9 @@ Chinese and English. Rows are never validated one by one through these
 models (that costs ~1 s per 200k rows); `ecomplan.validate` reads the
 annotations and checks whole columns at once.
 
-Aggregation types (`agg`), used by every roll-up so nothing is summed blindly:
+Aggregation types (`agg`) document how each column may roll up (the KPI
+registry in `ecomplan.metrics` applies them; validation refuses negative
+counts of `sum`/`distinct` columns):
 - `sum`: additive over days, channels and products (pageviews, pay amount, spend);
 - `distinct`: de-duplicated counts (visitors, buyers, users); a sum over days
   is "person-days", never the period's distinct count;
