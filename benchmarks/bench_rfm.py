@@ -12,9 +12,13 @@ memory (the child's own ru_maxrss, from wait4) are measured alike:
   2. `ecomplan rfm segment FILE --json` on the UTF-8 file;
   3. `ecomplan rfm segment FILE --json` on the GBK file.
 
-Goals (issue #6): ecomplan within 1.5x of DuckDB's time and <= 1.5 GB peak
-memory; the GBK file within 2.5x of DuckDB on the UTF-8 file. The engines must
-agree on customers, purchases (F) and monetary value, which the script checks.
+ecomplan reads these canonical CSVs with DuckDB itself (`ecomplan/rfm/scan.py`:
+one parallel scan that merges lines into a compact table, the RFM SQL of
+`rfm/metrics.py` over it); the GBK file is first decoded to a temporary UTF-8
+copy by forked workers. Goals (issue #6): ecomplan within 1.5x of DuckDB's
+time and <= 1.5 GB peak memory; the GBK file within 2.5x of DuckDB on the
+UTF-8 file. The engines must agree on customers, purchases (F) and monetary
+value, which the script checks.
 Each engine runs `--repeat` times (default 2) after the files are read once
 into the page cache; the fastest run is reported, since the machine is shared.
 

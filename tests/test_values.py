@@ -171,3 +171,8 @@ def test_fast_and_slow_paths_agree():
 def test_online_retail_us_timestamps():
     parsed = parse_datetime(pd.Series(["12/1/2010 8:26", "12/13/2010 18:05"], dtype="str"))
     assert [str(v) for v in parsed.values] == ["2010-12-01 08:26:00", "2010-12-13 18:05:00"]
+
+
+def test_a_categorical_column_that_is_entirely_missing():
+    cleaned = clean_text(pd.Series(["-", " ", "-"], dtype="category"))
+    assert cleaned.isna().all() and len(cleaned) == 3

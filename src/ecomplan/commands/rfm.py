@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -46,23 +47,26 @@ RefundsOpt = Annotated[Optional[list[Path]], typer.Option("--refunds", help="A r
                                                           "repeatable.", exists=True, dir_okay=False)]
 
 
-# The canonical order columns RFM reads; large CSVs are parsed only for these.
-ORDER_COLUMNS = ["order_id", "customer_id", "paid_at", "created_at", "amount", "refund", "status", "customer_name",
-                 "phone", "currency"]
-
-
+@contextmanager
 def _load(files, refunds, platform, mapping, encoding, sheet, password, config=None):
+    """The order lines (a canonical CSV scanned by DuckDB, or the loader's frame), the refunds frame
+    and the findings; the scan's memory is freed on leaving."""
     from ..config import timezone_of
     from ..load import load
+    from ..rfm.scan import read_orders
 
     tz = timezone_of(config)  # timestamps with an offset convert to the shop's zone, as in every report
-    orders = load(files, "orders", platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
-                  password=password, columns=ORDER_COLUMNS, tz=tz)
-    refund_frame, issues = None, list(orders.issues)
-    if refunds:
-        loaded = load(refunds, "refunds", encoding=encoding, password=password, tz=tz)
-        refund_frame, issues = loaded.frame, issues + loaded.issues
-    return orders.frame, refund_frame, issues
+    orders, issues = read_orders(files, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
+                                 password=password, tz=tz)
+    try:
+        refund_frame = None
+        if refunds:
+            loaded = load(refunds, "refunds", encoding=encoding, password=password, tz=tz)
+            refund_frame, issues = loaded.frame, issues + loaded.issues
+        yield orders, refund_frame, issues
+    finally:
+        if hasattr(orders, "close"):
+            orders.close()
 
 
 def _needs_report(output: Optional[Path], json_: bool) -> bool:
@@ -126,6 +130,7 @@ def segment_command(
     from .. import rfm
     from ..errors import UsageError
     from ..output import output_format
+    from ..rfm.scan import currency_columns
 
     settings = rfm.load_config(config)
     scheme_name = scheme.value if scheme is not None else settings.scheme
@@ -137,18 +142,21 @@ def segment_command(
     check_output(output)
     if customers_out is not None:
         output_format(customers_out, (".csv", ".xlsx"))
-    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password, config)
-    result = rfm.segment(orders, scheme_name, method, as_of, window, frequency.value,
-                         variant=variant.value if variant is not None else settings.variant, fixed=settings.fixed(),
-                         compare_as_of=compare_as_of, refunds=refund_frame, file=files[0].name)
+    needs_report = _needs_report(output, json_)
+    with _load(files, refunds, platform, mapping, encoding, sheet, password, config) as loaded:
+        orders, refund_frame, issues = loaded
+        result = rfm.segment(orders, scheme_name, method, as_of, window, frequency.value,
+                             variant=variant.value if variant is not None else settings.variant,
+                             fixed=settings.fixed(), compare_as_of=compare_as_of, refunds=refund_frame,
+                             file=files[0].name)
+        currency = rfm.currency_symbol(currency_columns(orders)) if needs_report else ""
     result.issues = issues + result.issues
     warn_issues(result.issues)
     _warn_excluded(result.exclusions)
     if customers_out is not None:
         rfm.write_customers(result.customer_table(mask=not no_mask), customers_out, lang.value)
         typer.echo(str(customers_out), err=True)
-    report = rfm.segment_report(result, lang.value, [f.name for f in files], rfm.currency_symbol(orders)) \
-        if _needs_report(output, json_) else None
+    report = rfm.segment_report(result, lang.value, [f.name for f in files], currency) if needs_report else None
     write_result(output, json_, lambda: result.to_dict(lang.value), report)
 
 
@@ -179,14 +187,17 @@ def repurchase_command(
     Example: ecomplan rfm repurchase orders.csv --window all -o repurchase.xlsx
     """
     from .. import rfm
+    from ..rfm.scan import currency_columns
 
     check_output(output)
-    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password)
-    result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame,
-                                               file=files[0].name)
+    needs_report = _needs_report(output, json_)
+    with _load(files, refunds, platform, mapping, encoding, sheet, password) as (orders, refund_frame, issues):
+        result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame,
+                                                   file=files[0].name)
+        currency = rfm.currency_symbol(currency_columns(orders)) if needs_report else ""
     warn_issues(issues)
     _warn_excluded(exclusions)
     report = rfm.repurchase_report_model(result, exclusions, lang.value, [f.name for f in files],
-                                         rfm.currency_symbol(orders)) if _needs_report(output, json_) else None
+                                         currency) if needs_report else None
     write_result(output, json_, lambda: {**result.to_dict(), "excluded": exclusions.to_dict(),
                                          "issues": [i.to_dict() for i in issues]}, report)

@@ -39,7 +39,7 @@ def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str
         complete = len(head) < HEAD_BYTES
     if not head.strip():
         raise InputError(f"{name}: the file has no content (only blank lines)")
-    label, codec, bom = _detect_encoding(head, complete, encoding, name)
+    label, codec, bom = detect_encoding(head, complete, encoding, name)
     info.encoding = label
     head_text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head[bom:], final=complete)
     first_line = next((line for line in head_text.splitlines() if line.strip()), "")
@@ -53,7 +53,7 @@ def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str
 
     if not complete:  # only whole lines take part in header detection
         head_text = head_text[: head_text.rfind("\n") + 1]
-    delimiter = _detect_delimiter(head_text)
+    delimiter = detect_delimiter(head_text)
     info.delimiter = delimiter
     info.file_type = "tsv" if delimiter == "\t" else "csv"
     consumed = _CountingLines(head_text)
@@ -95,7 +95,7 @@ def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str
     return ReadResult(info, [drop_summary_rows(_drop_empty_columns(table), name)])
 
 
-def _detect_encoding(head: bytes, complete: bool, forced: str | None, name: str) -> tuple[str, str, int]:
+def detect_encoding(head: bytes, complete: bool, forced: str | None, name: str) -> tuple[str, str, int]:
     """(label shown to the user, codec to decode with, BOM length)."""
     for bom, label, codec in _BOMS:
         if head.startswith(bom):
@@ -124,7 +124,7 @@ def _detect_encoding(head: bytes, complete: bool, forced: str | None, name: str)
     )
 
 
-def _detect_delimiter(text: str) -> str:
+def detect_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:60] if line.strip()][:30]
     best, best_score = ",", 0.0
     for delimiter in _DELIMITERS:

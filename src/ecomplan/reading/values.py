@@ -116,7 +116,8 @@ def recategorize(values: pd.Series, new_categories: pd.Series, categories: list[
     if (position < 0).any():
         raise ValueError(f"categories {list(uniques[position < 0])} not in {list(final)}")
     # lookup[code] is the new code; the appended -1 serves code -1 (missing) by negative indexing.
-    lookup = np.append(np.where(inverse < 0, -1, position[np.maximum(inverse, 0)]), -1).astype(np.int32)
+    mapped = position[np.maximum(inverse, 0)] if len(position) else np.full(len(inverse), -1)
+    lookup = np.append(np.where(inverse < 0, -1, mapped), -1).astype(np.int32)
     codes = values.cat.codes.to_numpy()
     new_codes = lookup[codes] if len(lookup) > 1 else np.full(len(codes), -1, dtype=np.int32)
     return pd.Series(pd.Categorical.from_codes(new_codes, categories=final), index=values.index)

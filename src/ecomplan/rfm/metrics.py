@@ -32,22 +32,29 @@ The rules, in one place (the SQL of `measure`; a 10-row fixture and a
    from all history up to D. Customers whose purchases are all older than
    the window are counted as lapsed, not scored.
 
-The aggregation runs in DuckDB directly over the canonical pandas frame: on
-10 million lines it is ~3x faster than pandas groupby and ~5x faster than
-pyarrow's group_by (numbers in `benchmarks/bench_rfm.py`). Only one row per
-customer comes back to pandas, and one query serves every as-of date a
-command needs (segments now, a week ago, at a comparison date).
+The aggregation runs in DuckDB over the relation `input_lines`: the
+canonical pandas frame, or, for a CSV with the canonical headers, the lines
+DuckDB read from the file itself (`scan.py`; lines that agree on every column
+the rules read are merged there, `line_count` says how many). On 10 million
+lines DuckDB is ~3x faster than pandas groupby and ~5x faster than pyarrow's
+group_by (numbers in `benchmarks/bench_rfm.py`). Only one row per customer
+comes back to pandas, and one query serves every as-of date a command needs
+(segments now, a week ago, at a comparison date).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..errors import InputError, Issue, SchemaError, UsageError
 from ..schemas import PAID_STATUSES, sold_lines
+
+if TYPE_CHECKING:
+    from .scan import ScannedOrders
 
 SOLD_STATUSES = tuple(sorted(PAID_STATUSES))
 # 退款状态 values meaning the money went back to the buyer (千牛 售后 退款成功, generic exports).
@@ -55,6 +62,10 @@ REFUND_DONE = ("退款成功", "已退款", "退款完成", "success", "successf
                "complete")
 FREQUENCIES = ("orders", "days")
 ACTIVITY_MONTHS = 63  # months of purchase activity kept per customer for cohorts (bits of a BIGINT)
+# The canonical order columns RFM reads; large CSVs are parsed only for these.
+ORDER_COLUMNS = ("order_id", "customer_id", "paid_at", "created_at", "amount", "refund", "status", "customer_name",
+                 "phone", "currency")
+CONTACTS = ("customer_name", "phone")
 
 
 def parse_window(text: str | int | None) -> int | None:
@@ -124,8 +135,14 @@ class Measured:
     issues: list[Issue]
 
 
-def last_sale_date(lines: pd.DataFrame) -> dt.date | None:
+def last_sale_date(lines: pd.DataFrame | ScannedOrders) -> dt.date | None:
     """Date of the latest payment of a sold line (the default as-of date is the day after)."""
+    if not isinstance(lines, pd.DataFrame):
+        time_column = _time_column(lines.columns, lines.file, [])
+        rules = _line_rules(lines.text, time_column, "refund" in lines.columns)
+        latest = lines.connection.execute(
+            f"SELECT max({time_column}) FROM input_lines WHERE {rules['sold']}").fetchone()[0]
+        return None if latest is None else latest.date()
     times = _purchase_times(lines)
     if times is None:
         return None
@@ -139,9 +156,13 @@ def _purchase_times(lines: pd.DataFrame) -> pd.Series | None:
     return lines["created_at"] if "created_at" in lines else None
 
 
-def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None = 365, frequency: str = "orders",
-            refunds: pd.DataFrame | None = None, file: str = "orders") -> Measured:
-    """Per-customer R/F/M at each date of `as_of` (the first one also gives the monthly activity)."""
+def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_days: int | None = 365,
+            frequency: str = "orders", refunds: pd.DataFrame | None = None, file: str = "orders") -> Measured:
+    """Per-customer R/F/M at each date of `as_of` (the first one also gives the monthly activity).
+
+    `lines` is a canonical frame (`ecomplan.load(...).frame`) or the lines of a
+    CSV that DuckDB scanned itself (`scan.scan_orders`); the same SQL runs on both.
+    """
     import duckdb
 
     if frequency not in FREQUENCIES:
@@ -149,32 +170,32 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
     if not as_of:
         raise ValueError("measure() needs at least one as-of date")
     issues: list[Issue] = []
-    time_column = _time_column(lines, file, issues)
-    multi_platform = "platform" in lines and lines["platform"].nunique(dropna=True) > 1
-    key = ["platform", "customer_id"] if multi_platform else ["customer_id"]
-    contacts = [c for c in ("customer_name", "phone") if c in lines]
-    columns = ["order_id", "amount", time_column, *[c for c in ("customer_id", "status", "refund") if c in lines],
-               *contacts, *(["platform"] if multi_platform else [])]
-
     exclusions = Exclusions(lines=len(lines))
-    with duckdb.connect() as db:
-        db.execute("SET enable_progress_bar = false")
-        view = lines[columns]
-        db.register("input_lines", view)
-        text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
-        rules = _line_rules(text, time_column, "refund" in lines)
+    frame_input = isinstance(lines, pd.DataFrame)
+    db = duckdb.connect() if frame_input else lines.connection
+    try:
+        if frame_input:
+            db.execute("SET enable_progress_bar = false")
+            key, contacts, time_column, text = _register_frame(db, lines, file, issues)
+            count = "count(*)"
+        else:  # one file, one platform
+            time_column = _time_column(lines.columns, file, issues)
+            key, contacts = ["customer_id"], [c for c in CONTACTS if c in lines.columns]
+            text = lines.text
+            count = "sum(line_count)"  # merged lines: their amount and refund are the lines' sums
+        rules = _line_rules(text, time_column, "refund" in lines.columns)
         for value, sold, n, unpaid in db.execute(f"""
-                SELECT {rules['status']} AS status, coalesce({rules['status']} IN {SOLD_STATUSES}, TRUE), count(*),
-                       count(*) FILTER ({time_column} IS NULL)
+                SELECT {rules['status']} AS status, coalesce({rules['status']} IN {SOLD_STATUSES}, TRUE),
+                       {count}, coalesce({count} FILTER ({time_column} IS NULL), 0)
                 FROM input_lines GROUP BY ALL""").fetchall():
             if sold:
-                exclusions.sold_lines_without_paid_at += unpaid
+                exclusions.sold_lines_without_paid_at += int(unpaid)
             else:
                 name = value if value is not None else "missing"
-                exclusions.unsold_lines[name] = exclusions.unsold_lines.get(name, 0) + n
+                exclusions.unsold_lines[name] = exclusions.unsold_lines.get(name, 0) + int(n)
         n_lines, n_orders, amount = db.execute(f"""
-            SELECT count(*), count(DISTINCT {text['order_id']}), coalesce(sum({rules['net']}), 0) FROM input_lines
-            WHERE {rules['sold']} AND {rules['customer']} IS NULL""").fetchall()[0]
+            SELECT coalesce({count}, 0), count(DISTINCT {text['order_id']}), coalesce(sum({rules['net']}), 0)
+            FROM input_lines WHERE {rules['sold']} AND {rules['customer']} IS NULL""").fetchall()[0]
         exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
         exclusions.amount_without_customer = round(float(amount), 2)
 
@@ -183,7 +204,10 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
             _register_refunds(db, refunds, text["order_id"], exclusions)
             refund_join = "LEFT JOIN refund_totals r USING (order_id)"
         query = _metrics_sql(key, contacts, time_column, text, rules, refund_join, as_of, window_days, frequency)
-        wide = db.execute(query).df()
+        wide = _to_pandas(db.sql(query).to_arrow_table())
+    finally:
+        if frame_input:
+            db.close()
     if len(wide) == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(f"{file}: {what}; RFM needs paid orders with a buyer id (买家ID / 会员名 / e-mail). "
@@ -193,10 +217,49 @@ def measure(lines: pd.DataFrame, as_of: list[dt.date], window_days: int | None =
     snapshots = [_snapshot(wide, i, day, window_days, frequency, key, contacts, first_sale)
                  for i, day in enumerate(as_of)]
     bought = (wide["first_purchase"] <= pd.Timestamp(as_of[0])).to_numpy()
-    activity = pd.DataFrame({**{k: wide.loc[bought, k] for k in key},
-                             "first_purchase": wide.loc[bought, "first_purchase"],
-                             "months": wide.loc[bought, "months"].fillna(0).astype("int64")}).reset_index(drop=True)
+    activity = pd.DataFrame({**{k: wide[k][bought] for k in key},
+                             "first_purchase": wide["first_purchase"][bought],
+                             "months": wide["months"][bought].fillna(0).astype("int64")}).reset_index(drop=True)
     return Measured(snapshots, exclusions, activity, key, issues)
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    """The per-customer result as `.df()` types it (text as str, dates as datetime64[us], sums as float64),
+    through Arrow: a million customer ids never become Python objects."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        kind = column.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            columns[name] = pd.Series(column, dtype="str")
+        elif pa.types.is_date(kind):
+            columns[name] = pd.Series(pc.cast(column, pa.timestamp("us")).to_numpy(), dtype="datetime64[us]")
+        elif pa.types.is_decimal(kind) or pa.types.is_floating(kind):
+            columns[name] = pd.Series(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
+        elif pa.types.is_integer(kind):
+            columns[name] = pd.Series(column.to_numpy(), dtype="float64" if column.null_count else "int64")
+        else:
+            raise TypeError(f"unexpected column type {kind} of {name}")
+    return pd.DataFrame(columns, copy=False)
+
+
+def _register_frame(db, lines: pd.DataFrame, file: str,
+                    issues: list[Issue]) -> tuple[list[str], list[str], str, dict[str, str]]:
+    """The frame's columns the rules read as `input_lines`: (key, contacts, time column, SQL of text columns)."""
+    time_column = _time_column(lines.columns, file, issues)
+    if not pd.api.types.is_datetime64_any_dtype(lines[time_column]):
+        raise SchemaError(f"{file}: column {time_column} must hold datetimes (read files with ecomplan.load)")
+    multi_platform = "platform" in lines and lines["platform"].nunique(dropna=True) > 1
+    key = ["platform", "customer_id"] if multi_platform else ["customer_id"]
+    contacts = [c for c in CONTACTS if c in lines]
+    columns = ["order_id", "amount", time_column, *[c for c in ("customer_id", "status", "refund") if c in lines],
+               *contacts, *(["platform"] if multi_platform else [])]
+    view = lines[columns]
+    db.register("input_lines", view)
+    text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
+    return key, contacts, time_column, text
 
 
 def _as_text(frame: pd.DataFrame, column: str) -> str:
@@ -210,18 +273,16 @@ def _as_text(frame: pd.DataFrame, column: str) -> str:
     return f"trim(CAST({column} AS VARCHAR))"
 
 
-def _time_column(lines: pd.DataFrame, file: str, issues: list[Issue]) -> str:
+def _time_column(columns, file: str, issues: list[Issue]) -> str:
     for required in ("order_id", "amount"):
-        if required not in lines:
+        if required not in columns:
             raise SchemaError(f"{file}: order lines need a {required} column for RFM")
-    column = "paid_at" if "paid_at" in lines else "created_at" if "created_at" in lines else None
+    column = "paid_at" if "paid_at" in columns else "created_at" if "created_at" in columns else None
     if column is None:
         raise SchemaError(f"{file}: order lines need a payment time (paid_at) or an order time (created_at)")
     if column == "created_at":
         issues.append(Issue(file, "no payment time column: the order time (created_at) is used as the purchase "
                                   "time", severity="info"))
-    if not pd.api.types.is_datetime64_any_dtype(lines[column]):
-        raise SchemaError(f"{file}: column {column} must hold datetimes (read files with ecomplan.load)")
     return column
 
 
@@ -232,11 +293,11 @@ def _register_refunds(db, refunds: pd.DataFrame, order_id: str, exclusions: Excl
     done = ("coalesce(lower(trim(CAST(status AS VARCHAR))) IN "
             f"{tuple(s.lower() for s in REFUND_DONE)}, FALSE)") if "status" in refunds else "TRUE"
     db.execute(f"""
-        CREATE TEMP TABLE refund_rows AS
+        CREATE OR REPLACE TEMP TABLE refund_rows AS
         SELECT CAST(order_id AS VARCHAR) AS order_id, refund_amount, {done} AS done
         FROM input_refunds WHERE refund_amount IS NOT NULL""")
     db.execute(f"""
-        CREATE TEMP TABLE refund_totals AS
+        CREATE OR REPLACE TEMP TABLE refund_totals AS
         SELECT order_id, sum(refund_amount) AS refund FROM refund_rows
         WHERE done AND order_id IN (SELECT {order_id} FROM input_lines)
         GROUP BY order_id""")
@@ -333,21 +394,23 @@ def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: di
 
 def _snapshot(wide: pd.DataFrame, i: int, as_of: dt.date, window_days: int | None, frequency: str,
               key: list[str], contacts: list[str], first_sale: dt.date | None) -> Snapshot:
-    orders = wide[f"orders_{i}"].to_numpy()
-    active = orders > 0
-    chosen = wide[active]
-    last = chosen[f"last_purchase_{i}"]
+    active = wide[f"orders_{i}"].to_numpy() > 0
+
+    def chosen(column: str) -> pd.Series:  # column by column: masking the whole frame copies it first
+        return wide[column][active].reset_index(drop=True)
+
+    last = chosen(f"last_purchase_{i}")
     customers = pd.DataFrame({
-        **{k: chosen[k] for k in key},
+        **{k: chosen(k) for k in key},
         "recency": (pd.Timestamp(as_of) - last).dt.days.astype("int64"),
-        "frequency": chosen[f"days_{i}" if frequency == "days" else f"orders_{i}"].astype("int64"),
-        "monetary": chosen[f"monetary_{i}"].astype("float64"),
-        "orders": chosen[f"orders_{i}"].astype("int64"),
-        **({"purchase_days": chosen[f"days_{i}"].astype("int64")} if frequency == "days" else {}),
-        "first_purchase": chosen["first_purchase"],
+        "frequency": chosen(f"days_{i}" if frequency == "days" else f"orders_{i}").astype("int64"),
+        "monetary": chosen(f"monetary_{i}").astype("float64"),
+        "orders": chosen(f"orders_{i}").astype("int64"),
+        **({"purchase_days": chosen(f"days_{i}").astype("int64")} if frequency == "days" else {}),
+        "first_purchase": chosen("first_purchase"),
         "last_purchase": last,
-        **{c: chosen[c] for c in contacts},
-    }).reset_index(drop=True)
+        **{c: chosen(c) for c in contacts},
+    })
     has_history = wide[f"last_purchase_{i}"].notna().to_numpy()
     previous = wide[f"previous_{i}"].to_numpy() > 0
     start = as_of - dt.timedelta(days=window_days - 1) if window_days else None

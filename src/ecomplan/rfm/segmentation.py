@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -14,6 +15,9 @@ from .metrics import Exclusions, Snapshot, last_sale_date, measure, parse_window
 from .migration import Migration, migrate
 from .repurchase import Repurchase, repurchase
 from .scoring import SCHEMES, Thresholds, score, segments
+
+if TYPE_CHECKING:
+    from .scan import ScannedOrders
 
 
 @dataclass
@@ -133,7 +137,7 @@ def as_date(value: dt.date | dt.datetime | str | None, what: str = "--as-of") ->
         raise UsageError(f"{what} {value!r}: expected a date like 2026-11-23") from None
 
 
-def default_as_of(orders: pd.DataFrame, file: str = "orders") -> dt.date:
+def default_as_of(orders: pd.DataFrame | ScannedOrders, file: str = "orders") -> dt.date:
     """The day after the last payment of a sold line."""
     last = last_sale_date(orders)
     if last is None:
@@ -144,20 +148,24 @@ def default_as_of(orders: pd.DataFrame, file: str = "orders") -> dt.date:
 def summarize(customers: pd.DataFrame, scheme: str) -> pd.DataFrame:
     """Customers, share, revenue, revenue share and mean R/F/M per segment, every segment
     of the scheme listed (sums are exactly rounded, so they don't depend on row order)."""
+    order = segments(scheme)
     total_customers = len(customers)
-    total_revenue = math.fsum(customers["monetary"].tolist())
-    groups = {name: frame for name, frame in customers.groupby("segment", sort=False, observed=True)}
+    monetary = customers["monetary"].to_numpy(dtype="float64")
+    total_revenue = math.fsum(monetary.tolist())
+    # One column at a time by segment code: grouping the whole frame would copy every column.
+    codes = customers["segment"].astype(pd.CategoricalDtype([seg.name for seg in order])).cat.codes.to_numpy()
+    recency, frequency = customers["recency"].to_numpy(), customers["frequency"].to_numpy()
     rows = []
-    for seg in segments(scheme):
-        part = groups.get(seg.name)
-        n = 0 if part is None else len(part)
-        revenue = math.fsum(part["monetary"].tolist()) if n else 0.0
+    for position, seg in enumerate(order):
+        members = codes == position
+        n = int(members.sum())
+        revenue = math.fsum(monetary[members].tolist()) if n else 0.0
         rows.append({
             "key": seg.key, "segment": seg.name, "name_zh": seg.name_zh, "name_en": seg.name_en,
             "customers": n, "share": n / total_customers if total_customers else None,
             "revenue": revenue, "revenue_share": revenue / total_revenue if total_revenue else None,
-            "mean_recency": int(part["recency"].sum()) / n if n else None,
-            "mean_frequency": int(part["frequency"].sum()) / n if n else None,
+            "mean_recency": int(recency[members].sum()) / n if n else None,
+            "mean_frequency": int(frequency[members].sum()) / n if n else None,
             "mean_monetary": revenue / n if n else None,
             "action_zh": seg.action_zh, "action_en": seg.action_en,
         })
@@ -170,12 +178,13 @@ def _scored(snapshot: Snapshot, scheme: str, threshold: str, variant: str,
     return pd.concat([snapshot.customers, scores], axis=1), thresholds
 
 
-def segment(orders: pd.DataFrame, scheme: str = "cn8", threshold: str = "mean",
+def segment(orders: pd.DataFrame | ScannedOrders, scheme: str = "cn8", threshold: str = "mean",
             as_of: dt.date | str | None = None, window_days: int | str | None = 365, frequency: str = "orders", *,
             variant: str = "A", fixed: dict[str, float] | None = None,
             compare_as_of: dt.date | str | None = None, refunds: pd.DataFrame | None = None,
             file: str = "orders") -> SegmentResult:
-    """Segment the customers of canonical order lines (`ecomplan.load(..., "orders").frame`).
+    """Segment the customers of canonical order lines (`ecomplan.load(..., "orders").frame`, or a
+    canonical CSV scanned by `rfm.scan.scan_orders`).
 
     `scheme` cn8 (Chinese 8 classes; `threshold` mean, median, or fixed with
     `fixed` = {recency_days, frequency, monetary}) or rfm11 (quintile scores,
@@ -215,7 +224,7 @@ def segment(orders: pd.DataFrame, scheme: str = "cn8", threshold: str = "mean",
     return result
 
 
-def repurchase_report(orders: pd.DataFrame, as_of: dt.date | str | None = None,
+def repurchase_report(orders: pd.DataFrame | ScannedOrders, as_of: dt.date | str | None = None,
                       window_days: int | str | None = 365, frequency: str = "orders",
                       refunds: pd.DataFrame | None = None, file: str = "orders") -> tuple[Repurchase, Exclusions]:
     """复购率, 回购率 and cohorts of canonical order lines, and what was excluded."""
