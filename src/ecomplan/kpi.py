@@ -71,6 +71,11 @@ def _one_per_key(rows: pd.DataFrame, key: list[str], notes: list[str]) -> pd.Dat
     return ordered[~duplicated].drop(columns=["_rank", "_newest"])
 
 
+def last_day(rows: pd.DataFrame) -> pd.Timestamp:
+    """The newest day the rows cover (a period row covers up to its `date_end`)."""
+    return rows["date_end"].fillna(rows["date"]).max() if "date_end" in rows else rows["date"].max()
+
+
 def breakdown_level(traffic: pd.DataFrame, dimension: str) -> pd.DataFrame:
     """Rows broken down by `dimension` (channel/source or keyword)."""
     if dimension not in traffic:

@@ -156,7 +156,7 @@ def coverage(daily: pd.DataFrame, period_rows: pd.DataFrame, traffic: pd.DataFra
     """Per platform: the newest day with data and the period days covered (stale sources show here)."""
     out = {}
     for platform, rows in traffic.groupby("platform", observed=True):
-        last = rows["date_end"].fillna(rows["date"]).max() if "date_end" in rows else rows["date"].max()
+        last = kpi.last_day(rows)
         shop = daily[daily["platform"] == platform]
         in_period = shop[(shop["date"] >= pd.Timestamp(period.start)) & (shop["date"] <= pd.Timestamp(period.end))]
         out[str(platform)] = {"last_date": last.date().isoformat() if pd.notna(last) else None,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import kpi_report
+from . import kpi, kpi_report
 from .config import Settings, load_settings
 from .errors import EcomplanError, Issue, UsageError
 from .i18n import add, platform_name, t
@@ -181,7 +181,7 @@ def _check_fresh(loaded: dict[str, Loaded], orders: Loaded | None, period: Perio
     due = min(period.end, today - dt.timedelta(days=1)) - dt.timedelta(days=settings.kpi.stale_days)
     traffic = loaded["traffic"].frame
     for platform, rows in traffic.groupby("platform", observed=True):
-        last = rows["date_end"].fillna(rows["date"]).max() if "date_end" in rows else rows["date"].max()
+        last = kpi.last_day(rows)
         if pd.isna(last) or last.date() < due:
             files = ", ".join(sorted(set(rows["source_file"].astype("str"))))
             raise StaleSourceError(f"stale source: {platform} data ends {last.date() if pd.notna(last) else 'never'}, "
