@@ -32,14 +32,17 @@ The rules, in one place (the SQL of `measure`; a 10-row fixture and a
    from all history up to D. Customers whose purchases are all older than
    the window are counted as lapsed, not scored.
 
-The aggregation runs in DuckDB over the relation `input_lines`: the
-canonical pandas frame, or, for a CSV with the canonical headers, the lines
-DuckDB read from the file itself (`scan.py`; lines that agree on every column
-the rules read are merged there, `line_count` says how many). On 10 million
-lines DuckDB is ~3x faster than pandas groupby and ~5x faster than pyarrow's
-group_by (numbers in `benchmarks/bench_rfm.py`). Only one row per customer
-comes back to pandas, and one query serves every as-of date a command needs
-(segments now, a week ago, at a comparison date).
+The aggregation runs in DuckDB in two steps. `create_orders` collapses the
+lines into the table `orders`: one row per (customer, order) of the sold,
+paid lines, and one per (status word, customer, order) of every other line,
+so the excluded lines are counted in the same pass. Its lines are the
+canonical pandas frame, or, for a CSV with the canonical headers, the file
+itself read by DuckDB (`scan.py`). `measure` then computes one row per
+customer from `orders`, with the metrics of every as-of date a command needs
+(segments now, a week ago, at a comparison date) as FILTERed aggregates. On 10
+million lines DuckDB is ~3x faster than pandas groupby and ~5x faster than
+pyarrow's group_by (numbers in `benchmarks/bench_rfm.py`); only one row per
+customer comes back to pandas.
 """
 
 from __future__ import annotations
@@ -138,11 +141,8 @@ class Measured:
 def last_sale_date(lines: pd.DataFrame | ScannedOrders) -> dt.date | None:
     """Date of the latest payment of a sold line (the default as-of date is the day after)."""
     if not isinstance(lines, pd.DataFrame):
-        time_column = _time_column(lines.columns, lines.file, [])
-        rules = _line_rules(lines.text, time_column, "refund" in lines.columns)
-        latest = lines.connection.execute(
-            f"SELECT max({time_column}) FROM input_lines WHERE {rules['sold']}").fetchone()[0]
-        return None if latest is None else latest.date()
+        latest = lines.connection.execute("SELECT max(last_paid) FROM orders WHERE excluded IS NULL").fetchone()[0]
+        return None if latest is None else latest
     times = _purchase_times(lines)
     if times is None:
         return None
@@ -156,12 +156,44 @@ def _purchase_times(lines: pd.DataFrame) -> pd.Series | None:
     return lines["created_at"] if "created_at" in lines else None
 
 
+def create_orders(db, source: str, text: dict[str, str], time_column: str, has_refund: bool,
+                  contacts: list[str], platform: bool = False) -> None:
+    """Collapse the lines of `source` (a relation with canonical columns) into the table `orders`.
+
+    Sold, paid lines give one row per (customer, order) with `excluded` NULL;
+    every other line is kept per (status word, customer, order) with
+    `excluded` = its status word ('' without status), so one pass counts what
+    the rules leave out. `day` is the order's earliest payment date,
+    `last_paid` its latest, `net` the rounded net amount, `lines` how many
+    lines it holds. `text` maps each text column to the SQL reading it;
+    `text["status_word"]`, when given, is the word kept in `excluded` (the
+    file's raw word for a scanned CSV), else the canonical status.
+    """
+    rules = _line_rules(text, time_column, has_refund)
+    word = text.get("status_word", rules["status"])
+    platform_column = "CAST(platform AS VARCHAR) AS platform, " if platform else ""
+    contact_lines = "".join(f", {text[c]} AS {c}" for c in contacts)
+    contact_orders = "".join(f", arg_max({c}, paid_at) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
+    db.execute(f"""
+        CREATE OR REPLACE TEMP TABLE orders AS
+        WITH lines AS (
+            SELECT {platform_column}{rules['customer']} AS customer_id, {text['order_id']} AS order_id,
+                   {time_column} AS paid_at, {rules['net']} AS net,
+                   CASE WHEN {rules['sold']} THEN NULL ELSE coalesce({word}, '') END AS excluded{contact_lines}
+            FROM {source}
+        )
+        SELECT {'platform, ' if platform else ''}excluded, customer_id, order_id,
+               CAST(min(paid_at) AS DATE) AS day, CAST(max(paid_at) AS DATE) AS last_paid,
+               round(sum(net), 6) AS net, count(*) AS lines{contact_orders}
+        FROM lines GROUP BY ALL""")
+
+
 def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_days: int | None = 365,
             frequency: str = "orders", refunds: pd.DataFrame | None = None, file: str = "orders") -> Measured:
     """Per-customer R/F/M at each date of `as_of` (the first one also gives the monthly activity).
 
-    `lines` is a canonical frame (`ecomplan.load(...).frame`) or the lines of a
-    CSV that DuckDB scanned itself (`scan.scan_orders`); the same SQL runs on both.
+    `lines` is a canonical frame (`ecomplan.load(...).frame`) or the orders of
+    a CSV that DuckDB scanned itself (`scan.scan_orders`); the same SQL runs on both.
     """
     import duckdb
 
@@ -170,40 +202,24 @@ def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_da
     if not as_of:
         raise ValueError("measure() needs at least one as-of date")
     issues: list[Issue] = []
-    exclusions = Exclusions(lines=len(lines))
     frame_input = isinstance(lines, pd.DataFrame)
     db = duckdb.connect() if frame_input else lines.connection
     try:
         if frame_input:
             db.execute("SET enable_progress_bar = false")
             key, contacts, time_column, text = _register_frame(db, lines, file, issues)
-            count = "count(*)"
+            create_orders(db, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
+            status_of_word = _canonical_word
         else:  # one file, one platform
-            time_column = _time_column(lines.columns, file, issues)
+            _time_column(lines.columns, file, issues)
             key, contacts = ["customer_id"], [c for c in CONTACTS if c in lines.columns]
-            text = lines.text
-            count = "sum(line_count)"  # merged lines: their amount and refund are the lines' sums
-        rules = _line_rules(text, time_column, "refund" in lines.columns)
-        for value, sold, n, unpaid in db.execute(f"""
-                SELECT {rules['status']} AS status, coalesce({rules['status']} IN {SOLD_STATUSES}, TRUE),
-                       {count}, coalesce({count} FILTER ({time_column} IS NULL), 0)
-                FROM input_lines GROUP BY ALL""").fetchall():
-            if sold:
-                exclusions.sold_lines_without_paid_at += int(unpaid)
-            else:
-                name = value if value is not None else "missing"
-                exclusions.unsold_lines[name] = exclusions.unsold_lines.get(name, 0) + int(n)
-        n_lines, n_orders, amount = db.execute(f"""
-            SELECT coalesce({count}, 0), count(DISTINCT {text['order_id']}), coalesce(sum({rules['net']}), 0)
-            FROM input_lines WHERE {rules['sold']} AND {rules['customer']} IS NULL""").fetchall()[0]
-        exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
-        exclusions.amount_without_customer = round(float(amount), 2)
-
+            status_of_word = lines.status_of_word
+        exclusions = _exclusions(db, len(lines), status_of_word)
         refund_join = ""
         if refunds is not None:
-            _register_refunds(db, refunds, text["order_id"], exclusions)
+            _register_refunds(db, refunds, exclusions)
             refund_join = "LEFT JOIN refund_totals r USING (order_id)"
-        query = _metrics_sql(key, contacts, time_column, text, rules, refund_join, as_of, window_days, frequency)
+        query = _metrics_sql(key, contacts, refund_join, as_of, window_days, frequency)
         wide = _to_pandas(db.sql(query).to_arrow_table())
     finally:
         if frame_input:
@@ -221,6 +237,30 @@ def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_da
                              "first_purchase": wide["first_purchase"][bought],
                              "months": wide["months"][bought].fillna(0).astype("int64")}).reset_index(drop=True)
     return Measured(snapshots, exclusions, activity, key, issues)
+
+
+def _canonical_word(word: str) -> str | None:
+    """A loaded frame's `excluded` word is its canonical status ('' = none)."""
+    return word or None
+
+
+def _exclusions(db, lines: int, status_of_word) -> Exclusions:
+    """What the `orders` table says was left out: lines by status, sold lines without payment time
+    or without customer. `status_of_word` gives the canonical status of an excluded word."""
+    exclusions = Exclusions(lines=lines)
+    for word, n_lines, n_orders, amount in db.execute("""
+            SELECT excluded, sum(lines), count(*), coalesce(sum(net), 0) FROM orders
+            WHERE excluded IS NOT NULL OR customer_id IS NULL GROUP BY excluded ORDER BY excluded""").fetchall():
+        if word is None:  # sold and paid, but no customer id
+            exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
+            exclusions.amount_without_customer = round(float(amount), 2)
+            continue
+        status = status_of_word(word)
+        if status is None or status in SOLD_STATUSES:
+            exclusions.sold_lines_without_paid_at += int(n_lines)
+        else:
+            exclusions.unsold_lines[status] = exclusions.unsold_lines.get(status, 0) + int(n_lines)
+    return exclusions
 
 
 def _to_pandas(table) -> pd.DataFrame:
@@ -286,7 +326,7 @@ def _time_column(columns, file: str, issues: list[Issue]) -> str:
     return column
 
 
-def _register_refunds(db, refunds: pd.DataFrame, order_id: str, exclusions: Exclusions) -> None:
+def _register_refunds(db, refunds: pd.DataFrame, exclusions: Exclusions) -> None:
     if "order_id" not in refunds or "refund_amount" not in refunds:
         raise SchemaError("the refunds export needs an order id and a refund amount column")
     db.register("input_refunds", refunds[[c for c in ("order_id", "refund_amount", "status") if c in refunds]])
@@ -299,7 +339,7 @@ def _register_refunds(db, refunds: pd.DataFrame, order_id: str, exclusions: Excl
     db.execute(f"""
         CREATE OR REPLACE TEMP TABLE refund_totals AS
         SELECT order_id, sum(refund_amount) AS refund FROM refund_rows
-        WHERE done AND order_id IN (SELECT {order_id} FROM input_lines)
+        WHERE done AND order_id IN (SELECT order_id FROM orders)
         GROUP BY order_id""")
     rows, not_done, orphan = db.execute("""
         SELECT count(*), count(*) FILTER (NOT done),
@@ -328,27 +368,23 @@ def _date(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: dict[str, str],
-                 rules: dict[str, str], refund_join: str, as_of: list[dt.date], window_days: int | None,
-                 frequency: str) -> str:
-    """One query: sold lines with a customer -> orders -> (purchase days) -> one row
-    per customer, with the metrics of every as-of date as FILTERed aggregates."""
-    platform = "CAST(platform AS VARCHAR) AS platform, " if "platform" in key else ""
+def _metrics_sql(key: list[str], contacts: list[str], refund_join: str, as_of: list[dt.date],
+                 window_days: int | None, frequency: str) -> str:
+    """One query over `orders`: the purchases of customers -> (purchase days) -> one row per
+    customer, with the metrics of every as-of date as FILTERed aggregates."""
     keys = ", ".join(key)
-    contact_lines = "".join(f", {text[c]} AS {c}" for c in contacts)
-    contact_orders = "".join(f", arg_max({c}, paid_at) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     contact_days = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     net = "round(o.net - coalesce(r.refund, 0), 6)" if refund_join else "o.net"
     if frequency == "days":
         purchases = f"""
             SELECT {keys}, day, count(*) FILTER (net > 0) AS purchases, sum(net) FILTER (net > 0) AS net,
                    count(*) FILTER (NOT net > 0) AS not_positive{contact_days}
-            FROM orders GROUP BY ALL"""
+            FROM customer_orders GROUP BY ALL"""
     else:
         purchases = f"""
             SELECT {keys}, day, CAST(net > 0 AS INTEGER) AS purchases, CASE WHEN net > 0 THEN net END AS net,
                    CAST(NOT net > 0 AS INTEGER) AS not_positive{''.join(f', {c}' for c in contacts)}
-            FROM orders"""
+            FROM customer_orders"""
     per_date = []
     for i, day in enumerate(as_of):
         end = _date(day)
@@ -371,16 +407,10 @@ def _metrics_sql(key: list[str], contacts: list[str], time_column: str, text: di
     months = f"datediff('month', day, {main})"
     contact_customers = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     return f"""
-        WITH sold AS (
-            SELECT {platform}{rules['customer']} AS customer_id, {text['order_id']} AS order_id,
-                   {time_column} AS paid_at, {rules['net']} AS net{contact_lines}
-            FROM input_lines
-            WHERE {rules['sold']} AND {rules['customer']} IS NOT NULL
-        ), order_totals AS (
-            SELECT {keys}, order_id, CAST(min(paid_at) AS DATE) AS day, round(sum(net), 6) AS net{contact_orders}
-            FROM sold GROUP BY ALL
-        ), orders AS (
-            SELECT o.* REPLACE ({net} AS net) FROM order_totals o {refund_join}
+        WITH customer_orders AS (
+            SELECT {', '.join(f'o.{k}' for k in key)}, o.day, {net} AS net{''.join(f', o.{c}' for c in contacts)}
+            FROM orders o {refund_join}
+            WHERE o.excluded IS NULL AND o.customer_id IS NOT NULL
         ), purchases AS ({purchases}
         )
         SELECT {keys},

@@ -6,8 +6,9 @@ On a 10-million-line file that costs ~5 s, and the RFM SQL then converts the
 loaded frame back into DuckDB's types. A plain CSV with the canonical column
 names (`order_id,customer_id,paid_at,amount,status,...`, what scripts and
 other tools write for ecomplan) needs none of that: DuckDB reads it in
-parallel into the relation `input_lines` that `metrics.measure` applies the
-RFM rules to, the same SQL as for a loaded frame.
+parallel and collapses its lines into orders in the same pass
+(`metrics.create_orders`, the rules' first step for a loaded frame too), and
+`metrics.measure` takes it from there.
 
 The scan reads each cell as the loader does: IDs stay text (leading zeros
 kept) and are trimmed the way the loader trims them, the loader's missing-value
@@ -20,10 +21,11 @@ would (a decorated amount like "1,234", another date format, a summary row, a
 row without order id, a ragged row, ...) makes `scan_orders` return None and
 the caller takes the loader, which reads and reports those cells.
 
-Lines that agree on every column the rules read (order, customer, raw status,
-purchase time, contacts) are merged while reading, with their amounts summed
-and their number kept in `line_count`: the rules give the same figures on
-merged lines, and 10 million lines become about one row per order.
+The status words are mapped from the first megabyte; the words of excluded
+lines come out of the same pass, so a word seen only later is found, and in
+the rare case that it means a sale the file is read again. IDs that need the
+loader's cleaning (padded, or a missing-value token) are found in the orders
+and read again with it.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from ..reading.values import MISSING_TOKENS, clean_text
 from ..sources import Context, adapters_for, select, vocabulary
 from ..sources.base import report_unknown_statuses, status_mapper
 from ..sources.generic import COMMON_STATUS
-from .metrics import CONTACTS, ORDER_COLUMNS
+from .metrics import CONTACTS, ORDER_COLUMNS, SOLD_STATUSES, create_orders
 
 # Timestamp layouts DuckDB reads here; the loader reads these plain forms to the same values.
 TIMESTAMP_FORMATS = (
@@ -71,32 +73,34 @@ UNICODE_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u200
 UNIX_ZERO_PLACEHOLDER = "1970-01-01 08:00:00"
 # pandas stores datetime64[ns]: the loader cannot hold times outside these bounds.
 TIMESTAMP_RANGE = ("1677-09-22", "2262-04-11")
-TEXT_KEYS = ("order_id", "customer_id", "status", *CONTACTS, "currency")
+EXCEL_PREFIXES = ("'", "`", '="')  # what Excel-proof exports put before IDs; the loader strips them
 CHUNK_BYTES = 1 << 20  # transcoding block: decoding is fastest on about a megabyte
 PIECE_BYTES = 1 << 25  # files larger than two pieces are transcoded in parallel
 
 
 @dataclass
 class ScannedOrders:
-    """Order lines DuckDB read from one CSV: table `input_lines` of `connection`, for `metrics.measure`.
+    """The orders DuckDB collapsed from one CSV: table `orders` of `connection`, for `metrics.measure`.
 
-    `columns` are the canonical columns of `input_lines` (besides `line_count`);
-    its text columns hold the file's cells, read through the SQL of `text`.
-    `lines` is the number of data rows of the file, `issues` what the loader
-    would have reported (unknown statuses). Close it (or use `with`) to free
-    the memory.
+    `columns` are the canonical columns the file holds, `lines` its number of
+    data rows, `status_of_word` the canonical status of each status word in
+    the file (None: no status), `issues` what the loader would have reported
+    (unknown statuses). Close it (or use `with`) to free the memory.
     """
 
     connection: object
     columns: frozenset[str]
-    text: dict[str, str]  # SQL reading each text column as the loader cleans it (status: canonical)
     lines: int
     file: str
     issues: list[Issue]
     currencies: tuple[str, ...] | None  # distinct currency values; None without a currency column
+    words: dict[str, str | None]  # status word of the file ('' = empty cell) -> canonical status
 
     def __len__(self) -> int:
         return self.lines
+
+    def status_of_word(self, word: str) -> str | None:
+        return self.words[word]
 
     def currency_frame(self) -> pd.DataFrame:
         """The columns `rfm.currency_symbol` reads: the platform, and each distinct currency."""
@@ -117,13 +121,14 @@ class ScannedOrders:
 
 @dataclass(frozen=True)
 class _Plan:
-    """What the header and the first rows say about the file."""
+    """What the header and the first megabyte say about the file."""
 
     codec: str
     body: int  # byte offset of the first data row
     width: int  # columns in the header
     positions: dict[str, int]  # canonical column -> position in the file, for the columns RFM reads
     timestamp_format: str
+    words: frozenset[str]  # status words of the first megabyte
 
     @property
     def time_column(self) -> str:
@@ -132,6 +137,11 @@ class _Plan:
 
 class _NotExact(Exception):
     """The file holds something only the loader reads and reports exactly."""
+
+
+class _Rescan(Exception):
+    """The orders must be read again: with status words the first megabyte did not show, or with
+    the loader's cleaning of ID columns."""
 
 
 def read_orders(files: list[str | Path], *, platform: str | None = None, mapping: str | Path | None = None,
@@ -161,7 +171,7 @@ def currency_columns(orders: pd.DataFrame | ScannedOrders) -> pd.DataFrame:
 
 def scan_orders(path: str | Path, *, platform: str | None = None, mapping: str | Path | None = None,
                 encoding: str | None = None, tz: str = "Asia/Shanghai") -> ScannedOrders | None:
-    """The order lines of a canonical CSV read by DuckDB, or None when the loader must read the file.
+    """The orders of a canonical CSV collapsed by DuckDB, or None when the loader must read the file.
 
     The options are `ecomplan.load`'s. A mapping file, another platform's
     adapter, a spreadsheet, a compressed file, or any cell the loader would
@@ -180,8 +190,7 @@ def scan_orders(path: str | Path, *, platform: str | None = None, mapping: str |
                 db.execute("SET enable_progress_bar = false")
                 db.execute("SET preserve_insertion_order = false")
                 db.execute(f"SET threads = {(os.cpu_count() or 1) + 1}")  # one more than the cores: ~10% faster
-                db.execute(_merge_sql(sources, header, plan))
-                return _finish(db, plan, path.name)
+                return _scan(db, _Source(sources, header, plan), path.name)
             except BaseException:
                 db.close()
                 raise
@@ -215,12 +224,8 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
     first_line = text.split("\n", 1)[0]
     if not first_line.strip() or first_line.lstrip().startswith("#") or detect_delimiter(text) != ",":
         return None
-    records = []
-    for record in csv.reader(text.splitlines(keepends=True)):
-        records.append(record)
-        if len(records) >= 60:
-            break
-    if not records or detect_header_row(records, _vocabulary()) != 0 \
+    records = list(csv.reader(text.splitlines(keepends=True)))
+    if not records or detect_header_row(records[:60], _vocabulary()) != 0 \
             or any("\n" in cell or "\r" in cell for cell in records[0]):
         return None
     names = unique_headers(records[0])
@@ -235,11 +240,15 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
     positions = {c: names.index(chosen[1][c]) for c in ORDER_COLUMNS if c in chosen[1]}
     if "order_id" not in positions or "amount" not in positions or not {"paid_at", "created_at"} & set(positions):
         return None  # the loader's path reports what is missing
-    timestamp_format = _timestamp_format(records[1:], [positions[c] for c in ("paid_at", "created_at")
-                                                        if c in positions])
+    if min(positions, key=positions.get) in CONTACTS:
+        return None  # a summary row would hide in a column the scan does not keep
+    timestamp_format = _timestamp_format(records[1:61], [positions[c] for c in ("paid_at", "created_at")
+                                                          if c in positions])
     if timestamp_format is None:
         return None
-    return _Plan(codec, head.index(b"\n") + 1, len(names), positions, timestamp_format)
+    status = positions.get("status")
+    words = frozenset(row[status] for row in records[1:] if status is not None and status < len(row))
+    return _Plan(codec, head.index(b"\n") + 1, len(names), positions, timestamp_format, words)
 
 
 @lru_cache(maxsize=1)
@@ -342,158 +351,214 @@ def _sql_tuple(values) -> str:
     return "(" + ", ".join(_sql_text(v) for v in sorted(values)) + ")"
 
 
-def _merge_sql(sources: list[Path], header: bool, plan: _Plan) -> str:
-    """Read the file and merge the lines that agree on every column the rules read.
+@dataclass(frozen=True)
+class _Source:
+    """The UTF-8 files DuckDB reads and what the plan says of them."""
 
-    Cells are read as text and converted in SQL: a missing-value token (`-`,
-    `N/A`, ...) is NULL as in the loader, anything else that is not a plain
-    number or a timestamp of the file's layout raises an error (and the loader
-    takes over). DuckDB would read `1_000` as 1000, which the loader rejects.
-    An order time besides the payment time is still converted, as the loader
-    converts (and reports) it.
+    files: list[Path]
+    header: bool  # the files start with the header line
+    plan: _Plan
+
+    def read_csv(self, columns: list[int]) -> str:
+        """SQL reading the cells of the file positions `columns` as text (`c<position>`)."""
+        plan = self.plan
+        types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(plan.width)) + "}"
+        files = "[" + ", ".join(_sql_text(str(p)) for p in self.files) + "]"
+        return (f"(SELECT {', '.join(f'c{i}' for i in columns)} FROM read_csv({files}, "
+                f"header = {str(self.header).lower()}, auto_detect = false, delim = ',', quote = '\"', "
+                f"escape = '\"', columns = {types}, strict_mode = true, null_padding = false, encoding = 'utf-8'))")
+
+
+def _scan(db, source: _Source, file: str) -> ScannedOrders:
+    """Collapse the file into `orders` with the rules of `metrics.create_orders`, then check what
+    the loader would have read differently; read again when status words or IDs need it."""
+    plan = source.plan
+    words = {"": None, **_map_words(plan.words)}  # '' = an empty cell: no status
+    ids = {c: "{}" for c in ("order_id", "customer_id") if c in plan.positions}
+    for _ in range(3):  # again with new status words and cleaned IDs, once each at most
+        create_orders(db, _lines_sql(source, ids), _text(plan, words), plan.time_column,
+                      "refund" in plan.positions, [c for c in CONTACTS if c in plan.positions])
+        new_words = _check_words(db, words, check_summary=min(plan.positions, key=plan.positions.get) == "status")
+        cleaned_ids = _check_ids(db, plan, ids)
+        if not (new_words or cleaned_ids):
+            break
+    else:
+        raise _NotExact
+    issues = _unknown_status_issues(db, words, file)
+    currencies = _currencies(db, source) if "currency" in plan.positions else None
+    lines = db.execute("SELECT coalesce(sum(lines), 0) FROM orders").fetchone()[0]
+    return ScannedOrders(db, frozenset(plan.positions), int(lines), file, issues, currencies, words)
+
+
+def _map_words(words) -> dict[str, str | None]:
+    """Canonical status of each status word, by the generic adapter's own mapping code."""
+    raw = sorted(words)
+    if not raw:
+        return {}
+    cleaned = clean_text(pd.Series(raw, dtype="str").astype("category"))
+    canonical = status_mapper(COMMON_STATUS)(cleaned).astype("object")
+    return dict(zip(raw, canonical.where(canonical.notna(), None)))
+
+
+def _text(plan: _Plan, words: dict[str, str | None]) -> dict[str, str]:
+    """The SQL `create_orders` reads each text column with: the status maps the file's words (a word
+    the map does not know is not a sale, and is found among the excluded words afterwards)."""
+    text = {c: c for c in ("order_id", "customer_id", *CONTACTS) if c in plan.positions}
+    if "status" in plan.positions:
+        cases = " ".join(f"WHEN {_sql_text(word)} THEN {_sql_text(status) if status else 'NULL'}"
+                         for word, status in words.items())
+        text["status"] = f"(CASE status {cases} ELSE (CASE WHEN status IS NULL THEN NULL ELSE '?' END) END)"
+        text["status_word"] = "status"
+    return text
+
+
+def _lines_sql(source: _Source, ids: dict[str, str]) -> str:
+    """The file's lines with the cells the rules read converted as the loader converts them.
+
+    A missing-value token (`-`, `N/A`, ...) is NULL as in the loader; anything
+    else that is not a plain finite number or a timestamp of the file's layout
+    in pandas' range raises an error (and the loader takes over). DuckDB would
+    read `1_000` as 1000, which the loader rejects. An order time besides the
+    payment time is still converted and checked, as the loader converts (and
+    reports) it.
     """
-    column = {name: f"c{position}" for name, position in plan.positions.items()}
-    types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(plan.width)) + "}"
-    files = "[" + ", ".join(_sql_text(str(p)) for p in sources) + "]"
-    source = (f"read_csv({files}, header = {str(header).lower()}, auto_detect = false, delim = ',', quote = '\"', "
-              f"escape = '\"', columns = {types}, strict_mode = true, null_padding = false, encoding = 'utf-8')")
+    plan = source.plan
+    cell = {name: f"c{position}" for name, position in plan.positions.items()}
     tokens = _sql_tuple(MISSING_TOKENS)
+    low, high = (f"TIMESTAMP '{day}'" for day in TIMESTAMP_RANGE)
 
-    def missing_or_error(cell: str, what: str) -> str:
-        return f"CASE WHEN {cell} IS NULL OR {cell} IN {tokens} THEN NULL ELSE error('scan: not {what}') END"
+    def missing_or_error(value: str, what: str) -> str:
+        return f"CASE WHEN {value} IS NULL OR {value} IN {tokens} THEN NULL ELSE error('scan: not {what}') END"
 
-    def timestamp(cell: str) -> str:
-        return (f"coalesce(try_strptime({cell}, {_sql_text(plan.timestamp_format)}), "
-                f"{missing_or_error(cell, 'a timestamp')})")
+    def timestamp(value: str) -> str:
+        return (f"coalesce(try_strptime({value}, {_sql_text(plan.timestamp_format)}), "
+                f"{missing_or_error(value, 'a timestamp')})")
 
-    def number(cell: str) -> str:
-        return (f"coalesce(CASE WHEN contains({cell}, '_') THEN error('scan: underscore in a number') "
-                f"ELSE TRY_CAST({cell} AS DOUBLE) END, {missing_or_error(cell, 'a number')})")
+    def number(value: str) -> str:
+        return (f"coalesce(CASE WHEN contains({value}, '_') THEN error('scan: underscore in a number') "
+                f"ELSE TRY_CAST({value} AS DOUBLE) END, {missing_or_error(value, 'a number')})")
 
-    keys = [f"{column[c]} AS {c}" for c in TEXT_KEYS if c in column]
-    keys.append(f"{timestamp(column[plan.time_column])} AS {plan.time_column}")
-    sums = [f"sum({number(column[c])}) AS {c}" for c in ("amount", "refund") if c in column]
-    if plan.time_column == "paid_at" and "created_at" in column:
-        sums.append(f"min({timestamp(column['created_at'])}) AS created_at_checked")
-    return f"""
-        CREATE TEMP TABLE input_lines AS
-        SELECT {', '.join(keys)}, {', '.join(sums)}, count(*) AS line_count
-        FROM {source}
-        GROUP BY ALL"""
+    converted = [f"{ids[c].replace('{}', cell[c])} AS {c}" for c in ids]
+    if "status" in cell:
+        converted.append(f"{cell['status']} AS status")
+    converted += [f"{timestamp(cell[c])} AS {c}" for c in ("paid_at", "created_at") if c in cell]
+    converted += [f"{number(cell[c])} AS {c}" for c in ("amount", "refund") if c in cell]
+    for contact in (c for c in CONTACTS if c in cell):
+        trimmed = f"trim({cell[contact]}, {_sql_text(UNICODE_SPACE)})"
+        converted.append(f"CASE WHEN {trimmed} IN {tokens} THEN NULL ELSE {trimmed} END AS {contact}")
 
+    def in_range(name: str, placeholder: bool) -> str:
+        bad = f"{name} < {low} OR {name} >= {high}"
+        if placeholder:  # the loader reads a Unix 0 in Beijing time as missing
+            bad += f" OR {name} = TIMESTAMP '{UNIX_ZERO_PLACEHOLDER}'"
+        return f"CASE WHEN {bad} THEN error('scan: a time pandas cannot hold') ELSE {name} END"
 
-def _finish(db, plan: _Plan, file: str) -> ScannedOrders:
-    """Check the merged lines against the loader's reading; the SQL that reads their text columns."""
-    present = set(plan.positions)
-    ids = [c for c in ("order_id", "customer_id") if c in present]
-    numbers = [c for c in ("amount", "refund") if c in present]
-    times = [plan.time_column] + (["created_at_checked"] if plan.time_column == "paid_at" and "created_at" in present
-                                  else [])
-    tokens = _sql_tuple(MISSING_TOKENS)
-    # Cheap tests first (one pass, separate aggregates); an ID column that may need the loader's
-    # cleaning (a value padded with spaces, a missing-value token, a prefix) is looked at closely below.
-    checks = ["coalesce(sum(line_count), 0)", "count(*) FILTER (order_id IS NULL)"]
-    for c in ids:
-        checks += [f"coalesce(bool_or(ascii({c}) IN (9, 32, 39, 61, 96)), FALSE)",
-                   f"coalesce(bool_or(contains({c}, ' ') OR contains({c}, chr(9))), FALSE)",
-                   f"coalesce(bool_or(CASE WHEN strlen({c}) <= 9 THEN {c} IN {tokens} END), FALSE)"]
-    checks += [f"sum({c})" for c in numbers]
-    checks += [f"{side}({t})" for t in times for side in ("min", "max")]
-    checks.append(f"count(*) FILTER ({plan.time_column} = TIMESTAMP '{UNIX_ZERO_PLACEHOLDER}')")
-    found = list(db.execute(f"SELECT {', '.join(checks)} FROM input_lines").fetchone())
-    lines, missing_order = found.pop(0), found.pop(0)
-    suspect = {c: any([found.pop(0) for _ in range(3)]) for c in ids}
-    sums = [found.pop(0) for _ in numbers]
-    low, high = (dt.datetime.fromisoformat(day) for day in TIMESTAMP_RANGE)
-    outside = any(value is not None and not low <= value < high for value in found[:-1])
-    if missing_order or found[-1] or outside or not all(v is None or math.isfinite(v) for v in sums):
-        raise _NotExact  # rows without order id, non-finite numbers, times pandas cannot hold, 1970 placeholders
-    text = {c: _clean_id(db, c) if suspect[c] else c for c in ids}
-    if suspect["order_id"] and \
-            db.execute(f"SELECT count(*) FROM input_lines WHERE {text['order_id']} IS NULL").fetchone()[0]:
-        raise _NotExact  # the loader skips and reports rows without order id
-    for contact in (c for c in CONTACTS if c in present):
-        trimmed = f"trim({contact}, {_sql_text(UNICODE_SPACE)})"
-        text[contact] = f"CASE WHEN {trimmed} IN {tokens} THEN NULL ELSE {trimmed} END"
-    first = min(plan.positions, key=plan.positions.get)  # the loader looks for 合计 rows in its first column
-    if first in ("order_id", "customer_id", *CONTACTS):
-        _check_summary_rows(db, first)
-    issues: list[Issue] = []
-    if "status" in present:
-        text["status"] = _status_sql(db, file, issues, check_summary=first == "status")
-    currencies = None
-    if "currency" in present:
-        values = [v for (v,) in db.execute("SELECT DISTINCT currency FROM input_lines").fetchall()]
-        if first == "currency" and _has_summary_label(values):
-            raise _NotExact
-        currencies = tuple(clean_text(pd.Series([v for v in values if v is not None], dtype="str"))
-                           .dropna().unique().tolist())
-    columns = frozenset(c for c in (*ids, "status", plan.time_column, *CONTACTS, *numbers) if c in present)
-    return ScannedOrders(db, columns, text, int(lines), file, issues, currencies)
+    def finite(name: str) -> str:
+        return f"CASE WHEN isfinite({name}) IS FALSE THEN error('scan: not a finite number') ELSE {name} END"
+
+    checked = [c for c in ("order_id", "customer_id", "status", *CONTACTS) if c in cell]
+    time = plan.time_column
+    checked.append(f"{in_range(time, placeholder=True)} AS {time}")
+    if time == "paid_at" and "created_at" in cell:  # converted and checked, never used
+        checked[-1] = (f"CASE WHEN ({in_range('created_at', placeholder=False)}) IS NULL "
+                       f"AND created_at IS NOT NULL THEN NULL ELSE {checked[-1].rsplit(' AS ', 1)[0]} END AS {time}")
+    checked += [f"{finite(c)} AS {c}" for c in ("amount", "refund") if c in cell]
+    return (f"(SELECT {', '.join(checked)} FROM (SELECT {', '.join(converted)} "
+            f"FROM {source.read_csv(sorted(plan.positions.values()))}))")
 
 
-def _clean_id(db, column: str) -> str:
-    """SQL of `reading.values.clean_id` for an ID column with padded or missing-token values.
+def _check_words(db, words: dict[str, str | None], check_summary: bool) -> bool:
+    """Add the status words the first megabyte did not show to `words`. Such a word was read as not
+    sold; True when one means a sale (or no status), and the orders must be read again."""
+    found = [word for (word,) in db.execute("SELECT DISTINCT excluded FROM orders WHERE excluded IS NOT NULL")
+             .fetchall()]
+    if check_summary and _has_summary_label(found):
+        raise _NotExact
+    new = _map_words(set(found) - set(words))
+    words.update(new)
+    return any(status is None or status in SOLD_STATUSES for status in new.values())
+
+
+def _check_ids(db, plan: _Plan, ids: dict[str, str]) -> bool:
+    """Whether the ID columns must be read again with the loader's cleaning (added to `ids`).
 
     The loader trims a column when any of its values starts or ends with a
-    space or tab. IDs with the prefixes Excel-proof exports add (`'`, `="`)
-    are left to the loader.
+    space or tab, and reads the missing-value tokens as missing. Rows without
+    order id (the loader skips and reports them), summary rows and the
+    prefixes Excel-proof exports add (`'`, `="`) are left to the loader.
     """
-    padded = db.execute(f"SELECT coalesce(bool_or(starts_with({column}, ' ') OR starts_with({column}, chr(9)) "
-                        f"OR ends_with({column}, ' ') OR ends_with({column}, chr(9))), FALSE) "
-                        "FROM input_lines").fetchone()[0]
-    value = f"trim({column}, {_sql_text(ASCII_SPACE)})" if padded else column
-    cleaned = f"CASE WHEN {value} IN {_sql_tuple(MISSING_TOKENS)} THEN NULL ELSE {value} END"
-    decorated = " OR ".join(f"starts_with({cleaned}, {_sql_text(prefix)})" for prefix in ("'", "`", '="'))
-    if db.execute(f"SELECT count(*) FROM input_lines WHERE {decorated}").fetchone()[0]:
+    tokens = _sql_tuple(MISSING_TOKENS)
+    first = min(plan.positions, key=plan.positions.get)
+    # Cheap tests first, one pass; a column that may need cleaning is looked at closely below.
+    checks = ["count(*) FILTER (order_id IS NULL)"]
+    checks += [f"coalesce(bool_or(ascii({c}) IN (9, 32, 39, 61, 96) OR contains({c}, ' ') OR contains({c}, chr(9)) "
+               f"OR CASE WHEN strlen({c}) <= 9 THEN {c} IN {tokens} END), FALSE)" for c in ids]
+    if first in ids:  # the loader looks for 合计 rows in its first column (WHERE: the trim only when padded)
+        labels = _sql_tuple(SUMMARY_LABELS)
+        spaces = "(" + ", ".join(str(ord(space)) for space in UNICODE_SPACE) + ")"
+        padded = f"(ascii({first}) IN {spaces} OR ascii(right({first}, 1)) IN {spaces})"
+        checks.append(f"(SELECT count(*) FROM orders WHERE {first} IN {labels} "
+                      f"OR ({padded} AND trim({first}, {_sql_text(UNICODE_SPACE)}) IN {labels}))")
+    found = list(db.execute(f"SELECT {', '.join(checks)} FROM orders").fetchone())
+    missing_order, suspect = found[0], dict(zip(ids, found[1:]))
+    if first in ids and found[-1]:
         raise _NotExact
-    return cleaned
+    cleaning = {}
+    for c in (c for c in ids if suspect[c]):
+        prefixes = " OR ".join(f"starts_with({c}, {_sql_text(prefix)})" for prefix in EXCEL_PREFIXES)
+        padded, token, prefixed = db.execute(f"""
+            SELECT coalesce(bool_or(starts_with({c}, ' ') OR starts_with({c}, chr(9)) OR suffix({c}, ' ')
+                                    OR suffix({c}, chr(9))), FALSE),
+                   coalesce(bool_or({c} IN {tokens}), FALSE), coalesce(bool_or({prefixes}), FALSE)
+            FROM orders""").fetchone()
+        if prefixed:
+            raise _NotExact
+        if (padded or token) and ids[c] == "{}":
+            cleaning[c] = _clean_id_sql(padded)
+    if missing_order and not cleaning:
+        raise _NotExact
+    ids.update(cleaning)
+    return bool(cleaning)
+
+
+def _clean_id_sql(padded: bool) -> str:
+    """SQL template of `reading.values.clean_id` for an ID column: trimmed when a value is padded,
+    missing-value tokens read as missing."""
+    value = f"trim({{}}, {_sql_text(ASCII_SPACE)})" if padded else "{}"
+    return f"CASE WHEN {value} IN {_sql_tuple(MISSING_TOKENS)} THEN NULL ELSE {value} END"
+
+
+def _unknown_status_issues(db, words: dict[str, str | None], file: str) -> list[Issue]:
+    """The loader's "unknown order status" findings, counted per cleaned word. When two unknown words
+    have the same count, their order in that list is the file's, which only the loader knows."""
+    unknown = [word for word, status in words.items() if status == "unknown"]
+    if not unknown:
+        return []
+    counts = dict(db.execute(f"SELECT excluded, sum(lines) FROM orders WHERE excluded IN {_sql_tuple(unknown)} "
+                             "GROUP BY excluded").fetchall())
+    cleaned = clean_text(pd.Series(unknown, dtype="str"))
+    per_word = pd.Series([int(counts.get(w, 0)) for w in unknown], index=cleaned.astype("object").tolist())
+    per_word = per_word[per_word > 0].groupby(level=0).sum()
+    if per_word.duplicated().any():
+        raise _NotExact
+    frame = pd.DataFrame({
+        "status": pd.Categorical(["unknown"] * int(per_word.sum()), categories=["unknown"]),
+        "status_raw": np.repeat(per_word.index.to_numpy(dtype=object), per_word.to_numpy(dtype=np.int64)),
+    })
+    context = Context(file, {}, [], "")
+    report_unknown_statuses(frame, context)
+    return list(context.issues)
+
+
+def _currencies(db, source: _Source) -> tuple[str, ...]:
+    """The file's distinct currency values, as the loader cleans them (one more pass over the file)."""
+    column = f"c{source.plan.positions['currency']}"
+    values = [v for (v,) in db.execute(f"SELECT DISTINCT {column} FROM {source.read_csv([source.plan.positions['currency']])}")
+              .fetchall()]
+    if min(source.plan.positions, key=source.plan.positions.get) == "currency" and _has_summary_label(values):
+        raise _NotExact
+    return tuple(clean_text(pd.Series([v for v in values if v is not None], dtype="str")).dropna().unique().tolist())
 
 
 def _has_summary_label(values) -> bool:
     return any(v is not None and v.strip() in SUMMARY_LABELS for v in values)
-
-
-def _check_summary_rows(db, column: str) -> None:
-    """A 合计/Total row in the first column: the loader drops and reports it."""
-    hint = " OR ".join(f"contains({column}, {_sql_text(part)})" for part in ("计", "总", "otal", "OTAL"))
-    label = f"trim({column}, {_sql_text(UNICODE_SPACE)}) IN {_sql_tuple(SUMMARY_LABELS)}"
-    if db.execute(f"SELECT count(*) FROM input_lines WHERE ({hint}) AND {label}").fetchone()[0]:
-        raise _NotExact
-
-
-def _status_sql(db, file: str, issues: list[Issue], check_summary: bool) -> str:
-    """SQL mapping the file's status words to canonical statuses with the generic adapter's own code.
-
-    Adds the loader's "unknown order status" findings. When two unknown words
-    have the same count, their order in that list is the file's, which only
-    the loader knows, so the scan gives way.
-    """
-    counts = db.execute("SELECT status, sum(line_count) AS n FROM input_lines GROUP BY status ORDER BY n DESC") \
-        .fetchall()
-    raw = [value for value, _ in counts if value is not None]
-    if check_summary and _has_summary_label(raw):
-        raise _NotExact
-    if not raw:
-        return "CAST(NULL AS VARCHAR)"
-    cleaned = clean_text(pd.Series(raw, dtype="str").astype("category"))
-    canonical = status_mapper(COMMON_STATUS)(cleaned)
-    mapped = dict(zip(raw, canonical.astype("object").where(canonical.notna(), None)))
-    lines, cleaned_word = dict(counts), dict(zip(raw, cleaned.astype("object")))
-    unknown = [word for word in raw if mapped[word] == "unknown"]
-    if unknown:  # counted per cleaned word, as the loader reports them
-        per_word = pd.Series([lines[w] for w in unknown], index=[cleaned_word[w] for w in unknown])
-        per_word = per_word.groupby(level=0).sum()
-        if per_word.duplicated().any():
-            raise _NotExact
-        frame = pd.DataFrame({
-            "status": pd.Categorical(["unknown"] * int(per_word.sum()), categories=canonical.cat.categories),
-            "status_raw": np.repeat(per_word.index.to_numpy(dtype=object), per_word.to_numpy(dtype=np.int64)),
-        })
-        context = Context(file, {}, [], "")
-        report_unknown_statuses(frame, context)
-        issues.extend(context.issues)
-    # Most frequent words first: each line is compared until its word matches.
-    cases = " ".join(f"WHEN {_sql_text(word)} THEN {_sql_text(status)}" for word, status in mapped.items()
-                     if status is not None)
-    return f"(CASE status {cases} END)" if cases else "CAST(NULL AS VARCHAR)"
