@@ -220,22 +220,22 @@ def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_da
             _register_refunds(db, refunds, exclusions)
             refund_join = "LEFT JOIN refund_totals r USING (order_id)"
         query = _metrics_sql(key, contacts, refund_join, as_of, window_days, frequency)
-        wide = _to_pandas(db.sql(query).to_arrow_table())
+        wide = db.sql(query).to_arrow_table()
     finally:
         if frame_input:
             db.close()
-    if len(wide) == 0:
+    if wide.num_rows == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(f"{file}: {what}; RFM needs paid orders with a buyer id (买家ID / 会员名 / e-mail). "
                          "抖店 and 拼多多 exports hide buyers unless the export includes a buyer id column")
-    first_sale = wide["first_purchase"].min()
-    first_sale = None if pd.isna(first_sale) else first_sale.date()
+    import pyarrow.compute as pc
+
+    first_sale = pc.min(wide["first_purchase"]).as_py()
     snapshots = [_snapshot(wide, i, day, window_days, frequency, key, contacts, first_sale)
                  for i, day in enumerate(as_of)]
-    bought = (wide["first_purchase"] <= pd.Timestamp(as_of[0])).to_numpy()
-    activity = pd.DataFrame({**{k: wide[k][bought] for k in key},
-                             "first_purchase": wide["first_purchase"][bought],
-                             "months": wide["months"][bought].fillna(0).astype("int64")}).reset_index(drop=True)
+    bought = wide.filter(pc.less_equal(wide["first_purchase"], as_of[0]))
+    activity = _to_pandas(bought.select([*key, "first_purchase"]))
+    activity["months"] = bought["months"].fill_null(0).to_numpy()
     return Measured(snapshots, exclusions, activity, key, issues)
 
 
@@ -422,32 +422,48 @@ def _metrics_sql(key: list[str], contacts: list[str], refund_join: str, as_of: l
         FROM purchases GROUP BY {keys}"""
 
 
-def _snapshot(wide: pd.DataFrame, i: int, as_of: dt.date, window_days: int | None, frequency: str,
+def _snapshot(wide, i: int, as_of: dt.date, window_days: int | None, frequency: str,
               key: list[str], contacts: list[str], first_sale: dt.date | None) -> Snapshot:
-    active = wide[f"orders_{i}"].to_numpy() > 0
+    """The customers who bought in the window ending `as_of`, from the Arrow table of `_metrics_sql`:
+    filtered in Arrow, so only their columns are converted."""
+    import pyarrow.compute as pc
 
-    def chosen(column: str) -> pd.Series:  # column by column: masking the whole frame copies it first
-        return wide[column][active].reset_index(drop=True)
-
-    last = chosen(f"last_purchase_{i}")
+    active = pc.greater(wide[f"orders_{i}"], 0)
+    frequency_column = f"days_{i}" if frequency == "days" else f"orders_{i}"
+    chosen = _to_pandas(wide.select([*key, f"last_purchase_{i}", frequency_column, f"monetary_{i}", f"orders_{i}",
+                                     *([f"days_{i}"] if frequency == "days" else []), "first_purchase", *contacts])
+                        .filter(active))
+    last = chosen[f"last_purchase_{i}"]
     customers = pd.DataFrame({
-        **{k: chosen(k) for k in key},
+        **{k: chosen[k] for k in key},
         "recency": (pd.Timestamp(as_of) - last).dt.days.astype("int64"),
-        "frequency": chosen(f"days_{i}" if frequency == "days" else f"orders_{i}").astype("int64"),
-        "monetary": chosen(f"monetary_{i}").astype("float64"),
-        "orders": chosen(f"orders_{i}").astype("int64"),
-        **({"purchase_days": chosen(f"days_{i}").astype("int64")} if frequency == "days" else {}),
-        "first_purchase": chosen("first_purchase"),
+        "frequency": chosen[frequency_column].astype("int64"),
+        "monetary": chosen[f"monetary_{i}"].astype("float64"),
+        "orders": chosen[f"orders_{i}"].astype("int64"),
+        **({"purchase_days": chosen[f"days_{i}"].astype("int64")} if frequency == "days" else {}),
+        "first_purchase": chosen["first_purchase"],
         "last_purchase": last,
-        **{c: chosen(c) for c in contacts},
+        **{c: chosen[c] for c in contacts},
     })
-    has_history = wide[f"last_purchase_{i}"].notna().to_numpy()
-    previous = wide[f"previous_{i}"].to_numpy() > 0
+    has_history = pc.is_valid(wide[f"last_purchase_{i}"])
+    previous = pc.greater(wide[f"previous_{i}"], 0)
     start = as_of - dt.timedelta(days=window_days - 1) if window_days else None
     return Snapshot(
         as_of=as_of, window_days=window_days, window_start=start, frequency=frequency, customers=customers,
-        lapsed=int((has_history & ~active).sum()), previous_buyers=int(previous.sum()),
-        returning_buyers=int((previous & active).sum()),
-        orders_not_positive=int(wide[f"not_positive_{i}"].sum()), purchases_after_as_of=int(wide[f"after_{i}"].sum()),
+        lapsed=_count(pc.and_(has_history, pc.invert(active))), previous_buyers=_count(previous),
+        returning_buyers=_count(pc.and_(previous, active)),
+        orders_not_positive=_total(wide[f"not_positive_{i}"]), purchases_after_as_of=_total(wide[f"after_{i}"]),
         first_sale=first_sale,
     )
+
+
+def _count(mask) -> int:
+    import pyarrow.compute as pc
+
+    return int(pc.sum(mask.cast("int64")).as_py() or 0)
+
+
+def _total(column) -> int:
+    import pyarrow.compute as pc
+
+    return int(pc.sum(column).as_py() or 0)
