@@ -25,7 +25,7 @@ from ecomplan.errors import InputError
 from ecomplan.load import load
 from ecomplan.output import dumps
 from ecomplan.rfm import scan
-from ecomplan.rfm.metrics import ORDER_COLUMNS
+from ecomplan.rfm.metrics import ORDER_COLUMNS, create_orders
 
 runner = CliRunner()
 
@@ -158,6 +158,24 @@ def test_generic_fixture_and_refunds_export(fixtures):
     with scanned(path) as orders:
         fast = dumps(rfm.segment(orders, as_of=AS_OF, refunds=refunds).to_dict())
     assert fast == dumps(rfm.segment(loaded(path).frame, as_of=AS_OF, refunds=refunds).to_dict())
+
+
+@pytest.mark.parametrize("late_words, passes", [
+    (["交易关闭", "weird", "待付款"], 1),  # not sales: counted right in the first pass
+    (["已付款", "weird"], 2),  # 已付款 is a sale: the orders are read again
+    (["NULL"], 2),  # a missing-value token is no status: a sale when paid
+])
+def test_status_words_after_the_first_megabyte(tmp_path, monkeypatch, late_words, passes):
+    early = "".join(f"E{i},C{i % 7},2026-10-{1 + i % 28:02d} 10:00:00,{10 + i}.00,交易成功\n" for i in range(40))
+    late = "".join(f"L{i},C{i % 5},2026-11-{1 + i % 20:02d} 10:00:00,{20 + i}.00,{word}\n"
+                   for i, word in enumerate(late_words * 3))
+    path = write(tmp_path, "order_id,customer_id,paid_at,amount,status\n" + early + late)
+    monkeypatch.setattr(scan, "HEAD_BYTES", 1024)  # the first "megabyte" holds only 交易成功
+    calls = []
+    monkeypatch.setattr(scan, "create_orders", lambda *args, **kw: calls.append(1) or create_orders(*args, **kw))
+    document = assert_same_results(path, as_of=AS_OF)
+    assert len(calls) == passes
+    assert document["excluded"]["lines"] == 40 + 3 * len(late_words)
 
 
 def generated_orders(lines: int, customers: int, seed: int) -> str:
