@@ -253,9 +253,9 @@ def aggregate_engines(path: Path) -> None:
     table = pa.Table.from_pandas(frame[["customer_id", "order_id", "paid_at", "amount", "status"]],
                                  preserve_index=False)
     status = pc.cast(table["status"], pa.string())
+    low, high = (pa.scalar(t.value, pa.int64()).cast(pa.timestamp("ns")) for t in (start, end))
     mask = pc.and_(pc.and_(pc.is_in(status, pa.array(SOLD_STATUSES)), pc.is_valid(table["customer_id"])),
-                   pc.and_(pc.greater_equal(table["paid_at"], pa.scalar(start.value, pa.int64()).cast(pa.timestamp("ns"))),
-                           pc.less(table["paid_at"], pa.scalar(end.value, pa.int64()).cast(pa.timestamp("ns")))))
+                   pc.and_(pc.greater_equal(table["paid_at"], low), pc.less(table["paid_at"], high)))
     table = table.filter(mask)
     net = pc.if_else(pc.equal(pc.cast(table["status"], pa.string()), "refunded"), 0.0, table["amount"])
     orders = table.append_column("net", net).group_by(["customer_id", "order_id"]).aggregate(

@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
-import math
 import multiprocessing
 import os
 import re
@@ -386,7 +384,7 @@ def _scan(db, source: _Source, file: str) -> ScannedOrders:
         raise _NotExact
     issues = _unknown_status_issues(db, words, file)
     currencies = _currencies(db, source) if "currency" in plan.positions else None
-    lines = db.execute("SELECT coalesce(sum(lines), 0) FROM orders").fetchone()[0]
+    lines = db.execute("SELECT coalesce(sum(lines), 0) FROM orders").fetchall()[0][0]
     return ScannedOrders(db, frozenset(plan.positions), int(lines), file, issues, currencies, words)
 
 
@@ -499,7 +497,7 @@ def _check_ids(db, plan: _Plan, ids: dict[str, str]) -> bool:
         padded = f"(ascii({first}) IN {spaces} OR ascii(right({first}, 1)) IN {spaces})"
         checks.append(f"(SELECT count(*) FROM orders WHERE {first} IN {labels} "
                       f"OR ({padded} AND trim({first}, {_sql_text(UNICODE_SPACE)}) IN {labels}))")
-    found = list(db.execute(f"SELECT {', '.join(checks)} FROM orders").fetchone())
+    found = list(db.execute(f"SELECT {', '.join(checks)} FROM orders").fetchall()[0])
     missing_order, suspect = found[0], dict(zip(ids, found[1:]))
     if first in ids and found[-1]:
         raise _NotExact
@@ -510,7 +508,7 @@ def _check_ids(db, plan: _Plan, ids: dict[str, str]) -> bool:
             SELECT coalesce(bool_or(starts_with({c}, ' ') OR starts_with({c}, chr(9)) OR suffix({c}, ' ')
                                     OR suffix({c}, chr(9))), FALSE),
                    coalesce(bool_or({c} IN {tokens}), FALSE), coalesce(bool_or({prefixes}), FALSE)
-            FROM orders""").fetchone()
+            FROM orders""").fetchall()[0]
         if prefixed:
             raise _NotExact
         if (padded or token) and ids[c] == "{}":
@@ -552,9 +550,8 @@ def _unknown_status_issues(db, words: dict[str, str | None], file: str) -> list[
 
 def _currencies(db, source: _Source) -> tuple[str, ...]:
     """The file's distinct currency values, as the loader cleans them (one more pass over the file)."""
-    column = f"c{source.plan.positions['currency']}"
-    values = [v for (v,) in db.execute(f"SELECT DISTINCT {column} FROM {source.read_csv([source.plan.positions['currency']])}")
-              .fetchall()]
+    position = source.plan.positions["currency"]
+    values = [v for (v,) in db.execute(f"SELECT DISTINCT c{position} FROM {source.read_csv([position])}").fetchall()]
     if min(source.plan.positions, key=source.plan.positions.get) == "currency" and _has_summary_label(values):
         raise _NotExact
     return tuple(clean_text(pd.Series([v for v in values if v is not None], dtype="str")).dropna().unique().tolist())
