@@ -161,6 +161,27 @@ def test_customers_of_different_platforms_are_different_people():
                                                                                           ("sycm", 10.0)]
 
 
+def test_orders_of_different_platforms_are_different_orders():
+    frame = lines([
+        ("x9", "", "2026-11-01", 10.0, "completed", "sycm"),  # no customer on either platform
+        ("x9", "", "2026-11-02", 20.0, "completed", "jd"),
+        ("o1", "alice", "2026-11-02", 20.0, "completed", "jd"),
+    ], columns=("order_id", "customer_id", "paid_at", "amount", "status", "platform"))
+    frame["platform"] = frame["platform"].astype("category")
+    ex = measure(frame, [D(2026, 11, 10)], None).exclusions
+    assert (ex.lines_without_customer, ex.orders_without_customer, ex.amount_without_customer) == (2, 2, 30.0)
+
+
+def test_an_empty_status_in_a_hand_made_frame_is_a_status_not_a_missing_one():
+    frame = lines([("o1", "a", "2026-11-01", 10.0, "completed"), ("o2", "a", "2026-11-02", 10.0, ""),
+                   ("o3", "a", "2026-11-03", 10.0, None)])
+    frame.loc[2, "status"] = None  # no status: a sale when paid (`schemas.sold_lines`)
+    measured = measure(frame, [D(2026, 11, 10)], None)
+    assert measured.exclusions.unsold_lines == {"": 1}
+    assert measured.exclusions.sold_lines_without_paid_at == 0
+    assert measured.snapshots[0].customers.loc[0, "frequency"] == 2
+
+
 def test_without_status_column_every_paid_line_is_sold_and_created_at_stands_in():
     frame = lines([("o1", "a", "2026-11-01", 10.0), ("o2", "a", None, 10.0)],
                   columns=("order_id", "customer_id", "created_at", "amount"))

@@ -249,10 +249,19 @@ def test_gbk_file_with_quoted_line_breaks_is_decoded_whole(tmp_path, monkeypatch
     (("A002,00123,2026-11-05 09:30:00,80.00,30", "A002,00123,2026-11-05 09:30:00,80.00"), "a short row"),
     ((",odd,", ",weird,"), "two unknown words with the same count (3 each)"),
     (("45.00,0,待付款", "inf,0,待付款"), "an infinite amount"),
+    (("A002,00123,", 'A002, "00123",'), "a space before a quoted cell (DuckDB drops it, the loader keeps it)"),
+    (("35.00,0,Paid,", '35.00,0,"Paid" ,'), "a space after a quoted cell"),
 ])
 def test_cells_only_the_loader_reads_exactly_make_the_scan_give_way(tmp_path, replace, why):
     path = write(tmp_path, TRICKY.replace(*replace, 1))
     assert scan.scan_orders(path) is None, why
+
+
+def test_an_unclosed_quote_in_the_first_megabyte_is_left_to_the_loader(tmp_path):
+    rows = [f"U{i},C{i % 50},2026-10-{1 + i % 28:02d} 10:00:00,{10 + i % 90}.00,交易成功" for i in range(8000)]
+    rows[100] += ',"12 inch pizza'  # the quote never closes: everything after it is one cell
+    assert scan.scan_orders(write(tmp_path, "order_id,customer_id,paid_at,amount,status\n" + "\n".join(rows))) \
+        is None
 
 
 def test_files_that_are_not_plain_canonical_csvs_are_left_to_the_loader(tmp_path, fixtures):

@@ -162,8 +162,8 @@ def create_orders(db, source: str, text: dict[str, str], time_column: str, has_r
 
     Sold, paid lines give one row per (customer, order) with `excluded` NULL;
     every other line is kept per (status word, customer, order) with
-    `excluded` = its status word ('' without status), so one pass counts what
-    the rules leave out. `day` is the order's earliest payment date,
+    `excluded` = '=' + its status word ('' without status; `status_word`
+    reads it back), so one pass counts what the rules leave out. `day` is the order's earliest payment date,
     `last_paid` its latest, `net` the rounded net amount, `lines` how many
     lines it holds. `text` maps each text column to the SQL reading it;
     `text["status_word"]`, when given, is the word kept in `excluded` (the
@@ -179,7 +179,7 @@ def create_orders(db, source: str, text: dict[str, str], time_column: str, has_r
         WITH lines AS (
             SELECT {platform_column}{rules['customer']} AS customer_id, {text['order_id']} AS order_id,
                    {time_column} AS paid_at, {rules['net']} AS net,
-                   CASE WHEN {rules['sold']} THEN NULL ELSE coalesce({word}, '') END AS excluded{contact_lines}
+                   CASE WHEN {rules['sold']} THEN NULL ELSE coalesce('=' || {word}, '') END AS excluded{contact_lines}
             FROM {source}
         )
         SELECT {'platform, ' if platform else ''}excluded, customer_id, order_id,
@@ -239,9 +239,14 @@ def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_da
     return Measured(snapshots, exclusions, activity, key, issues)
 
 
-def _canonical_word(word: str) -> str | None:
-    """A loaded frame's `excluded` word is its canonical status ('' = none)."""
-    return word or None
+def status_word(excluded: str) -> str | None:
+    """The status word an `orders.excluded` value holds; None for a line without status."""
+    return excluded[1:] if excluded else None
+
+
+def _canonical_word(word: str | None) -> str | None:
+    """A loaded frame's status words are its canonical statuses."""
+    return word
 
 
 def _exclusions(db, lines: int, status_of_word) -> Exclusions:
@@ -255,7 +260,7 @@ def _exclusions(db, lines: int, status_of_word) -> Exclusions:
             exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
             exclusions.amount_without_customer = round(float(amount), 2)
             continue
-        status = status_of_word(word)
+        status = status_of_word(status_word(word))
         if status is None or status in SOLD_STATUSES:
             exclusions.sold_lines_without_paid_at += int(n_lines)
         else:

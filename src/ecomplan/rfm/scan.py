@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import mmap
 import multiprocessing
 import os
 import re
@@ -54,7 +55,7 @@ from ..reading.values import MISSING_TOKENS, clean_text
 from ..sources import Context, adapters_for, select, vocabulary
 from ..sources.base import report_unknown_statuses, status_mapper
 from ..sources.generic import COMMON_STATUS
-from .metrics import CONTACTS, ORDER_COLUMNS, SOLD_STATUSES, create_orders
+from .metrics import CONTACTS, ORDER_COLUMNS, SOLD_STATUSES, create_orders, status_word
 
 # Timestamp layouts DuckDB reads here; the loader reads these plain forms to the same values.
 TIMESTAMP_FORMATS = (
@@ -72,6 +73,7 @@ UNIX_ZERO_PLACEHOLDER = "1970-01-01 08:00:00"
 # pandas stores datetime64[ns]: the loader cannot hold times outside these bounds.
 TIMESTAMP_RANGE = ("1677-09-22", "2262-04-11")
 EXCEL_PREFIXES = ("'", "`", '="')  # what Excel-proof exports put before IDs; the loader strips them
+QUOTE_SCAN_BYTES = 1 << 26  # block of the file searched at a time for spaces beside quotes
 CHUNK_BYTES = 1 << 20  # transcoding block: decoding is fastest on about a megabyte
 PIECE_BYTES = 1 << 25  # files larger than two pieces are transcoded in parallel
 
@@ -97,8 +99,8 @@ class ScannedOrders:
     def __len__(self) -> int:
         return self.lines
 
-    def status_of_word(self, word: str) -> str | None:
-        return self.words[word]
+    def status_of_word(self, word: str | None) -> str | None:
+        return None if word is None else self.words[word]
 
     def currency_frame(self) -> pd.DataFrame:
         """The columns `rfm.currency_symbol` reads: the platform, and each distinct currency."""
@@ -135,11 +137,6 @@ class _Plan:
 
 class _NotExact(Exception):
     """The file holds something only the loader reads and reports exactly."""
-
-
-class _Rescan(Exception):
-    """The orders must be read again: with status words the first megabyte did not show, or with
-    the loader's cleaning of ID columns."""
 
 
 def read_orders(files: list[str | Path], *, platform: str | None = None, mapping: str | Path | None = None,
@@ -179,7 +176,7 @@ def scan_orders(path: str | Path, *, platform: str | None = None, mapping: str |
 
     path = Path(path)
     plan = _plan(path, platform, mapping, encoding, tz)
-    if plan is None:
+    if plan is None or _spaces_around_quotes(path, plan.body):
         return None
     try:
         with _utf8_sources(path, plan) as (sources, header):  # transcoding forks before DuckDB has threads
@@ -222,7 +219,10 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
     first_line = text.split("\n", 1)[0]
     if not first_line.strip() or first_line.lstrip().startswith("#") or detect_delimiter(text) != ",":
         return None
-    records = list(csv.reader(text.splitlines(keepends=True)))
+    try:
+        records = list(csv.reader(text.splitlines(keepends=True)))
+    except csv.Error:  # an unclosed quote: the loader reports it
+        return None
     if not records or detect_header_row(records[:60], _vocabulary()) != 0 \
             or any("\n" in cell or "\r" in cell for cell in records[0]):
         return None
@@ -247,6 +247,27 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
     status = positions.get("status")
     words = frozenset(row[status] for row in records[1:] if status is not None and status < len(row))
     return _Plan(codec, head.index(b"\n") + 1, len(names), positions, timestamp_format, words)
+
+
+def _spaces_around_quotes(path: Path, start: int) -> bool:
+    """Whether a quote stands next to a space or tab in the data rows: DuckDB drops the spaces around a
+    quoted cell (`, "C1"` reads as C1), the loader keeps them. One memchr pass when the file holds no
+    quote; GB18030 never uses these bytes inside a character."""
+    with path.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        if view.find(b'"', start) < 0:
+            return False
+        data = np.frombuffer(view, dtype=np.uint8)
+        try:
+            for first in range(start, len(data), QUOTE_SCAN_BYTES):
+                chunk = data[first - 1: first + QUOTE_SCAN_BYTES + 1]  # a byte either side of the block
+                quotes = np.flatnonzero(chunk == ord('"'))
+                beside = np.concatenate([quotes - 1, quotes + 1])
+                beside = beside[(beside >= 0) & (beside < len(chunk))]
+                if np.isin(chunk[beside], (ord(" "), ord("\t"))).any():
+                    return True
+            return False
+        finally:
+            data = chunk = None  # the map closes only when no array looks into it
 
 
 @lru_cache(maxsize=1)
@@ -373,15 +394,14 @@ def _scan(db, source: _Source, file: str) -> ScannedOrders:
     plan = source.plan
     words = {"": None, **_map_words(plan.words)}  # '' = an empty cell: no status
     ids = {c: "{}" for c in ("order_id", "customer_id") if c in plan.positions}
-    for _ in range(3):  # again with new status words and cleaned IDs, once each at most
+    # A second pass, when needed, finds nothing new: the first pass's excluded lines hold every word the
+    # first megabyte did not show, and cleaned IDs need no more cleaning.
+    for _ in range(2):
         create_orders(db, _lines_sql(source, ids), _text(plan, words), plan.time_column,
                       "refund" in plan.positions, [c for c in CONTACTS if c in plan.positions])
         new_words = _check_words(db, words, check_summary=min(plan.positions, key=plan.positions.get) == "status")
-        cleaned_ids = _check_ids(db, plan, ids)
-        if not (new_words or cleaned_ids):
+        if not (_check_ids(db, plan, ids) or new_words):
             break
-    else:
-        raise _NotExact
     issues = _unknown_status_issues(db, words, file)
     currencies = _currencies(db, source) if "currency" in plan.positions else None
     lines = db.execute("SELECT coalesce(sum(lines), 0) FROM orders").fetchall()[0][0]
@@ -457,7 +477,9 @@ def _lines_sql(source: _Source, ids: dict[str, str]) -> str:
     checked = [c for c in ("order_id", "customer_id", "status", *CONTACTS) if c in cell]
     time = plan.time_column
     checked.append(f"{in_range(time, placeholder=True)} AS {time}")
-    if time == "paid_at" and "created_at" in cell:  # converted and checked, never used
+    if time == "paid_at" and "created_at" in cell:
+        # The order time is converted and checked (an error when it is not a time), never used: a condition
+        # that is never true makes DuckDB evaluate it on every line.
         checked[-1] = (f"CASE WHEN ({in_range('created_at', placeholder=False)}) IS NULL "
                        f"AND created_at IS NOT NULL THEN NULL ELSE {checked[-1].rsplit(' AS ', 1)[0]} END AS {time}")
     checked += [f"{finite(c)} AS {c}" for c in ("amount", "refund") if c in cell]
@@ -468,8 +490,9 @@ def _lines_sql(source: _Source, ids: dict[str, str]) -> str:
 def _check_words(db, words: dict[str, str | None], check_summary: bool) -> bool:
     """Add the status words the first megabyte did not show to `words`. Such a word was read as not
     sold; True when one means a sale (or no status), and the orders must be read again."""
-    found = [word for (word,) in db.execute("SELECT DISTINCT excluded FROM orders WHERE excluded IS NOT NULL")
-             .fetchall()]
+    found = [status_word(excluded) for (excluded,) in db.execute(
+        "SELECT DISTINCT excluded FROM orders WHERE excluded IS NOT NULL").fetchall()]
+    found = [word for word in found if word is not None]
     if check_summary and _has_summary_label(found):
         raise _NotExact
     new = _map_words(set(found) - set(words))
@@ -532,8 +555,9 @@ def _unknown_status_issues(db, words: dict[str, str | None], file: str) -> list[
     unknown = [word for word, status in words.items() if status == "unknown"]
     if not unknown:
         return []
-    counts = dict(db.execute(f"SELECT excluded, sum(lines) FROM orders WHERE excluded IN {_sql_tuple(unknown)} "
-                             "GROUP BY excluded").fetchall())
+    marked = _sql_tuple("=" + word for word in unknown)
+    counts = {status_word(excluded): n for excluded, n in db.execute(
+        f"SELECT excluded, sum(lines) FROM orders WHERE excluded IN {marked} GROUP BY excluded").fetchall()}
     cleaned = clean_text(pd.Series(unknown, dtype="str"))
     per_word = pd.Series([int(counts.get(w, 0)) for w in unknown], index=cleaned.astype("object").tolist())
     per_word = per_word[per_word > 0].groupby(level=0).sum()
