@@ -24,7 +24,7 @@ The rules, in one place (the SQL of `measure`; a 10-row fixture and a
 4. Sold lines without a customer id are counted and reported, never scored.
    When the lines come from several platforms the customer key is
    (platform, customer id): a Taobao nickname and a JD account are not the
-   same person.
+   same person; an order is likewise (platform, order id).
 5. For an as-of date D and a window of W days, the customer's purchases in
    the W calendar days ending on D (D included) give F (purchases, or
    distinct purchase days) and M (their net amount); R = D minus the date of
@@ -163,9 +163,9 @@ def create_orders(db, source: str, text: dict[str, str], time_column: str, has_r
     Sold, paid lines give one row per (customer, order) with `excluded` NULL;
     every other line is kept per (status word, customer, order) with
     `excluded` = '=' + its status word ('' without status; `status_word`
-    reads it back), so one pass counts what the rules leave out. `day` is the order's earliest payment date,
-    `last_paid` its latest, `net` the rounded net amount, `lines` how many
-    lines it holds. `text` maps each text column to the SQL reading it;
+    reads it back), so one pass counts what the rules leave out. `day` is
+    the order's earliest payment date, `last_paid` its latest, `net` the
+    rounded net amount, `lines` how many lines it holds. `text` maps each text column to the SQL reading it;
     `text["status_word"]`, when given, is the word kept in `excluded` (the
     file's raw word for a scanned CSV), else the canonical status.
     """
@@ -253,14 +253,14 @@ def _exclusions(db, lines: int, status_of_word) -> Exclusions:
     """What the `orders` table says was left out: lines by status, sold lines without payment time
     or without customer. `status_of_word` gives the canonical status of an excluded word."""
     exclusions = Exclusions(lines=lines)
-    for word, n_lines, n_orders, amount in db.execute("""
+    for excluded, n_lines, n_orders, amount in db.execute("""
             SELECT excluded, sum(lines), count(*), coalesce(sum(net), 0) FROM orders
             WHERE excluded IS NOT NULL OR customer_id IS NULL GROUP BY excluded ORDER BY excluded""").fetchall():
-        if word is None:  # sold and paid, but no customer id
+        if excluded is None:  # sold and paid, but no customer id
             exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
             exclusions.amount_without_customer = round(float(amount), 2)
             continue
-        status = status_of_word(status_word(word))
+        status = status_of_word(status_word(excluded))
         if status is None or status in SOLD_STATUSES:
             exclusions.sold_lines_without_paid_at += int(n_lines)
         else:
@@ -390,6 +390,7 @@ def _metrics_sql(key: list[str], contacts: list[str], refund_join: str, as_of: l
             SELECT {keys}, day, CAST(net > 0 AS INTEGER) AS purchases, CASE WHEN net > 0 THEN net END AS net,
                    CAST(NOT net > 0 AS INTEGER) AS not_positive{''.join(f', {c}' for c in contacts)}
             FROM customer_orders"""
+
     def tally(column: str, condition: str) -> str:
         """Purchases (or orders not positive) matching `condition`: a count when each row is one order."""
         if frequency == "days":

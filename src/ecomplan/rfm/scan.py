@@ -134,6 +134,11 @@ class _Plan:
     def time_column(self) -> str:
         return "paid_at" if "paid_at" in self.positions else "created_at"
 
+    @property
+    def first_column(self) -> str:
+        """The canonical column in the file's first position: where the loader looks for 合计 rows."""
+        return min(self.positions, key=self.positions.get)
+
 
 class _NotExact(Exception):
     """The file holds something only the loader reads and reports exactly."""
@@ -399,7 +404,7 @@ def _scan(db, source: _Source, file: str) -> ScannedOrders:
     for _ in range(2):
         create_orders(db, _lines_sql(source, ids), _text(plan, words), plan.time_column,
                       "refund" in plan.positions, [c for c in CONTACTS if c in plan.positions])
-        new_words = _check_words(db, words, check_summary=min(plan.positions, key=plan.positions.get) == "status")
+        new_words = _check_words(db, words, check_summary=plan.first_column == "status")
         if not (_check_ids(db, plan, ids) or new_words):
             break
     issues = _unknown_status_issues(db, words, file)
@@ -509,7 +514,7 @@ def _check_ids(db, plan: _Plan, ids: dict[str, str]) -> bool:
     prefixes Excel-proof exports add (`'`, `="`) are left to the loader.
     """
     tokens = _sql_tuple(MISSING_TOKENS)
-    first = min(plan.positions, key=plan.positions.get)
+    first = plan.first_column
     # Cheap tests first, one pass; a column that may need cleaning is looked at closely below.
     checks = ["count(*) FILTER (order_id IS NULL)"]
     checks += [f"coalesce(bool_or(ascii({c}) IN (9, 32, 39, 61, 96) OR contains({c}, ' ') OR contains({c}, chr(9)) "
@@ -576,7 +581,7 @@ def _currencies(db, source: _Source) -> tuple[str, ...]:
     """The file's distinct currency values, as the loader cleans them (one more pass over the file)."""
     position = source.plan.positions["currency"]
     values = [v for (v,) in db.execute(f"SELECT DISTINCT c{position} FROM {source.read_csv([position])}").fetchall()]
-    if min(source.plan.positions, key=source.plan.positions.get) == "currency" and _has_summary_label(values):
+    if source.plan.first_column == "currency" and _has_summary_label(values):
         raise _NotExact
     return tuple(clean_text(pd.Series([v for v in values if v is not None], dtype="str")).dropna().unique().tolist())
 
