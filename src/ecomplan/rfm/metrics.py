@@ -209,7 +209,7 @@ def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_da
             db.execute("SET enable_progress_bar = false")
             key, contacts, time_column, text = _register_frame(db, lines, file, issues)
             create_orders(db, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
-            status_of_word = _canonical_word
+            status_of_word = None  # a loaded frame's status words are its canonical statuses
         else:  # one file, one platform
             _time_column(lines.columns, file, issues)
             key, contacts = ["customer_id"], [c for c in CONTACTS if c in lines.columns]
@@ -244,14 +244,10 @@ def status_word(excluded: str) -> str | None:
     return excluded[1:] if excluded else None
 
 
-def _canonical_word(word: str | None) -> str | None:
-    """A loaded frame's status words are its canonical statuses."""
-    return word
-
-
-def _exclusions(db, lines: int, status_of_word) -> Exclusions:
+def _exclusions(db, lines: int, status_of_word=None) -> Exclusions:
     """What the `orders` table says was left out: lines by status, sold lines without payment time
-    or without customer. `status_of_word` gives the canonical status of an excluded word."""
+    or without customer. `status_of_word` gives the canonical status of an excluded word (None: the
+    words are canonical statuses)."""
     exclusions = Exclusions(lines=lines)
     for excluded, n_lines, n_orders, amount in db.execute("""
             SELECT excluded, sum(lines), count(*), coalesce(sum(net), 0) FROM orders
@@ -260,7 +256,8 @@ def _exclusions(db, lines: int, status_of_word) -> Exclusions:
             exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
             exclusions.amount_without_customer = round(float(amount), 2)
             continue
-        status = status_of_word(status_word(excluded))
+        word = status_word(excluded)
+        status = status_of_word(word) if status_of_word else word
         if status is None or status in SOLD_STATUSES:
             exclusions.sold_lines_without_paid_at += int(n_lines)
         else:
@@ -479,9 +476,7 @@ def _rows(table, mask):
 
 
 def _count(mask) -> int:
-    import pyarrow.compute as pc
-
-    return int(pc.sum(mask.cast("int64")).as_py() or 0)
+    return _total(mask.cast("int64"))
 
 
 def _total(column) -> int:
