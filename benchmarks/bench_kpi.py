@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.config import Settings
-from ecomplan.kpi_report import analyse, sections
-from ecomplan.periods import parse_period
+from ecomplan.kpi.report import analyse, sections
+from ecomplan.core.periods import parse_period
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 
 CHILD = """
 import json, resource, sys, time
-from ecomplan.load import load
+from ecomplan.ingest.load import load
 columns = json.loads(sys.argv[2])
 start = time.perf_counter()
 loaded = load(sys.argv[1], "orders", columns=columns or None)

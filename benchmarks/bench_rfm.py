@@ -50,7 +50,7 @@ DATA = HERE / "_data"
 PYTHON = sys.executable
 AS_OF = "2026-01-01"
 
-# Raw status values written to the file and how the generic adapter maps them (ecomplan.sources.generic):
+# Raw status values written to the file and how the generic adapter maps them (ecomplan.ingest.sources.generic):
 # 交易成功 completed, 已付款 paid, 已发货 shipped, 退款成功 refunded (sold, but net 0), 交易关闭 cancelled,
 # 待付款 pending. The DuckDB query below spells the same rules out in SQL.
 STATUSES = ["交易成功", "已付款", "已发货", "退款成功", "交易关闭", "待付款"]
@@ -214,7 +214,7 @@ def duckdb_run(path: Path, window: int, all_lines: bool = False) -> dict:
 
 
 def aggregate_engines(path: Path) -> None:
-    """The per-customer aggregation alone, on one frame loaded by `ecomplan.load`: the DuckDB query
+    """The per-customer aggregation alone, on one frame loaded by `ecomplan.ingest.load`: the DuckDB query
     ecomplan uses against the same rules written with pandas groupby and with pyarrow's group_by."""
     import datetime as dt
 
@@ -222,12 +222,12 @@ def aggregate_engines(path: Path) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ecomplan.load import load
+    from ecomplan.ingest.load import load
     from ecomplan.rfm.metrics import SOLD_STATUSES, measure
 
     t0 = time.perf_counter()
     frame = load(path, "orders", columns=["order_id", "customer_id", "paid_at", "amount", "status"]).frame
-    print(f"ecomplan.load: {time.perf_counter() - t0:.2f} s, {len(frame):,} lines")
+    print(f"ecomplan.ingest.load: {time.perf_counter() - t0:.2f} s, {len(frame):,} lines")
     as_of = dt.date.fromisoformat(AS_OF)
     start, end = pd.Timestamp(as_of) - pd.Timedelta(days=364), pd.Timestamp(as_of) + pd.Timedelta(days=1)
     timings = {}

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ecomplan.abtest import stats as S
-from ecomplan.cli import app
+from ecomplan.cli.app import app
 
 runner = CliRunner()
 RESULT_KEYS = {"metric", "variant", "control", "control_value", "variant_value", "absolute_diff", "absolute_ci",

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from ecomplan.abtest import build_report, evaluate, load_experiment, to_json, verdict, weekly_section
 from ecomplan.abtest import stats as S
-from ecomplan.errors import ConfigError, SchemaError, UsageError
-from ecomplan.render import Section, write_report
+from ecomplan.core.errors import ConfigError, SchemaError, UsageError
+from ecomplan.core.report import Section
+from ecomplan.render import write_report
 
 FIELDS = ("control_value", "variant_value", "absolute_diff", "relative_lift", "p_value", "p_value_adjusted")
 

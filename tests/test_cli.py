@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ecomplan import __version__
-from ecomplan.cli import app
+from ecomplan.cli.app import app
 
 runner = CliRunner()
 
@@ -29,7 +29,7 @@ def test_help_lists_the_command_groups():
 
 def test_cli_import_does_not_load_pandas_or_scipy():
     """`ecomplan --help` must stay fast: heavy libraries load inside commands."""
-    code = "import sys, ecomplan.cli; print(sorted(m for m in ('pandas', 'scipy', 'numpy', 'pyarrow') if m in sys.modules))"
+    code = "import sys, ecomplan.cli.app; print(sorted(m for m in ('pandas', 'scipy', 'numpy', 'pyarrow') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

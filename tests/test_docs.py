@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from ecomplan.cli import app
+from ecomplan.cli.app import app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

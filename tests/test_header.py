@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecomplan.reading.header import detect_header_row, unique_headers
-from ecomplan.sources import vocabulary
+from ecomplan.ingest.reading.header import detect_header_row, unique_headers
+from ecomplan.ingest.sources import vocabulary
 
 
 def test_sycm_product_export_header_on_row_five():

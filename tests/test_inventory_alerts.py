@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecomplan.errors import ConfigError, SchemaError
+from ecomplan.core.errors import ConfigError, SchemaError
 from ecomplan.inventory import (Campaign, PricingRules, Settings, alerts, config_from_mapping, read_config,
                                 weekly_section)
 from ecomplan.inventory import demand as demand_module
-from ecomplan.load import load
+from ecomplan.ingest.load import load
 
 Z95 = 1.6448536269514722
 AS_OF = pd.Timestamp("2026-03-01")

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from ecomplan.cli import app
+from ecomplan.cli.app import app
 
 runner = CliRunner()
 

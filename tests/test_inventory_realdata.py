@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from ecomplan.inventory import Settings, alerts
-from ecomplan.load import load
-from ecomplan.schemas import PAID_STATUSES
+from ecomplan.ingest.load import load
+from ecomplan.ingest.schemas import PAID_STATUSES
 
 pytestmark = pytest.mark.realdata
 

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecomplan import kpi
+from ecomplan.kpi import compute as kpi
 from ecomplan.config import Settings
-from ecomplan.errors import ConfigError
-from ecomplan.kpi_report import analyse, to_json
-from ecomplan.periods import Period, parse_period
-from ecomplan.targets import AmountTarget, daily_targets, load_targets, track_gmv
+from ecomplan.core.errors import ConfigError
+from ecomplan.kpi.report import analyse, to_json
+from ecomplan.core.periods import Period, parse_period
+from ecomplan.kpi.targets import AmountTarget, daily_targets, load_targets, track_gmv
 
 D = dt.date
 
@@ -97,7 +97,7 @@ def test_same_day_in_two_reports_counts_once_preferring_the_shop_overview():
 
 
 def test_sycm_source_hierarchy_is_not_double_counted(fixtures):
-    from ecomplan.load import load
+    from ecomplan.ingest.load import load
 
     frame = load(fixtures / "sycm/无线店铺流量来源-2026-11-16_2026-11-22.csv", "traffic").frame
     table = kpi.channels(frame, week(), week("2026-W46"))
@@ -191,7 +191,7 @@ def test_bad_targets_file(tmp_path, text, message):
 
 def test_analyse_json_contract_on_examples(examples):
     from ecomplan.config import load_settings
-    from ecomplan.load import load_by_kind
+    from ecomplan.ingest.load import load_by_kind
 
     settings = load_settings(examples / "ecomplan.toml")
     files = [*examples.glob("sycm/*交易概况*.csv"), *examples.glob("jd/*经营概况*.xlsx")]

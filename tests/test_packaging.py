@@ -18,7 +18,7 @@ def test_wheel_contains_templates_and_entry_point(tmp_path):
     shipped = {Path(n).name for n in names if n.startswith("ecomplan/templates/")}
     assert shipped >= {p.name for p in (ROOT / "templates").glob("*.j2")}
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "ecomplan = ecomplan.cli:main" in entry_points
+    assert "ecomplan = ecomplan.cli.app:main" in entry_points
 
 
 def test_templates_found_from_any_directory(tmp_path):

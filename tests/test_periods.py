@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ecomplan.errors import UsageError
-from ecomplan.periods import (Campaign, Period, campaign_aligned, parse_period, previous, year_over_year,
+from ecomplan.core.errors import UsageError
+from ecomplan.core.periods import (Campaign, Period, campaign_aligned, parse_period, previous, year_over_year,
                               year_over_year_weekday)
 
 D = dt.date

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ecomplan.errors import InputError
-from ecomplan.reading import read_tables
-from ecomplan.reading.tables import sniff
-from ecomplan.sources import vocabulary
+from ecomplan.core.errors import InputError
+from ecomplan.ingest.reading import read_tables
+from ecomplan.ingest.reading.tables import sniff
+from ecomplan.ingest.sources import vocabulary
 
 
 def read(path: Path, **kw):
@@ -96,7 +96,7 @@ def test_decorated_cells_beyond_the_first_rows_fall_back_to_text(tmp_path):
     lines[150] = 'A149,c2,2026-11-10 10:00:00,"1,234.50"'
     path = tmp_path / "orders.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    from ecomplan.load import load
+    from ecomplan.ingest.load import load
 
     frame = load(path, "orders").frame
     assert frame.loc[frame["order_id"] == "A149", "amount"].iloc[0] == 1234.5

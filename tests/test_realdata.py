@@ -11,7 +11,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from ecomplan.cli import app
+from ecomplan.cli.app import app
 
 pytestmark = pytest.mark.realdata
 
@@ -43,7 +43,7 @@ def test_inspect_real_export(shared_data, relative):
 
 
 def test_ga4_daily_tables_resolve_nth_day_to_dates(shared_data):
-    from ecomplan.load import load
+    from ecomplan.ingest.load import load
 
     frame = load(shared_data / "ga4/Reports_snapshot__ryanpate_2026.csv", "traffic").frame
     daily = frame[frame["report"] == "daily"].sort_values("date")
@@ -52,7 +52,7 @@ def test_ga4_daily_tables_resolve_nth_day_to_dates(shared_data):
 
 
 def test_ga4_weekly_snapshot_rows_cover_seven_days(shared_data):
-    from ecomplan.load import load
+    from ecomplan.ingest.load import load
 
     frame = load(shared_data / "ga4/Reports_snapshot__joel-hanson_2025.csv", "traffic").frame
     weekly = frame[frame["report"] == "daily"].sort_values("date")
@@ -62,7 +62,7 @@ def test_ga4_weekly_snapshot_rows_cover_seven_days(shared_data):
 
 
 def test_excel_resaved_ga4_file_loads_its_table_and_says_so(shared_data):
-    from ecomplan.load import load
+    from ecomplan.ingest.load import load
 
     loaded = load(shared_data / "ga4/data-export__traffic_acq__riav13_2023__EXCEL_RESAVED.csv", "traffic")
     frame = loaded.frame
@@ -72,7 +72,7 @@ def test_excel_resaved_ga4_file_loads_its_table_and_says_so(shared_data):
 
 
 def test_online_retail_counts(shared_data):
-    from ecomplan.load import load
+    from ecomplan.ingest.load import load
 
     frame = load(shared_data / "online_retail/online_retail.csv.gz", "orders").frame
     assert len(frame) == 541909
@@ -81,7 +81,7 @@ def test_online_retail_counts(shared_data):
 
 
 def test_shopify_real_export_orders(shared_data):
-    from ecomplan.load import load
+    from ecomplan.ingest.load import load
 
     frame = load(shared_data / "shopify/orders_export__kidsliving_2021__REDACTED.csv", "orders").frame
     totals = frame.groupby("order_id")["amount"].sum()

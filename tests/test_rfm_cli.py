@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ecomplan.cli import app
+from ecomplan.cli.app import app
 
 runner = CliRunner()
 

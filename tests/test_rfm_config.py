@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecomplan.errors import ConfigError
+from ecomplan.core.errors import ConfigError
 from ecomplan.rfm import load_config
 
 

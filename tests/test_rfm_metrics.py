@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecomplan.errors import InputError, SchemaError, UsageError
+from ecomplan.core.errors import InputError, SchemaError, UsageError
 from ecomplan.rfm import measure, parse_window, segment
-from ecomplan.schemas import PAID_STATUSES
+from ecomplan.ingest.schemas import PAID_STATUSES
 
 D = dt.date
 
 
 def lines(rows: list[tuple], columns=("order_id", "customer_id", "paid_at", "amount", "status")) -> pd.DataFrame:
-    """Order lines shaped like `ecomplan.load(...).frame`."""
+    """Order lines shaped like `ecomplan.ingest.load(...).frame`."""
     frame = pd.DataFrame(rows, columns=list(columns))
     for column in frame.columns:
         if column in {"paid_at", "created_at"}:

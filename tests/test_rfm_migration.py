@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from ecomplan.errors import UsageError
+from ecomplan.core.errors import UsageError
 from ecomplan.rfm import migrate, segment
 from ecomplan.rfm.migration import NOT_SCORED
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecomplan.load import load
+from ecomplan.ingest.load import load
 from ecomplan.rfm import segment
 
 CASES = {

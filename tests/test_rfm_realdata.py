@@ -1,4 +1,4 @@
-"""UCI Online Retail (541,909 invoice lines): docs/rfm.md §6 reproduced through `ecomplan.load`.
+"""UCI Online Retail (541,909 invoice lines): docs/rfm.md §6 reproduced through `ecomplan.ingest.load`.
 
 The loader maps InvoiceNo -> order_id, `C` invoices -> cancelled, Quantity ×
 UnitPrice -> amount and an empty CustomerID -> no customer; the RFM rules then
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from conftest import SHARED, check_golden
-from ecomplan.load import load
+from ecomplan.ingest.load import load
 from ecomplan.rfm import repurchase_report, rfm11_codes, segment
 from ecomplan.rfm.scoring import rfm11_scores, rfm11_thresholds
 

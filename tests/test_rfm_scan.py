@@ -1,7 +1,7 @@
 """The DuckDB scan of canonical order CSVs gives exactly what the loader's path gives.
 
 Every case runs both paths on the same file: `rfm.scan.scan_orders` (DuckDB
-reads the CSV) and `ecomplan.load(..., columns=ORDER_COLUMNS)` (the loader's
+reads the CSV) and `ecomplan.ingest.load(..., columns=ORDER_COLUMNS)` (the loader's
 frame), and compares the complete `--json` documents (segments, thresholds,
 exclusions, repurchase, cohorts, migration, issues) and the per-customer
 tables. Files the scan cannot read exactly as the loader does must give None,
@@ -20,10 +20,10 @@ import pytest
 from typer.testing import CliRunner
 
 from ecomplan import rfm
-from ecomplan.cli import app
-from ecomplan.errors import InputError
-from ecomplan.load import load
-from ecomplan.output import dumps
+from ecomplan.cli.app import app
+from ecomplan.core.errors import InputError
+from ecomplan.ingest.load import load
+from ecomplan.render.output import dumps
 from ecomplan.rfm import scan
 from ecomplan.rfm.metrics import ORDER_COLUMNS, create_orders
 

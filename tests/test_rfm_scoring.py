@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecomplan.errors import UsageError
+from ecomplan.core.errors import UsageError
 from ecomplan.rfm.scoring import (CN8, RFM11, cn8_flags, cn8_thresholds, quintile_scores, quintile_thresholds,
                                   rfm11_codes, score)
 

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from ecomplan.errors import ConfigError, SchemaError
-from ecomplan.load import load, read
+from ecomplan.core.errors import ConfigError, SchemaError
+from ecomplan.ingest.load import load, read
 
 
 @pytest.mark.parametrize(

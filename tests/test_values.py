@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecomplan.reading.values import clean_id, clean_text, parse_datetime, parse_duration, parse_number
+from ecomplan.ingest.reading.values import clean_id, clean_text, parse_datetime, parse_duration, parse_number
 
 
 def numbers(cells, dtype="str"):

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from conftest import check_golden
-from ecomplan.cli import app
+from ecomplan.cli.app import app
 
 runner = CliRunner()
 WEEK = ["--week", "2026-W47", "--as-of", "2026-11-23"]

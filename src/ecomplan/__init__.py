@@ -14,14 +14,14 @@ import importlib
 __version__ = "0.1.0"
 
 _LAZY = {
-    "read": ("ecomplan.load", "read"),
-    "load": ("ecomplan.load", "load"),
-    "Dataset": ("ecomplan.load", "Dataset"),
-    "Loaded": ("ecomplan.load", "Loaded"),
-    "read_tables": ("ecomplan.reading", "read_tables"),
-    "inspect_files": ("ecomplan.inspection", "inspect_files"),
-    "EcomplanError": ("ecomplan.errors", "EcomplanError"),
-    "Issue": ("ecomplan.errors", "Issue"),
+    "read": ("ecomplan.ingest.load", "read"),
+    "load": ("ecomplan.ingest.load", "load"),
+    "Dataset": ("ecomplan.ingest.load", "Dataset"),
+    "Loaded": ("ecomplan.ingest.load", "Loaded"),
+    "read_tables": ("ecomplan.ingest.reading", "read_tables"),
+    "inspect_files": ("ecomplan.ingest.inspect", "inspect_files"),
+    "EcomplanError": ("ecomplan.core.errors", "EcomplanError"),
+    "Issue": ("ecomplan.core.errors", "Issue"),
 }
 __all__ = ["__version__", *_LAZY]
 

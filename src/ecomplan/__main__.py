@@ -1,3 +1,3 @@
-from .cli import main
+from ecomplan.cli.app import main
 
 main()

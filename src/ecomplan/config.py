@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ConfigError
+from ecomplan.core.errors import ConfigError
 
 SECTIONS = ("kpis", "funnel", "channels", "products", "ads", "targets", "signals", "rfm", "inventory", "experiments")
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from ..errors import SchemaError, UsageError
-from . import stats as S
+from ecomplan.core.errors import SchemaError, UsageError
+from ecomplan.abtest import stats as S
 
 METRICS = ("conversion", "revenue", "aov")
 CORRECTIONS = ("holm", "bh", "none")
@@ -835,7 +835,7 @@ def _missing_message(metric: str, reduced: Reduced, files: str) -> str:
 
 
 def load_experiment(paths, covariate: str | None = None, **options) -> tuple[pd.DataFrame, list]:
-    """Load experiment files (`ecomplan.load.load(paths, "experiment")`) and, for
+    """Load experiment files (`ecomplan.ingest.load.load(paths, "experiment")`) and, for
     CUPED, attach the pre-period column `covariate` as a numeric column of the
     frame under that name. Returns (frame, data-quality issues).
 
@@ -843,7 +843,7 @@ def load_experiment(paths, covariate: str | None = None, **options) -> tuple[pd.
     does not carry: when the adapter mapped it to a canonical column that one
     is used, otherwise the raw column is read back and aligned by row number.
     """
-    from ..load import load
+    from ecomplan.ingest.load import load
 
     loaded = load(paths, "experiment", **options)
     frame = loaded.frame
@@ -860,9 +860,9 @@ def load_experiment(paths, covariate: str | None = None, **options) -> tuple[pd.
 
 
 def _raw_column(dataset, column: str, options: dict) -> np.ndarray:
-    from ..reading import read_tables
-    from ..reading.values import parse_number
-    from ..sources import vocabulary
+    from ecomplan.ingest.reading import read_tables
+    from ecomplan.ingest.reading.values import parse_number
+    from ecomplan.ingest.sources import vocabulary
 
     read_options = {k: options[k] for k in ("encoding", "sheet", "password") if options.get(k) is not None}
     tables = read_tables(dataset.path, vocabulary=vocabulary(), **read_options).tables

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ..errors import UsageError
-from . import stats as S
+from ecomplan.core.errors import UsageError
+from ecomplan.abtest import stats as S
 
 
 class Plan(BaseModel):

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ConfigError, EcomplanError, UsageError
-from ..i18n import TEXT, add, t
-from ..render import Column, Report, Section, Table
-from .evaluate import METRICS, Evaluation, MetricResult, Note
-from .plan import Plan
+from ecomplan.core.errors import ConfigError, EcomplanError, UsageError
+from ecomplan.core.text import TEXT, add, t
+from ecomplan.core.report import Column, Report, Section, Table
+from ecomplan.abtest.evaluate import METRICS, Evaluation, MetricResult, Note
+from ecomplan.abtest.plan import Plan
 
 add({
     "abtest.title": ("A/B 测试结果", "A/B test results"),
@@ -535,7 +535,7 @@ def weekly_section(entries: list[dict], base_dir: Path, lang: str) -> Section:
     evaluated is listed with the reason, so one bad file does not sink the
     whole weekly report.
     """
-    from .evaluate import evaluate, load_experiment
+    from ecomplan.abtest.evaluate import evaluate, load_experiment
 
     checked = [_check_entry(i, entry, Path(base_dir)) for i, entry in enumerate(entries or [])]
     title = t("abtest.weekly.title", lang)

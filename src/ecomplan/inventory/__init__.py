@@ -10,12 +10,12 @@
 
 from __future__ import annotations
 
-from .classify import ALERTS, PRECEDENCE, STATUSES, abc_classes, xyz_classes
-from .engine import AlertsResult, alerts
-from .files import alerts_from_config, load_sales, load_stock
-from .findings import Finding
-from .report import build_report, weekly_section
-from .settings import Campaign, InventoryConfig, PricingRules, Settings, config_from_mapping, read_config
+from ecomplan.inventory.classify import ALERTS, PRECEDENCE, STATUSES, abc_classes, xyz_classes
+from ecomplan.inventory.engine import AlertsResult, alerts
+from ecomplan.inventory.files import alerts_from_config, load_sales, load_stock
+from ecomplan.inventory.findings import Finding
+from ecomplan.inventory.report import build_report, weekly_section
+from ecomplan.inventory.settings import Campaign, InventoryConfig, PricingRules, Settings, config_from_mapping, read_config
 
 __all__ = ["ALERTS", "PRECEDENCE", "STATUSES", "AlertsResult", "Campaign", "Finding", "InventoryConfig",
            "PricingRules", "Settings", "abc_classes", "alerts", "alerts_from_config", "build_report",

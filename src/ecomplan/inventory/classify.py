@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .settings import Settings
+from ecomplan.inventory.settings import Settings
 
 # Display order of the status scale: shortage, normal, excess (the order), then inactive.
 STATUSES = ("stockout", "urgent", "reorder", "ok", "overstock", "slow_moving", "dead", "inactive")

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import SchemaError
-from ..schemas import sold_lines
-from .findings import Finding
-from .settings import Settings
-from .stock import STOCK_SALES
+from ecomplan.core.errors import SchemaError
+from ecomplan.ingest.schemas import sold_lines
+from ecomplan.inventory.findings import Finding
+from ecomplan.inventory.settings import Settings
+from ecomplan.inventory.stock import STOCK_SALES
 
 DENSE_CELLS = 10_000_000  # SKU × bucket cells held as a dense matrix (80 MB); more go through a sparse group-by
 NO_DAY = np.iinfo(np.int64).min

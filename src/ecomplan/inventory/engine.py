@@ -8,15 +8,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import SchemaError
-from . import policy
-from .classify import (ALERTS, EXCESS, PRIORITY, SHORTAGE, STATUSES, abc_classes, flag_lists, resolve_status,
-                       status_flags, xyz_classes)
-from .demand import DailySales, DemandStats, SalesSource, collect_sales, demand_statistics, sales_kind
-from .findings import Finding
-from .pricing import price_suggestions
-from .settings import Campaign, Settings
-from .stock import prepare_stock
+from ecomplan.core.errors import SchemaError
+from ecomplan.inventory import policy
+from ecomplan.inventory.classify import ALERTS, EXCESS, PRIORITY, SHORTAGE, STATUSES, abc_classes, flag_lists, resolve_status, status_flags, xyz_classes
+from ecomplan.inventory.demand import DailySales, DemandStats, SalesSource, collect_sales, demand_statistics, sales_kind
+from ecomplan.inventory.findings import Finding
+from ecomplan.inventory.pricing import price_suggestions
+from ecomplan.inventory.settings import Campaign, Settings
+from ecomplan.inventory.stock import prepare_stock
 
 
 @dataclass
@@ -88,7 +87,7 @@ class AlertsResult:
 
     def to_dict(self, lang: str = "zh") -> dict:
         """The JSON document of `ecomplan inventory alerts --json` (keys documented in the README)."""
-        from .explain import item_records
+        from ecomplan.inventory.explain import item_records
 
         return {
             "as_of": self.as_of.date(),

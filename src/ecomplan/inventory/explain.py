@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..i18n import add, t
+from ecomplan.core.text import add, t
 
 if TYPE_CHECKING:
-    from .engine import AlertsResult
+    from ecomplan.inventory.engine import AlertsResult
 
 # JSON item keys, in order; `reason` and `suggestion` follow `flags`.
 HEAD = ("sku", "name", "supplier", "status", "flags")

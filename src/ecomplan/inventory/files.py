@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Issue, SchemaError, UsageError
-from ..load import load, read
-from .engine import AlertsResult, alerts
-from .settings import InventoryConfig
-from .stock import STOCK_SALES
+from ecomplan.core.errors import Issue, SchemaError, UsageError
+from ecomplan.ingest.load import load, read
+from ecomplan.inventory.engine import AlertsResult, alerts
+from ecomplan.inventory.settings import InventoryConfig
+from ecomplan.inventory.stock import STOCK_SALES
 
 SALES_KINDS = ("orders", "products")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..i18n import add, t
+from ecomplan.core.text import add, t
 
 PREVIEW = 10
 

@@ -15,7 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .settings import Settings
+from ecomplan.inventory.settings import Settings
 
 
 def price_suggestions(items: pd.DataFrame, settings: Settings, as_of: dt.date) -> pd.DataFrame:

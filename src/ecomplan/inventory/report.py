@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import add, t
-from ..render import Column, Report, Section, Table
-from .classify import EXCESS, SHORTAGE, STATUSES
-from .engine import AlertsResult
-from .explain import number, status_label, with_text
+from ecomplan.core.text import add, t
+from ecomplan.core.report import Column, Report, Section, Table
+from ecomplan.inventory.classify import EXCESS, SHORTAGE, STATUSES
+from ecomplan.inventory.engine import AlertsResult
+from ecomplan.inventory.explain import number, status_label, with_text
 
 add({
     "inventory.title": ("库存预警 {as_of}", "Inventory alerts {as_of}"),

@@ -13,7 +13,7 @@ import glob
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import ConfigError
+from ecomplan.core.errors import ConfigError
 
 EXCESS_STATUSES = ("overstock", "slow_moving", "dead")
 
@@ -126,7 +126,7 @@ _PRICING_KEYS = {"markdown_pct", "markdown_min_cover_days", "stop_promotion_in_c
 
 def read_config(path: str | Path) -> InventoryConfig:
     """The `[inventory]` table and `[[campaigns]]` of an ecomplan.toml; paths relative to the file."""
-    from ..config import read_toml
+    from ecomplan.config import read_toml
 
     path = Path(path)
     return config_from_mapping(read_toml(path), path.parent, str(path))

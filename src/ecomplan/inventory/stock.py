@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import SchemaError
-from .findings import Finding
+from ecomplan.core.errors import SchemaError
+from ecomplan.inventory.findings import Finding
 
 QUANTITIES = ("on_hand", "available", "in_transit")
 STOCK_SALES = {"sales_7d": 7, "sales_14d": 14, "sales_28d": 28, "sales_30d": 30}

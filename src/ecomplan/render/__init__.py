@@ -8,29 +8,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Chart, Column, Report, Section, Table
+from ecomplan.core.report import Report
 
 SUFFIXES = (".md", ".xlsx")
 
 
 def write_report(report: Report, path: str | Path | None, template: str = "report.md.j2",
                  templates: str | None = None, **extra) -> None:
-    from ..output import output_format, write_text
+    from ecomplan.render.output import output_format, write_text
 
     if path is None:
-        from .terminal import print_report
+        from ecomplan.render.terminal import print_report
 
         print_report(report)
         return
     suffix = output_format(path, SUFFIXES)
     if suffix == ".md":
-        from .markdown import to_markdown
+        from ecomplan.render.markdown import to_markdown
 
         write_text(path, to_markdown(report, template, templates, **extra))
     else:
-        from .excel import write_excel
+        from ecomplan.render.excel import write_excel
 
         write_excel(report, path)
 
 
-__all__ = ["Chart", "Column", "Report", "Section", "Table", "SUFFIXES", "write_report"]
+__all__ = ["SUFFIXES", "write_report"]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..output import atomic_path
-from .model import Report, Table
+from ecomplan.render.output import atomic_path
+from ecomplan.core.report import Report, Table
 
 NUMBER_FORMATS = {
     "int": "#,##0",

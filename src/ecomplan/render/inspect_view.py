@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..i18n import t
-from ..output import dumps, output_format, write_text
+from ecomplan.core.text import t
+from ecomplan.render.output import dumps, output_format, write_text
 
 
 def print_terminal(results, lang: str) -> None:
@@ -53,7 +53,7 @@ def print_terminal(results, lang: str) -> None:
 
 
 def write(results, path: Path, lang: str) -> None:
-    from .templates import render
+    from ecomplan.render.templates import render
 
     suffix = output_format(path, (".json", ".md"))
     if suffix == ".json":

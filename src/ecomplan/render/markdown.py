@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .formatting import FILTERS
-from .model import Report, Table
-from .templates import render
+from ecomplan.core.formatting import FILTERS
+from ecomplan.core.report import Report, Table
+from ecomplan.render.templates import render
 
 
 def format_cell(value, fmt: str, currency: str = "¥") -> str:

@@ -22,7 +22,7 @@ def templates_dir() -> Path:
 def environment(extra_dir: str | None = None):
     import jinja2
 
-    from . import formatting
+    from ecomplan.core import formatting
 
     loaders = [jinja2.FileSystemLoader(extra_dir)] if extra_dir else []
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))

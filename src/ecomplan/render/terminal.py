@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .markdown import format_cell
-from .model import Report
+from ecomplan.render.markdown import format_cell
+from ecomplan.core.report import Report
 
 
 def print_report(report: Report) -> None:

@@ -13,14 +13,14 @@ The rules (which orders count, refunds, ties, thresholds) are documented in
 `metrics.py` and `scoring.py`; the reference is `docs/rfm.md`.
 """
 
-from .config import RfmConfig, load_config, parse_config
-from .masking import mask_value, mask_values
-from .metrics import Exclusions, Snapshot, measure, parse_window
-from .migration import Migration, migrate
-from .report import currency_symbol, repurchase_report_model, segment_report, weekly_section, write_customers
-from .repurchase import Repurchase
-from .scoring import CN8, RFM11, Thresholds, quintile_scores, quintile_thresholds, rfm11_codes, score
-from .segmentation import SegmentResult, repurchase_report, segment, weekly_changes
+from ecomplan.rfm.config import RfmConfig, load_config, parse_config
+from ecomplan.rfm.masking import mask_value, mask_values
+from ecomplan.rfm.metrics import Exclusions, Snapshot, measure, parse_window
+from ecomplan.rfm.migration import Migration, migrate
+from ecomplan.rfm.report import currency_symbol, repurchase_report_model, segment_report, weekly_section, write_customers
+from ecomplan.rfm.repurchase import Repurchase
+from ecomplan.rfm.scoring import CN8, RFM11, Thresholds, quintile_scores, quintile_thresholds, rfm11_codes, score
+from ecomplan.rfm.segmentation import SegmentResult, repurchase_report, segment, weekly_changes
 
 __all__ = [
     "CN8", "RFM11", "Exclusions", "Migration", "Repurchase", "RfmConfig", "SegmentResult", "Snapshot", "Thresholds",

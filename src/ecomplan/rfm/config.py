@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import ConfigError
+from ecomplan.core.errors import ConfigError
 
 
 class RfmConfig(BaseModel):
@@ -54,7 +54,7 @@ def load_config(path: str | Path | None) -> RfmConfig:
     """The `[rfm]` settings of `path` (defaults without a file); ConfigError naming file and key."""
     if path is None:
         return RfmConfig()
-    from ..config import read_toml
+    from ecomplan.config import read_toml
 
     return parse_config(read_toml(path).get("rfm", {}), str(path))
 

@@ -4,7 +4,7 @@ The rules, in one place (the SQL of `measure`; a 10-row fixture and a
 10-million-line export take the same path):
 
 1. A line is **sold** when its canonical status is one of
-   `ecomplan.schemas.PAID_STATUSES` (each adapter maps its platform's words:
+   `ecomplan.ingest.schemas.PAID_STATUSES` (each adapter maps its platform's words:
    交易关闭, voided and `C` invoices are `cancelled`, 等待买家付款 is
    `pending`) and it has a payment time. A line without a status (no column,
    or an empty cell) is sold when it has a payment time; without `paid_at`
@@ -53,11 +53,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..errors import InputError, Issue, SchemaError, UsageError
-from ..schemas import PAID_STATUSES, sold_lines
+from ecomplan.core.errors import InputError, Issue, SchemaError, UsageError
+from ecomplan.ingest.schemas import PAID_STATUSES, sold_lines
 
 if TYPE_CHECKING:
-    from .scan import ScannedOrders
+    from ecomplan.rfm.scan import ScannedOrders
 
 SOLD_STATUSES = tuple(sorted(PAID_STATUSES))
 # 退款状态 values meaning the money went back to the buyer (千牛 售后 退款成功, generic exports).
@@ -192,7 +192,7 @@ def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_da
             frequency: str = "orders", refunds: pd.DataFrame | None = None, file: str = "orders") -> Measured:
     """Per-customer R/F/M at each date of `as_of` (the first one also gives the monthly activity).
 
-    `lines` is a canonical frame (`ecomplan.load(...).frame`) or the orders of
+    `lines` is a canonical frame (`ecomplan.ingest.load(...).frame`) or the orders of
     a CSV that DuckDB scanned itself (`scan.scan_orders`); the same SQL runs on both.
     """
     import duckdb
@@ -292,7 +292,7 @@ def _register_frame(db, lines: pd.DataFrame, file: str,
     """The frame's columns the rules read as `input_lines`: (key, contacts, time column, SQL of text columns)."""
     time_column = _time_column(lines.columns, file, issues)
     if not pd.api.types.is_datetime64_any_dtype(lines[time_column]):
-        raise SchemaError(f"{file}: column {time_column} must hold datetimes (read files with ecomplan.load)")
+        raise SchemaError(f"{file}: column {time_column} must hold datetimes (read files with ecomplan.ingest.load)")
     multi_platform = "platform" in lines and lines["platform"].nunique(dropna=True) > 1
     key = ["platform", "customer_id"] if multi_platform else ["customer_id"]
     contacts = [c for c in CONTACTS if c in lines]

@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import EcomplanError, UsageError
-from ..i18n import TEXT, add, t
-from ..output import atomic_path
-from ..render import Chart, Column, Report, Section, Table, write_report
-from ..render.formatting import money, num, pct
-from .metrics import Exclusions
-from .migration import NOT_SCORED, Migration
-from .repurchase import Repurchase
-from .scoring import segments
-from .segmentation import SegmentResult, weekly_changes
+from ecomplan.core.errors import EcomplanError, UsageError
+from ecomplan.core.text import TEXT, add, t
+from ecomplan.render.output import atomic_path
+from ecomplan.core.report import Chart, Column, Report, Section, Table
+from ecomplan.render import write_report
+from ecomplan.core.formatting import money, num, pct
+from ecomplan.rfm.metrics import Exclusions
+from ecomplan.rfm.migration import NOT_SCORED, Migration
+from ecomplan.rfm.repurchase import Repurchase
+from ecomplan.rfm.scoring import segments
+from ecomplan.rfm.segmentation import SegmentResult, weekly_changes
 
 add({
     "rfm.title.segment": ("RFM 客户分层", "RFM customer segments"),

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .metrics import ACTIVITY_MONTHS, Snapshot
+from ecomplan.rfm.metrics import ACTIVITY_MONTHS, Snapshot
 
 
 def month_index(day: dt.date) -> int:

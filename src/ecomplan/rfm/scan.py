@@ -1,6 +1,6 @@
 """Large canonical order CSVs read by DuckDB itself: the fast path of `ecomplan rfm`.
 
-The loader (`ecomplan.load`) reads any export: it detects header rows, parses
+The loader (`ecomplan.ingest.load`) reads any export: it detects header rows, parses
 decorated numbers and a dozen date formats and reports every bad cell by row.
 On a 10-million-line file that costs ~5 s, and the RFM SQL then converts the
 loaded frame back into DuckDB's types. A plain CSV with the canonical column
@@ -47,15 +47,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import EcomplanError, Issue
-from ..reading.header import detect_header_row, unique_headers
-from ..reading.tables import SUMMARY_LABELS, RawTable, sniff
-from ..reading.text import HEAD_BYTES, detect_delimiter, detect_encoding
-from ..reading.values import MISSING_TOKENS, clean_text
-from ..sources import Context, adapters_for, select, vocabulary
-from ..sources.base import report_unknown_statuses, status_mapper
-from ..sources.generic import COMMON_STATUS
-from .metrics import CONTACTS, ORDER_COLUMNS, SOLD_STATUSES, create_orders, status_word
+from ecomplan.core.errors import EcomplanError, Issue
+from ecomplan.ingest.reading.header import detect_header_row, unique_headers
+from ecomplan.ingest.reading.tables import SUMMARY_LABELS, RawTable, sniff
+from ecomplan.ingest.reading.text import HEAD_BYTES, detect_delimiter, detect_encoding
+from ecomplan.ingest.reading.values import MISSING_TOKENS, clean_text
+from ecomplan.ingest.sources import Context, adapters_for, select, vocabulary
+from ecomplan.ingest.sources.base import report_unknown_statuses, status_mapper
+from ecomplan.ingest.sources.generic import COMMON_STATUS
+from ecomplan.rfm.metrics import CONTACTS, ORDER_COLUMNS, SOLD_STATUSES, create_orders, status_word
 
 # Timestamp layouts DuckDB reads here; the loader reads these plain forms to the same values.
 TIMESTAMP_FORMATS = (
@@ -150,14 +150,14 @@ def read_orders(files: list[str | Path], *, platform: str | None = None, mapping
     """The order lines RFM reads from `files`, and the findings on the way.
 
     One canonical CSV is scanned by DuckDB (`scan_orders`); anything else, or
-    a file the scan gives way on, is read by `ecomplan.load` (the columns RFM
+    a file the scan gives way on, is read by `ecomplan.ingest.load` (the columns RFM
     needs only). Either result goes to `rfm.segment` / `rfm.measure`.
     """
     if len(files) == 1:
         scanned = scan_orders(files[0], platform=platform, mapping=mapping, encoding=encoding, tz=tz)
         if scanned is not None:
             return scanned, list(scanned.issues)
-    from ..load import load
+    from ecomplan.ingest.load import load
 
     loaded = load(files, "orders", platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
                   password=password, columns=list(ORDER_COLUMNS), tz=tz)
@@ -173,7 +173,7 @@ def scan_orders(path: str | Path, *, platform: str | None = None, mapping: str |
                 encoding: str | None = None, tz: str = "Asia/Shanghai") -> ScannedOrders | None:
     """The orders of a canonical CSV collapsed by DuckDB, or None when the loader must read the file.
 
-    The options are `ecomplan.load`'s. A mapping file, another platform's
+    The options are `ecomplan.ingest.load`'s. A mapping file, another platform's
     adapter, a spreadsheet, a compressed file, or any cell the loader would
     read or report differently gives None.
     """

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
-from ..i18n import add
+from ecomplan.core.errors import UsageError
+from ecomplan.core.text import add
 
 SCHEMES = ("cn8", "rfm11")
 THRESHOLDS = ("mean", "median", "fixed")

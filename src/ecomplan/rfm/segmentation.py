@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..errors import InputError, Issue, UsageError
-from .masking import mask_frame
-from .metrics import Exclusions, Snapshot, last_sale_date, measure, parse_window
-from .migration import Migration, migrate
-from .repurchase import Repurchase, repurchase
-from .scoring import SCHEMES, Thresholds, score, segments
+from ecomplan.core.errors import InputError, Issue, UsageError
+from ecomplan.rfm.masking import mask_frame
+from ecomplan.rfm.metrics import Exclusions, Snapshot, last_sale_date, measure, parse_window
+from ecomplan.rfm.migration import Migration, migrate
+from ecomplan.rfm.repurchase import Repurchase, repurchase
+from ecomplan.rfm.scoring import SCHEMES, Thresholds, score, segments
 
 if TYPE_CHECKING:
-    from .scan import ScannedOrders
+    from ecomplan.rfm.scan import ScannedOrders
 
 
 @dataclass
@@ -183,7 +183,7 @@ def segment(orders: pd.DataFrame | ScannedOrders, scheme: str = "cn8", threshold
             variant: str = "A", fixed: dict[str, float] | None = None,
             compare_as_of: dt.date | str | None = None, refunds: pd.DataFrame | None = None,
             file: str = "orders") -> SegmentResult:
-    """Segment the customers of canonical order lines (`ecomplan.load(..., "orders").frame`, or a
+    """Segment the customers of canonical order lines (`ecomplan.ingest.load(..., "orders").frame`, or a
     canonical CSV scanned by `rfm.scan.scan_orders`).
 
     `scheme` cn8 (Chinese 8 classes; `threshold` mean, median, or fixed with

@@ -1,0 +1,202 @@
+"""`ecomplan rfm`: Customer tiers (RFM), repurchase, cohorts and segment migration."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ecomplan.cli.common import EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt, SheetOpt, check_output, handle_errors, warn_issues, write_result
+
+app = typer.Typer(help="Customer tiers (RFM), repurchase, cohorts and segment migration.", no_args_is_help=True)
+
+
+class Scheme(str, Enum):
+    cn8 = "cn8"
+    rfm11 = "rfm11"
+
+
+class Threshold(str, Enum):
+    mean = "mean"
+    median = "median"
+    fixed = "fixed"
+
+
+class Variant(str, Enum):
+    A = "A"
+    B = "B"
+
+
+class Frequency(str, Enum):
+    orders = "orders"
+    days = "days"
+
+
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Reference date (YYYY-MM-DD), included in the "
+                                                "window. Default: the day after the last sale in the data.")]
+WindowOpt = Annotated[str, typer.Option("--window", help="Purchases counted for F and M: the N days ending on the "
+                                        "as-of date (365d, 90d, 52w) or 'all'.")]
+FrequencyOpt = Annotated[Frequency, typer.Option("--frequency", help="F = distinct orders, or distinct purchase "
+                                                 "days (按天去重).")]
+RefundsOpt = Annotated[Optional[list[Path]], typer.Option("--refunds", help="A refunds export (e.g. 千牛 售后) whose "
+                                                          "successful refunds are netted from their orders; "
+                                                          "repeatable.", exists=True, dir_okay=False)]
+
+
+@contextmanager
+def _load(files, refunds, platform, mapping, encoding, sheet, password, config=None):
+    """The order lines (a canonical CSV scanned by DuckDB, or the loader's frame), the refunds frame
+    and the findings; the scan's memory is freed on leaving."""
+    from ecomplan.config import timezone_of
+    from ecomplan.ingest.load import load
+    from ecomplan.rfm.scan import read_orders
+
+    tz = timezone_of(config)  # timestamps with an offset convert to the shop's zone, as in every report
+    orders, issues = read_orders(files, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
+                                 password=password, tz=tz)
+    try:
+        refund_frame = None
+        if refunds:
+            loaded = load(refunds, "refunds", encoding=encoding, password=password, tz=tz)
+            refund_frame, issues = loaded.frame, issues + loaded.issues
+        yield orders, refund_frame, issues
+    finally:
+        if hasattr(orders, "close"):
+            orders.close()
+
+
+def _needs_report(output: Optional[Path], json_: bool) -> bool:
+    """A Markdown/Excel file or the terminal needs the report model; --json alone does not."""
+    return (output is not None and output.suffix.lower() != ".json") or (output is None and not json_)
+
+
+def _warn_excluded(exclusions) -> None:
+    if exclusions.orders_without_customer:
+        typer.echo(f"warning: {exclusions.orders_without_customer:,} sold orders "
+                   f"({exclusions.lines_without_customer:,} lines) have no customer id and are in no segment",
+                   err=True)
+
+
+@app.command("segment")
+@handle_errors
+def segment_command(
+    files: FilesArg,
+    scheme: Annotated[Optional[Scheme], typer.Option("--scheme", help="cn8: 8 Chinese classes (重要价值客户…; the "
+                                                     "default); rfm11: 11 quintile segments (Champions…).",
+                                                     show_default=False)] = None,
+    threshold: Annotated[Optional[Threshold], typer.Option("--threshold", help="cn8 high/low threshold: mean "
+                                                           "(default), median, or fixed values from --config.",
+                                                           show_default=False)] = None,
+    variant: Annotated[Optional[Variant], typer.Option("--variant", help="rfm11 code table: A (the majority "
+                                                       "version, default) or B (231/241/251 are Hibernating).",
+                                                       show_default=False)] = None,
+    as_of: AsOfOpt = None,
+    window: WindowOpt = "365d",
+    frequency: FrequencyOpt = Frequency.orders,
+    compare_as_of: Annotated[Optional[str], typer.Option("--compare-as-of", help="An earlier date: also report "
+                                                         "who moved between segments since then.")] = None,
+    output: OutputOpt = None,
+    customers_out: Annotated[Optional[Path], typer.Option("--customers-out", help="Write one row per customer "
+                                                          "(R, F, M, scores, segment) to .csv or .xlsx.",
+                                                          dir_okay=False)] = None,
+    json_: JsonOpt = False,
+    no_mask: Annotated[bool, typer.Option("--no-mask", help="Show customer ids, names and phone numbers in "
+                                          "full (masked by default: 138****1234, t**1).")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="TOML file with an \\[rfm] table "
+                                                   "(scheme, variant, fixed thresholds).", envvar="ECOMPLAN_CONFIG",
+                                                   dir_okay=False)] = None,
+    refunds: RefundsOpt = None,
+    lang: LangOpt = Lang.zh,
+    platform: PlatformOpt = None,
+    mapping: MappingOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    password: PasswordOpt = None,
+) -> None:
+    """Segment customers by recency, frequency and monetary value.
+
+    cn8 marks R, F and M high or low against the mean (or median, or fixed
+    values) and prints the rules with the thresholds used; rfm11 scores each
+    1-5 by quintile (ties take the lower score) and maps the 125 codes to 11
+    segments. Unpaid, cancelled and fully refunded orders are excluded;
+    orders without a customer id are counted and reported.
+
+    Example: ecomplan rfm segment orders.csv --scheme rfm11 -o rfm.xlsx --customers-out customers.csv
+    """
+    from ecomplan import rfm
+    from ecomplan.core.errors import UsageError
+    from ecomplan.render.output import output_format
+    from ecomplan.rfm.scan import currency_columns
+
+    settings = rfm.load_config(config)
+    scheme_name = scheme.value if scheme is not None else settings.scheme
+    if threshold is not None and scheme_name == "rfm11":
+        raise UsageError("--threshold applies to --scheme cn8; rfm11 always uses quintiles")
+    method = threshold.value if threshold is not None else settings.threshold
+    if method == "fixed" and settings.fixed() is None:
+        raise UsageError("--threshold fixed needs --config FILE with [rfm] recency_days, frequency and monetary")
+    check_output(output)
+    if customers_out is not None:
+        output_format(customers_out, (".csv", ".xlsx"))
+    needs_report = _needs_report(output, json_)
+    with _load(files, refunds, platform, mapping, encoding, sheet, password, config) as loaded:
+        orders, refund_frame, issues = loaded
+        result = rfm.segment(orders, scheme_name, method, as_of, window, frequency.value,
+                             variant=variant.value if variant is not None else settings.variant,
+                             fixed=settings.fixed(), compare_as_of=compare_as_of, refunds=refund_frame,
+                             file=files[0].name)
+        currency = rfm.currency_symbol(currency_columns(orders)) if needs_report else ""
+    result.issues = issues + result.issues
+    warn_issues(result.issues)
+    _warn_excluded(result.exclusions)
+    if customers_out is not None:
+        rfm.write_customers(result.customer_table(mask=not no_mask), customers_out, lang.value)
+        typer.echo(str(customers_out), err=True)
+    report = rfm.segment_report(result, lang.value, [f.name for f in files], currency) if needs_report else None
+    write_result(output, json_, lambda: result.to_dict(lang.value), report)
+
+
+@app.command("repurchase")
+@handle_errors
+def repurchase_command(
+    files: FilesArg,
+    as_of: AsOfOpt = None,
+    window: WindowOpt = "365d",
+    frequency: FrequencyOpt = Frequency.orders,
+    output: OutputOpt = None,
+    json_: JsonOpt = False,
+    refunds: RefundsOpt = None,
+    lang: LangOpt = Lang.zh,
+    platform: PlatformOpt = None,
+    mapping: MappingOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    password: PasswordOpt = None,
+) -> None:
+    """复购率, 回购率 and monthly first-purchase cohort retention.
+
+    复购率: buyers with 2+ purchases in the window / buyers. 回购率: buyers of
+    the previous window (and of each previous month) who bought again.
+    Cohorts: customers by first-purchase month, active k months later
+    (counts and %, a heat-mapped sheet in Excel).
+
+    Example: ecomplan rfm repurchase orders.csv --window all -o repurchase.xlsx
+    """
+    from ecomplan import rfm
+    from ecomplan.rfm.scan import currency_columns
+
+    check_output(output)
+    needs_report = _needs_report(output, json_)
+    with _load(files, refunds, platform, mapping, encoding, sheet, password) as (orders, refund_frame, issues):
+        result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame,
+                                                   file=files[0].name)
+        currency = rfm.currency_symbol(currency_columns(orders)) if needs_report else ""
+    warn_issues(issues)
+    _warn_excluded(exclusions)
+    report = rfm.repurchase_report_model(result, exclusions, lang.value, [f.name for f in files],
+                                         currency) if needs_report else None
+    write_result(output, json_, lambda: {**result.to_dict(), "excluded": exclusions.to_dict(),
+                                         "issues": [i.to_dict() for i in issues]}, report)

@@ -1,0 +1,181 @@
+"""Report periods and what to compare them with.
+
+Weeks are ISO 8601 weeks (Monday first, = GB/T 7408.1-2023), so the first
+days of January may belong to week 52/53 of the previous year. Platform data
+is T+1: a period counts only days before the as-of date as complete.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ecomplan.core.errors import UsageError
+
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+    label: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+    def shift(self, days: int, label: str) -> Period:
+        delta = dt.timedelta(days=days)
+        return Period(self.start + delta, self.end + delta, label)
+
+    def complete_days(self, as_of: dt.date) -> int:
+        """Days of the period before `as_of` (the as-of day itself is not complete yet)."""
+        last = min(self.end, as_of - DAY)
+        return max((last - self.start).days + 1, 0)
+
+    def to_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label, "days": self.days}
+
+
+def iso_week(year: int, week: int) -> Period:
+    try:
+        monday = dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise UsageError(f"{year}-W{week:02d} does not exist (ISO years have 52 or 53 weeks)") from None
+    return Period(monday, monday + 6 * DAY, f"{year}-W{week:02d}")
+
+
+def month(year: int, number: int) -> Period:
+    last = calendar.monthrange(year, number)[1]
+    return Period(dt.date(year, number, 1), dt.date(year, number, last), f"{year}-{number:02d}")
+
+
+def quarter(year: int, number: int) -> Period:
+    first = month(year, 3 * number - 2)
+    return Period(first.start, month(year, 3 * number).end, f"{year}-Q{number}")
+
+
+def parse_period(spec: str, as_of: dt.date) -> Period:
+    """`last-week` | `this-week` | `last-month` | `this-month` | `2026-W47` | `2026-11` | `2026-Q4` |
+    `2026-11-01..2026-11-22` | `2026-11-20` (one day)."""
+    text = spec.strip()
+    lowered = text.lower()
+    year, week, _ = as_of.isocalendar()
+    if lowered in {"last-week", "last"}:
+        monday = as_of - dt.timedelta(days=as_of.weekday() + 7)
+        y, w, _ = monday.isocalendar()
+        return iso_week(y, w)
+    if lowered in {"this-week", "this"}:
+        return iso_week(year, week)
+    if lowered == "last-month":
+        first = as_of.replace(day=1) - DAY
+        return month(first.year, first.month)
+    if lowered == "this-month":
+        return month(as_of.year, as_of.month)
+    if lowered == "yesterday":
+        day = as_of - DAY
+        return Period(day, day, day.isoformat())
+    if match := re.fullmatch(r"(\d{4})-?W(\d{1,2})", text, re.IGNORECASE):
+        return iso_week(int(match.group(1)), int(match.group(2)))
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", text, re.IGNORECASE):
+        return quarter(int(match.group(1)), int(match.group(2)))
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        if not 1 <= int(match.group(2)) <= 12:
+            raise UsageError(f"--period {spec}: month must be 01-12")
+        return month(int(match.group(1)), int(match.group(2)))
+    if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})", text):
+        start, end = _date(match.group(1), spec), _date(match.group(2), spec)
+        if end < start:
+            raise UsageError(f"--period {spec}: the end is before the start")
+        return Period(start, end, f"{start}..{end}")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        day = _date(text, spec)
+        return Period(day, day, text)
+    raise UsageError(f"--period {spec!r} not understood; use last-week, this-week, last-month, 2026-W47, 2026-11, "
+                     "2026-Q4 or 2026-11-01..2026-11-22")
+
+
+def _date(text: str, spec: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--period {spec}: {text} is not a date") from None
+
+
+def previous(period: Period) -> Period:
+    """环比: the period just before, of the same kind (week, month, quarter) or length."""
+    if re.fullmatch(r"\d{4}-W\d{2}", period.label):
+        return period.shift(-7, _week_label(period.start - 7 * DAY))
+    if re.fullmatch(r"\d{4}-\d{2}", period.label):
+        last = period.start - DAY
+        return month(last.year, last.month)
+    if re.fullmatch(r"\d{4}-Q\d", period.label):
+        last = period.start - DAY
+        return quarter(last.year, (last.month - 1) // 3 + 1)
+    shifted = period.shift(-period.days, "")
+    return Period(shifted.start, shifted.end, f"{shifted.start}..{shifted.end}" if shifted.days > 1
+                  else shifted.start.isoformat())
+
+
+def year_over_year(period: Period) -> Period:
+    """同比 by calendar date: the same dates one year earlier (29 Feb -> 28 Feb)."""
+    start, end = _minus_year(period.start), _minus_year(period.end)
+    if re.fullmatch(r"\d{4}-\d{2}", period.label):
+        return month(start.year, start.month)
+    if re.fullmatch(r"\d{4}-Q\d", period.label):
+        return quarter(start.year, (start.month - 1) // 3 + 1)
+    return Period(start, end, f"{start}..{end}")
+
+
+def year_over_year_weekday(period: Period) -> Period:
+    """同比 by weekday: 364 days (52 weeks) earlier, so Mondays compare with Mondays."""
+    return period.shift(-364, _week_label(period.start - 364 * DAY) if re.fullmatch(r"\d{4}-W\d{2}", period.label)
+                        else f"{period.start - 364 * DAY}..{period.end - 364 * DAY}")
+
+
+def _week_label(monday: dt.date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _minus_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    start: dt.date
+    end: dt.date
+
+
+def campaign_aligned(period: Period, campaigns: list[Campaign]) -> tuple[Period, Campaign, Campaign] | None:
+    """The same days of the same campaign in its previous edition.
+
+    618 and 双11 start on different dates every year; comparing day N of this
+    year's campaign with day N of last year's is the fair comparison. Returns
+    (aligned period, this edition, previous edition) or None when the period
+    does not overlap a campaign that has an earlier edition.
+    """
+    for current in sorted(campaigns, key=lambda c: c.start, reverse=True):
+        if current.start <= period.end and period.start <= current.end:
+            earlier = [c for c in campaigns if c.name == current.name and c.start < current.start]
+            if not earlier:
+                continue
+            before = max(earlier, key=lambda c: c.start)
+            offset = (period.start - current.start).days
+            start = before.start + dt.timedelta(days=offset)
+            where = f"day {offset + 1}" if offset >= 0 else f"{-offset} days before day 1"
+            aligned = Period(start, start + dt.timedelta(days=period.days - 1),
+                             f"{before.name} {before.start.year} ({where})")
+            return aligned, current, before
+    return None

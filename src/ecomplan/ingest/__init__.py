@@ -1,0 +1,1 @@
+"""Files in, canonical frames out: reading, platform adapters, schemas, validation, inspection."""

@@ -1,0 +1,259 @@
+"""Read → adapt → validate: files in, canonical DataFrames and findings out.
+
+`read(path)` gives one `Dataset` per table in the file (inspect shows them
+all); `load(paths, kind)` gives the analysis one canonical frame of a kind,
+with `platform`, `report` and `source_file` columns, from any mix of exports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ecomplan.core.errors import Issue, SchemaError
+from ecomplan.ingest.reading import FileInfo, RawTable, read_tables
+from ecomplan.ingest.reading.tables import ReadPlan
+from ecomplan.ingest.schemas import KINDS, field_map
+from ecomplan.ingest.sources import Adapter, Context, adapters_for, select, vocabulary
+from ecomplan.ingest.validate import coerce
+
+DEFAULT_TZ = "Asia/Shanghai"
+DIMENSIONS = ("date", "date_end", "channel", "source", "keyword", "segment")
+LOW_CARDINALITY = frozenset({"status", "channel", "currency", "category", "segment", "warehouse", "supplier", "scene"})
+
+
+@dataclass
+class Dataset:
+    """One table of one file, as ecomplan understood it."""
+
+    path: str
+    table: str
+    info: FileInfo
+    header_row: int
+    rows_read: int
+    columns: dict[str, str | None]  # raw header -> canonical name (None: not used)
+    platform: str | None = None
+    report: str | None = None
+    kind: str | None = None
+    title: str = ""
+    inferred: bool = False
+    frame: pd.DataFrame | None = None
+    rows: np.ndarray | None = None  # the user-visible row number of each frame row
+    meta: dict[str, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+@dataclass
+class Loaded:
+    """All rows of one canonical kind from several files, and what was found on the way."""
+
+    kind: str
+    frame: pd.DataFrame
+    datasets: list[Dataset]
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [issue for d in self.datasets for issue in d.issues]
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    return vocabulary()
+
+
+def read(path: str | Path, *, platform: str | None = None, mapping: str | Path | None = None,
+         encoding: str | None = None, sheet: str | None = None, password: str | None = None,
+         tz: str = DEFAULT_TZ, columns: list[str] | None = None) -> list[Dataset]:
+    """Every table of `path`, mapped to its canonical kind where one fits.
+
+    `columns` (canonical names) lets a large CSV be read partly: only the
+    columns that feed them (plus required ones) are parsed.
+    """
+    adapters = adapters_for(platform, str(mapping) if mapping else None)
+    name = Path(path).name
+    planned: dict[str, tuple[Adapter, dict[str, str]]] = {}
+    planner = _planner(name, adapters, tz, columns, planned)
+    result = read_tables(path, encoding=encoding, sheet=sheet, password=password, vocabulary=_vocabulary(),
+                         plan=planner)
+    datasets = []
+    for table in result.tables:
+        ctx = Context(name, dict(table.meta), table.preamble, tz, list(table.issues))
+        chosen = planned.get("main") if table.name == "main" and "main" in planned else select(table, ctx, adapters)
+        if chosen is None:
+            datasets.append(Dataset(str(path), table.name, result.info, table.header_row, len(table.frame),
+                                    {c: None for c in table.columns}, meta=table.meta, issues=ctx.issues))
+            continue
+        datasets.append(_apply(chosen[0], table, ctx, result.info, str(path)))
+    return datasets
+
+
+def _planner(name: str, adapters: list[Adapter], tz: str, columns: list[str] | None,
+             planned: dict[str, tuple[Adapter, dict[str, str]]]):
+    """Decide from a CSV's header which adapter applies, which raw columns to
+    read and which to parse as numbers while reading."""
+
+    def plan(header: list[str]) -> ReadPlan:
+        table = RawTable("main", pd.DataFrame({h: pd.Series([], dtype="str") for h in header}),
+                         np.zeros(0, dtype=np.int64), 1)
+        try:
+            chosen = select(table, Context(name, {}, [], tz), adapters)
+        except SchemaError:
+            return ReadPlan()
+        if chosen is None or chosen[0].kind is None or chosen[0].prepare is not None:
+            return ReadPlan()
+        adapter, mapping = chosen
+        planned["main"] = chosen
+        schema = field_map(adapter.kind)
+        def raw_of(types: set[str]) -> frozenset[str]:
+            return frozenset(raw for canonical, raw in mapping.items()
+                             if canonical in schema and schema[canonical].col.type in types)
+
+        numeric, datetimes = raw_of({"count", "number", "money"}), raw_of({"date", "datetime"})
+        categorical = frozenset(raw for canonical, raw in mapping.items() if canonical in LOW_CARDINALITY)
+        if columns is None:
+            return ReadPlan(numeric=numeric, datetimes=datetimes, categorical=categorical)
+        keep = {c for c in columns} | {f for f, spec in schema.items() if spec.required}
+        raw = tuple(mapping[c] for c in mapping if c in keep)
+        return ReadPlan(raw, numeric & set(raw), datetimes & set(raw), categorical & set(raw))
+
+    return plan
+
+
+def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path: str) -> Dataset:
+    raw_columns = list(table.columns)
+    dataset = Dataset(path, table.name, info, table.header_row, len(table.frame), {c: None for c in raw_columns},
+                      platform=adapter.platform, report=adapter.report, kind=adapter.kind,
+                      title=adapter.title_en, inferred=adapter.inferred, meta=table.meta, issues=ctx.issues)
+    if adapter.kind is None:
+        return dataset
+    if adapter.prepare is not None:
+        table = adapter.prepare(table, ctx)
+    mapping = adapter.mapping(list(table.columns))
+    frame = pd.DataFrame({canonical: table.frame[raw] for canonical, raw in mapping.items()})
+    typed, rows, issues = coerce(frame, adapter.kind, table.rows, ctx.file, raw_names=mapping, tz=ctx.tz)
+    ctx.issues.extend(issues)
+    if adapter.finish is not None:
+        typed["_row"] = rows
+        typed = adapter.finish(typed, ctx)
+        rows = typed.pop("_row").to_numpy()
+    typed = typed[[c for c in typed.columns if not c.startswith("_")]]
+    schema = field_map(adapter.kind)
+    for name in typed.columns:
+        if name in schema and schema[name].col.type in {"date", "datetime"}:
+            typed[name] = typed[name].astype("datetime64[ns]")
+    missing = [f for f, spec in schema.items() if spec.required and f not in typed]
+    if missing:
+        wanted = ", ".join(f"{f} ({' / '.join(adapter.aliases(f))})" if f in adapter.columns else f for f in missing)
+        raise SchemaError(f"{ctx.file}: {adapter.platform}/{adapter.report} export lacks required column(s): "
+                          f"{wanted}. Found: {', '.join(raw_columns[:25])}")
+    dataset.columns = {raw: None for raw in raw_columns}
+    for canonical, raw in mapping.items():
+        if raw in dataset.columns and not canonical.startswith("__"):
+            dataset.columns[raw] = canonical
+    dataset.frame = typed.reset_index(drop=True)
+    dataset.rows = np.asarray(rows)
+    return dataset
+
+
+def load(paths: str | Path | list[str | Path], kind: str, **options) -> Loaded:
+    """All `kind` tables of `paths` as one canonical frame.
+
+    Raises SchemaError naming the file when a file has no table of that kind,
+    so a wrong file never turns into an empty report.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    frames, used = [], []
+    for path in paths:
+        datasets = read(path, **options)
+        matching = [d for d in datasets if d.kind == kind]
+        if not matching:
+            raise SchemaError(no_table_message(Path(path).name, kind, datasets))
+        for frame in _combine_series(matching):
+            frames.append(frame)
+        used.extend(datasets)
+    frame = concat_canonical(frames)
+    _release_arrow_memory()
+    return Loaded(kind, frame, used)
+
+
+def concat_canonical(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Canonical frames of one kind stacked, keeping `platform`, `report` and `source_file` categorical."""
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat(frames, ignore_index=True)
+    for column in ("platform", "report", "source_file"):
+        frame[column] = frame[column].astype("str").astype("category")
+    return frame
+
+
+def _release_arrow_memory() -> None:
+    """Hand the raw text columns' freed buffers back to the OS before the analysis starts."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
+def _combine_series(datasets: list[Dataset]) -> list[pd.DataFrame]:
+    """GA snapshot files hold one table per metric over the same days; join
+    tables that share their dimensions into one frame so a day is one row."""
+    groups: dict[tuple, list[Dataset]] = {}
+    for d in datasets:
+        dims = tuple(c for c in DIMENSIONS if c in d.frame.columns)
+        key = (d.platform, d.report, dims) if d.platform in {"ga4", "ga_ua"} else (id(d),)
+        groups.setdefault(key, []).append(d)
+    frames = []
+    for members in groups.values():
+        dims = [c for c in DIMENSIONS if c in members[0].frame.columns]
+        merged = members[0].frame
+        for other in members[1:]:
+            extra = [c for c in other.frame.columns if c not in merged.columns or c in dims]
+            if len(extra) == len(dims):
+                continue
+            merged = merged.merge(other.frame[extra], on=dims, how="outer") if dims else merged
+        first = members[0]
+        for column, value in (("platform", first.platform), ("report", first.report), ("source_file", first.name)):
+            merged[column] = pd.Categorical.from_codes(np.zeros(len(merged), dtype=np.int8), [value])
+        frames.append(merged)
+    return frames
+
+
+def no_table_message(name: str, kind: str, datasets: list[Dataset]) -> str:
+    found = [d for d in datasets if d.platform]
+    if found:
+        what = ", ".join(sorted({f"{d.platform}/{d.report}" + (f" ({d.kind})" if d.kind else "") for d in found}))
+        return f"{name}: has no {kind} table; it was read as {what}. Pass a {kind} export here."
+    headers = ", ".join(list(datasets[0].columns)[:15]) if datasets else ""
+    required = ", ".join(f for f, spec in field_map(kind).items() if spec.required)
+    return (f"{name}: no known export matches its columns ({headers}). Expected a {kind} export from a "
+            f"supported platform, canonical column names (at least: {required}), or --mapping FILE.toml "
+            f"(see README 'Generic files')")
+
+
+def load_by_kind(paths: list[str | Path], **options) -> dict[str, Loaded]:
+    """Every canonical table of `paths`, grouped by kind, for commands that take any mix of exports.
+
+    A file in which no table maps to a canonical kind is an error naming the
+    file: a report silently missing a file's numbers would be wrong.
+    """
+    frames: dict[str, list[pd.DataFrame]] = {}
+    used: dict[str, list[Dataset]] = {}
+    for path in paths:
+        datasets = read(path, **options)
+        canonical = [d for d in datasets if d.kind]
+        if not canonical:
+            raise SchemaError(no_table_message(Path(path).name, "traffic, products, orders or ads", datasets))
+        for kind in dict.fromkeys(d.kind for d in canonical):
+            frames.setdefault(kind, []).extend(_combine_series([d for d in canonical if d.kind == kind]))
+            used.setdefault(kind, []).extend(d for d in datasets if d.kind == kind)
+    return {kind: Loaded(kind, concat_canonical(parts), used[kind]) for kind, parts in frames.items()}

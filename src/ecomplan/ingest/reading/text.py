@@ -1,0 +1,431 @@
+"""Text exports: CSV/TSV in UTF-8 (with or without BOM), UTF-16 or GB18030,
+with description rows above the header, and GA/UA files made of `#` comment
+blocks and several tables."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import mmap
+import os
+import re
+import statistics
+from dataclasses import replace
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from ecomplan.core.errors import InputError, Issue
+from ecomplan.ingest.reading.header import detect_header_row, unique_headers
+from ecomplan.ingest.reading.values import MISSING_TOKENS, PLACEHOLDER_DATES
+from ecomplan.ingest.reading.tables import FileInfo, RawTable, ReadPlan, ReadPlanner, ReadResult, drop_summary_rows
+
+HEAD_BYTES = 1 << 20
+_PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_PLAIN_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?$")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "utf-8"), (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"))
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str | None,
+              vocabulary: frozenset[str], planner: ReadPlanner | None = None) -> ReadResult:
+    name = info.path.rsplit("/", 1)[-1]
+    with open_stream() as stream:
+        head = stream.read(HEAD_BYTES)
+        complete = len(head) < HEAD_BYTES
+    if not head.strip():
+        raise InputError(f"{name}: the file has no content (only blank lines)")
+    label, codec, bom = detect_encoding(head, complete, encoding, name)
+    info.encoding = label
+    head_text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head[bom:], final=complete)
+    first_line = next((line for line in head_text.splitlines() if line.strip()), "")
+    if first_line.lstrip().startswith("#"):
+        if not complete:
+            with open_stream() as stream:
+                head_text = stream.read()[bom:].decode(codec, errors="replace")
+        info.file_type = "csv"
+        info.delimiter = ","
+        return ReadResult(info, _read_commented(head_text, name))
+
+    if not complete:  # only whole lines take part in header detection
+        head_text = head_text[: head_text.rfind("\n") + 1]
+    delimiter = detect_delimiter(head_text)
+    info.delimiter = delimiter
+    info.file_type = "tsv" if delimiter == "\t" else "csv"
+    consumed = _CountingLines(head_text)
+    records = []
+    for record in csv.reader(consumed, delimiter=delimiter):
+        records.append((record, consumed.chars))
+        if len(records) >= 60:
+            break
+    header_index = detect_header_row([r for r, _ in records], vocabulary)
+    if header_index is None:
+        raise InputError(f"{name}: no table found (no row looks like a header with two or more columns)")
+    header_cells, end_of_header = records[header_index]
+    columns = unique_headers(header_cells)
+    preamble = [delimiter.join(r).strip(delimiter + " ") for r, _ in records[:header_index]]
+    offset = bom + len(head_text[:end_of_header].encode(codec))
+    plan = planner(columns) if planner else ReadPlan()
+    plan = replace(plan, quoted=_may_hold_quotes(info, offset))
+    if plan.numeric or plan.datetimes:  # only columns whose first rows are plain values are worth trying
+        sample = [r for r, _ in records[header_index + 1:]]
+
+        def all_match(pattern: re.Pattern, i: int) -> bool:
+            return all(pattern.match(r[i].strip()) for r in sample
+                       if i < len(r) and r[i].strip() not in MISSING_TOKENS | set(PLACEHOLDER_DATES))
+
+        plan = replace(plan, numeric=frozenset(c for i, c in enumerate(columns) if c in plan.numeric
+                                               and all_match(_PLAIN_NUMBER, i)),
+                       datetimes=frozenset(c for i, c in enumerate(columns) if c in plan.datetimes
+                                           and all_match(_PLAIN_DATETIME, i)))
+    frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
+    if codec == "utf-8" and frame is None:  # non-UTF-8 bytes after the first megabyte
+        info.encoding, codec = "gb18030", "gb18030"
+        offset = bom + len(head_text[:end_of_header].encode(codec))
+        frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
+    if frame is None:
+        raise InputError(f"{name}: text is not valid {info.encoding}; pass --encoding (e.g. --encoding gb18030)")
+    frame, rows = _drop_blank_rows(frame, np.arange(len(frame)) + header_index + 2)
+    table = RawTable("main", frame, rows, header_row=header_index + 1, issues=issues,
+                     preamble=[p for p in preamble if p])
+    return ReadResult(info, [drop_summary_rows(_drop_empty_columns(table), name)])
+
+
+def detect_encoding(head: bytes, complete: bool, forced: str | None, name: str) -> tuple[str, str, int]:
+    """(label shown to the user, codec to decode with, BOM length)."""
+    for bom, label, codec in _BOMS:
+        if head.startswith(bom):
+            if forced and codecs.lookup(forced).name not in {codecs.lookup(codec).name, codecs.lookup(label).name}:
+                break
+            return label, codec, len(bom)
+    if forced:
+        try:
+            codecs.lookup(forced)
+        except LookupError:
+            raise InputError(f"{name}: unknown encoding {forced!r} given with --encoding") from None
+        return forced, forced, 0
+    for codec in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(codec)().decode(head, final=complete)
+            return codec, codec, 0
+        except UnicodeDecodeError:
+            continue
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        position = exc.start
+    raise InputError(
+        f"{name}: text is neither UTF-8 nor GB18030 (undecodable byte 0x{head[position]:02x} at offset "
+        f"{position}); pass --encoding, e.g. --encoding latin-1"
+    )
+
+
+def detect_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:60] if line.strip()][:30]
+    best, best_score = ",", 0.0
+    for delimiter in _DELIMITERS:
+        counts = [line.count(delimiter) for line in lines]
+        if not counts or max(counts) == 0:
+            continue
+        # Consistent counts over many lines beat a separator that shows up in prose.
+        typical = statistics.median(counts)
+        agreeing = sum(1 for c in counts if c == typical) / len(counts)
+        score = typical * agreeing
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+class _CountingLines:
+    """Feeds csv.reader line by line and remembers how many characters it consumed,
+    so the byte offset of the first data row is known exactly."""
+
+    def __init__(self, text: str):
+        self._lines = iter(text.splitlines(keepends=True))
+        self.chars = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.chars += len(line)
+        return line
+
+
+def _may_hold_quotes(info: FileInfo, offset: int) -> bool:
+    """False when the data below the header has no `"` byte at all: then no cell can
+    hold a line break, and pyarrow may split the file into blocks freely (~40% faster)."""
+    if info.container is not None or not os.path.isfile(info.path) or os.path.getsize(info.path) <= offset:
+        return True
+    with open(info.path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        return view.find(b'"', offset) != -1
+
+
+def _read_body(open_stream, offset: int, codec: str, delimiter: str, columns: list[str], name: str,
+               header_row: int, plan: ReadPlan) -> tuple[pd.DataFrame | None, list[Issue]]:
+    """Data rows below the header with pyarrow's multi-threaded reader.
+
+    Cells are text, except the plan's numeric columns, which are tried as
+    numbers first. Returns (None, []) when the bytes are not valid `codec`.
+    """
+    if plan.numeric or plan.datetimes:
+        try:
+            return _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan)
+        except _NotPlainNumbers:
+            plan = replace(plan, numeric=frozenset(), datetimes=frozenset())
+    return _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan)
+
+
+class _NotPlainNumbers(Exception):
+    pass
+
+
+def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    issues: list[Issue] = []
+    skipped: list[str] = []
+
+    def on_bad_row(row) -> str:
+        skipped.append(row.text)
+        return "skip"
+
+    keys = [f"c{i}" for i in range(len(columns))]
+    wanted = [k for k, c in zip(keys, columns) if plan.columns is None or c in plan.columns]
+    def arrow_type(column: str):
+        if column in plan.numeric:
+            return pa.float64()
+        if column in plan.datetimes:
+            return pa.timestamp("s")
+        if column in plan.categorical:  # statuses, channels: a few bytes a row instead of a string each
+            return pa.dictionary(pa.int32(), pa.large_string())
+        return pa.large_string()  # what pandas stores, so no copy on the way
+
+    types = {k: arrow_type(c) for k, c in zip(keys, columns)}
+    typed = plan.numeric | plan.datetimes
+    convert = pacsv.ConvertOptions(column_types=types, include_columns=wanted, strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False,
+                                   null_values=sorted(MISSING_TOKENS | set(PLACEHOLDER_DATES)) if typed else [""])
+    with open_stream() as stream:
+        _skip(stream, offset)
+        try:
+            table = pacsv.read_csv(
+                stream,
+                read_options=pacsv.ReadOptions(column_names=keys, encoding=codec, block_size=16 << 20),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=plan.quoted,
+                                                 invalid_row_handler=on_bad_row),
+                convert_options=convert,
+            )
+        except pa.ArrowInvalid as exc:
+            message = str(exc)
+            if "Empty CSV file" in message:
+                return pd.DataFrame({c: pd.Series([], dtype="str") for k, c in zip(keys, columns)
+                                     if k in wanted}), issues
+            if "UTF8" in message or "decode" in message.lower():
+                return None, issues
+            if typed and "conversion error" in message.lower():
+                raise _NotPlainNumbers from None
+            raise InputError(f"{name}: CSV could not be parsed: {message.splitlines()[0]}") from None
+        except UnicodeDecodeError:
+            return None, issues
+    names = dict(zip(keys, columns))
+    frame = pd.DataFrame({names[k]: _to_pandas(table.column(k)) for k in wanted})
+    for text in skipped[:5]:
+        issues.append(Issue(name, f"row skipped: it has a different number of cells than the {len(columns)} "
+                                  f"header columns (header on row {header_row})", value=text[:80]))
+    if len(skipped) > 5:
+        issues.append(Issue(name, f"{len(skipped) - 5} more malformed rows skipped", count=len(skipped) - 5))
+    return frame, issues
+
+
+def _to_pandas(column) -> pd.Series:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        return column.to_pandas()  # a Categorical
+    if pa.types.is_timestamp(column.type):
+        return pd.Series(column.to_numpy(), dtype="datetime64[ns]")
+    if pa.types.is_floating(column.type):
+        return pd.Series(column.to_numpy(), dtype="float64")
+    return pd.Series(column, dtype="str")
+
+
+def _skip(stream: BinaryIO, offset: int) -> None:
+    try:
+        stream.seek(offset)
+    except (OSError, io.UnsupportedOperation):
+        remaining = offset
+        while remaining:
+            chunk = stream.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+
+
+def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    if frame.empty:
+        return frame, rows
+    def has_value(column: pd.Series) -> np.ndarray:
+        if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype != "str":
+            return column.notna().to_numpy()
+        import pyarrow.compute as pc
+
+        array = column.array.__arrow_array__()
+        # Empty or all-whitespace cells; two cheap kernels instead of a stripped copy of the column.
+        empty = pc.or_(pc.equal(array, ""), pc.utf8_is_space(array))
+        return ~empty.to_numpy(zero_copy_only=False).astype(bool)
+
+    filled = has_value(frame.iloc[:, 0]).copy()
+    if filled.all():
+        return frame, rows
+    for column in frame.columns[1:]:  # only rows whose first cell is empty can be blank
+        filled |= has_value(frame[column])
+    if filled.all():
+        return frame, rows
+    return frame.loc[filled].reset_index(drop=True), rows[filled]
+
+
+def _drop_empty_columns(table: RawTable) -> RawTable:
+    """Columns without a header and without any value: Excel's trailing-comma padding."""
+    frame = table.frame
+    empty = [c for c in frame.columns if c.startswith("column_")
+             and not (frame[c].astype("str").str.strip() != "").any()]
+    if empty:
+        table.frame = frame.drop(columns=empty)
+    return table
+
+
+# ---- GA4 / Universal Analytics: `#` comment blocks, several tables per file ----
+
+_RULE = re.compile(r"^#\s*-{5,}")
+_KEY_VALUE = re.compile(r"^#\s*(Start date|End date|Account|Property)\s*:\s*(.*)$", re.IGNORECASE)
+_UA_RANGE = re.compile(r"^#\s*(\d{8})-(\d{8})\s*$")
+
+
+def _read_commented(text: str, name: str) -> list[RawTable]:
+    """Split a GA4/UA export into its tables.
+
+    Each table gets the comment block above it (`# Start date:`, a card title)
+    as metadata; the file's preamble (report kind, account, property or UA
+    view/report/date range) is shared by all. UA totals rows (dimension cells
+    empty) are dropped and reported.
+    """
+    file_meta: dict[str, str] = {}
+    block: list[str] = []
+    tables: list[RawTable] = []
+    current: dict | None = None
+    preamble_rules = 0
+    resaved = False
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            tables.append(_finish_ga_table(current, name))
+            current = None
+
+    for number, record in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [c.strip() for c in record]
+        if len(record) > 1 and record[0].startswith("#") and not any(cells[1:]):
+            resaved = True  # Excel pads comment lines with commas when it re-saves a CSV
+        if cells and cells[0].startswith("#"):
+            close()
+            comment = ",".join(record).rstrip(",").strip()
+            if _RULE.match(comment):
+                preamble_rules += 1
+                continue
+            if preamble_rules == 1:  # inside the top rule pair: report kind, account, property
+                match = _KEY_VALUE.match(comment)
+                if match:
+                    file_meta[match.group(1).lower().replace(" ", "_")] = match.group(2).strip()
+                else:
+                    file_meta.setdefault("report_lines", "")
+                    file_meta["report_lines"] += comment.lstrip("# ").strip() + "\n"
+                continue
+            block.append(comment)
+            continue
+        if not any(cells):
+            close()
+            continue
+        if current is None:
+            meta = _block_meta(block)
+            if not tables and "title" in meta and "segment" not in file_meta:
+                # GA4 prints the segment or comparison ("All Users") above the first table.
+                file_meta["segment"] = meta.pop("title")
+            elif "title" in meta and meta["title"] == file_meta.get("segment"):
+                meta.pop("title")
+            current = {"header": cells, "header_row": number, "rows": [], "numbers": [],
+                       "meta": {**file_meta, **meta}}
+            block = []
+            continue
+        current["rows"].append(record)
+        current["numbers"].append(number)
+    close()
+    for table in tables:
+        table.meta.update({k: v for k, v in _ua_meta(file_meta).items() if k not in table.meta})
+        if resaved:
+            table.issues.append(Issue(name, "the file was re-saved by Excel (comment lines padded with commas); "
+                                            "re-download the original export if numbers look rounded",
+                                      severity="info"))
+    if not tables:
+        raise InputError(f"{name}: only comment lines, no table")
+    return tables
+
+
+def _block_meta(block: list[str]) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    titles = []
+    for comment in block:
+        match = _KEY_VALUE.match(comment)
+        if match:
+            meta[match.group(1).lower().replace(" ", "_")] = match.group(2).strip()
+        elif comment.lstrip("# ").strip():
+            titles.append(comment.lstrip("# ").strip())
+    if titles:
+        meta["title"] = " / ".join(titles)
+    return meta
+
+
+def _ua_meta(file_meta: dict[str, str]) -> dict[str, str]:
+    """UA preamble lines: view name, report name, `YYYYMMDD-YYYYMMDD`."""
+    lines = [line for line in file_meta.get("report_lines", "").splitlines() if line]
+    meta: dict[str, str] = {}
+    for line in lines:
+        match = _UA_RANGE.match("# " + line)
+        if match:
+            meta["start_date"], meta["end_date"] = match.group(1), match.group(2)
+    named = [line for line in lines if not _UA_RANGE.match("# " + line)]
+    if named:
+        meta["report_title"] = named[0]
+        if len(named) > 1:
+            meta["view"], meta["report_title"] = named[0], named[1]
+    return meta
+
+
+def _finish_ga_table(current: dict, name: str) -> RawTable:
+    header = current["header"]
+    width = len(header)
+    columns = unique_headers(header)
+    rows = [(r + [""] * width)[:width] for r in current["rows"]]
+    numbers = list(current["numbers"])
+    issues: list[Issue] = []
+    # UA: the main table ends with a totals row whose dimension cells are empty.
+    kept_rows, kept_numbers = [], []
+    for cells, number in zip(rows, numbers):
+        if not cells[0].strip() and any(c.strip() for c in cells[1:]):
+            issues.append(Issue(name, "totals row dropped (not data)", row=number, severity="info"))
+            continue
+        kept_rows.append(cells)
+        kept_numbers.append(number)
+    frame = pd.DataFrame(kept_rows, columns=columns, dtype="str") if kept_rows else \
+        pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    table = RawTable(current["meta"].get("title") or ", ".join(c for c in header if c)[:60], frame,
+                     np.array(kept_numbers, dtype=np.int64), header_row=current["header_row"],
+                     meta=dict(current["meta"]), issues=issues)
+    table.meta.pop("report_lines", None)
+    return _drop_empty_columns(table)

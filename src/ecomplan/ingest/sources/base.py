@@ -1,0 +1,157 @@
+"""Adapters: how one platform's report maps onto a canonical schema.
+
+An adapter is mostly data (which raw headers feed which canonical column)
+plus two optional hooks for the quirks of that export: `prepare` works on the
+raw table (GA4's `Nth day` offsets, Shopify's order-level cells on the first
+line only), `finish` on the typed canonical frame (status vocabularies, the
+Sycm source hierarchy). Raw platform column names never leave `sources/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ecomplan.core.errors import Issue
+from ecomplan.ingest.reading import RawTable
+from ecomplan.ingest.schemas import ORDER_STATUSES
+
+Alias = str | tuple[str, ...]
+
+
+@dataclass
+class Context:
+    """What an adapter may know about the file besides the table's cells."""
+
+    file: str
+    meta: dict[str, str]
+    preamble: list[str]
+    tz: str
+    issues: list[Issue] = field(default_factory=list)
+
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The date range the export covers, from GA/UA metadata, the description
+        rows above the header (统计时间 2026-11-16 ~ 2026-11-22) or the file name
+        (【生意参谋平台】无线店铺流量来源-2017-11-12_2017-11-12.xls)."""
+        if "start_date" in self.meta and "end_date" in self.meta:
+            start, end = _date(self.meta["start_date"]), _date(self.meta["end_date"])
+            if start and end:
+                return start, end
+        for text in [*self.preamble, self.file]:
+            for found in _RANGE.finditer(text):
+                start, end = _date(found.group(1)), _date(found.group(2))
+                if start and end and start <= end:
+                    return start, end
+        for text in self.preamble:
+            found = _SINGLE.search(text)
+            if found and _date(found.group(1)):
+                day = _date(found.group(1))
+                return day, day
+        return None
+
+
+_DAY = r"(\d{4}[-/.]?\d{1,2}[-/.]?\d{1,2})"
+_RANGE = re.compile(_DAY + r"\s*(?:~|～|至|到|_|--|—|-(?=\d{4}))\s*" + _DAY)
+_SINGLE = re.compile(r"(?:统计日期|统计时间|日期)\s*[:：]?\s*" + _DAY)
+
+
+def _date(text: str) -> dt.date | None:
+    """A date from 20261116 / 2026-11-16 / 2026.11.16, or None (e.g. a 153000 time in a file name)."""
+    digits = re.sub(r"[^\d]", " ", text).split()
+    try:
+        if len(digits) == 1:
+            value = digits[0]
+            return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+        return dt.date(int(digits[0]), int(digits[1]), int(digits[2]))
+    except (ValueError, IndexError):
+        return None
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """One report of one platform.
+
+    `columns` maps each canonical column to the raw header(s) that may carry
+    it (versions of an export rename columns); the first alias present wins.
+    `signature` lists headers that must all be present for the adapter to
+    match (a tuple entry means any one of those names). `kind` None marks a
+    report we recognise but that has no canonical use (GA4 page titles).
+    """
+
+    platform: str
+    report: str
+    kind: str | None
+    columns: Mapping[str, Alias]
+    signature: tuple[Alias, ...] = ()
+    title_zh: str = ""
+    title_en: str = ""
+    prepare: Callable[[RawTable, Context], RawTable] | None = None
+    finish: Callable[[pd.DataFrame, Context], pd.DataFrame] | None = None
+    accepts: Callable[[RawTable, Context], bool] | None = None
+    inferred: bool = False  # headers known from third-party code, not a real file
+    priority: int = 0  # breaks ties between adapters that map the same number of columns
+
+    def aliases(self, canonical: str) -> tuple[str, ...]:
+        value = self.columns[canonical]
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    def mapping(self, headers: list[str]) -> dict[str, str]:
+        """canonical -> raw header present in `headers`."""
+        present = {h.lower(): h for h in headers}
+        found = {}
+        for canonical in self.columns:
+            for alias in self.aliases(canonical):
+                if alias.lower() in present:
+                    found[canonical] = present[alias.lower()]
+                    break
+        return found
+
+    def missing_signature(self, headers: list[str]) -> list[str]:
+        present = {h.lower() for h in headers}
+        missing = []
+        for entry in self.signature:
+            names = (entry,) if isinstance(entry, str) else entry
+            if not any(n.lower() in present for n in names):
+                missing.append(" or ".join(names))
+        return missing
+
+
+def status_mapper(table: Mapping[str, str]) -> Callable[[pd.Series], pd.Series]:
+    """Vectorized raw-status -> canonical-status mapping; unknown strings -> 'unknown'."""
+    lowered = {k.lower(): v for k, v in table.items()}
+
+    def apply(raw: pd.Series) -> pd.Series:
+        # Map the few distinct values, not every row: 10M rows hold a handful of statuses.
+        from ecomplan.ingest.reading.values import recategorize
+
+        raw = raw if isinstance(raw.dtype, pd.CategoricalDtype) else raw.astype("category")
+        names = [lowered.get(str(c).strip().lower(), "unknown") for c in raw.cat.categories]
+        # Every canonical status is a category, so adapters can still set any of them.
+        return recategorize(raw, pd.Series(names, dtype="str"), categories=list(ORDER_STATUSES))
+
+    return apply
+
+
+def report_unknown_statuses(frame: pd.DataFrame, ctx: Context, column: str = "status") -> None:
+    if "status" not in frame or "status_raw" not in frame:
+        return
+    unknown = frame.loc[frame["status"] == "unknown", "status_raw"].value_counts()
+    unknown = unknown[unknown > 0]  # categorical columns list every category
+    for value, count in unknown.head(5).items():
+        ctx.issues.append(Issue(ctx.file, "unknown order status; such orders are excluded from sales "
+                                          "(map it with a generic mapping if it means paid)",
+                                column=column, value=str(value), count=int(count)))
+
+
+def first_line_only(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Keep order-level amounts on the first line of each order and 0 on the
+    others, for exports that repeat them on every line (JD 订单导出)."""
+    repeated = frame.duplicated("order_id", keep="first")
+    for column in columns:
+        if column in frame:
+            frame[column] = frame[column].mask(repeated & frame[column].notna(), 0.0)
+    return frame

@@ -1,0 +1,1 @@
+"""Traffic and sales KPIs: the metric registry, computation, targets and the KPI report builder."""

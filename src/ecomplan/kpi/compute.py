@@ -1,0 +1,460 @@
+"""KPI computations on canonical frames: totals, comparisons, funnel, channels,
+products, ads. Pure functions: frames and periods in, plain results out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ecomplan.kpi.metrics import METRICS
+from ecomplan.core.periods import Period
+
+BREAKDOWNS = ("channel", "source", "keyword", "segment")
+# When a platform sends the same day in two reports, the shop-level one wins.
+REPORT_PREFERENCE = ("shop_overview", "daily", "product_macro")
+
+
+@dataclass
+class Totals:
+    """KPI values of one platform (or all) over one period."""
+
+    values: dict[str, float | None]
+    visitors_basis: str  # "period_export": de-duplicated by the platform; "sum_of_daily": person-days
+    days_covered: int
+    days: int
+    platforms: list[str] = field(default_factory=list)
+
+    def get(self, key: str) -> float | None:
+        return self.values.get(key)
+
+
+def shop_level(traffic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """(daily rows, period rows, notes) of whole-shop traffic: rows without a
+    channel, source, keyword or segment.
+
+    A day (or period) appears once per platform: the shop-level report wins
+    over product totals, and of two downloads covering the same day the one
+    whose data reaches furthest (the newer download, with late refunds
+    settled) is kept; overlaps are noted, never summed.
+    """
+    mask = pd.Series(True, index=traffic.index)
+    for column in BREAKDOWNS:
+        if column in traffic:
+            mask &= traffic[column].isna()
+    shop = traffic[mask]
+    end = shop["date_end"] if "date_end" in shop else pd.Series(pd.NaT, index=shop.index)
+    is_period = end.notna() & (end > shop["date"])
+    notes: list[str] = []
+    daily = _one_per_key(shop[~is_period], ["platform", "date"], notes)
+    period = _one_per_key(shop[is_period], ["platform", "date", "date_end"], notes)
+    return daily, period, notes
+
+
+def _one_per_key(rows: pd.DataFrame, key: list[str], notes: list[str]) -> pd.DataFrame:
+    if rows.empty:
+        return rows.copy()
+    newest = rows.groupby("source_file", observed=True)["date"].transform("max")
+    rank = rows["report"].astype("str").map({r: i for i, r in enumerate(REPORT_PREFERENCE)}).fillna(99)
+    ordered = rows.assign(_rank=rank.to_numpy(), _newest=newest.to_numpy()).sort_values(
+        [*key, "_rank", "_newest", "source_file"], ascending=[True] * len(key) + [True, False, True], kind="stable")
+    duplicated = ordered.duplicated(key, keep="first")
+    if duplicated.any():
+        dropped = ordered[duplicated]
+        for platform, part in dropped.groupby("platform", observed=True):
+            files = sorted(set(ordered.loc[ordered["platform"] == platform, "source_file"].astype("str")))
+            notes.append(f"{platform}: {part['date'].nunique()} day(s) appear in more than one file "
+                         f"({', '.join(files[:4])}); each counted once, from the newest download")
+    return ordered[~duplicated].drop(columns=["_rank", "_newest"])
+
+
+def last_day(rows: pd.DataFrame) -> pd.Timestamp:
+    """The newest day the rows cover (a period row covers up to its `date_end`)."""
+    return rows["date_end"].fillna(rows["date"]).max() if "date_end" in rows else rows["date"].max()
+
+
+def breakdown_level(traffic: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Rows broken down by `dimension` (channel/source or keyword)."""
+    if dimension not in traffic:
+        return traffic.iloc[0:0]
+    return traffic[traffic[dimension].notna()]
+
+
+def _within(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    return frame[(frame["date"] >= start) & (frame["date"] <= end)]
+
+
+def _exact(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return frame[(frame["date"] == pd.Timestamp(period.start)) & (frame["date_end"] == pd.Timestamp(period.end))]
+
+
+def platform_totals(daily: pd.DataFrame, period_rows: pd.DataFrame, platform: str, period: Period,
+                    use_period_export: bool) -> Totals:
+    """One platform's KPIs over `period`.
+
+    Additive metrics come from the daily rows, or from the platform's export
+    for exactly this period when the daily rows don't cover it. Distinct
+    counts come from that export when `use_period_export` (the caller decides
+    so compared periods share a basis) or when there are no daily rows at all.
+    """
+    rows = _within(daily[daily["platform"] == platform], period)
+    export = _exact(period_rows[period_rows["platform"] == platform], period) if len(period_rows) else period_rows
+    covered = int(rows["date"].nunique())
+    has_export = len(export) > 0
+    sums_from_export = has_export and covered < period.days
+    distinct_from_export = has_export and (use_period_export or covered == 0)
+    values: dict[str, float | None] = {}
+    for metric in METRICS.values():
+        if metric.rollup == "ratio":
+            continue
+        from_export = distinct_from_export if metric.rollup == "distinct" else sums_from_export
+        values[metric.key] = _aggregate(export if from_export else rows, metric.sources, metric.rollup)
+    finish_ratios(values)
+    basis = "period_export" if distinct_from_export else "sum_of_daily"
+    return Totals(values, basis, period.days if sums_from_export else covered, period.days, [platform])
+
+
+def _aggregate(rows: pd.DataFrame, sources: tuple[str, ...], rollup: str) -> float | None:
+    for column in sources:
+        if column in rows and rows[column].notna().any():
+            series = rows[column]
+            value = series.mean() if rollup == "mean_daily" else series.sum()
+            return float(value)
+    return None
+
+
+def finish_ratios(values: dict[str, float | None]) -> None:
+    """Ratio metrics from their numerators and denominators, never averaged."""
+    gmv, refund = values.get("gmv"), values.get("refund_amount")
+    values["net_gmv"] = None if gmv is None or refund is None else gmv - refund
+    for metric in METRICS.values():
+        if metric.rollup == "ratio" and metric.numerator:
+            values[metric.key] = ratio(values.get(metric.numerator), values.get(metric.denominator))
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0 or np.isnan(denominator):
+        return None
+    return numerator / denominator
+
+
+def combine(parts: list[Totals]) -> Totals:
+    """All platforms together: additive metrics add; visitors and buyers of
+    different shops add as "sum across platforms"; ratios are recomputed from
+    the platforms that have both parts; platform-defined daily means are kept
+    only when a single platform reports them."""
+    values: dict[str, float | None] = {}
+    for metric in METRICS.values():
+        if metric.rollup in {"sum", "distinct"}:
+            present = [p.get(metric.key) for p in parts if p.get(metric.key) is not None]
+            values[metric.key] = float(sum(present)) if present else None
+        elif metric.rollup == "mean_daily":
+            present = [p.get(metric.key) for p in parts if p.get(metric.key) is not None]
+            values[metric.key] = present[0] if len(present) == 1 else None
+    values["net_gmv"] = None
+    for metric in METRICS.values():
+        if metric.rollup == "ratio" and metric.numerator:
+            both = [p for p in parts if p.get(metric.numerator) is not None and p.get(metric.denominator) is not None]
+            values[metric.key] = ratio(sum(p.get(metric.numerator) for p in both) if both else None,
+                                       sum(p.get(metric.denominator) for p in both) if both else None)
+    net = [p.get("net_gmv") for p in parts]
+    values["net_gmv"] = float(sum(net)) if net and all(v is not None for v in net) else None
+    bases = {p.visitors_basis for p in parts if p.get("visitors") is not None}
+    basis = bases.pop() if len(bases) == 1 else "mixed"
+    covered = min((p.days_covered for p in parts), default=0)
+    return Totals(values, basis, covered, parts[0].days if parts else 0, [x for p in parts for x in p.platforms])
+
+
+@dataclass
+class Change:
+    value: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.change is None or not self.previous:
+            return None
+        return self.change / abs(self.previous)
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "previous": self.previous, "change": self.change, "change_pct": self.change_pct}
+
+
+def compare(current: Totals, previous: Totals) -> dict[str, Change]:
+    return {key: Change(current.get(key), previous.get(key)) for key in METRICS}
+
+
+def totals_for(daily: pd.DataFrame, period_rows: pd.DataFrame, platforms: list[str], current: Period,
+               others: list[Period] = ()) -> tuple[dict[str, Totals], list[dict[str, Totals]]]:
+    """Per-platform totals for `current` and each of `others`, all on one basis:
+    a platform's period exports are used only when they cover every one of the
+    periods, so a de-duplicated weekly UV is never compared with a sum of daily UVs."""
+
+    def has_export(platform: str, period: Period) -> bool:
+        return len(period_rows) > 0 and len(_exact(period_rows[period_rows["platform"] == platform], period)) > 0
+
+    use = {p: all(has_export(p, x) for x in (current, *others)) for p in platforms}
+    now = {p: platform_totals(daily, period_rows, p, current, use[p]) for p in platforms}
+    then = [{p: platform_totals(daily, period_rows, p, other, use[p]) for p in platforms} for other in others]
+    return now, then
+
+
+# ---------------------------------------------------------------------------------------------
+# Funnel
+# ---------------------------------------------------------------------------------------------
+
+FUNNELS = {
+    "shop": ("visitors", "add_to_cart_buyers", "ordering_buyers", "paying_buyers"),
+    "ga": ("sessions", "add_to_carts", "checkouts", "purchases"),
+}
+
+
+def funnel(current: dict[str, Totals], previous: dict[str, Totals] | None) -> pd.DataFrame:
+    """Step counts, step conversion and drop-off per platform, this period and the comparison."""
+    records = []
+    for platform, totals in current.items():
+        steps = FUNNELS["ga"] if totals.get("sessions") is not None and totals.get("paying_buyers") is None \
+            else FUNNELS["shop"]
+        before = previous.get(platform) if previous else None
+        first = totals.get(steps[0])
+        prior_value = prior_before = None
+        for index, step in enumerate(steps):
+            value = totals.get(step)
+            if value is None:
+                continue
+            old = before.get(step) if before else None
+            step_rate = ratio(value, prior_value) if index else None
+            old_rate = ratio(old, prior_before) if index and before else None
+            records.append({
+                "platform": platform, "step": step, "value": value, "step_conversion": step_rate,
+                "drop_off": None if step_rate is None else 1 - step_rate, "overall_conversion": ratio(value, first),
+                "previous": old, "previous_step_conversion": old_rate,
+                "step_conversion_change": None if step_rate is None or old_rate is None else step_rate - old_rate,
+            })
+            prior_value, prior_before = value, old
+    return pd.DataFrame.from_records(records, columns=[
+        "platform", "step", "value", "step_conversion", "drop_off", "overall_conversion", "previous",
+        "previous_step_conversion", "step_conversion_change"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Channels, keywords, products, ads
+# ---------------------------------------------------------------------------------------------
+
+def _paired_rows(frame: pd.DataFrame, current: Period, previous: Period) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Rows of one platform for two compared periods, on one basis: the platform's
+    exports for exactly those periods when both exist, else daily rows for both
+    (visitors then add up to person-days); an export stands alone only when there
+    are no daily rows."""
+    if "date_end" not in frame:
+        return _within(frame, current), _within(frame, previous), "sum_of_daily"
+    is_period = frame["date_end"].notna() & (frame["date_end"] > frame["date"])
+    exports, daily = frame[is_period], frame[~is_period]
+    now_export, then_export = _exact(exports, current), _exact(exports, previous)
+    now_daily = _within(daily, current)
+    if len(now_export) and (len(then_export) or now_daily.empty):
+        return now_export, then_export, "period_export"
+    return now_daily, _within(daily, previous), "sum_of_daily"
+
+
+def channels(traffic: pd.DataFrame, current: Period, previous: Period) -> pd.DataFrame:
+    """One row per platform and source (leaf of the channel hierarchy), with
+    conversion and UV value recomputed, and the change against `previous`."""
+    rows = breakdown_level(traffic, "channel")
+    if "keyword" in rows:
+        rows = rows[rows["keyword"].isna()]
+    if rows.empty:
+        return pd.DataFrame()
+    out = []
+    for platform, frame in rows.groupby("platform", observed=True):
+        now, then, basis = _paired_rows(frame, current, previous)
+        keys = [k for k in ("channel", "source") if k in frame and frame[k].notna().any()]
+        merged = _sum_by(now, keys).join(_sum_by(then, keys).add_prefix("previous_"), how="left").reset_index()
+        merged.insert(0, "platform", platform)
+        merged["basis"] = basis
+        out.append(merged)
+    frame = pd.concat(out, ignore_index=True)
+    if "source" not in frame:
+        frame["source"] = frame["channel"]
+    frame["source"] = frame["source"].where(frame["source"].notna() & (frame["source"] != ""), frame["channel"])
+    frame["conversion_rate"] = _div(frame["paying_buyers"], frame["visitors"])
+    frame["uv_value"] = _div(frame["pay_amount"], frame["visitors"])
+    frame["previous_conversion_rate"] = _div(frame["previous_paying_buyers"], frame["previous_visitors"])
+    frame["visitors_change_pct"] = _div(frame["visitors"] - frame["previous_visitors"], frame["previous_visitors"])
+    frame["pay_amount_change"] = frame["pay_amount"] - frame["previous_pay_amount"]
+    total = frame.groupby("platform", observed=True)["visitors"].transform("sum")
+    frame["visitor_share"] = _div(frame["visitors"], total)
+    return frame.sort_values(["platform", "visitors"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _sum_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    columns = ["visitors", "paying_buyers", "pay_amount"]
+    frame = frame.assign(**{c: frame[c] if c in frame else np.nan for c in columns})
+    grouped = frame.fillna({k: "" for k in keys}).groupby(keys, observed=True)[columns]
+    return grouped.sum(min_count=1)
+
+
+def _div(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    denominator = denominator.astype("float64")
+    return numerator.astype("float64") / denominator.where(denominator != 0)
+
+
+def products(frame: pd.DataFrame, current: Period, previous: Period) -> pd.DataFrame:
+    """GMV, units, visitors and buyers per platform and product for the period and the one before."""
+    if frame is None or frame.empty:
+        return pd.DataFrame()
+    columns = [c for c in ("amount", "units", "visitors", "buyers") if c in frame]
+    parts = []
+    for platform, rows in frame.groupby("platform", observed=True):
+        now, then, _ = _paired_rows(rows, current, previous)
+        a = now.groupby("sku", observed=True)[columns].sum(min_count=1)
+        b = then.groupby("sku", observed=True)[columns].sum(min_count=1).add_prefix("previous_")
+        merged = a.join(b, how="outer").reset_index()
+        merged.insert(0, "platform", platform)
+        parts.append(merged)
+    merged = pd.concat(parts, ignore_index=True)
+    if "name" in frame:
+        names = frame.dropna(subset=["name"]).drop_duplicates(["platform", "sku"], keep="last") \
+            .set_index(["platform", "sku"])["name"]
+        merged = merged.join(names, on=["platform", "sku"])
+    else:
+        merged["name"] = None
+    for column in ("amount", "units", "visitors", "buyers"):
+        for name in (column, f"previous_{column}"):
+            if name not in merged:
+                merged[name] = np.nan
+    merged["amount_change"] = merged["amount"].fillna(0) - merged["previous_amount"].fillna(0)
+    merged["amount_change_pct"] = _div(merged["amount_change"], merged["previous_amount"])
+    merged["conversion_rate"] = _div(merged["buyers"], merged["visitors"])
+    return merged.sort_values("amount", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def traffic_without_sales(table: pd.DataFrame, min_visitors: float = 50) -> pd.DataFrame:
+    """Products that drew visitors but sold nothing in the period (a missing
+    units or amount figure is unknown, not zero, and never flags a product)."""
+    if table.empty:
+        return table
+    sold = table["units"] if table["units"].notna().any() else table["amount"]
+    mask = (table["visitors"].fillna(0) >= min_visitors) & sold.notna() & (sold == 0)
+    return table[mask].sort_values("visitors", ascending=False)
+
+
+def ads(frame: pd.DataFrame, period: Period, by: str) -> pd.DataFrame:
+    """Spend, CTR, CPC, ROI by campaign or keyword; ratios from summed parts.
+
+    Ad reports break the same spend down differently (plan, item, keyword):
+    the campaign table uses plan-level rows (no keyword, no item) when a
+    platform has them, so an item report loaded beside the plan report is not
+    added twice; the keyword table uses keyword rows.
+    """
+    if frame is None or frame.empty or by not in frame:
+        return pd.DataFrame()
+    rows = frame[frame[by].notna()]
+    if by == "campaign":
+        level = pd.Series(0, index=rows.index)
+        for column in ("keyword", "item_id"):
+            if column in rows:
+                level += rows[column].notna().astype(int)
+        finest = level.groupby(rows["platform"], observed=True).transform("min")
+        rows = rows[level == finest]
+    parts = [_paired_rows(r, period, period)[0] for _, r in rows.groupby("platform", observed=True)]
+    rows = pd.concat(parts) if parts else rows.iloc[0:0]
+    columns = [c for c in ("impressions", "clicks", "spend", "gmv", "orders") if c in rows]
+    table = rows.groupby(["platform", by], observed=True)[columns].sum(min_count=1).reset_index()
+    for column in ("impressions", "clicks", "spend", "gmv", "orders"):
+        if column not in table:
+            table[column] = np.nan
+    table["ctr"] = _div(table["clicks"], table["impressions"])
+    table["cpc"] = _div(table["spend"], table["clicks"])
+    table["roi"] = _div(table["gmv"], table["spend"])
+    table["conversion_rate"] = _div(table["orders"], table["clicks"])
+    return table.sort_values("spend", ascending=False).reset_index(drop=True)
+
+
+def wasted_spend(table: pd.DataFrame, min_spend: float = 100.0) -> pd.DataFrame:
+    """Keywords (or campaigns) that spent at least `min_spend` without one order
+    (or, when orders are not reported, without attributed GMV)."""
+    if table.empty:
+        return table
+    result = table["orders"] if table["orders"].notna().any() else table["gmv"]
+    return table[(table["spend"].fillna(0) >= min_spend) & result.notna() & (result == 0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Daily series and anomalies
+# ---------------------------------------------------------------------------------------------
+
+def daily_gmv(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """GMV per day per platform (columns) plus `total`, for trend charts, anomalies and targets.
+
+    A missing figure stays missing: a platform without a number for a day
+    leaves that day's total empty rather than pretending it sold nothing.
+    """
+    rows = daily[(daily["date"] >= pd.Timestamp(start)) & (daily["date"] <= pd.Timestamp(end))]
+    gmv = rows["pay_amount"] if "pay_amount" in rows else pd.Series(np.nan, index=rows.index)
+    if "revenue" in rows:
+        gmv = gmv.fillna(rows["revenue"])
+    table = (rows.assign(gmv=gmv, platform=rows["platform"].astype("str"))
+             .groupby(["date", "platform"])["gmv"].sum(min_count=1).unstack("platform"))
+    table = table.reindex(pd.date_range(start, end, freq="D"))
+    table = table.loc[:, table.notna().any()] if len(table.columns) else table
+    table.columns = [str(c) for c in table.columns]
+    # A platform is expected from its first day with data on (a shop opening mid-year is not "missing" before).
+    expected = pd.DataFrame({c: table.index >= table[c].first_valid_index() for c in table.columns},
+                            index=table.index)
+    incomplete = (table.isna() & expected).any(axis=1) if len(table.columns) else pd.Series(True, index=table.index)
+    table["total"] = table.sum(axis=1, min_count=1).mask(incomplete)
+    table.index.name = "date"
+    return table
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    platform: str
+    day: dt.date
+    value: float
+    baseline: float  # median of the same weekday in earlier weeks
+    z: float
+    weeks: int  # how many earlier weeks the baseline holds
+
+    @property
+    def change_pct(self) -> float:
+        return self.value / self.baseline - 1 if self.baseline else float("nan")
+
+
+def gmv_anomalies(series: pd.DataFrame, period: Period, weeks: int = 6, threshold: float = 3.0,
+                  exclude: set[dt.date] = frozenset()) -> list[Anomaly]:
+    """Days of the period whose GMV lies far outside the same weekday of the
+    previous `weeks` weeks (robust z: median and MAD, so one odd day in the
+    baseline doesn't hide the next anomaly). Campaign days in `exclude` are
+    left out of the baselines, which then reach further back."""
+    found = []
+    for column in series.columns:
+        for day in period.dates():
+            stamp = pd.Timestamp(day)
+            if stamp not in series.index or pd.isna(series.at[stamp, column]):
+                continue
+            # The same weekday of earlier weeks, skipping campaign days, up to `weeks` of them.
+            history = [stamp - pd.Timedelta(days=7 * k) for k in range(1, 2 * weeks + 1)]
+            history = [d for d in history if d.date() not in exclude][:weeks]
+            base = series[column].reindex(history).dropna()
+            if len(base) < 3:
+                continue
+            median = float(base.median())
+            mad = float((base - median).abs().median()) * 1.4826
+            # Floor the spread at 15% of the median: a quiet history must not turn every wobble into an alarm.
+            scale = max(mad, 0.15 * abs(median), 1.0)
+            z = (float(series.at[stamp, column]) - median) / scale
+            if abs(z) >= threshold:
+                found.append(Anomaly(column, day, float(series.at[stamp, column]), median, z, len(base)))
+    return found
