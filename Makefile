@@ -1,12 +1,13 @@
 # Two commands for a fresh clone (Python 3.11+ and pip are all it needs):
 #   make demo   create .venv, install ecomplan, write the weekly report for examples/ into reports/
 #   make test   create .venv, install ecomplan with test tools, run the whole test suite
+#   make lint   ruff check, ruff format --check and mypy (clean before every commit)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test bench clean examples
+.PHONY: demo test lint bench clean examples
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("ecomplan needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -21,6 +22,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py

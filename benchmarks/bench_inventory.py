@@ -38,25 +38,27 @@ AS_OF = pd.Timestamp("2026-11-23")
 
 def make_stock(rng: np.random.Generator, skus: np.ndarray, rate: np.ndarray) -> pd.DataFrame:
     n = len(skus)
-    cover_days = rng.choice([0, 3, 8, 15, 25, 40, 60, 150, 400], size=n,
-                            p=[0.03, 0.07, 0.10, 0.15, 0.25, 0.15, 0.10, 0.10, 0.05])
+    cover_days = rng.choice(
+        [0, 3, 8, 15, 25, 40, 60, 150, 400], size=n, p=[0.03, 0.07, 0.10, 0.15, 0.25, 0.15, 0.10, 0.10, 0.05]
+    )
     on_hand = np.round(rate * cover_days + rng.integers(0, 3, n))
-    return pd.DataFrame({
-        "sku": skus,
-        "name": np.char.add("商品 ", skus.astype(str)),
-        "on_hand": on_hand,
-        "available": np.maximum(on_hand - rng.integers(0, 3, n), 0),
-        "in_transit": np.where(rng.random(n) < 0.1, rng.integers(10, 200, n), 0).astype(float),
-        "lead_time_days": rng.choice([7.0, 10.0, 15.0, 30.0], size=n),
-        "lead_time_std_days": rng.choice([0.0, 1.0, 2.0, 5.0], size=n),
-        "moq": rng.choice([0.0, 20.0, 50.0], size=n),
-        "case_pack": rng.choice([1.0, 5.0, 10.0, 12.0], size=n),
-        "unit_cost": np.round(rng.uniform(5, 300, n), 2),
-    })
+    return pd.DataFrame(
+        {
+            "sku": skus,
+            "name": np.char.add("商品 ", skus.astype(str)),
+            "on_hand": on_hand,
+            "available": np.maximum(on_hand - rng.integers(0, 3, n), 0),
+            "in_transit": np.where(rng.random(n) < 0.1, rng.integers(10, 200, n), 0).astype(float),
+            "lead_time_days": rng.choice([7.0, 10.0, 15.0, 30.0], size=n),
+            "lead_time_std_days": rng.choice([0.0, 1.0, 2.0, 5.0], size=n),
+            "moq": rng.choice([0.0, 20.0, 50.0], size=n),
+            "case_pack": rng.choice([1.0, 5.0, 10.0, 12.0], size=n),
+            "unit_cost": np.round(rng.uniform(5, 300, n), 2),
+        }
+    )
 
 
-def make_sales(rng: np.random.Generator, skus: np.ndarray, rate: np.ndarray, days: int,
-               kind: str) -> pd.DataFrame:
+def make_sales(rng: np.random.Generator, skus: np.ndarray, rate: np.ndarray, days: int, kind: str) -> pd.DataFrame:
     n = len(skus)
     units = rng.poisson(np.tile(rate, days))  # day-major: day 0 for every SKU, then day 1 ...
     day_index = np.repeat(np.arange(days), n)
@@ -66,14 +68,27 @@ def make_sales(rng: np.random.Generator, skus: np.ndarray, rate: np.ndarray, day
     dates = (AS_OF - pd.Timedelta(days=days)).to_datetime64() + day_index.astype("timedelta64[D]")
     price = np.round(rng.uniform(10, 500, n), 2)
     if kind == "products":
-        return pd.DataFrame({"date": dates.astype("datetime64[ns]"), "sku": skus[sku_index],
-                             "units": units.astype(float), "amount": units * price[sku_index]})
+        return pd.DataFrame(
+            {
+                "date": dates.astype("datetime64[ns]"),
+                "sku": skus[sku_index],
+                "units": units.astype(float),
+                "amount": units * price[sku_index],
+            }
+        )
     lines = np.repeat(np.arange(len(units)), 1)  # one line per SKU-day bundle, 1-3 units
     seconds = rng.integers(0, 86400, len(units)).astype("timedelta64[s]")
     paid = (dates + seconds).astype("datetime64[ns]")
-    return pd.DataFrame({"order_id": np.char.add("O", lines.astype(str)), "sku": skus[sku_index],
-                         "quantity": units.astype(float), "paid_at": paid, "status": "completed",
-                         "amount": units * price[sku_index]})
+    return pd.DataFrame(
+        {
+            "order_id": np.char.add("O", lines.astype(str)),
+            "sku": skus[sku_index],
+            "quantity": units.astype(float),
+            "paid_at": paid,
+            "status": "completed",
+            "amount": units * price[sku_index],
+        }
+    )
 
 
 def generate(n_skus: int, days: int, kind: str, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -99,8 +114,10 @@ def time_library(stock: pd.DataFrame, sales: pd.DataFrame, repeat: int) -> None:
     start = time.perf_counter()
     document = result.to_dict("en")
     to_dict = time.perf_counter() - start
-    print(f"alerts():           median {statistics.median(timings):.2f} s over {repeat} runs "
-          f"(min {min(timings):.2f}, max {max(timings):.2f})")
+    print(
+        f"alerts():           median {statistics.median(timings):.2f} s over {repeat} runs "
+        f"(min {min(timings):.2f}, max {max(timings):.2f})"
+    )
     print(f"to_dict() for JSON: {to_dict:.2f} s ({len(document['items']):,} items)")
     print(f"statuses: {result.counts()}")
 
@@ -110,11 +127,28 @@ def time_cli(stock: pd.DataFrame, sales: pd.DataFrame) -> None:
         stock_csv, sales_csv = Path(tmp) / "stock.csv", Path(tmp) / "sales.csv"
         stock.to_csv(stock_csv, index=False)
         sales.to_csv(sales_csv, index=False, date_format="%Y-%m-%d %H:%M:%S")
-        command = [sys.executable, "-m", "ecomplan", "inventory", "alerts", "--stock", str(stock_csv),
-                   "--sales", str(sales_csv), "--as-of", AS_OF.date().isoformat(), "--json"]
+        command = [
+            sys.executable,
+            "-m",
+            "ecomplan",
+            "inventory",
+            "alerts",
+            "--stock",
+            str(stock_csv),
+            "--sales",
+            str(sales_csv),
+            "--as-of",
+            AS_OF.date().isoformat(),
+            "--json",
+        ]
         start = time.perf_counter()
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        done = subprocess.run(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        )
         elapsed = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         if done.returncode != 0:
@@ -134,8 +168,10 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     stock, sales = generate(args.skus, args.days, args.kind, args.seed)
-    print(f"generated {args.skus:,} SKUs × {args.days} days: {len(sales):,} {args.kind} rows "
-          f"in {time.perf_counter() - start:.1f} s")
+    print(
+        f"generated {args.skus:,} SKUs × {args.days} days: {len(sales):,} {args.kind} rows "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     time_library(stock, sales, args.repeat)
     if args.cli:
         time_cli(stock, sales)

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.config import Settings
-from ecomplan.kpi.report import analyse, sections
 from ecomplan.core.periods import parse_period
+from ecomplan.kpi.report import analyse, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,13 +33,23 @@ def frames(seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     for platform, base in (("sycm", 20000), ("jd", 9000), ("ga4", 6000)):
         visitors = rng.poisson(base, len(days)).astype(float)
         buyers = rng.binomial(visitors.astype(int), 0.03).astype(float)
-        frame = pd.DataFrame({"date": days, "visitors": visitors, "pageviews": visitors * 3,
-                              "add_to_cart_buyers": visitors * 0.08, "ordering_buyers": buyers * 1.1,
-                              "paying_buyers": buyers, "orders": buyers * 1.05, "pay_amount": buyers * 210.0,
-                              "refund_amount": buyers * 5.0})
+        frame = pd.DataFrame(
+            {
+                "date": days,
+                "visitors": visitors,
+                "pageviews": visitors * 3,
+                "add_to_cart_buyers": visitors * 0.08,
+                "ordering_buyers": buyers * 1.1,
+                "paying_buyers": buyers,
+                "orders": buyers * 1.05,
+                "pay_amount": buyers * 210.0,
+                "refund_amount": buyers * 5.0,
+            }
+        )
         if platform == "ga4":
             frame = frame.rename(columns={"visitors": "users", "pay_amount": "revenue"}).drop(
-                columns=["add_to_cart_buyers", "ordering_buyers", "paying_buyers"])
+                columns=["add_to_cart_buyers", "ordering_buyers", "paying_buyers"]
+            )
             frame["sessions"] = frame["users"] * 1.2
         frame["platform"], frame["report"], frame["source_file"] = platform, "shop_overview", f"{platform}.csv"
         traffic.append(frame)
@@ -65,10 +75,17 @@ def frames(seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         grid["platform"], grid["report"], grid["source_file"] = platform, "product_daily", "p.xlsx"
         products.append(grid)
     products = pd.concat(products, ignore_index=True)
-    ads = pd.DataFrame({"date": np.repeat(days, 40), "campaign": np.tile([f"plan{i}" for i in range(40)], len(days)),
-                        "spend": rng.gamma(2, 50, len(days) * 40), "clicks": rng.poisson(80, len(days) * 40),
-                        "impressions": rng.poisson(4000, len(days) * 40), "gmv": rng.gamma(2, 150, len(days) * 40),
-                        "orders": rng.poisson(1, len(days) * 40)})
+    ads = pd.DataFrame(
+        {
+            "date": np.repeat(days, 40),
+            "campaign": np.tile([f"plan{i}" for i in range(40)], len(days)),
+            "spend": rng.gamma(2, 50, len(days) * 40),
+            "clicks": rng.poisson(80, len(days) * 40),
+            "impressions": rng.poisson(4000, len(days) * 40),
+            "gmv": rng.gamma(2, 150, len(days) * 40),
+            "orders": rng.poisson(1, len(days) * 40),
+        }
+    )
     ads["keyword"] = ads["campaign"]
     ads["platform"], ads["report"], ads["source_file"] = "sycm", "wxt_plan", "a.csv"
     return traffic, products, ads
@@ -85,13 +102,37 @@ def main() -> None:
         timings.append(time.perf_counter() - start)
     print(f"rows: traffic {len(traffic):,}, products {len(products):,}, ads {len(ads):,}")
     print(f"analyse + sections: best {min(timings):.3f} s, median {sorted(timings)[2]:.3f} s (5 runs)")
-    files = [str(p) for p in (*ROOT.glob("examples/sycm/*.csv"), *ROOT.glob("examples/sycm/*.xlsx"),
-                              *ROOT.glob("examples/jd/*.xlsx"), ROOT / "examples/ga4/data-export.csv")]
+    files = [
+        str(p)
+        for p in (
+            *ROOT.glob("examples/sycm/*.csv"),
+            *ROOT.glob("examples/sycm/*.xlsx"),
+            *ROOT.glob("examples/jd/*.xlsx"),
+            ROOT / "examples/ga4/data-export.csv",
+        )
+    ]
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ecomplan", "kpi", "report", *files, "--period", "2026-W47", "--as-of",
-                    "2026-11-23", "--json"], check=True, capture_output=True)
-    print(f"end to end `ecomplan kpi report` on examples/ (read 14 files + analyse + JSON): "
-          f"{time.perf_counter() - start:.2f} s")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ecomplan",
+            "kpi",
+            "report",
+            *files,
+            "--period",
+            "2026-W47",
+            "--as-of",
+            "2026-11-23",
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    print(
+        f"end to end `ecomplan kpi report` on examples/ (read 14 files + analyse + JSON): "
+        f"{time.perf_counter() - start:.2f} s"
+    )
 
 
 if __name__ == "__main__":

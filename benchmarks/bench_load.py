@@ -32,8 +32,9 @@ print(json.dumps({"seconds": elapsed, "peak_mb": peak, "rows": len(loaded.frame)
 
 
 def run(path: Path, columns: list[str]) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(path), json.dumps(columns)], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), json.dumps(columns)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
@@ -46,13 +47,17 @@ def main() -> None:
     for lines in args.lines:
         path = generate(HERE / "_data" / f"orders_{lines}.csv", lines)
         size = path.stat().st_size / 1e6
-        for label, columns in (("all columns", []),
-                               ("RFM columns", ["order_id", "customer_id", "paid_at", "amount", "status"])):
+        for label, columns in (
+            ("all columns", []),
+            ("RFM columns", ["order_id", "customer_id", "paid_at", "amount", "status"]),
+        ):
             t0 = time.perf_counter()
             result = run(path, columns)
-            print(f"{lines:>11,} lines ({size:,.0f} MB), {label:<12}: load {result['seconds']:6.2f} s, "
-                  f"peak RSS {result['peak_mb']:7.0f} MB, process {time.perf_counter() - t0:6.2f} s, "
-                  f"{result['rows']:,} rows")
+            print(
+                f"{lines:>11,} lines ({size:,.0f} MB), {label:<12}: load {result['seconds']:6.2f} s, "
+                f"peak RSS {result['peak_mb']:7.0f} MB, process {time.perf_counter() - t0:6.2f} s, "
+                f"{result['rows']:,} rows"
+            )
 
 
 if __name__ == "__main__":

@@ -80,10 +80,12 @@ def generate(path: Path, lines: int, customers: int, seed: int) -> None:
     lines_per_order[-1] -= int(ends[n_orders - 1] - lines)
     if n_orders < customers:
         raise SystemExit(f"{lines} lines make only {n_orders} orders, fewer than {customers} customers")
-    customer_of_order = np.concatenate([
-        rng.permutation(customers),
-        (customers * rng.random(n_orders - customers) ** 2.5).astype(np.int64),
-    ])
+    customer_of_order = np.concatenate(
+        [
+            rng.permutation(customers),
+            (customers * rng.random(n_orders - customers) ** 2.5).astype(np.int64),
+        ]
+    )
     rng.shuffle(customer_of_order)
     start = np.datetime64("2024-01-01T00:00:00", "s").astype(np.int64)
     span = 2 * 365 * 86400
@@ -94,34 +96,50 @@ def generate(path: Path, lines: int, customers: int, seed: int) -> None:
     tmp = path.with_suffix(".tmp")
     options = pacsv.WriteOptions(include_header=True, quoting_style="none")
     chunk = 400_000
-    with pacsv.CSVWriter(tmp, pa.schema([(n, pa.string()) for n in
-                                         ("order_id", "customer_id", "paid_at", "amount", "status", "sku",
-                                          "quantity", "channel")]), write_options=options) as writer:
+    with pacsv.CSVWriter(
+        tmp,
+        pa.schema(
+            [
+                (n, pa.string())
+                for n in ("order_id", "customer_id", "paid_at", "amount", "status", "sku", "quantity", "channel")
+            ]
+        ),
+        write_options=options,
+    ) as writer:
         for first in range(0, n_orders, chunk):
             sl = slice(first, min(first + chunk, n_orders))
             order_index = np.repeat(np.arange(sl.start, sl.stop), lines_per_order[sl])
             n = len(order_index)
             local = order_index - sl.start
             order_ids = pc.binary_join_element_wise(
-                "E", pc.cast(pa.array(order_index + 260_000_000_000), pa.string()), "")
+                "E", pc.cast(pa.array(order_index + 260_000_000_000), pa.string()), ""
+            )
             cust = pa.array(customer_of_order[sl][local] + 13_800_000_000).cast(pa.string())
             cust = pc.if_else(pa.array(no_customer[sl][local]), pa.scalar(None, pa.string()), cust)
             st = status[sl][local]
             stamps = pa.array(paid_at[sl][local].astype("datetime64[s]"))
             text_stamps = pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S")
-            text_stamps = pc.if_else(pa.array(st == STATUSES.index("待付款")), pa.scalar(None, pa.string()),
-                                     text_stamps)
+            text_stamps = pc.if_else(
+                pa.array(st == STATUSES.index("待付款")), pa.scalar(None, pa.string()), text_stamps
+            )
             quantity = rng.integers(1, 4, size=n)
             price = np.round(np.exp(rng.normal(3.6, 0.9, size=n)), 2)
             amount = pa.array(np.round(price * quantity, 2)).cast(pa.string())
-            batch = pa.record_batch([
-                order_ids, cust, text_stamps, amount,
-                pa.array(np.array(STATUSES, dtype=object)[st], pa.string()),
-                pc.binary_join_element_wise("SKU", pc.cast(pa.array(rng.integers(10000, 30000, size=n)),
-                                                           pa.string()), ""),
-                pa.array(quantity).cast(pa.string()),
-                pa.array(np.array(CHANNELS, dtype=object)[rng.integers(0, len(CHANNELS), size=n)], pa.string()),
-            ], names=["order_id", "customer_id", "paid_at", "amount", "status", "sku", "quantity", "channel"])
+            batch = pa.record_batch(
+                [
+                    order_ids,
+                    cust,
+                    text_stamps,
+                    amount,
+                    pa.array(np.array(STATUSES, dtype=object)[st], pa.string()),
+                    pc.binary_join_element_wise(
+                        "SKU", pc.cast(pa.array(rng.integers(10000, 30000, size=n)), pa.string()), ""
+                    ),
+                    pa.array(quantity).cast(pa.string()),
+                    pa.array(np.array(CHANNELS, dtype=object)[rng.integers(0, len(CHANNELS), size=n)], pa.string()),
+                ],
+                names=["order_id", "customer_id", "paid_at", "amount", "status", "sku", "quantity", "channel"],
+            )
             writer.write_batch(batch)
     tmp.replace(path)
 
@@ -147,8 +165,10 @@ def files(lines: int, customers: int, seed: int) -> tuple[Path, Path]:
     return utf8, gbk
 
 
-WINDOW_FILTER = ("\n      AND paid_at < DATE '{as_of}' + INTERVAL 1 DAY "
-                 "AND paid_at >= DATE '{as_of}' - INTERVAL {window} DAY + INTERVAL 1 DAY")
+WINDOW_FILTER = (
+    "\n      AND paid_at < DATE '{as_of}' + INTERVAL 1 DAY "
+    "AND paid_at >= DATE '{as_of}' - INTERVAL {window} DAY + INTERVAL 1 DAY"
+)
 DUCKDB_QUERY = """
 WITH lines AS (
     SELECT order_id, customer_id, paid_at,
@@ -193,8 +213,9 @@ def run_child(args: list[str]) -> dict:
 
 
 def ecomplan_run(path: Path, window: int) -> dict:
-    result = run_child([PYTHON, "-m", "ecomplan", "rfm", "segment", str(path), "--json", "--as-of", AS_OF,
-                        "--window", f"{window}d"])
+    result = run_child(
+        [PYTHON, "-m", "ecomplan", "rfm", "segment", str(path), "--json", "--as-of", AS_OF, "--window", f"{window}d"]
+    )
     data = json.loads(result["stdout"])
     result["customers"] = data["customers"]
     result["monetary"] = sum(s["revenue"] for s in data["segments"])
@@ -234,35 +255,51 @@ def aggregate_engines(path: Path) -> None:
 
     t0 = time.perf_counter()
     customers = measure(frame, [as_of], 365).snapshots[0].customers
-    timings["duckdb (ecomplan.rfm.measure)"] = (time.perf_counter() - t0, len(customers),
-                                                customers["monetary"].sum())
+    timings["duckdb (ecomplan.rfm.measure)"] = (time.perf_counter() - t0, len(customers), customers["monetary"].sum())
 
     t0 = time.perf_counter()
-    keep = (frame["status"].isin(SOLD_STATUSES) & frame["customer_id"].notna() & (frame["paid_at"] >= start)
-            & (frame["paid_at"] < end))
+    keep = (
+        frame["status"].isin(SOLD_STATUSES)
+        & frame["customer_id"].notna()
+        & (frame["paid_at"] >= start)
+        & (frame["paid_at"] < end)
+    )
     lines = frame.loc[keep, ["customer_id", "order_id", "paid_at", "amount", "status"]]
     net = lines["amount"].where(lines["status"] != "refunded", 0.0)
-    orders = lines.assign(net=net).groupby(["customer_id", "order_id"], sort=False, observed=True).agg(
-        paid_at=("paid_at", "min"), net=("net", "sum"))
+    orders = (
+        lines.assign(net=net)
+        .groupby(["customer_id", "order_id"], sort=False, observed=True)
+        .agg(paid_at=("paid_at", "min"), net=("net", "sum"))
+    )
     orders = orders[orders["net"] > 0]
-    per_customer = orders.groupby(level=0, sort=False).agg(last=("paid_at", "max"), frequency=("net", "size"),
-                                                           monetary=("net", "sum"))
+    per_customer = orders.groupby(level=0, sort=False).agg(
+        last=("paid_at", "max"), frequency=("net", "size"), monetary=("net", "sum")
+    )
     timings["pandas groupby"] = (time.perf_counter() - t0, len(per_customer), per_customer["monetary"].sum())
 
     t0 = time.perf_counter()
-    table = pa.Table.from_pandas(frame[["customer_id", "order_id", "paid_at", "amount", "status"]],
-                                 preserve_index=False)
+    table = pa.Table.from_pandas(
+        frame[["customer_id", "order_id", "paid_at", "amount", "status"]], preserve_index=False
+    )
     status = pc.cast(table["status"], pa.string())
     low, high = (pa.scalar(t.value, pa.int64()).cast(pa.timestamp("ns")) for t in (start, end))
-    mask = pc.and_(pc.and_(pc.is_in(status, pa.array(SOLD_STATUSES)), pc.is_valid(table["customer_id"])),
-                   pc.and_(pc.greater_equal(table["paid_at"], low), pc.less(table["paid_at"], high)))
+    mask = pc.and_(
+        pc.and_(pc.is_in(status, pa.array(SOLD_STATUSES)), pc.is_valid(table["customer_id"])),
+        pc.and_(pc.greater_equal(table["paid_at"], low), pc.less(table["paid_at"], high)),
+    )
     table = table.filter(mask)
     net = pc.if_else(pc.equal(pc.cast(table["status"], pa.string()), "refunded"), 0.0, table["amount"])
-    orders = table.append_column("net", net).group_by(["customer_id", "order_id"]).aggregate(
-        [("paid_at", "min"), ("net", "sum")])
+    orders = (
+        table.append_column("net", net)
+        .group_by(["customer_id", "order_id"])
+        .aggregate([("paid_at", "min"), ("net", "sum")])
+    )
     orders = orders.filter(pc.greater(orders["net_sum"], 0))
-    per_customer = orders.group_by("customer_id").aggregate([("paid_at_min", "max"), ("net_sum", "count"),
-                                                             ("net_sum", "sum")]).to_pandas()
+    per_customer = (
+        orders.group_by("customer_id")
+        .aggregate([("paid_at_min", "max"), ("net_sum", "count"), ("net_sum", "sum")])
+        .to_pandas()
+    )
     timings["pyarrow group_by"] = (time.perf_counter() - t0, len(per_customer), per_customer["net_sum_sum"].sum())
 
     for name, (seconds, n, monetary) in timings.items():
@@ -306,27 +343,35 @@ def main() -> None:
     # Information: the reference query grouping every line into orders, as ecomplan's rules must.
     all_lines = best_of(args.repeat, lambda: duckdb_run(utf8, args.window, all_lines=True))
     base = runs["duckdb (UTF-8)"]
-    print(f"\n{args.lines:,} lines, {args.customers:,} customers, as of {AS_OF}, window {args.window} days, "
-          f"{os.cpu_count()} CPUs, best of {args.repeat}, load average {load_before:.2f} before / "
-          f"{os.getloadavg()[0]:.2f} after")
-    print(f"{'run':<18}{'seconds':>9}{'peak MB':>9}{'x DuckDB':>10}{'customers':>11}{'purchases':>11}"
-          f"{'monetary':>18}")
+    print(
+        f"\n{args.lines:,} lines, {args.customers:,} customers, as of {AS_OF}, window {args.window} days, "
+        f"{os.cpu_count()} CPUs, best of {args.repeat}, load average {load_before:.2f} before / "
+        f"{os.getloadavg()[0]:.2f} after"
+    )
+    print(f"{'run':<18}{'seconds':>9}{'peak MB':>9}{'x DuckDB':>10}{'customers':>11}{'purchases':>11}{'monetary':>18}")
     for name, run in runs.items():
-        print(f"{name:<18}{run['seconds']:9.2f}{run['peak_mb']:9.0f}{run['seconds'] / base['seconds']:10.2f}"
-              f"{run['customers']:11,}{run['frequency']:11,}{run['monetary']:18,.2f}")
+        print(
+            f"{name:<18}{run['seconds']:9.2f}{run['peak_mb']:9.0f}{run['seconds'] / base['seconds']:10.2f}"
+            f"{run['customers']:11,}{run['frequency']:11,}{run['monetary']:18,.2f}"
+        )
     for name, run in runs.items():
-        if (run["customers"], run["frequency"]) != (base["customers"], base["frequency"]) \
-                or abs(run["monetary"] - base["monetary"]) > 0.01 * base["customers"]:
+        if (run["customers"], run["frequency"]) != (base["customers"], base["frequency"]) or abs(
+            run["monetary"] - base["monetary"]
+        ) > 0.01 * base["customers"]:
             raise SystemExit(f"{name} disagrees with DuckDB")
-    print(f"{'duckdb, no window':<18}{all_lines['seconds']:9.2f}{all_lines['peak_mb']:9.0f}"
-          f"{all_lines['seconds'] / base['seconds']:10.2f}   (the reference query over all lines, for information)")
+    print(
+        f"{'duckdb, no window':<18}{all_lines['seconds']:9.2f}{all_lines['peak_mb']:9.0f}"
+        f"{all_lines['seconds'] / base['seconds']:10.2f}   (the reference query over all lines, for information)"
+    )
     utf8_ratio = runs["ecomplan (UTF-8)"]["seconds"] / base["seconds"]
     gbk_ratio = runs["ecomplan (GBK)"]["seconds"] / base["seconds"]
     peak = max(runs["ecomplan (UTF-8)"]["peak_mb"], runs["ecomplan (GBK)"]["peak_mb"])
-    print(textwrap.dedent(f"""
-        goal UTF-8 <= 1.5x DuckDB: {utf8_ratio:.2f}x {'ok' if utf8_ratio <= 1.5 else 'MISSED'}
-        goal GBK   <= 2.5x DuckDB: {gbk_ratio:.2f}x {'ok' if gbk_ratio <= 2.5 else 'MISSED'}
-        goal peak  <= 1536 MB:     {peak:.0f} MB {'ok' if peak <= 1536 else 'MISSED'}"""))
+    print(
+        textwrap.dedent(f"""
+        goal UTF-8 <= 1.5x DuckDB: {utf8_ratio:.2f}x {"ok" if utf8_ratio <= 1.5 else "MISSED"}
+        goal GBK   <= 2.5x DuckDB: {gbk_ratio:.2f}x {"ok" if gbk_ratio <= 2.5 else "MISSED"}
+        goal peak  <= 1536 MB:     {peak:.0f} MB {"ok" if peak <= 1536 else "MISSED"}""")
+    )
 
 
 if __name__ == "__main__":

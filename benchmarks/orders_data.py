@@ -28,17 +28,23 @@ def generate(path: Path, lines: int, customers: int | None = None, encoding: str
             customer = rng.integers(0, customers, n)
             seconds = rng.integers(0, 365 * 86400, n) + 1_735_660_800  # 2025-01-01 Asia/Shanghai-ish
             amount = np.round(rng.gamma(2.0, 80.0, n), 2)
-            status = np.array(["paid", "completed", "cancelled", "refunded"])[rng.choice(4, n, p=[.3, .6, .07, .03])]
-            table = pa.table({
-                "order_id": pc.cast(pa.array(order), pa.string()),
-                "customer_id": pc.binary_join_element_wise("C", pc.cast(pa.array(customer), pa.string()), ""),
-                "paid_at": pc.strftime(pa.array(seconds.astype("datetime64[s]")), format="%Y-%m-%d %H:%M:%S"),
-                "amount": pa.array(amount),
-                "status": pa.array(status),
-                "sku": pc.binary_join_element_wise("SKU", pc.cast(pa.array(rng.integers(0, 5000, n)), pa.string()), ""),
-                "quantity": pa.array(rng.integers(1, 4, n)),
-                "channel": pa.array(np.array(["tmall", "jd", "site"])[rng.integers(0, 3, n)]),
-            })
+            status = np.array(["paid", "completed", "cancelled", "refunded"])[
+                rng.choice(4, n, p=[0.3, 0.6, 0.07, 0.03])
+            ]
+            table = pa.table(
+                {
+                    "order_id": pc.cast(pa.array(order), pa.string()),
+                    "customer_id": pc.binary_join_element_wise("C", pc.cast(pa.array(customer), pa.string()), ""),
+                    "paid_at": pc.strftime(pa.array(seconds.astype("datetime64[s]")), format="%Y-%m-%d %H:%M:%S"),
+                    "amount": pa.array(amount),
+                    "status": pa.array(status),
+                    "sku": pc.binary_join_element_wise(
+                        "SKU", pc.cast(pa.array(rng.integers(0, 5000, n)), pa.string()), ""
+                    ),
+                    "quantity": pa.array(rng.integers(1, 4, n)),
+                    "channel": pa.array(np.array(["tmall", "jd", "site"])[rng.integers(0, 3, n)]),
+                }
+            )
             buffer = pa.BufferOutputStream()
             pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=start == 0, quoting_style="none"))
             data = buffer.getvalue().to_pybytes()

@@ -45,9 +45,16 @@ def _product_page_test(rng: np.random.Generator) -> pd.DataFrame:
         for variant, (rate, basket) in arms.items():
             n = int(rng.poisson(700 * weekday_factor))
             converted, _, revenue = _users(rng, n, rate, basket)
-            rows.append({"日期": (START + pd.Timedelta(days=day)).date().isoformat(), "实验组": variant,
-                         "访客数": n, "转化数": int(converted.sum()), "收入": round(float(revenue.sum()), 2),
-                         "收入平方和": round(float((revenue ** 2).sum()), 2)})
+            rows.append(
+                {
+                    "日期": (START + pd.Timedelta(days=day)).date().isoformat(),
+                    "实验组": variant,
+                    "访客数": n,
+                    "转化数": int(converted.sum()),
+                    "收入": round(float(revenue.sum()), 2),
+                    "收入平方和": round(float((revenue**2).sum()), 2),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -59,10 +66,19 @@ def _checkout_test(rng: np.random.Generator) -> pd.DataFrame:
         pre = np.round(rng.gamma(0.8, 120.0, n) * (rng.random(n) < 0.6), 2)
         converted, orders, revenue = _users(rng, n, rate, 152.0, pre + 15.0)
         days = rng.integers(0, DAYS, n)
-        frames.append(pd.DataFrame({
-            "用户ID": [f"U{user + i}" for i in range(n)], "实验组": variant,
-            "日期": (START + pd.to_timedelta(days, "D")).strftime("%Y-%m-%d"),
-            "是否转化": converted, "订单数": orders, "收入": revenue, "实验前消费": pre}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "用户ID": [f"U{user + i}" for i in range(n)],
+                    "实验组": variant,
+                    "日期": (START + pd.to_timedelta(days, "D")).strftime("%Y-%m-%d"),
+                    "是否转化": converted,
+                    "订单数": orders,
+                    "收入": revenue,
+                    "实验前消费": pre,
+                }
+            )
+        )
         user += n
     users = pd.concat(frames, ignore_index=True)
     return users.sample(frac=1.0, random_state=SEED).sort_values("日期", kind="stable").reset_index(drop=True)
@@ -79,8 +95,12 @@ def generate(out_dir: Path) -> list[Path]:
     users = _checkout_test(np.random.default_rng(SEED + 2))
     srm = pd.DataFrame({"variant": ["A", "B"], "visitors": [15_612, 14_388], "conversions": [531, 540]})
     written = []
-    for name, frame in (("abtest_results.csv", totals), ("abtest_daily.csv", daily),
-                        ("abtest_users.csv", users), ("abtest_srm.csv", srm)):
+    for name, frame in (
+        ("abtest_results.csv", totals),
+        ("abtest_daily.csv", daily),
+        ("abtest_users.csv", users),
+        ("abtest_srm.csv", srm),
+    ):
         path = out_dir / name
         frame.to_csv(path, index=False, encoding="utf-8")
         written.append(path)

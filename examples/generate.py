@@ -63,8 +63,13 @@ CAMPAIGNS = [
     ("618", dt.date(2026, 5, 20), dt.date(2026, 6, 18), 1.45),
     ("双11", dt.date(2026, 10, 15), dt.date(2026, 11, 11), 1.7),
 ]
-PEAK_DAYS = {dt.date(2025, 11, 11): 4.5, dt.date(2026, 6, 18): 3.0, dt.date(2026, 11, 11): 5.0,
-             dt.date(2025, 11, 1): 2.0, dt.date(2026, 11, 1): 2.2}
+PEAK_DAYS = {
+    dt.date(2025, 11, 11): 4.5,
+    dt.date(2026, 6, 18): 3.0,
+    dt.date(2026, 11, 11): 5.0,
+    dt.date(2025, 11, 1): 2.0,
+    dt.date(2026, 11, 1): 2.2,
+}
 
 
 def days() -> pd.DatetimeIndex:
@@ -103,6 +108,7 @@ def tmall_traffic(rng: np.random.Generator) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Orders (the 淘宝 order export) and everything Sycm derives from them
 # ---------------------------------------------------------------------------------------------
+
 
 def make_orders(rng: np.random.Generator, traffic: pd.DataFrame) -> pd.DataFrame:
     """One row per order (the classic ExportOrderList), with a main SKU and quantity."""
@@ -144,19 +150,44 @@ def make_orders(rng: np.random.Generator, traffic: pd.DataFrame) -> pd.DataFrame
                 created = paid - dt.timedelta(seconds=int(rng.integers(20, 900)))
                 order_no += int(rng.integers(1, 9999))
                 age = (END - day).days
-                status = "交易成功" if age > 10 else ("卖家已发货，等待买家确认" if age > 2 else "买家已付款，等待卖家发货")
+                status = (
+                    "交易成功" if age > 10 else ("卖家已发货，等待买家确认" if age > 2 else "买家已付款，等待卖家发货")
+                )
                 if rng.random() < 0.025:
                     status = "付款以后用户退款成功，交易自动关闭"
-                rows.append((str(order_no), customers[customer], amount, status, created, paid, skus[item],
-                             PRODUCTS[item][1], quantity))
+                rows.append(
+                    (
+                        str(order_no),
+                        customers[customer],
+                        amount,
+                        status,
+                        created,
+                        paid,
+                        skus[item],
+                        PRODUCTS[item][1],
+                        quantity,
+                    )
+                )
         for _ in range(int(buyers * 0.12)):  # orders placed but never paid
             item = rng.choice(len(skus), p=weights)
             created = dt.datetime.combine(day, dt.time(0)) + dt.timedelta(seconds=int(rng.integers(0, 86400)))
             order_no += int(rng.integers(1, 9999))
-            rows.append((str(order_no), _nick(rng, len(customers) + 10_000_000), float(prices[item]), "交易关闭",
-                         created, None, skus[item], PRODUCTS[item][1], 1))
-    return pd.DataFrame(rows, columns=["order_id", "customer", "amount", "status", "created", "paid", "sku",
-                                       "title", "quantity"])
+            rows.append(
+                (
+                    str(order_no),
+                    _nick(rng, len(customers) + 10_000_000),
+                    float(prices[item]),
+                    "交易关闭",
+                    created,
+                    None,
+                    skus[item],
+                    PRODUCTS[item][1],
+                    1,
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["order_id", "customer", "amount", "status", "created", "paid", "sku", "title", "quantity"]
+    )
 
 
 def _nick(rng: np.random.Generator, n: int) -> str:
@@ -167,21 +198,23 @@ def _nick(rng: np.random.Generator, n: int) -> str:
 
 def write_order_export(orders: pd.DataFrame, path: Path) -> None:
     """淘宝 卖家中心 '导出订单', GBK, as the shop systems that clone it write it."""
-    out = pd.DataFrame({
-        "订单编号": orders["order_id"],
-        "买家会员名": orders["customer"],
-        "买家应付货款": orders["amount"].map("{:.2f}".format),
-        "买家实际支付金额": orders["amount"].map("{:.2f}".format),
-        "订单状态": orders["status"],
-        "收货人姓名": "张*",
-        "联系手机": [f"1{3 + i % 6}{i % 10}****{(i * 7919) % 10000:04d}" for i in range(len(orders))],
-        "订单创建时间": orders["created"].dt.strftime("%Y-%m-%d %H:%M:%S"),
-        "订单付款时间": orders["paid"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna(""),
-        "宝贝标题": orders["title"],
-        "宝贝总数量": orders["quantity"],
-        "商家编码": orders["sku"],
-        "店铺名称": "山野茶舍旗舰店",
-    })
+    out = pd.DataFrame(
+        {
+            "订单编号": orders["order_id"],
+            "买家会员名": orders["customer"],
+            "买家应付货款": orders["amount"].map("{:.2f}".format),
+            "买家实际支付金额": orders["amount"].map("{:.2f}".format),
+            "订单状态": orders["status"],
+            "收货人姓名": "张*",
+            "联系手机": [f"1{3 + i % 6}{i % 10}****{(i * 7919) % 10000:04d}" for i in range(len(orders))],
+            "订单创建时间": orders["created"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "订单付款时间": orders["paid"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna(""),
+            "宝贝标题": orders["title"],
+            "宝贝总数量": orders["quantity"],
+            "商家编码": orders["sku"],
+            "店铺名称": "山野茶舍旗舰店",
+        }
+    )
     text = out.to_csv(index=False, lineterminator="\r\n")
     _write(path, text.encode("gbk"))
 
@@ -191,8 +224,12 @@ def sycm_overview(traffic: pd.DataFrame, orders: pd.DataFrame, rng: np.random.Ge
     paid["day"] = paid["paid"].dt.normalize()
     first_seen = paid.groupby("customer")["day"].transform("min")
     paid["returning"] = paid["day"] > first_seen
-    by_day = paid.groupby("day").agg(paying_buyers=("customer", "nunique"), pay_amount=("amount", "sum"),
-                                     orders=("order_id", "count"), units=("quantity", "sum"))
+    by_day = paid.groupby("day").agg(
+        paying_buyers=("customer", "nunique"),
+        pay_amount=("amount", "sum"),
+        orders=("order_id", "count"),
+        units=("quantity", "sum"),
+    )
     returning = paid[paid["returning"]].groupby("day")["customer"].nunique()
     refunds = paid[paid["status"].str.startswith("付款以后")].copy()
     refunds["refund_day"] = refunds["day"] + pd.to_timedelta(rng.integers(1, 6, len(refunds)), unit="D")
@@ -217,7 +254,7 @@ def _money(value: float) -> str:
 
 
 def _count(value: float) -> str:
-    return f"{int(round(value)):,}"
+    return f"{round(value):,}"
 
 
 def _pct(value: float) -> str:
@@ -232,18 +269,49 @@ def write_sycm_overview(frame: pd.DataFrame, path: Path, first: dt.date, last: d
         ["终端：所有终端"],
         [],
     ]
-    header = ["统计日期", "访客数", "浏览量", "加购人数", "下单买家数", "下单金额", "支付买家数", "支付金额",
-              "支付子订单数", "支付件数", "支付转化率", "客单价", "跳失率", "成功退款金额", "支付新买家数", "支付老买家数"]
+    header = [
+        "统计日期",
+        "访客数",
+        "浏览量",
+        "加购人数",
+        "下单买家数",
+        "下单金额",
+        "支付买家数",
+        "支付金额",
+        "支付子订单数",
+        "支付件数",
+        "支付转化率",
+        "客单价",
+        "跳失率",
+        "成功退款金额",
+        "支付新买家数",
+        "支付老买家数",
+    ]
     lines.append(header)
     for r in frame.itertuples(index=False):
         date = period_label or f"{r.date:%Y-%m-%d}"
         conversion = r.paying_buyers / r.visitors if r.visitors else float("nan")
         aov = r.pay_amount / r.paying_buyers if r.paying_buyers else float("nan")
-        lines.append([date, _count(r.visitors), _count(r.pageviews), _count(r.cart_buyers),
-                      _count(r.ordering_buyers), _money(r.order_amount), _count(r.paying_buyers),
-                      _money(r.pay_amount), _count(r.orders), _count(r.units), _pct(conversion),
-                      "-" if not np.isfinite(aov) else _money(aov), _pct(r.bounce_rate),
-                      _money(r.refund_amount), _count(r.new_buyers), _count(r.returning_buyers)])
+        lines.append(
+            [
+                date,
+                _count(r.visitors),
+                _count(r.pageviews),
+                _count(r.cart_buyers),
+                _count(r.ordering_buyers),
+                _money(r.order_amount),
+                _count(r.paying_buyers),
+                _money(r.pay_amount),
+                _count(r.orders),
+                _count(r.units),
+                _pct(conversion),
+                "-" if not np.isfinite(aov) else _money(aov),
+                _pct(r.bounce_rate),
+                _money(r.refund_amount),
+                _count(r.new_buyers),
+                _count(r.returning_buyers),
+            ]
+        )
     _write(path, _csv(lines).encode("gbk"))
 
 
@@ -251,8 +319,11 @@ def weekly_overview(daily: pd.DataFrame, orders: pd.DataFrame, first: dt.date, r
     """A 7-day 交易概况 export: distinct counts de-duplicated over the week."""
     last = first + dt.timedelta(days=6)
     week = daily[(daily["date"] >= pd.Timestamp(first)) & (daily["date"] <= pd.Timestamp(last))]
-    paid = orders[orders["paid"].notna() & (orders["paid"] >= pd.Timestamp(first))
-                  & (orders["paid"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
+    paid = orders[
+        orders["paid"].notna()
+        & (orders["paid"] >= pd.Timestamp(first))
+        & (orders["paid"] < pd.Timestamp(last) + pd.Timedelta(days=1))
+    ]
     row = week.drop(columns=["date"]).sum().astype(object)
     row["visitors"] = round(row["visitors"] * 0.87)  # visitors who came on several days count once
     row["cart_buyers"] = round(row["cart_buyers"] * 0.9)
@@ -269,30 +340,64 @@ def write_sycm_products(orders: pd.DataFrame, traffic: pd.DataFrame, rng, path: 
     """生意参谋 商品_全部 as .xlsx with its four description rows (header on row 5)."""
     paid = orders[orders["paid"].notna()].copy()
     paid["day"] = paid["paid"].dt.normalize()
-    agg = paid.groupby(["day", "sku"]).agg(buyers=("customer", "nunique"), units=("quantity", "sum"),
-                                           amount=("amount", "sum")).reset_index()
+    agg = (
+        paid.groupby(["day", "sku"])
+        .agg(buyers=("customer", "nunique"), units=("quantity", "sum"), amount=("amount", "sum"))
+        .reset_index()
+    )
     refunded = paid[paid["status"].str.startswith("付款以后")].groupby(["day", "sku"])["amount"].sum()
     popularity = np.array([p[3] for p in PRODUCTS])
     share = popularity / popularity.sum()
     rows = []
     for day, visitors in traffic[["date", "visitors"]].itertuples(index=False):
-        for i, (sku, name, price, _, category) in enumerate(PRODUCTS):
-            item_visitors = int(round(visitors * share[i] * 1.15 * rng.lognormal(0, 0.1)))
+        for i, (sku, name, _price, _, _category) in enumerate(PRODUCTS):
+            item_visitors = round(visitors * share[i] * 1.15 * rng.lognormal(0, 0.1))
             rows.append({"day": day, "sku": sku, "name": name, "visitors": item_visitors})
-    frame = pd.DataFrame(rows).merge(agg, on=["day", "sku"], how="left").fillna({"buyers": 0, "units": 0,
-                                                                                 "amount": 0.0})
-    frame["refund"] = [refunded.get((d, s), 0.0) for d, s in zip(frame["day"], frame["sku"])]
-    header = ["统计日期", "商品ID", "商品名称", "货号", "商品状态", "商品访客数", "商品浏览量", "商品加购人数",
-              "下单买家数", "支付买家数", "支付件数", "支付金额", "商品支付转化率", "成功退款金额", "访客平均价值"]
+    frame = (
+        pd.DataFrame(rows).merge(agg, on=["day", "sku"], how="left").fillna({"buyers": 0, "units": 0, "amount": 0.0})
+    )
+    frame["refund"] = [refunded.get((d, s), 0.0) for d, s in zip(frame["day"], frame["sku"], strict=False)]
+    header = [
+        "统计日期",
+        "商品ID",
+        "商品名称",
+        "货号",
+        "商品状态",
+        "商品访客数",
+        "商品浏览量",
+        "商品加购人数",
+        "下单买家数",
+        "支付买家数",
+        "支付件数",
+        "支付金额",
+        "商品支付转化率",
+        "成功退款金额",
+        "访客平均价值",
+    ]
     ids = {p[0]: str(6_580_000_000_000 + 7919 * i) for i, p in enumerate(PRODUCTS)}
     data = []
     for r in frame.itertuples(index=False):
         conversion = r.buyers / r.visitors if r.visitors else float("nan")
         uv_value = r.amount / r.visitors if r.visitors else float("nan")
-        data.append([f"{r.day:%Y-%m-%d}", ids[r.sku], r.name, r.sku, "当前在线", r.visitors,
-                     int(round(r.visitors * 2.4)), int(round(r.visitors * 0.09)), int(r.buyers * 1.1 + 0.5),
-                     int(r.buyers), int(r.units), _money(r.amount), _pct(conversion), _money(r.refund),
-                     "-" if not np.isfinite(uv_value) else f"{uv_value:.2f}"])
+        data.append(
+            [
+                f"{r.day:%Y-%m-%d}",
+                ids[r.sku],
+                r.name,
+                r.sku,
+                "当前在线",
+                r.visitors,
+                round(r.visitors * 2.4),
+                round(r.visitors * 0.09),
+                int(r.buyers * 1.1 + 0.5),
+                int(r.buyers),
+                int(r.units),
+                _money(r.amount),
+                _pct(conversion),
+                _money(r.refund),
+                "-" if not np.isfinite(uv_value) else f"{uv_value:.2f}",
+            ]
+        )
     preamble = [["【生意参谋平台】商品_全部"], [f"统计时间：{START:%Y-%m-%d} ~ {END:%Y-%m-%d}"], ["终端：所有终端"], []]
     _write_xlsx(path, "【生意参谋平台】1", preamble, header, data)
 
@@ -329,18 +434,42 @@ def write_traffic_sources(daily: pd.DataFrame, first: dt.date, rng, path: Path, 
         weight = share * conv
         leaves.append([l1, l2, l3, visitors, weight])
     weights = np.array([leaf[4] for leaf in leaves])
-    header = ["流量载体", "一级来源", "二级来源", "三级来源", "四级来源", "访客数", "访客数环比", "支付买家数",
-              "支付转化率", "支付金额", "客单价", "UV价值"]
+    header = [
+        "流量载体",
+        "一级来源",
+        "二级来源",
+        "三级来源",
+        "四级来源",
+        "访客数",
+        "访客数环比",
+        "支付买家数",
+        "支付转化率",
+        "支付金额",
+        "客单价",
+        "UV价值",
+    ]
     rows = []
 
     def emit(l1, l2, l3, visitors, buyers, amount):
-        rows.append(["无线端", l1, l2 or "汇总", l3 or ("汇总" if l2 is None else "-"), "-", _count(visitors),
-                     f"{rng.normal(0, 8):.2f}%", _count(buyers), _pct(buyers / visitors if visitors else np.nan),
-                     _money(amount), "-" if not buyers else _money(amount / buyers),
-                     f"{amount / visitors:.2f}" if visitors else "-"])
+        rows.append(
+            [
+                "无线端",
+                l1,
+                l2 or "汇总",
+                l3 or ("汇总" if l2 is None else "-"),
+                "-",
+                _count(visitors),
+                f"{rng.normal(0, 8):.2f}%",
+                _count(buyers),
+                _pct(buyers / visitors if visitors else np.nan),
+                _money(amount),
+                "-" if not buyers else _money(amount / buyers),
+                f"{amount / visitors:.2f}" if visitors else "-",
+            ]
+        )
 
     leaf_values = []
-    for (l1, l2, l3, visitors, _), w in zip(leaves, weights):
+    for (l1, l2, l3, visitors, _), w in zip(leaves, weights, strict=False):
         buyers = round(buyers_total * w / weights.sum() * 1.05)
         amount = amount_total * w / weights.sum() * 1.04
         leaf_values.append((l1, l2, l3, visitors, buyers, amount))
@@ -357,15 +486,33 @@ def write_traffic_sources(daily: pd.DataFrame, first: dt.date, rng, path: Path, 
                 if v[2] is None:
                     rows[-1][3] = "-"
     preamble = [["【生意参谋平台】店铺流量来源"], [f"统计时间：{first:%Y-%m-%d} ~ {last:%Y-%m-%d}"], []]
-    _write(path, _csv(preamble + [header] + rows).encode("gbk"))
+    _write(path, _csv([*preamble, header, *rows]).encode("gbk"))
 
 
 def write_wxt_plans(rng, path: Path, daily: pd.DataFrame) -> None:
     """万相台无界 计划报表, GB18030 CSV, one row per day x campaign (last 9 weeks)."""
-    plans = [("8100001", "关键词-龙井-拉新", "关键词推广", 0.35, 4.2), ("8100002", "人群-老客召回", "精准人群推广", 0.25, 6.5),
-             ("8100003", "货品加速-白茶", "货品运营", 0.2, 2.1), ("8100004", "全站推广", "全站推广", 0.2, 3.4)]
-    header = ["日期", "场景ID", "场景名字", "计划ID", "计划名字", "展现量", "点击量", "花费", "点击率", "平均点击花费",
-              "总成交金额", "总成交笔数", "总购物车数", "投入产出比"]
+    plans = [
+        ("8100001", "关键词-龙井-拉新", "关键词推广", 0.35, 4.2),
+        ("8100002", "人群-老客召回", "精准人群推广", 0.25, 6.5),
+        ("8100003", "货品加速-白茶", "货品运营", 0.2, 2.1),
+        ("8100004", "全站推广", "全站推广", 0.2, 3.4),
+    ]
+    header = [
+        "日期",
+        "场景ID",
+        "场景名字",
+        "计划ID",
+        "计划名字",
+        "展现量",
+        "点击量",
+        "花费",
+        "点击率",
+        "平均点击花费",
+        "总成交金额",
+        "总成交笔数",
+        "总购物车数",
+        "投入产出比",
+    ]
     rows = []
     recent = daily[daily["date"] >= pd.Timestamp(END - dt.timedelta(days=62))]
     for day, pay_amount in recent[["date", "pay_amount"]].itertuples(index=False):
@@ -375,17 +522,50 @@ def write_wxt_plans(rng, path: Path, daily: pd.DataFrame) -> None:
             impressions = int(clicks / rng.normal(0.021, 0.002))
             gmv = round(spend * roi * rng.lognormal(0, 0.2), 2)
             orders = int(gmv / 190)
-            rows.append([f"{day:%Y-%m-%d}", "10" + plan_id[-2:], scene, plan_id, name, impressions, clicks,
-                         f"{spend:.2f}", f"{clicks / impressions:.4f}", f"{spend / clicks:.2f}", f"{gmv:.2f}",
-                         orders, int(clicks * 0.08), f"{gmv / spend:.2f}"])
-    _write(path, _csv([header] + rows).encode("gb18030"))
+            rows.append(
+                [
+                    f"{day:%Y-%m-%d}",
+                    "10" + plan_id[-2:],
+                    scene,
+                    plan_id,
+                    name,
+                    impressions,
+                    clicks,
+                    f"{spend:.2f}",
+                    f"{clicks / impressions:.4f}",
+                    f"{spend / clicks:.2f}",
+                    f"{gmv:.2f}",
+                    orders,
+                    int(clicks * 0.08),
+                    f"{gmv / spend:.2f}",
+                ]
+            )
+    _write(path, _csv([header, *rows]).encode("gb18030"))
 
 
 def write_keywords(rng, path: Path) -> None:
     """直通车-style keyword report for the last two weeks; 茶叶礼盒 spends but never converts."""
-    keywords = [("龙井茶", 1.6, 0.045), ("西湖龙井 2026新茶", 2.2, 0.06), ("白茶饼", 1.4, 0.03),
-                ("茶叶礼盒", 2.8, 0.0), ("普洱熟茶", 1.1, 0.025), ("冷泡茶", 0.9, 0.035), ("红茶 正山小种", 1.2, 0.03)]
-    header = ["日期", "计划名字", "关键词", "展现量", "点击量", "花费", "点击率", "平均点击花费", "总成交金额", "总成交笔数"]
+    keywords = [
+        ("龙井茶", 1.6, 0.045),
+        ("西湖龙井 2026新茶", 2.2, 0.06),
+        ("白茶饼", 1.4, 0.03),
+        ("茶叶礼盒", 2.8, 0.0),
+        ("普洱熟茶", 1.1, 0.025),
+        ("冷泡茶", 0.9, 0.035),
+        ("红茶 正山小种", 1.2, 0.03),
+    ]
+    header = [
+        "日期",
+        "计划名字",
+        "关键词",
+        "展现量",
+        "点击量",
+        "花费",
+        "点击率",
+        "平均点击花费",
+        "总成交金额",
+        "总成交笔数",
+    ]
     rows = []
     for offset in range(14):
         day = END - dt.timedelta(days=13 - offset)
@@ -394,15 +574,27 @@ def write_keywords(rng, path: Path) -> None:
             impressions = int(clicks / 0.03)
             spend = clicks * cpc * rng.lognormal(0, 0.05)
             orders = int(rng.binomial(clicks, cvr))
-            rows.append([f"{day:%Y-%m-%d}", "关键词-龙井-拉新", keyword, impressions, clicks, f"{spend:.2f}",
-                         f"{clicks / impressions:.4f}", f"{spend / max(clicks, 1):.2f}", f"{orders * 236.0:.2f}",
-                         orders])
-    _write(path, _csv([header] + rows).encode("gb18030"))
+            rows.append(
+                [
+                    f"{day:%Y-%m-%d}",
+                    "关键词-龙井-拉新",
+                    keyword,
+                    impressions,
+                    clicks,
+                    f"{spend:.2f}",
+                    f"{clicks / impressions:.4f}",
+                    f"{spend / max(clicks, 1):.2f}",
+                    f"{orders * 236.0:.2f}",
+                    orders,
+                ]
+            )
+    _write(path, _csv([header, *rows]).encode("gb18030"))
 
 
 # ---------------------------------------------------------------------------------------------
 # JD 商智 and GA4
 # ---------------------------------------------------------------------------------------------
+
 
 def write_jd(rng, folder: Path) -> None:
     traffic = daily_traffic(rng, base=900, growth=0.15)
@@ -410,34 +602,112 @@ def write_jd(rng, folder: Path) -> None:
     popularity = np.array([p[3] for p in PRODUCTS[:12]])
     for day, visitors, conversion in traffic.itertuples(index=False):
         buyers = rng.binomial(visitors, conversion * 0.8)
-        orders = int(round(buyers * 1.04))
+        orders = round(buyers * 1.04)
         amount = round(float(np.sum(rng.gamma(3.0, 60.0, orders))), 2)
-        rows.append([f"{day:%Y-%m-%d}", visitors, int(visitors * 2.7), int(visitors * 0.07), int(buyers * 1.1),
-                     round(amount * 1.06, 2), buyers, orders, amount,
-                     f"{buyers / visitors * 100:.2f}%", round(amount / buyers, 2) if buyers else None])
+        rows.append(
+            [
+                f"{day:%Y-%m-%d}",
+                visitors,
+                int(visitors * 2.7),
+                int(visitors * 0.07),
+                int(buyers * 1.1),
+                round(amount * 1.06, 2),
+                buyers,
+                orders,
+                amount,
+                f"{buyers / visitors * 100:.2f}%",
+                round(amount / buyers, 2) if buyers else None,
+            ]
+        )
         if day >= pd.Timestamp(END - dt.timedelta(days=62)):
             split = rng.multinomial(orders, popularity / popularity.sum())
-            for (sku, name, price, _, category), n in zip(PRODUCTS[:12], split):
+            for (sku, name, price, _, category), n in zip(PRODUCTS[:12], split, strict=False):
                 sku_id = str(100_021_650_000 + int(sku[1:]) * 131)
                 item_visitors = int(visitors * 0.12 * rng.lognormal(0, 0.2))
-                sku_rows.append([f"{day:%Y-%m-%d}", sku_id, name, "茶", category, sku, round(n * price * 0.95, 2),
-                                 int(n * 1.1), int(n), int(n), item_visitors, int(item_visitors * 2.2),
-                                 f"{(n / item_visitors * 100) if item_visitors else 0:.2f}%"])
-            for first, second, share in (("京东站内", "搜索", 0.42), ("京东站内", "推荐", 0.25), ("京东站内", "购物车", 0.08),
-                                         ("京东站外", "京东联盟", 0.1), ("付费流量", "京东快车", 0.15)):
+                sku_rows.append(
+                    [
+                        f"{day:%Y-%m-%d}",
+                        sku_id,
+                        name,
+                        "茶",
+                        category,
+                        sku,
+                        round(n * price * 0.95, 2),
+                        int(n * 1.1),
+                        int(n),
+                        int(n),
+                        item_visitors,
+                        int(item_visitors * 2.2),
+                        f"{(n / item_visitors * 100) if item_visitors else 0:.2f}%",
+                    ]
+                )
+            for first, second, share in (
+                ("京东站内", "搜索", 0.42),
+                ("京东站内", "推荐", 0.25),
+                ("京东站内", "购物车", 0.08),
+                ("京东站外", "京东联盟", 0.1),
+                ("付费流量", "京东快车", 0.15),
+            ):
                 v = int(visitors * share * rng.lognormal(0, 0.08))
                 b = int(buyers * share * rng.lognormal(0, 0.15))
-                channel_rows.append([f"{day:%Y-%m-%d}", first, second, int(v * 2.6), f"{rng.normal(5, 10):.2f}%", v,
-                                     f"{rng.normal(5, 10):.2f}%", b, f"{rng.normal(3, 12):.2f}%",
-                                     round(amount * share, 2), f"{rng.normal(4, 12):.2f}%"])
-    header = ["日期", "访客数", "浏览量", "加购客户数", "下单客户数", "下单金额", "成交客户数", "成交单量", "成交金额",
-              "成交转化率", "客单价"]
+                channel_rows.append(
+                    [
+                        f"{day:%Y-%m-%d}",
+                        first,
+                        second,
+                        int(v * 2.6),
+                        f"{rng.normal(5, 10):.2f}%",
+                        v,
+                        f"{rng.normal(5, 10):.2f}%",
+                        b,
+                        f"{rng.normal(3, 12):.2f}%",
+                        round(amount * share, 2),
+                        f"{rng.normal(4, 12):.2f}%",
+                    ]
+                )
+    header = [
+        "日期",
+        "访客数",
+        "浏览量",
+        "加购客户数",
+        "下单客户数",
+        "下单金额",
+        "成交客户数",
+        "成交单量",
+        "成交金额",
+        "成交转化率",
+        "客单价",
+    ]
     _write_xlsx(folder / "京东商智_经营概况_2025-10-01_2026-11-22.xlsx", "经营概况", [], header, rows)
-    sku_header = ["时间", "SKU", "SKU名称", "一级类目", "三级类目", "货号", "成交金额", "成交商品件数", "成交单量",
-                  "成交客户数", "商品访客数", "商品浏览量", "成交转化率"]
+    sku_header = [
+        "时间",
+        "SKU",
+        "SKU名称",
+        "一级类目",
+        "三级类目",
+        "货号",
+        "成交金额",
+        "成交商品件数",
+        "成交单量",
+        "成交客户数",
+        "商品访客数",
+        "商品浏览量",
+        "成交转化率",
+    ]
     _write_xlsx(folder / "京东商智_商品明细_2026-09-21_2026-11-22.xlsx", "商品明细", [], sku_header, sku_rows)
-    channel_header = ["日期", "一级渠道", "二级渠道", "浏览量(PV)", "同比", "访客数(UV)", "同比", "成交客户数", "同比",
-                      "成交金额", "同比"]
+    channel_header = [
+        "日期",
+        "一级渠道",
+        "二级渠道",
+        "浏览量(PV)",
+        "同比",
+        "访客数(UV)",
+        "同比",
+        "成交客户数",
+        "同比",
+        "成交金额",
+        "同比",
+    ]
     _write_xlsx(folder / "京东商智_流量来源_2026-09-21_2026-11-22.xlsx", "流量来源", [], channel_header, channel_rows)
 
 
@@ -445,27 +715,54 @@ def write_ga4(rng, folder: Path) -> None:
     """Own-site GA4 'Report CSV Export' with a Date dimension, rows sorted by sessions (as GA does)."""
     traffic = daily_traffic(rng, base=650, growth=0.3)
     rows = []
-    for day, users, conversion in traffic.itertuples(index=False):
+    for day, users, _conversion in traffic.itertuples(index=False):
         sessions = int(users * rng.normal(1.25, 0.03))
         carts = int(sessions * rng.normal(0.075, 0.006))
         checkouts = int(carts * rng.normal(0.45, 0.03))
         purchases = int(checkouts * rng.normal(0.55, 0.04) * (0.8 if day >= pd.Timestamp("2026-11-16") else 1))
         revenue = round(float(np.sum(rng.gamma(2.5, 80.0, purchases))), 2)
-        rows.append([f"{day:%Y%m%d}", sessions, int(sessions * rng.normal(0.62, 0.02)), users, carts, checkouts,
-                     purchases, revenue])
+        rows.append(
+            [
+                f"{day:%Y%m%d}",
+                sessions,
+                int(sessions * rng.normal(0.62, 0.02)),
+                users,
+                carts,
+                checkouts,
+                purchases,
+                revenue,
+            ]
+        )
     rows.sort(key=lambda r: -r[1])
-    header = ["Date", "Sessions", "Engaged sessions", "Total users", "Add to carts", "Checkouts",
-              "Ecommerce purchases", "Purchase revenue"]
-    preamble = ["# ----------------------------------------", "# Report CSV Export", "# Account: 山野茶舍",
-                "# Property: shanye-tea.com - GA4", "# ----------------------------------------", "# ",
-                "# All Users", f"# Start date: {START:%Y%m%d}", f"# End date: {END:%Y%m%d}"]
-    text = "\r\n".join(preamble) + "\r\n" + _csv([header] + rows, "\r\n")
+    header = [
+        "Date",
+        "Sessions",
+        "Engaged sessions",
+        "Total users",
+        "Add to carts",
+        "Checkouts",
+        "Ecommerce purchases",
+        "Purchase revenue",
+    ]
+    preamble = [
+        "# ----------------------------------------",
+        "# Report CSV Export",
+        "# Account: 山野茶舍",
+        "# Property: shanye-tea.com - GA4",
+        "# ----------------------------------------",
+        "# ",
+        "# All Users",
+        f"# Start date: {START:%Y%m%d}",
+        f"# End date: {END:%Y%m%d}",
+    ]
+    text = "\r\n".join(preamble) + "\r\n" + _csv([header, *rows], "\r\n")
     _write(folder / "data-export.csv", text.encode("utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------
 # Stock, targets, config
 # ---------------------------------------------------------------------------------------------
+
 
 def write_stock(orders: pd.DataFrame, path: Path) -> None:
     """An ERP stock snapshot (旺店通/聚水潭-style headers) taken the morning of 2026-11-23.
@@ -478,24 +775,64 @@ def write_stock(orders: pd.DataFrame, path: Path) -> None:
     recent = paid[paid["paid"] >= pd.Timestamp(END - dt.timedelta(days=27))]
     daily = recent.groupby("sku")["quantity"].sum() / 28
     cover_days = {  # SKU -> days of cover to stock, or an absolute quantity for the edge cases
-        "T001": ("qty", 0), "T002": ("days", 4), "T003": ("days", 22), "T004": ("days", 30), "T005": ("days", 11),
-        "T006": ("days", 150), "T007": ("days", 28), "T008": ("days", 35), "T009": ("days", 9),
-        "T010": ("days", 200), "T011": ("days", 26), "T012": ("days", 32), "T013": ("days", 40),
-        "T014": ("days", 27), "T015": ("days", 33), "T016": ("days", 30), "T017": ("days", 45),
-        "T018": ("qty", 120), "T019": ("qty", 260), "T020": ("qty", 85),
+        "T001": ("qty", 0),
+        "T002": ("days", 4),
+        "T003": ("days", 22),
+        "T004": ("days", 30),
+        "T005": ("days", 11),
+        "T006": ("days", 150),
+        "T007": ("days", 28),
+        "T008": ("days", 35),
+        "T009": ("days", 9),
+        "T010": ("days", 200),
+        "T011": ("days", 26),
+        "T012": ("days", 32),
+        "T013": ("days", 40),
+        "T014": ("days", 27),
+        "T015": ("days", 33),
+        "T016": ("days", 30),
+        "T017": ("days", 45),
+        "T018": ("qty", 120),
+        "T019": ("qty", 260),
+        "T020": ("qty", 85),
     }
     lead_times = {"T003": (20, 5), "T009": (20, 4), "T010": (15, 3)}
     rows = []
-    for i, (sku, name, price, _, category) in enumerate(PRODUCTS):
+    for _i, (sku, name, price, _, category) in enumerate(PRODUCTS):
         mode, value = cover_days[sku]
-        on_hand = value if mode == "qty" else int(round(daily.get(sku, 0) * value))
+        on_hand = value if mode == "qty" else round(daily.get(sku, 0) * value)
         lead, lead_std = lead_times.get(sku, (10, 2))
         in_transit = 40 if sku == "T005" else 0
-        rows.append([sku, name, category, on_hand, max(on_hand - (3 if on_hand > 20 else 0), 0), in_transit, lead,
-                     lead_std, 50 if price < 100 else 20, 10 if price < 100 else 5, round(price * 0.42, 2),
-                     "杭州龙坞茶厂" if category == "绿茶" else "福建茶叶合作社"])
-    header = ["商家编码", "商品名称", "分类", "实际库存", "可用库存", "采购在途", "采购周期(天)", "采购周期标准差(天)",
-              "最小起订量", "箱规", "成本价", "供应商"]
+        rows.append(
+            [
+                sku,
+                name,
+                category,
+                on_hand,
+                max(on_hand - (3 if on_hand > 20 else 0), 0),
+                in_transit,
+                lead,
+                lead_std,
+                50 if price < 100 else 20,
+                10 if price < 100 else 5,
+                round(price * 0.42, 2),
+                "杭州龙坞茶厂" if category == "绿茶" else "福建茶叶合作社",
+            ]
+        )
+    header = [
+        "商家编码",
+        "商品名称",
+        "分类",
+        "实际库存",
+        "可用库存",
+        "采购在途",
+        "采购周期(天)",
+        "采购周期标准差(天)",
+        "最小起订量",
+        "箱规",
+        "成本价",
+        "供应商",
+    ]
     _write_xlsx(path, "库存", [], header, rows)
 
 
@@ -573,6 +910,7 @@ status = "running"
 
 # ---------------------------------------------------------------------------------------------
 
+
 def _csv(rows: list[list], newline: str = "\r\n") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=newline)
@@ -618,15 +956,24 @@ def main(out: Path = HERE) -> list[Path]:
     for first in (dt.date(2026, 11, 16), dt.date(2026, 11, 9), dt.date(2025, 11, 17)):
         last = first + dt.timedelta(days=6)
         week = weekly_overview(daily, orders, first, rng)
-        write_sycm_overview(week, out / "sycm" / f"【生意参谋平台】交易概况_周_{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv",
-                            first, last, period_label=f"{first:%Y-%m-%d}~{last:%Y-%m-%d}")
+        write_sycm_overview(
+            week,
+            out / "sycm" / f"【生意参谋平台】交易概况_周_{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv",
+            first,
+            last,
+            period_label=f"{first:%Y-%m-%d}~{last:%Y-%m-%d}",
+        )
     write_sycm_products(orders, traffic, rng, out / "sycm" / "【生意参谋平台】商品_全部_2025-10-01_2026-11-22.xlsx")
     for weeks_back in range(9):
         first = dt.date(2026, 11, 16) - dt.timedelta(days=7 * weeks_back)
         last = first + dt.timedelta(days=6)
-        write_traffic_sources(daily, first, rng, out / "sycm" / "流量来源" /
-                              f"【生意参谋平台】无线店铺流量来源-{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv",
-                              slump_search=weeks_back == 0)
+        write_traffic_sources(
+            daily,
+            first,
+            rng,
+            out / "sycm" / "流量来源" / f"【生意参谋平台】无线店铺流量来源-{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv",
+            slump_search=weeks_back == 0,
+        )
     write_wxt_plans(rng, out / "sycm" / "万相台无界_计划报表_2026-09-21_2026-11-22.csv", daily)
     write_keywords(rng, out / "sycm" / "直通车_关键词报表_2026-11-09_2026-11-22.csv")
     write_jd(rng, out / "jd")

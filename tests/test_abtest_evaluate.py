@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -23,20 +24,35 @@ def aggregate(users: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
     """Per-variant totals (visitors, conversions, revenue, revenue_sum_sq) of per-user rows."""
     keys = (by or []) + ["variant"]
     grouped = users.assign(revenue_sum_sq=users["revenue"] ** 2).groupby(keys, sort=False)
-    return grouped.agg(visitors=("variant", "size"), conversions=("converted", "sum"), revenue=("revenue", "sum"),
-                       revenue_sum_sq=("revenue_sum_sq", "sum")).reset_index().astype({"visitors": float})
+    return (
+        grouped.agg(
+            visitors=("variant", "size"),
+            conversions=("converted", "sum"),
+            revenue=("revenue", "sum"),
+            revenue_sum_sq=("revenue_sum_sq", "sum"),
+        )
+        .reset_index()
+        .astype({"visitors": float})
+    )
 
 
 def simulate(seed: int, n=(2000, 2000), rates=(0.05, 0.06), days: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     frames = []
-    for i, (size, rate) in enumerate(zip(n, rates)):
+    for i, (size, rate) in enumerate(zip(n, rates, strict=False)):
         converted = (rng.random(size) < rate).astype(float)
         revenue = np.round(converted * rng.gamma(2.0, 60.0, size), 2)
-        frames.append(pd.DataFrame({"variant": "ABCD"[i], "user_id": [f"{i}-{k}" for k in range(size)],
-                                    "converted": converted, "revenue": revenue,
-                                    "date": pd.Timestamp("2026-01-05") + pd.to_timedelta(rng.integers(0, days, size),
-                                                                                         "D")}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "variant": "ABCD"[i],
+                    "user_id": [f"{i}-{k}" for k in range(size)],
+                    "converted": converted,
+                    "revenue": revenue,
+                    "date": pd.Timestamp("2026-01-05") + pd.to_timedelta(rng.integers(0, days, size), "D"),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -44,15 +60,15 @@ def same(x, y, rel=1e-9) -> bool:
     if x is None or y is None:
         return x is None and y is None
     if isinstance(x, list):
-        return len(x) == len(y) and all(same(a, b, rel) for a, b in zip(x, y))
+        return len(x) == len(y) and all(same(a, b, rel) for a, b in zip(x, y, strict=False))
     return x == pytest.approx(y, rel=rel, abs=1e-12)
 
 
 def assert_same(a, b, rel=1e-9):
     assert len(a.results) == len(b.results)
-    for x, y in zip(a.results, b.results):
+    for x, y in zip(a.results, b.results, strict=False):
         assert (x.metric, x.variant, x.test, x.decision) == (y.metric, y.variant, y.test, y.decision)
-        for field in FIELDS + ("absolute_ci", "relative_ci"):
+        for field in (*FIELDS, "absolute_ci", "relative_ci"):
             assert same(getattr(x, field), getattr(y, field), rel), (field, getattr(x, field), getattr(y, field))
         if x.bayes:
             assert same(x.bayes.prob_beat_control, y.bayes.prob_beat_control, rel)
@@ -89,9 +105,12 @@ def test_identical_sequential_results_from_daily_totals_and_users():
 def test_fixture_files_in_both_forms_and_languages_agree(fixtures):
     folder = fixtures / "abtest"
     mapping = folder / "mapping_zh.toml"
-    runs = [load_experiment(folder / "agg_en.csv")[0], load_experiment(folder / "users_en.csv")[0],
-            load_experiment(folder / "agg_zh.xlsx", mapping=mapping)[0],
-            load_experiment(folder / "users_zh.xlsx", mapping=mapping)[0]]
+    runs = [
+        load_experiment(folder / "agg_en.csv")[0],
+        load_experiment(folder / "users_en.csv")[0],
+        load_experiment(folder / "agg_zh.xlsx", mapping=mapping)[0],
+        load_experiment(folder / "users_zh.xlsx", mapping=mapping)[0],
+    ]
     results = [evaluate(frame, metric="all", bayes=True) for frame in runs]
     for other in results[1:]:
         assert_same(results[0], other, rel=1e-7)  # revenue_std in agg_zh.xlsx is stored to 15 digits
@@ -127,15 +146,18 @@ def test_designed_weights_and_an_arm_without_traffic():
 
 
 def test_two_sided_decisions_follow_the_adjusted_p_value():
-    frame = pd.DataFrame({"variant": ["A", "B", "C", "D"], "visitors": [20000.0] * 4,
-                          "conversions": [1000.0, 1120.0, 1000.0, 890.0]})
+    frame = pd.DataFrame(
+        {"variant": ["A", "B", "C", "D"], "visitors": [20000.0] * 4, "conversions": [1000.0, 1120.0, 1000.0, 890.0]}
+    )
     evaluation = evaluate(frame)
     decisions = {r.variant: r.decision for r in evaluation.results}
     assert decisions == {"B": "win", "C": "inconclusive", "D": "lose"}
     raw = [r.p_value for r in evaluation.results]
     assert [r.p_value_adjusted for r in evaluation.results] == pytest.approx(S.holm(raw))
     bh = evaluate(frame, correction="bh")
-    assert all(b.p_value_adjusted <= h.p_value_adjusted + 1e-15 for b, h in zip(bh.results, evaluation.results))
+    assert all(
+        b.p_value_adjusted <= h.p_value_adjusted + 1e-15 for b, h in zip(bh.results, evaluation.results, strict=False)
+    )
     assert evaluation.omnibus.df == 3
     assert evaluation.omnibus.chi2 == pytest.approx(S.chi2_proportions([1000, 1120, 1000, 890], [20000] * 4).statistic)
 
@@ -154,8 +176,9 @@ def test_non_inferiority_is_dual_to_its_one_sided_interval(margin):
     for _ in range(25):
         n = int(rng.integers(3000, 20000))
         x_c, x_t = rng.binomial(n, 0.05), rng.binomial(n, 0.048)
-        frame = pd.DataFrame({"variant": ["A", "B"], "visitors": [float(n)] * 2, "conversions": [float(x_c),
-                                                                                                float(x_t)]})
+        frame = pd.DataFrame(
+            {"variant": ["A", "B"], "visitors": [float(n)] * 2, "conversions": [float(x_c), float(x_t)]}
+        )
         result = evaluate(frame, margin=margin).results[0]
         assert result.alternative == "greater" and result.test == "score_noninferiority"
         bound = result.relative_ci[0] if isinstance(margin, str) else result.absolute_ci[0]
@@ -200,8 +223,15 @@ def test_small_samples_use_barnards_exact_test():
 
 
 def test_bayesian_block():
-    frame = pd.DataFrame({"variant": ["A", "B"], "visitors": [1000.0, 1000.0], "conversions": [100.0, 120.0],
-                          "revenue": [5000.0, 6400.0], "revenue_sum_sq": [600000.0, 800000.0]})
+    frame = pd.DataFrame(
+        {
+            "variant": ["A", "B"],
+            "visitors": [1000.0, 1000.0],
+            "conversions": [100.0, 120.0],
+            "revenue": [5000.0, 6400.0],
+            "revenue_sum_sq": [600000.0, 800000.0],
+        }
+    )
     evaluation = evaluate(frame, metric="all", bayes=True)
     conversion = evaluation.results[0].bayes
     assert conversion.method == "beta_binomial"
@@ -247,7 +277,7 @@ def test_sequential_needs_dates_and_is_never_more_eager_than_the_fixed_test():
     sequential = evaluate(users, sequential="msprt").results[0]
     assert sequential.test == "msprt" and sequential.p_value >= fixed.p_value
     p_values = sequential.sequential.p_values
-    assert all(later <= earlier for earlier, later in zip(p_values, p_values[1:]))
+    assert all(later <= earlier for earlier, later in itertools.pairwise(p_values))
     assert sequential.absolute_ci[0] < fixed.absolute_ci[0] and sequential.absolute_ci[1] > fixed.absolute_ci[1]
     assert (sequential.absolute_ci[0] > 0) == (sequential.p_value <= 0.05)
 
@@ -256,8 +286,9 @@ def test_sequential_needs_dates_and_is_never_more_eager_than_the_fixed_test():
 
 
 def test_revenue_without_second_moments_is_refused_naming_the_column():
-    frame = pd.DataFrame({"variant": ["A", "B"], "visitors": [1000.0, 1000.0], "conversions": [50.0, 61.0],
-                          "revenue": [5000.0, 6100.0]})
+    frame = pd.DataFrame(
+        {"variant": ["A", "B"], "visitors": [1000.0, 1000.0], "conversions": [50.0, 61.0], "revenue": [5000.0, 6100.0]}
+    )
     with pytest.raises(SchemaError, match="revenue_sum_sq"):
         evaluate(frame, metric="revenue")
     evaluation = evaluate(frame, metric="all")
@@ -265,19 +296,39 @@ def test_revenue_without_second_moments_is_refused_naming_the_column():
     assert {n.key for n in evaluation.notes} == {"metric_skipped"}
 
 
-@pytest.mark.parametrize("frame, message", [
-    (pd.DataFrame({"variant": ["A", "B"], "visitors": [100.0, 100.0], "conversions": [5.0, 120.0]}),
-     "more conversions"),
-    (pd.DataFrame({"variant": ["A", "B"], "visitors": [100.0, np.nan], "conversions": [5.0, 12.0]}),
-     "no valid visitors"),
-    (pd.DataFrame({"variant": ["A", "B"], "visitors": [100.5, 100.0], "conversions": [5.0, 12.0]}),
-     "whole numbers"),
-    (pd.DataFrame({"variant": ["A", "A"], "visitors": [100.0, 100.0], "conversions": [5.0, 12.0]}),
-     "at least two variants"),
-    (pd.DataFrame({"variant": ["A", "B"], "user_id": ["1", "2"], "converted": [0.0, 3.0]}), "must be 0 or 1"),
-    (pd.DataFrame({"variant": ["A", "B"], "visitors": [100.0, 100.0], "revenue": [10.0, 12.0],
-                   "revenue_sum_sq": [0.5, 200.0]}), "impossible"),
-])
+@pytest.mark.parametrize(
+    "frame, message",
+    [
+        (
+            pd.DataFrame({"variant": ["A", "B"], "visitors": [100.0, 100.0], "conversions": [5.0, 120.0]}),
+            "more conversions",
+        ),
+        (
+            pd.DataFrame({"variant": ["A", "B"], "visitors": [100.0, np.nan], "conversions": [5.0, 12.0]}),
+            "no valid visitors",
+        ),
+        (
+            pd.DataFrame({"variant": ["A", "B"], "visitors": [100.5, 100.0], "conversions": [5.0, 12.0]}),
+            "whole numbers",
+        ),
+        (
+            pd.DataFrame({"variant": ["A", "A"], "visitors": [100.0, 100.0], "conversions": [5.0, 12.0]}),
+            "at least two variants",
+        ),
+        (pd.DataFrame({"variant": ["A", "B"], "user_id": ["1", "2"], "converted": [0.0, 3.0]}), "must be 0 or 1"),
+        (
+            pd.DataFrame(
+                {
+                    "variant": ["A", "B"],
+                    "visitors": [100.0, 100.0],
+                    "revenue": [10.0, 12.0],
+                    "revenue_sum_sq": [0.5, 200.0],
+                }
+            ),
+            "impossible",
+        ),
+    ],
+)
 def test_bad_input_is_a_clear_error(frame, message):
     with pytest.raises(SchemaError, match=message):
         evaluate(frame, metric="all")
@@ -287,7 +338,7 @@ def test_unknown_control_and_default_control():
     frame = pd.DataFrame({"variant": ["新版", "对照组"], "visitors": [1000.0, 1000.0], "conversions": [60.0, 50.0]})
     assert evaluate(frame).control == "对照组"
     assert evaluate(frame, control="新版").control == "新版"
-    with pytest.raises(SchemaError, match="control 'Z' is not a variant.*新版, 对照组"):
+    with pytest.raises(SchemaError, match=r"control 'Z' is not a variant.*新版, 对照组"):
         evaluate(frame, control="Z")
     other = pd.DataFrame({"variant": ["x", "y"], "visitors": [1000.0, 1000.0], "conversions": [60.0, 50.0]})
     assumed = evaluate(other)
@@ -302,15 +353,30 @@ def test_degenerate_inputs_give_notes_not_crashes():
     empty_arm = pd.DataFrame({"variant": ["A", "B"], "visitors": [5000.0, 0.0], "conversions": [100.0, 0.0]})
     evaluation = evaluate(empty_arm)
     assert evaluation.srm.mismatch and evaluation.results[0].p_value is None
-    flat = pd.DataFrame({"variant": ["A", "B"], "user_id": ["1", "2", ][:2], "revenue": [5.0, 5.0]})
+    flat = pd.DataFrame(
+        {
+            "variant": ["A", "B"],
+            "user_id": [
+                "1",
+                "2",
+            ][:2],
+            "revenue": [5.0, 5.0],
+        }
+    )
     flat = pd.concat([flat, flat.assign(user_id=["3", "4"])], ignore_index=True)
     result = evaluate(flat, metric="revenue").results[0]
     assert result.p_value is None and result.notes[-1].key == "zero_variance"
 
 
 def test_per_user_rows_are_merged_per_user_and_cross_exposure_is_reported():
-    users = pd.DataFrame({"variant": ["A", "A", "B", "B", "B"], "user_id": ["1", "1", "2", "3", "1"],
-                          "converted": [0.0, 1.0, 0.0, 1.0, 0.0], "revenue": [0.0, 30.0, 0.0, 20.0, 0.0]})
+    users = pd.DataFrame(
+        {
+            "variant": ["A", "A", "B", "B", "B"],
+            "user_id": ["1", "1", "2", "3", "1"],
+            "converted": [0.0, 1.0, 0.0, 1.0, 0.0],
+            "revenue": [0.0, 30.0, 0.0, 20.0, 0.0],
+        }
+    )
     evaluation = evaluate(users)
     assert evaluation.variants[0].visitors == 1 and evaluation.variants[0].conversions == 1
     assert {n.key for n in evaluation.notes} >= {"merged_user_rows", "cross_exposed"}
@@ -342,8 +408,22 @@ def test_report_renders_to_markdown_and_excel(tmp_path, fixtures):
     assert (tmp_path / "ab.xlsx").stat().st_size > 0
     data = to_json(evaluation, "en")
     assert set(data["srm"]) >= {"p_value", "mismatch"}
-    keys = {"metric", "variant", "control", "control_value", "variant_value", "absolute_diff", "absolute_ci",
-            "relative_lift", "relative_ci", "p_value", "p_value_adjusted", "test", "decision", "verdict"}
+    keys = {
+        "metric",
+        "variant",
+        "control",
+        "control_value",
+        "variant_value",
+        "absolute_diff",
+        "absolute_ci",
+        "relative_lift",
+        "relative_ci",
+        "p_value",
+        "p_value_adjusted",
+        "test",
+        "decision",
+        "verdict",
+    }
     assert all(keys <= set(row) for row in data["results"])
 
 
@@ -354,8 +434,16 @@ def test_weekly_section_lists_experiments_with_verdicts(fixtures):
     folder = fixtures / "abtest"
     entries = [
         {"name": "老详情页", "file": "agg_en.csv", "status": "stopped"},
-        {"name": "新结算页", "file": str(folder / "users_en.csv"), "metric": "all", "control": "A", "alpha": 0.05,
-         "weights": [50, 50], "correction": "holm", "status": "running"},
+        {
+            "name": "新结算页",
+            "file": str(folder / "users_en.csv"),
+            "metric": "all",
+            "control": "A",
+            "alpha": 0.05,
+            "weights": [50, 50],
+            "correction": "holm",
+            "status": "running",
+        },
         {"name": "坏数据", "file": "bad_conversions.csv"},
     ]
     section = weekly_section(entries, folder, "zh")
@@ -369,18 +457,21 @@ def test_weekly_section_lists_experiments_with_verdicts(fixtures):
     assert weekly_section([], folder, "en").paragraphs == ["No experiments in the config."]
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"file": "agg_en.csv"}, "'name'"),
-    ({"name": "x"}, "'file'"),
-    ({"name": "x", "file": "missing.csv"}, "file not found"),
-    ({"name": "x", "file": "agg_en.csv", "metric": "gmv"}, "'metric'"),
-    ({"name": "x", "file": "agg_en.csv", "alpha": 5}, "'alpha'"),
-    ({"name": "x", "file": "agg_en.csv", "weights": "50,50"}, "'weights'"),
-    ({"name": "x", "file": "agg_en.csv", "weights": [50, 25, 25]}, "3 values"),
-    ({"name": "x", "file": "agg_en.csv", "correction": "bonferroni"}, "'correction'"),
-    ({"name": "x", "file": "agg_en.csv", "owner": "me"}, "unknown key"),
-    ("agg_en.csv", "must be a table"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"file": "agg_en.csv"}, "'name'"),
+        ({"name": "x"}, "'file'"),
+        ({"name": "x", "file": "missing.csv"}, "file not found"),
+        ({"name": "x", "file": "agg_en.csv", "metric": "gmv"}, "'metric'"),
+        ({"name": "x", "file": "agg_en.csv", "alpha": 5}, "'alpha'"),
+        ({"name": "x", "file": "agg_en.csv", "weights": "50,50"}, "'weights'"),
+        ({"name": "x", "file": "agg_en.csv", "weights": [50, 25, 25]}, "3 values"),
+        ({"name": "x", "file": "agg_en.csv", "correction": "bonferroni"}, "'correction'"),
+        ({"name": "x", "file": "agg_en.csv", "owner": "me"}, "unknown key"),
+        ("agg_en.csv", "must be a table"),
+    ],
+)
 def test_weekly_section_rejects_bad_entries(fixtures, entry, message):
     with pytest.raises(ConfigError, match=message):
         weekly_section([entry], fixtures / "abtest", "en")

@@ -30,8 +30,12 @@ def daily_counts():
 
 
 def _z_p(conversions, visitors, day):
-    return np.array([S.two_proportion_ztest(c[0, day], v[0, day], c[1, day], v[1, day]).p_value
-                     for c, v in zip(conversions, visitors)])
+    return np.array(
+        [
+            S.two_proportion_ztest(c[0, day], v[0, day], c[1, day], v[1, day]).p_value
+            for c, v in zip(conversions, visitors, strict=False)
+        ]
+    )
 
 
 @pytest.mark.slow
@@ -60,9 +64,14 @@ def test_daily_peeking_breaks_the_fixed_test_but_not_msprt(daily_counts):
     # the vectorised replay above is what `evaluate --sequential msprt` computes
     for run in range(3):
         new = np.diff(np.concatenate([np.zeros((2, 1)), conversions[run]], axis=1), axis=1)
-        frame = pd.DataFrame({
-            "date": np.tile(pd.date_range("2026-05-04", periods=DAYS), 2),
-            "variant": np.repeat(["A", "B"], DAYS), "visitors": float(DAILY), "conversions": new.ravel()})
+        frame = pd.DataFrame(
+            {
+                "date": np.tile(pd.date_range("2026-05-04", periods=DAYS), 2),
+                "variant": np.repeat(["A", "B"], DAYS),
+                "visitors": float(DAILY),
+                "conversions": new.ravel(),
+            }
+        )
         result = evaluate(frame, sequential="msprt").results[0]
         assert result.sequential.p_values == pytest.approx(always_valid[run].tolist(), rel=1e-9, abs=1e-15)
 
@@ -73,9 +82,9 @@ def test_welch_on_skewed_revenue_rejects_at_about_alpha():
     n = 1500
     converted = rng.random((RUNS, 2, n)) < 0.08
     revenue = np.where(converted, rng.gamma(2.0, 80.0, (RUNS, 2, n)), 0.0)
-    sums, squares = revenue.sum(axis=2), (revenue ** 2).sum(axis=2)
+    sums, squares = revenue.sum(axis=2), (revenue**2).sum(axis=2)
     p_values = []
-    for total, square in zip(sums, squares):
+    for total, square in zip(sums, squares, strict=False):
         var_c, var_t = (S.sample_variance(n, total[i], square[i]) / n for i in (0, 1))
         p_values.append(S.welch_test(total[0] / n, var_c, n, total[1] / n, var_t, n).p_value)
     assert abs(np.mean(np.array(p_values) < ALPHA) - ALPHA) < BAND

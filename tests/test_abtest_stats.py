@@ -12,8 +12,7 @@ from scipy import integrate, optimize, stats
 
 from ecomplan.abtest import stats as S
 
-counts = st.integers(min_value=20, max_value=5000).flatmap(
-    lambda n: st.tuples(st.integers(0, n), st.just(n)))
+counts = st.integers(min_value=20, max_value=5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n)))
 alternatives = st.sampled_from(S.ALTERNATIVES)
 
 
@@ -28,11 +27,11 @@ def test_pooled_z_squared_is_pearson_chi_square(control, treatment):
     if z.statistic is None:
         assert chi2.statistic is None
         return
-    assert chi2.statistic == pytest.approx(z.statistic ** 2, rel=1e-9, abs=1e-12)
+    assert chi2.statistic == pytest.approx(z.statistic**2, rel=1e-9, abs=1e-12)
     assert chi2.p_value == pytest.approx(z.p_value, rel=1e-9, abs=1e-15)
     table = np.array([[x_c, n_c - x_c], [x_t, n_t - x_t]])
     scipy_chi2 = stats.chi2_contingency(table, correction=False)
-    assert scipy_chi2.statistic == pytest.approx(z.statistic ** 2, rel=1e-9, abs=1e-12)
+    assert scipy_chi2.statistic == pytest.approx(z.statistic**2, rel=1e-9, abs=1e-12)
 
 
 @given(counts, counts, alternatives)
@@ -56,8 +55,9 @@ def _numeric_restricted_mle(x_c, n_c, x_t, n_t, delta):
             total += x * math.log(p) + (n - x) * math.log(1 - p)
         return -total
 
-    found = optimize.minimize_scalar(negative_loglik, bounds=(max(0.0, -delta), min(1.0, 1 - delta)),
-                                     method="bounded", options={"xatol": 1e-12})
+    found = optimize.minimize_scalar(
+        negative_loglik, bounds=(max(0.0, -delta), min(1.0, 1 - delta)), method="bounded", options={"xatol": 1e-12}
+    )
     return found.x + delta, found.x
 
 
@@ -68,7 +68,7 @@ def test_restricted_mle_maximises_the_likelihood(control, treatment, delta):
     0.15's Miettinen–Nurminen cubic does not, see the docstring)."""
     (x_c, n_c), (x_t, n_t) = control, treatment
     pt, pc = S._restricted_mle_diff(x_c, n_c, x_t, n_t, delta)
-    num_t, num_c = _numeric_restricted_mle(x_c, n_c, x_t, n_t, delta)
+    num_t, _num_c = _numeric_restricted_mle(x_c, n_c, x_t, n_t, delta)
     assert pt - pc == pytest.approx(delta, abs=1e-9)
     assert pt == pytest.approx(num_t, abs=2e-6)
 
@@ -101,8 +101,7 @@ def test_score_ratio_interval_matches_statsmodels(control, treatment):
     (x_c, n_c), (x_t, n_t) = control, treatment
     assume(0 < x_t < n_t and x_c < n_c)
     lower, upper, unbounded = S.score_ratio_interval(x_c, n_c, x_t, n_t)
-    low_sm, up_sm = confint_proportions_2indep(x_t, n_t, x_c, n_c, method="score", compare="ratio",
-                                               correction=False)
+    low_sm, up_sm = confint_proportions_2indep(x_t, n_t, x_c, n_c, method="score", compare="ratio", correction=False)
     assert not unbounded
     assert lower == pytest.approx(low_sm, rel=1e-6)
     assert upper == pytest.approx(up_sm, rel=1e-6)
@@ -139,7 +138,7 @@ means = st.tuples(st.floats(-50, 50), st.floats(0.5, 30), st.integers(5, 5000))
 @given(means, means, alternatives)
 def test_welch_matches_scipy(control, treatment, alternative):
     (m_c, s_c, n_c), (m_t, s_t, n_t) = control, treatment
-    ours = S.welch_test(m_c, s_c ** 2 / n_c, n_c, m_t, s_t ** 2 / n_t, n_t, alternative)
+    ours = S.welch_test(m_c, s_c**2 / n_c, n_c, m_t, s_t**2 / n_t, n_t, alternative)
     ref = stats.ttest_ind_from_stats(m_t, s_t, n_t, m_c, s_c, n_c, equal_var=False, alternative=alternative)
     assert ours.statistic == pytest.approx(ref.statistic, rel=1e-9, abs=1e-12)
     assert ours.p_value == pytest.approx(ref.pvalue, rel=1e-7, abs=1e-15)
@@ -155,7 +154,7 @@ def test_fieller_interval_agrees_with_the_absolute_test(control_mean, diff, var_
     lower, upper, unbounded = S.fieller_interval(diff, control_mean, var_c + var_t, var_c, -var_c, q, alternative)
     rejects = {"two-sided": abs(z) > q, "greater": z > q, "less": z < -q}[alternative]
     if unbounded:
-        assert q * q * var_c >= control_mean ** 2
+        assert q * q * var_c >= control_mean**2
         return
     excludes_zero = (lower is not None and lower > 0) or (upper is not None and upper < 0)
     assert excludes_zero == rejects
@@ -176,8 +175,9 @@ def test_ratio_variance_is_the_linearised_variance():
     revenue = orders * rng.gamma(2.0, 60.0, 2000)
     n, ratio = len(orders), revenue.sum() / orders.sum()
     expected = np.var(revenue - ratio * orders, ddof=1) / (n * orders.mean() ** 2)
-    got = S.ratio_variance(n, revenue.sum(), (revenue ** 2).sum(), orders.sum(), (orders ** 2).sum(),
-                           (revenue * orders).sum())
+    got = S.ratio_variance(
+        n, revenue.sum(), (revenue**2).sum(), orders.sum(), (orders**2).sum(), (revenue * orders).sum()
+    )
     assert got == pytest.approx(expected, rel=1e-9)
 
 
@@ -185,12 +185,14 @@ def test_cuped_variance_is_the_variance_of_the_adjusted_metric():
     rng = np.random.default_rng(5)
     x = rng.gamma(1.0, 50.0, (2, 3000))
     y = 0.6 * x + rng.normal(0, 15, (2, 3000))
-    arms = [S.CupedArm(3000, yi.sum(), (yi ** 2).sum(), xi.sum(), (xi ** 2).sum(), (xi * yi).sum())
-            for xi, yi in zip(x, y)]
+    arms = [
+        S.CupedArm(3000, yi.sum(), (yi**2).sum(), xi.sum(), (xi**2).sum(), (xi * yi).sum())
+        for xi, yi in zip(x, y, strict=False)
+    ]
     theta = S.cuped_theta(arms)
     pooled = np.cov(x.ravel(), y.ravel())
     assert theta == pytest.approx(pooled[0, 1] / pooled[0, 0], rel=1e-9)
-    for arm, xi, yi in zip(arms, x, y):
+    for arm, xi, yi in zip(arms, x, y, strict=False):
         mean, variance, cov = S.cuped_arm(arm, theta, x.mean())
         adjusted = yi - theta * (xi - x.mean())
         assert mean == pytest.approx(adjusted.mean(), rel=1e-9)
@@ -214,7 +216,8 @@ def test_srm_uses_the_designed_weights():
     assert S.srm_test([9000, 1000], [90, 10]).p_value > 0.5
     assert S.srm_test([9000, 1000], [50, 50]).p_value < 1e-100
     assert S.srm_test([9000, 1000], [0.9, 0.1]).statistic == pytest.approx(
-        stats.chisquare([9000, 1000], [9000, 1000]).statistic)
+        stats.chisquare([9000, 1000], [9000, 1000]).statistic
+    )
 
 
 @given(st.lists(st.floats(0, 1), min_size=1, max_size=12))
@@ -224,8 +227,8 @@ def test_holm_and_bh_match_statsmodels(p_values):
     holm, bh = S.holm(p_values), S.benjamini_hochberg(p_values)
     assert holm == pytest.approx(list(multipletests(p_values, method="holm")[1]), abs=1e-12)
     assert bh == pytest.approx(list(multipletests(p_values, method="fdr_bh")[1]), abs=1e-12)
-    assert all(b <= h + 1e-12 for b, h in zip(bh, holm))
-    assert all(h >= p - 1e-12 for h, p in zip(holm, p_values))
+    assert all(b <= h + 1e-12 for b, h in zip(bh, holm, strict=False))
+    assert all(h >= p - 1e-12 for h, p in zip(holm, p_values, strict=False))
 
 
 def test_adjust_keeps_missing_p_values_missing():
@@ -304,8 +307,9 @@ def test_means_sample_size_matches_statsmodels(std, delta, alternative):
     n = S.sample_size_means(std, effect, 0.05, 0.8, alternative)
     assume(n > 2)
     sm_alternative = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}[alternative]
-    reference = NormalIndPower().solve_power(effect_size=effect / std, alpha=0.05, power=0.8,
-                                             alternative=sm_alternative)
+    reference = NormalIndPower().solve_power(
+        effect_size=effect / std, alpha=0.05, power=0.8, alternative=sm_alternative
+    )
     assert n == pytest.approx(reference, rel=1e-3)  # statsmodels counts the far tail too
     assert S.mde_means(std, n, 0.05, 0.8, alternative) == pytest.approx(delta, rel=1e-9)
     assert S.power_means(std, effect, n, 0.05, alternative) == pytest.approx(0.8, abs=1e-3)

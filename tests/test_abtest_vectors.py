@@ -18,15 +18,18 @@ from scipy import optimize, stats
 
 from ecomplan.abtest import stats as S
 
-VECTORS = Path(os.environ.get("ECOMPLAN_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "vectors" / \
-    "abtest_vectors.json"
+VECTORS = (
+    Path(os.environ.get("ECOMPLAN_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "vectors"
+    / "abtest_vectors.json"
+)
 
 NOT_APPLICABLE = {
     "GB-S1": "GrowthBook asymptotic confidence sequences; ecomplan's sequential method is mSPRT (DER-MSPRT1)",
     "GB-S2": "GrowthBook asymptotic confidence sequences; ecomplan's sequential method is mSPRT (DER-MSPRT1)",
     "GB-S3": "GrowthBook asymptotic confidence sequences; ecomplan's sequential method is mSPRT (DER-MSPRT1)",
     "GB-P1": "GrowthBook power on the delta-method relative lift split over all arms; ecomplan plans with "
-             "Evan Miller's formula (EM-SS1, SP-SS*, SM-P*)",
+    "Evan Miller's formula (EM-SS1, SP-SS*, SM-P*)",
     "GB-P3": "GrowthBook week-by-week power on the relative lift; ecomplan plans with Evan Miller's formula",
     "SM-Z1": "one-sample proportion test; an A/B test always compares two samples",
     "SM-ES1": "Cohen's h (arcsine effect size) is not used by ecomplan's planning",
@@ -35,7 +38,7 @@ NOT_APPLICABLE = {
     "EX-T2": "needs expan's normtemp data file, which is not in ../shared",
     "SRM-4": "sequential SSRM (Dirichlet-multinomial Bayes factor) is not implemented; SRM uses the χ² test",
     "SCI-1": "Fisher's exact test only serves sparse tables above 1,000 visitors; cross-checked with scipy in "
-             "test_abtest_stats",
+    "test_abtest_stats",
     "SCI-3": "Boschloo's test is not used (Barnard's is the small-sample test: SCI-2)",
     "SCI-4": "Mann-Whitney is not offered (it tests a distribution shift, not the mean revenue)",
     "SCI-5": "Dunnett's many-to-one test is not offered (Holm/BH adjust the pairwise tests)",
@@ -52,10 +55,15 @@ def _load() -> list[dict]:
 
 
 ALL = _load()
-PARAMS = [pytest.param(v, id=v["id"], marks=[pytest.mark.realdata] + (
-    [pytest.mark.skip(reason=NOT_APPLICABLE[v["id"]])] if v["id"] in NOT_APPLICABLE else []))
-    for v in ALL] or [pytest.param(None, id="vectors-missing", marks=pytest.mark.skip(
-        reason=f"{VECTORS} is absent (only in CI/dev)"))]
+PARAMS = [
+    pytest.param(
+        v,
+        id=v["id"],
+        marks=[pytest.mark.realdata]
+        + ([pytest.mark.skip(reason=NOT_APPLICABLE[v["id"]])] if v["id"] in NOT_APPLICABLE else []),
+    )
+    for v in ALL
+] or [pytest.param(None, id="vectors-missing", marks=pytest.mark.skip(reason=f"{VECTORS} is absent (only in CI/dev)"))]
 
 
 def tolerance(text: str) -> dict:
@@ -79,7 +87,7 @@ def tolerance(text: str) -> dict:
 def close(actual, expected, rule: dict, what: str = "") -> None:
     if isinstance(expected, (list, tuple)):
         assert len(actual) == len(expected), what
-        for i, (a, e) in enumerate(zip(actual, expected)):
+        for i, (a, e) in enumerate(zip(actual, expected, strict=False)):
             close(a, e, rule, f"{what}[{i}]")
         return
     assert actual is not None, f"{what}: got None, expected {expected}"
@@ -119,8 +127,7 @@ def _relative(control, treatment, alpha, alternative):
     se = math.sqrt(S.relative_variance_delta(mc, vc, mt, vt))
     df = S.welch_df(vc, nc, vt, nt)
     q = S.quantile(alpha, alternative, df)
-    return {"expected": lift, "se": se, "p": S.t_p(lift / se, df, alternative),
-            "ci": [lift - q * se, lift + q * se]}
+    return {"expected": lift, "se": se, "p": S.t_p(lift / se, df, alternative), "ci": [lift - q * se, lift + q * se]}
 
 
 def _absolute(control, treatment, alpha, alternative):
@@ -183,8 +190,10 @@ def check_GB_C1(inputs, expected, tol):
     evaluate computes them. GB's p (0.003732549) comes from its relative-variance
     formula, which ecomplan does not use: it tests the adjusted absolute
     difference (cross-checked against OLS in test_abtest_evaluate)."""
-    arms = [S.CupedArm(a["n"], a["post_sum"], a["post_ss"], a["pre_sum"], a["pre_ss"], a["post_pre_sumprod"])
-            for a in (inputs["control"], inputs["treatment"])]
+    arms = [
+        S.CupedArm(a["n"], a["post_sum"], a["post_ss"], a["pre_sum"], a["pre_ss"], a["post_pre_sumprod"])
+        for a in (inputs["control"], inputs["treatment"])
+    ]
     rule = tolerance(tol)
     theta = S.cuped_theta(arms)
     close(theta, expected["theta"], rule, "theta")
@@ -198,9 +207,11 @@ def check_GB_C1(inputs, expected, tol):
 
 def _ratio_arm(arm):
     n = arm["n"]
-    return (arm["num_sum"] / arm["den_sum"],
-            S.ratio_variance(n, arm["num_sum"], arm["num_ss"], arm["den_sum"], arm["den_ss"], arm["num_den_sumprod"]),
-            n)
+    return (
+        arm["num_sum"] / arm["den_sum"],
+        S.ratio_variance(n, arm["num_sum"], arm["num_ss"], arm["den_sum"], arm["den_ss"], arm["num_den_sumprod"]),
+        n,
+    )
 
 
 def _bayes_relative(control, treatment, prior=None):
@@ -289,8 +300,12 @@ def check_GB_P2(inputs, expected, tol):
     var_a, var_b = inputs["varA"] / inputs["nA"], inputs["varB"] / inputs["nB"]
     rule = tolerance(tol)
     close(var_a + var_b, expected["absolute"], rule, "absolute")
-    close(S.relative_variance_delta(inputs["meanA"], var_a, inputs["meanB"], var_b), expected["relative"], rule,
-          "relative")
+    close(
+        S.relative_variance_delta(inputs["meanA"], var_a, inputs["meanB"], var_b),
+        expected["relative"],
+        rule,
+        "relative",
+    )
 
 
 def check_SM_P1(inputs, expected, tol):
@@ -301,8 +316,7 @@ def check_SM_P1(inputs, expected, tol):
 def check_SM_P2(inputs, expected, tol):
     se = math.sqrt(2 / inputs["nobs1"])
     alternative = {"smaller": "less", "larger": "greater"}[inputs["alternative"]]
-    close(S.normal_power(inputs["h"], se, se, inputs["alpha"], alternative), expected["power"], tolerance(tol),
-          "power")
+    close(S.normal_power(inputs["h"], se, se, inputs["alpha"], alternative), expected["power"], tolerance(tol), "power")
 
 
 def _power_2indep(diff, p2, n):
@@ -310,8 +324,9 @@ def _power_2indep(diff, p2, n):
     average rate, alternative spread unpooled, through ecomplan's normal_power."""
     p1 = p2 + diff
     average = (p1 + p2) / 2
-    return S.normal_power(diff, math.sqrt(2 * average * (1 - average) / n),
-                          math.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / n))
+    return S.normal_power(
+        diff, math.sqrt(2 * average * (1 - average) / n), math.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / n)
+    )
 
 
 def check_SM_P4(inputs, expected, tol):
@@ -418,8 +433,9 @@ check_SRM_1 = check_SRM_2 = check_SRM_3 = _srm
 
 def check_EM_B1(inputs, expected, tol):
     a, b = inputs["A"], inputs["B"]
-    prob = S.prob_beta_greater(1 + b["conversions"], 1 + b["n"] - b["conversions"],
-                               1 + a["conversions"], 1 + a["n"] - a["conversions"])
+    prob = S.prob_beta_greater(
+        1 + b["conversions"], 1 + b["n"] - b["conversions"], 1 + a["conversions"], 1 + a["n"] - a["conversions"]
+    )
     close(prob, expected["p"], tolerance(tol), "P(B > A)")
     prob_bb, _, _ = S.beta_binomial(a["conversions"], a["n"], b["conversions"], b["n"])
     close(prob_bb, expected["p"], tolerance(tol), "beta_binomial")
@@ -436,7 +452,7 @@ def check_DER_REL1(inputs, expected, tol):
     lower, upper, unbounded = S.fieller_interval(mt - mc, mc, vt + vc, vc, -vc, z)
     assert not unbounded
     close([lower, upper], expected["fieller"], rule, "fieller")
-    close(z * z * vc / mc ** 2, expected["fieller_g"], rule, "g")
+    close(z * z * vc / mc**2, expected["fieller_g"], rule, "g")
     close(S.normal_p((mt - mc) / math.sqrt(vt + vc)), expected["abs_unpooled_z_p"], tolerance("4 d.p."), "p")
 
 
@@ -455,7 +471,7 @@ def test_every_vector_is_checked_or_explained():
     ids = {v["id"] for v in ALL}
     if not ids:
         pytest.skip(f"{VECTORS} is absent")
-    checked = {name[len("check_"):].replace("_", "-") for name in globals() if name.startswith("check_")}
+    checked = {name[len("check_") :].replace("_", "-") for name in globals() if name.startswith("check_")}
     assert ids <= checked | set(NOT_APPLICABLE), sorted(ids - checked - set(NOT_APPLICABLE))
     assert not set(NOT_APPLICABLE) & checked
     assert len(ids & checked) >= 34

@@ -29,7 +29,10 @@ def test_help_lists_the_command_groups():
 
 def test_cli_import_does_not_load_pandas_or_scipy():
     """`ecomplan --help` must stay fast: heavy libraries load inside commands."""
-    code = "import sys, ecomplan.cli.app; print(sorted(m for m in ('pandas', 'scipy', 'numpy', 'pyarrow') if m in sys.modules))"
+    code = (
+        "import sys, ecomplan.cli.app; "
+        "print(sorted(m for m in ('pandas', 'scipy', 'numpy', 'pyarrow') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -55,8 +58,12 @@ def test_inspect_json_contract(fixtures):
 def test_inspect_multi_table_file_gives_one_entry_per_table(fixtures):
     result = runner.invoke(app, ["inspect", str(fixtures / "ga4/Reports_snapshot.csv"), "--json"])
     tables = json.loads(result.stdout)
-    assert [(t["report"], t["kind"]) for t in tables] == [("daily", "traffic"), ("daily", "traffic"),
-                                                          ("channels", "traffic"), ("events", None)]
+    assert [(t["report"], t["kind"]) for t in tables] == [
+        ("daily", "traffic"),
+        ("daily", "traffic"),
+        ("channels", "traffic"),
+        ("events", None),
+    ]
 
 
 def test_inspect_terminal_and_markdown(fixtures, tmp_path):
@@ -111,8 +118,16 @@ def test_usage_errors_exit_2(fixtures, tmp_path):
 
 
 def test_mapping_option(fixtures):
-    result = runner.invoke(app, ["inspect", str(fixtures / "generic/orders_mapped.csv"), "--mapping",
-                                 str(fixtures / "generic/orders_mapping.toml"), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "inspect",
+            str(fixtures / "generic/orders_mapped.csv"),
+            "--mapping",
+            str(fixtures / "generic/orders_mapping.toml"),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0
     assert json.loads(result.stdout)[0]["columns"]["实收"] == "amount"
 

@@ -23,7 +23,9 @@ def commands():
             yield name, command
 
 
-@pytest.mark.parametrize(("name", "command"), list(commands()), ids=lambda value: value if isinstance(value, str) else "")
+@pytest.mark.parametrize(
+    ("name", "command"), list(commands()), ids=lambda value: value if isinstance(value, str) else ""
+)
 def test_command_has_help_and_is_in_readme(name, command):
     assert (command.help or "").strip(), f"`ecomplan {name}` has no help text"
     assert f"ecomplan {name}" in README, f"`ecomplan {name}` is not documented in README.md"

@@ -14,10 +14,17 @@ import pandas as pd
 import pytest
 
 from ecomplan.core.errors import ConfigError, SchemaError
-from ecomplan.inventory import (Campaign, PricingRules, Settings, alerts, config_from_mapping, read_config,
-                                weekly_section)
-from ecomplan.inventory import demand as demand_module
 from ecomplan.ingest.load import load
+from ecomplan.inventory import (
+    Campaign,
+    PricingRules,
+    Settings,
+    alerts,
+    config_from_mapping,
+    read_config,
+    weekly_section,
+)
+from ecomplan.inventory import demand as demand_module
 
 Z95 = 1.6448536269514722
 AS_OF = pd.Timestamp("2026-03-01")
@@ -53,8 +60,16 @@ def _orders(lines: list[tuple], start_order: int = 0) -> pd.DataFrame:
         status = line[3] if len(line) > 3 else "completed"
         amount = line[4] if len(line) > 4 else quantity * 10.0
         order = line[5] if len(line) > 5 else f"O{start_order + i}"
-        records.append({"order_id": order, "sku": sku, "quantity": float(quantity), "status": status,
-                        "amount": amount, "paid_at": pd.Timestamp(day) + pd.Timedelta(hours=10)})
+        records.append(
+            {
+                "order_id": order,
+                "sku": sku,
+                "quantity": float(quantity),
+                "status": status,
+                "amount": amount,
+                "paid_at": pd.Timestamp(day) + pd.Timedelta(hours=10),
+            }
+        )
     return pd.DataFrame(records)
 
 
@@ -66,11 +81,21 @@ def _finding(result, code: str):
 
 # --- the fixture shop: every status, worked by hand ------------------------------------------------------
 
+
 def test_fixture_statuses(fixture_result):
-    statuses = dict(zip(fixture_result.items["sku"], fixture_result.items["status"]))
-    assert statuses == {"A100": "ok", "B200": "urgent", "C300": "reorder", "D400": "stockout", "E500": "overstock",
-                        "F600": "slow_moving", "G700": "dead", "H800": "dead", "I900": "stockout",
-                        "J000": "inactive"}
+    statuses = dict(zip(fixture_result.items["sku"], fixture_result.items["status"], strict=False))
+    assert statuses == {
+        "A100": "ok",
+        "B200": "urgent",
+        "C300": "reorder",
+        "D400": "stockout",
+        "E500": "overstock",
+        "F600": "slow_moving",
+        "G700": "dead",
+        "H800": "dead",
+        "I900": "stockout",
+        "J000": "inactive",
+    }
     assert fixture_result.has_alerts
     assert list(fixture_result.items["sku"][:4]) == ["D400", "I900", "B200", "C300"]  # most urgent first
 
@@ -125,8 +150,12 @@ def test_fixture_excess(fixture_result):
     assert g["days_since_last_sale"] == 137 and g["last_sale_date"] == pd.Timestamp("2025-10-15")
     assert math.isinf(g["days_of_cover"]) and pd.isna(g["projected_stockout_date"])
     assert _row(fixture_result, "H800")["days_since_last_sale"] != _row(fixture_result, "H800")["days_since_last_sale"]
-    assert fixture_result.value_tied_up() == {"overstock": 500 * 20.0, "slow_moving": 50 * 30.0,
-                                              "dead": 30 * 40.0 + 10 * 50.0, "total": 13_200.0}
+    assert fixture_result.value_tied_up() == {
+        "overstock": 500 * 20.0,
+        "slow_moving": 50 * 30.0,
+        "dead": 30 * 40.0 + 10 * 50.0,
+        "total": 13_200.0,
+    }
 
 
 def test_fixture_reconciliation(fixture_result):
@@ -143,6 +172,7 @@ def test_fixture_reconciliation(fixture_result):
 
 # --- demand statistics ------------------------------------------------------------------------------------
 
+
 def _independent_daily_stats(orders: pd.DataFrame, sku: str, as_of: pd.Timestamp, window: int) -> tuple:
     """Mean and std (ddof=1) of daily units with pandas resampling: an implementation independent of ecomplan's."""
     paid = orders[(orders["sku"] == sku) & orders["status"].isin(["paid", "shipped", "completed", "refunded"])]
@@ -155,11 +185,16 @@ def test_demand_matches_a_resampled_series():
     rng = np.random.default_rng(3)
     n = 3000
     days = AS_OF - pd.to_timedelta(rng.integers(1, 60, n), unit="D")
-    orders = pd.DataFrame({"order_id": [f"O{i}" for i in range(n)], "sku": rng.choice(["a", "b", "c", "d"], n),
-                           "quantity": rng.integers(1, 4, n).astype(float),
-                           "status": rng.choice(["completed", "cancelled", "refunded", "pending"], n,
-                                                p=[0.7, 0.1, 0.1, 0.1]),
-                           "amount": 10.0, "paid_at": days + pd.to_timedelta(rng.integers(0, 86_399, n), unit="s")})
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"O{i}" for i in range(n)],
+            "sku": rng.choice(["a", "b", "c", "d"], n),
+            "quantity": rng.integers(1, 4, n).astype(float),
+            "status": rng.choice(["completed", "cancelled", "refunded", "pending"], n, p=[0.7, 0.1, 0.1, 0.1]),
+            "amount": 10.0,
+            "paid_at": days + pd.to_timedelta(rng.integers(0, 86_399, n), unit="s"),
+        }
+    )
     result = alerts(_stock(a={}, b={}, c={}, d={}), orders, AS_OF, window_days=28)
     for sku in "abcd":
         mean, std = _independent_daily_stats(orders, sku, AS_OF, 28)
@@ -181,8 +216,12 @@ def test_demand_of_the_example_shop(examples):
 def test_sparse_and_dense_statistics_agree(monkeypatch):
     rng = np.random.default_rng(11)
     n = 2000
-    orders = _orders([(f"s{rng.integers(0, 40)}", AS_OF - pd.Timedelta(days=int(rng.integers(1, 120))),
-                       int(rng.integers(1, 5))) for _ in range(n)])
+    orders = _orders(
+        [
+            (f"s{rng.integers(0, 40)}", AS_OF - pd.Timedelta(days=int(rng.integers(1, 120))), int(rng.integers(1, 5)))
+            for _ in range(n)
+        ]
+    )
     stock = _stock(**{f"s{i}": {} for i in range(40)})
     dense = alerts(stock, orders, AS_OF)
     monkeypatch.setattr(demand_module, "DENSE_CELLS", 0)
@@ -225,10 +264,18 @@ def test_a_stale_sales_file_is_reported():
 
 
 def test_order_statuses_and_missing_values():
-    orders = _orders([("a", "2026-02-10", 2, "paid"), ("a", "2026-02-10", 3, "shipped"),
-                      ("a", "2026-02-11", 7, "cancelled"), ("a", "2026-02-11", 9, "pending"),
-                      ("a", "2026-02-12", 4, "partially_refunded"), ("a", "2026-02-12", -2, "completed"),
-                      ("a", "2026-02-13", 1, "completed"), ("a", "2026-01-01", 1, "completed")])
+    orders = _orders(
+        [
+            ("a", "2026-02-10", 2, "paid"),
+            ("a", "2026-02-10", 3, "shipped"),
+            ("a", "2026-02-11", 7, "cancelled"),
+            ("a", "2026-02-11", 9, "pending"),
+            ("a", "2026-02-12", 4, "partially_refunded"),
+            ("a", "2026-02-12", -2, "completed"),
+            ("a", "2026-02-13", 1, "completed"),
+            ("a", "2026-01-01", 1, "completed"),
+        ]
+    )
     orders.loc[6, "quantity"] = np.nan
     result = alerts(_stock(a={}), orders, AS_OF)
     assert _row(result, "a")["units_window"] == 9  # 2 + 3 + 4
@@ -237,6 +284,7 @@ def test_order_statuses_and_missing_values():
 
 
 # --- several sources and SKU keys ---------------------------------------------------------------------
+
 
 def _products(rows: list[tuple], **columns) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["date", "sku", "units", "amount"])
@@ -248,8 +296,9 @@ def _products(rows: list[tuple], **columns) -> pd.DataFrame:
 
 def test_product_ids_match_stock_through_the_item_code():
     history = _orders([("T001", "2025-12-01", 1)])
-    products = _products([("2026-02-27", "6580001", 4, 400.0), ("2026-02-28", "6580001", 2, 200.0),
-                          ("2026-02-28", "6580009", 1, 50.0)])
+    products = _products(
+        [("2026-02-27", "6580001", 4, 400.0), ("2026-02-28", "6580001", 2, 200.0), ("2026-02-28", "6580009", 1, 50.0)]
+    )
     products["product_code"] = ["T001", "T001", "T009"]
     result = alerts(_stock(T001={}), [history, products], AS_OF)
     assert _row(result, "T001")["units_window"] == 6
@@ -268,8 +317,9 @@ def test_units_from_several_files_add_up_and_duplicates_count_once():
 
 def test_same_platform_reports_overlapping_are_flagged():
     orders = _orders([("a", "2026-02-10", 2)]).assign(platform="sycm", report="orders", source_file="orders.csv")
-    daily = _products([("2026-02-10", "a", 2, 20.0)]).assign(platform="sycm", report="product_daily",
-                                                               source_file="商品_全部.xlsx")
+    daily = _products([("2026-02-10", "a", 2, 20.0)]).assign(
+        platform="sycm", report="product_daily", source_file="商品_全部.xlsx"
+    )
     result = alerts(_stock(a={}), [orders, daily], AS_OF)
     overlap = _finding(result, "overlapping_sources")
     assert overlap.detail["platform"] == "sycm" and overlap.severity == "warning"
@@ -314,10 +364,17 @@ def test_as_of_defaults_to_the_day_after_the_last_sale():
 
 # --- stock sheet ----------------------------------------------------------------------------------------
 
+
 def test_warehouse_rows_are_summed_and_the_latest_snapshot_used():
-    stock = pd.DataFrame({"sku": ["a", "a", "a", "b"], "on_hand": [10.0, 5.0, 99.0, 1.0],
-                          "available": [9.0, 5.0, 99.0, 1.0], "lead_time_days": [10.0, 15.0, 10.0, np.nan],
-                          "date": pd.to_datetime(["2026-03-01", "2026-03-01", "2026-02-20", "2026-03-01"])})
+    stock = pd.DataFrame(
+        {
+            "sku": ["a", "a", "a", "b"],
+            "on_hand": [10.0, 5.0, 99.0, 1.0],
+            "available": [9.0, 5.0, 99.0, 1.0],
+            "lead_time_days": [10.0, 15.0, 10.0, np.nan],
+            "date": pd.to_datetime(["2026-03-01", "2026-03-01", "2026-02-20", "2026-03-01"]),
+        }
+    )
     result = alerts(stock, _orders([("a", "2026-02-10", 1)]), AS_OF, lead_time_days=7)
     a = _row(result, "a")
     assert (a["on_hand"], a["available"], a["lead_time_days"]) == (15, 14, 15)  # slowest warehouse's lead time
@@ -327,8 +384,7 @@ def test_warehouse_rows_are_summed_and_the_latest_snapshot_used():
 
 
 def test_per_sku_service_levels_win_and_bad_ones_fall_back():
-    lines = [(sku, AS_OF - pd.Timedelta(days=k), 4 if k % 2 else 0) for sku in ("a", "b", "c") for k in
-             range(1, 29)]
+    lines = [(sku, AS_OF - pd.Timedelta(days=k), 4 if k % 2 else 0) for sku in ("a", "b", "c") for k in range(1, 29)]
     stock = _stock(a={"service_level": 0.99}, b={}, c={"service_level": 95.0})
     result = alerts(stock, _orders(lines), AS_OF, service_level=0.9)
     assert _row(result, "a")["z"] == pytest.approx(2.326347874)
@@ -349,10 +405,16 @@ def test_missing_stock_quantities_are_reported():
 
 # --- revenue, ABC/XYZ, pricing ------------------------------------------------------------------------
 
+
 def test_order_totals_on_the_first_line_are_split_by_price():
     # JD/Shopify style: the order's 300 sits on the first line; prices 100 and 50 split it 200 / 100.
-    lines = _orders([("x", "2026-02-10", 2, "completed", 300.0, "O1"), ("y", "2026-02-10", 2, "completed", 0.0, "O1"),
-                     ("x", "2026-02-11", 1, "completed", 100.0, "O2")])
+    lines = _orders(
+        [
+            ("x", "2026-02-10", 2, "completed", 300.0, "O1"),
+            ("y", "2026-02-10", 2, "completed", 0.0, "O1"),
+            ("x", "2026-02-11", 1, "completed", 100.0, "O2"),
+        ]
+    )
     stock = _stock(x={"price": 100.0}, y={"price": 50.0})
     result = alerts(stock, lines, AS_OF)
     assert _row(result, "x")["abc_value"] == pytest.approx(300.0)
@@ -395,11 +457,20 @@ def test_markdowns_and_campaign_promotion_stops():
 
 # --- JSON, weekly section, settings --------------------------------------------------------------------
 
+
 def test_json_document_shape(fixture_result):
     doc = fixture_result.to_dict("zh")
     assert {"as_of", "parameters", "summary", "sources", "items", "findings"} <= set(doc)
-    required = {"sku", "on_hand", "avg_daily_demand", "safety_stock", "reorder_point", "days_of_cover",
-                "suggested_order_qty", "status"}
+    required = {
+        "sku",
+        "on_hand",
+        "avg_daily_demand",
+        "safety_stock",
+        "reorder_point",
+        "days_of_cover",
+        "suggested_order_qty",
+        "status",
+    }
     assert all(required <= set(item) for item in doc["items"])
     assert doc["summary"]["by_status"]["dead"] == 2 and doc["summary"]["alerts"] == 3
     assert doc["summary"]["value_tied_up"]["total"] == 13_200.0
@@ -412,7 +483,7 @@ def test_weekly_section(fixture_result):
     section = weekly_section(fixture_result, "en", limit=2)
     assert section.title == "Inventory"
     counts, urgent = section.tables
-    assert dict(zip(counts.frame["status_label"], counts.frame["count"]))["stockout"] == 2
+    assert dict(zip(counts.frame["status_label"], counts.frame["count"], strict=False))["stockout"] == 2
     assert list(urgent.frame["sku"]) == ["D400", "I900"] and urgent.note == "2 more in the full report"
     assert any("¥13,200" in bullet for bullet in section.bullets)
 
@@ -425,17 +496,20 @@ def test_settings_from_the_example_config(examples):
     assert [c.name for c in config.settings.campaigns][:2] == ["双11", "双12"]
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    ({"inventory": {"servce_level": 0.9}}, "unknown key"),
-    ({"inventory": {"service_level": 95}}, "service_level must be"),
-    ({"inventory": {"window_days": "28d"}}, "whole number"),
-    ({"inventory": {"abc_cutoffs": [0.95, 0.8]}}, "abc_cutoffs"),
-    ({"inventory": {"pricing": {"markdown_pct": {"ok": 0.2}}}}, "markdown_pct"),
-    ({"inventory": {"pricing": {"markdown_pct": 20}}}, "markdown_pct"),
-    ({"inventory": {"sales": ["nothing/*.csv"]}}, "matches no file"),
-    ({"campaigns": [{"name": "618", "start": "2026-06-18", "end": "2026-05-20"}]}, "before start"),
-    ({"campaigns": [{"name": "618"}]}, "needs name, start and end"),
-])
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"inventory": {"servce_level": 0.9}}, "unknown key"),
+        ({"inventory": {"service_level": 95}}, "service_level must be"),
+        ({"inventory": {"window_days": "28d"}}, "whole number"),
+        ({"inventory": {"abc_cutoffs": [0.95, 0.8]}}, "abc_cutoffs"),
+        ({"inventory": {"pricing": {"markdown_pct": {"ok": 0.2}}}}, "markdown_pct"),
+        ({"inventory": {"pricing": {"markdown_pct": 20}}}, "markdown_pct"),
+        ({"inventory": {"sales": ["nothing/*.csv"]}}, "matches no file"),
+        ({"campaigns": [{"name": "618", "start": "2026-06-18", "end": "2026-05-20"}]}, "before start"),
+        ({"campaigns": [{"name": "618"}]}, "needs name, start and end"),
+    ],
+)
 def test_config_errors_name_the_key(table, message, tmp_path):
     with pytest.raises(ConfigError, match=message):
         config_from_mapping(table, tmp_path, "shop.toml")

@@ -54,9 +54,18 @@ def test_xyz_boundaries():
 
 def _items(**columns) -> pd.DataFrame:
     """One-SKU policy rows with sensible defaults (d = 2/day, L = 10, ROP 30, 50 in stock)."""
-    base = {"avg_daily_demand": 2.0, "available": 50.0, "in_transit": 0.0, "inventory_position": None,
-            "lead_time_days": 10.0, "reorder_point": 30.0, "days_of_cover": None, "days_since_last_sale": 1.0,
-            "days_since_first_sale": 400.0, "units_slow_window": 500.0}
+    base = {
+        "avg_daily_demand": 2.0,
+        "available": 50.0,
+        "in_transit": 0.0,
+        "inventory_position": None,
+        "lead_time_days": 10.0,
+        "reorder_point": 30.0,
+        "days_of_cover": None,
+        "days_since_last_sale": 1.0,
+        "days_since_first_sale": 400.0,
+        "units_slow_window": 500.0,
+    }
     base.update(columns)
     if base["inventory_position"] is None:
         base["inventory_position"] = base["available"] + base["in_transit"]
@@ -72,40 +81,61 @@ def _status(items: pd.DataFrame, slow: bool = True, dead: bool = True, **overrid
     return resolve_status(flags)[0], true
 
 
-@pytest.mark.parametrize(("columns", "status", "flags"), [
-    ({}, "ok", []),
-    ({"available": 0.0}, "stockout", ["stockout", "urgent", "reorder"]),
-    ({"available": -3.0}, "stockout", ["stockout", "urgent", "reorder"]),
-    ({"available": 15.0}, "urgent", ["urgent", "reorder"]),          # 7.5 days < 10-day lead time
-    ({"available": 15.0, "in_transit": 10.0}, "reorder", ["reorder"]),  # 12.5 days counting transit
-    ({"available": 30.0}, "reorder", ["reorder"]),                   # at the reorder point
-    ({"available": 400.0}, "overstock", ["overstock"]),              # 200 days > 90
-    # Both overstock and slow moving: the stronger excess diagnosis wins.
-    ({"available": 400.0, "units_slow_window": 99.0}, "slow_moving", ["slow_moving", "overstock"]),
-    ({"available": 50.0, "units_slow_window": 99.0}, "slow_moving", ["slow_moving"]),
-    ({"available": 400.0, "units_slow_window": 100.0}, "overstock", ["overstock"]),  # 100 is not fewer than 100
-    ({"avg_daily_demand": 0.0, "days_since_last_sale": 91.0, "units_slow_window": 3.0}, "dead",
-     ["dead", "slow_moving", "overstock"]),
-    ({"avg_daily_demand": 0.0, "days_since_last_sale": 90.0, "units_slow_window": 3.0}, "slow_moving",
-     ["slow_moving", "overstock"]),  # sold 90 days ago: within "no sale in 90 days"
-    ({"avg_daily_demand": 0.0, "days_since_last_sale": np.nan, "days_since_first_sale": np.nan,
-      "units_slow_window": 0.0}, "dead", ["dead", "slow_moving", "overstock"]),  # never sold
-    # Shortage beats excess: a slow mover at its reorder point is reordered.
-    ({"available": 20.0, "units_slow_window": 40.0}, "reorder", ["reorder", "slow_moving"]),
-    # A new SKU (first sale 30 days ago) is not judged slow on 180 days.
-    ({"available": 400.0, "units_slow_window": 20.0, "days_since_first_sale": 30.0}, "overstock", ["overstock"]),
-    ({"available": 0.0, "avg_daily_demand": 0.0, "days_since_last_sale": 200.0}, "inactive", ["inactive"]),
-    ({"available": 0.0, "avg_daily_demand": 0.0, "days_since_last_sale": 200.0, "in_transit": 5.0}, "stockout",
-     ["stockout"]),  # restocking after a long stock-out is not "discontinued"
-    ({"available": 0.0, "avg_daily_demand": 0.0, "days_since_last_sale": 40.0}, "stockout", ["stockout"]),
-])
+@pytest.mark.parametrize(
+    ("columns", "status", "flags"),
+    [
+        ({}, "ok", []),
+        ({"available": 0.0}, "stockout", ["stockout", "urgent", "reorder"]),
+        ({"available": -3.0}, "stockout", ["stockout", "urgent", "reorder"]),
+        ({"available": 15.0}, "urgent", ["urgent", "reorder"]),  # 7.5 days < 10-day lead time
+        ({"available": 15.0, "in_transit": 10.0}, "reorder", ["reorder"]),  # 12.5 days counting transit
+        ({"available": 30.0}, "reorder", ["reorder"]),  # at the reorder point
+        ({"available": 400.0}, "overstock", ["overstock"]),  # 200 days > 90
+        # Both overstock and slow moving: the stronger excess diagnosis wins.
+        ({"available": 400.0, "units_slow_window": 99.0}, "slow_moving", ["slow_moving", "overstock"]),
+        ({"available": 50.0, "units_slow_window": 99.0}, "slow_moving", ["slow_moving"]),
+        ({"available": 400.0, "units_slow_window": 100.0}, "overstock", ["overstock"]),  # 100 is not fewer than 100
+        (
+            {"avg_daily_demand": 0.0, "days_since_last_sale": 91.0, "units_slow_window": 3.0},
+            "dead",
+            ["dead", "slow_moving", "overstock"],
+        ),
+        (
+            {"avg_daily_demand": 0.0, "days_since_last_sale": 90.0, "units_slow_window": 3.0},
+            "slow_moving",
+            ["slow_moving", "overstock"],
+        ),  # sold 90 days ago: within "no sale in 90 days"
+        (
+            {
+                "avg_daily_demand": 0.0,
+                "days_since_last_sale": np.nan,
+                "days_since_first_sale": np.nan,
+                "units_slow_window": 0.0,
+            },
+            "dead",
+            ["dead", "slow_moving", "overstock"],
+        ),  # never sold
+        # Shortage beats excess: a slow mover at its reorder point is reordered.
+        ({"available": 20.0, "units_slow_window": 40.0}, "reorder", ["reorder", "slow_moving"]),
+        # A new SKU (first sale 30 days ago) is not judged slow on 180 days.
+        ({"available": 400.0, "units_slow_window": 20.0, "days_since_first_sale": 30.0}, "overstock", ["overstock"]),
+        ({"available": 0.0, "avg_daily_demand": 0.0, "days_since_last_sale": 200.0}, "inactive", ["inactive"]),
+        (
+            {"available": 0.0, "avg_daily_demand": 0.0, "days_since_last_sale": 200.0, "in_transit": 5.0},
+            "stockout",
+            ["stockout"],
+        ),  # restocking after a long stock-out is not "discontinued"
+        ({"available": 0.0, "avg_daily_demand": 0.0, "days_since_last_sale": 40.0}, "stockout", ["stockout"]),
+    ],
+)
 def test_status_precedence(columns, status, flags):
     assert _status(_items(**columns)) == (status, flags)
 
 
 def test_rules_the_history_cannot_judge_stay_off():
-    items = _items(avg_daily_demand=0.0, days_since_last_sale=np.nan, days_since_first_sale=np.nan,
-                   units_slow_window=0.0)
+    items = _items(
+        avg_daily_demand=0.0, days_since_last_sale=np.nan, days_since_first_sale=np.nan, units_slow_window=0.0
+    )
     assert _status(items, slow=False, dead=False) == ("overstock", ["overstock"])
     zero = _items(available=0.0, avg_daily_demand=0.0, days_since_last_sale=np.nan)
     assert _status(zero, dead=False) == ("stockout", ["stockout"])  # cannot tell it is discontinued

@@ -15,8 +15,16 @@ runner = CliRunner()
 @pytest.fixture
 def shop(fixtures):
     folder = fixtures / "inventory"
-    return ["--stock", str(folder / "stock_erp.csv"), "--sales", str(folder / "orders.csv"), "--as-of",
-            "2026-03-01", "--lead-time", "10"]
+    return [
+        "--stock",
+        str(folder / "stock_erp.csv"),
+        "--sales",
+        str(folder / "orders.csv"),
+        "--as-of",
+        "2026-03-01",
+        "--lead-time",
+        "10",
+    ]
 
 
 def run(*args: str):
@@ -31,11 +39,32 @@ def test_json_output(shop):
     assert doc["parameters"]["lead_time_days"] == 10 and doc["parameters"]["window_days"] == 28
     statuses = {item["sku"]: item["status"] for item in doc["items"]}
     assert statuses["B200"] == "urgent" and statuses["J000"] == "inactive"
-    for key in ("sku", "on_hand", "avg_daily_demand", "safety_stock", "reorder_point", "days_of_cover",
-                "suggested_order_qty", "status", "reason", "suggestion", "abc", "xyz", "projected_stockout_date"):
+    for key in (
+        "sku",
+        "on_hand",
+        "avg_daily_demand",
+        "safety_stock",
+        "reorder_point",
+        "days_of_cover",
+        "suggested_order_qty",
+        "status",
+        "reason",
+        "suggestion",
+        "abc",
+        "xyz",
+        "projected_stockout_date",
+    ):
         assert all(key in item for item in doc["items"]), key
-    assert doc["summary"]["by_status"] == {"stockout": 2, "urgent": 1, "reorder": 1, "ok": 1, "overstock": 1,
-                                           "slow_moving": 1, "dead": 2, "inactive": 1}
+    assert doc["summary"]["by_status"] == {
+        "stockout": 2,
+        "urgent": 1,
+        "reorder": 1,
+        "ok": 1,
+        "overstock": 1,
+        "slow_moving": 1,
+        "dead": 2,
+        "inactive": 1,
+    }
     codes = {f["code"] for f in doc["findings"]}
     assert {"stock_without_sales", "sales_without_stock", "sales_without_sku"} <= codes
     assert "Z999" in result.stderr  # warnings go to stderr, stdout stays JSON
@@ -50,8 +79,16 @@ def test_fail_on_alerts_exits_3(shop):
 def test_fail_on_alerts_is_quiet_without_stockouts(fixtures, tmp_path):
     stock = tmp_path / "stock.csv"
     stock.write_text("sku,on_hand,available,lead_time_days\nA100,100,100,10\nE500,500,500,10\n", encoding="utf-8")
-    result = run("--stock", str(stock), "--sales", str(fixtures / "inventory" / "orders.csv"), "--as-of",
-                 "2026-03-01", "--json", "--fail-on-alerts")
+    result = run(
+        "--stock",
+        str(stock),
+        "--sales",
+        str(fixtures / "inventory" / "orders.csv"),
+        "--as-of",
+        "2026-03-01",
+        "--json",
+        "--fail-on-alerts",
+    )
     assert result.exit_code == 0, result.output
     assert {i["status"] for i in json.loads(result.stdout)["items"]} == {"ok", "overstock"}
 
@@ -88,15 +125,34 @@ def test_config_supplies_files_thresholds_and_campaigns(fixtures):
     assert items["G700"]["markdown_pct"] == 0.3 and items["F600"]["markdown_pct"] == 0.2
     assert items["B200"]["stop_promotion"] and "38节" in items["B200"]["suggestion"]
     # Options win over the config.
-    override = json.loads(run("--config", str(fixtures / "inventory" / "config.toml"), "--as-of", "2026-03-01",
-                              "--window", "2w", "--service-level", "0.99", "--json").stdout)
+    override = json.loads(
+        run(
+            "--config",
+            str(fixtures / "inventory" / "config.toml"),
+            "--as-of",
+            "2026-03-01",
+            "--window",
+            "2w",
+            "--service-level",
+            "0.99",
+            "--json",
+        ).stdout
+    )
     assert override["parameters"]["window_days"] == 14 and override["parameters"]["service_level"] == 0.99
 
 
 def test_sales_files_as_arguments_after_a_glob(fixtures):
     folder = fixtures / "inventory"
-    result = run("--stock", str(folder / "stock_erp.csv"), "--as-of", "2026-03-01", "--json", "--sales",
-                 str(folder / "orders.csv"), str(folder / "orders.csv"))
+    result = run(
+        "--stock",
+        str(folder / "stock_erp.csv"),
+        "--as-of",
+        "2026-03-01",
+        "--json",
+        "--sales",
+        str(folder / "orders.csv"),
+        str(folder / "orders.csv"),
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert {i["sku"]: i["units_window"] for i in doc["items"]}["A100"] == 56  # the same file twice counts once
@@ -114,12 +170,15 @@ def test_jd_stock_without_sales_files(fixtures):
     assert doc["sources"][0]["kind"] == "stock_columns"
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["--window", "soon"], 2, "28d"),
-    (["--as-of", "23/11/2026"], 2, "2026-11-23"),
-    (["--service-level", "1.5"], 2, "service-level"),
-    (["-o", "alerts.pdf"], 2, "unsupported output"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--window", "soon"], 2, "28d"),
+        (["--as-of", "23/11/2026"], 2, "2026-11-23"),
+        (["--service-level", "1.5"], 2, "service-level"),
+        (["-o", "alerts.pdf"], 2, "unsupported output"),
+    ],
+)
 def test_bad_options(shop, args, code, message):
     result = run(*shop, *args)
     assert result.exit_code == code

@@ -78,18 +78,21 @@ def test_stockout_dates():
     assert pd.isna(dates[3]) and pd.isna(dates[4])
 
 
-@pytest.mark.parametrize(("needed", "moq", "pack", "expected"), [
-    (0, 50, 12, 0),          # nothing needed: no order, whatever the MOQ
-    (-7, 50, 12, 0),
-    (0.2, 0, 1, 1),          # whole units
-    (61.58, 50, 12, 72),     # 62 -> 6 cases of 12
-    (10, 50, 12, 60),        # MOQ 50 is not a multiple of 12: 5 cases
-    (10, 48, 12, 48),
-    (120, 50, 12, 120),
-    (10.000000001, 0, 5, 10),  # float noise does not add a case
-    (7, np.nan, np.nan, 7),  # unknown MOQ / case pack: none
-    (7, 0, 0, 7),
-])
+@pytest.mark.parametrize(
+    ("needed", "moq", "pack", "expected"),
+    [
+        (0, 50, 12, 0),  # nothing needed: no order, whatever the MOQ
+        (-7, 50, 12, 0),
+        (0.2, 0, 1, 1),  # whole units
+        (61.58, 50, 12, 72),  # 62 -> 6 cases of 12
+        (10, 50, 12, 60),  # MOQ 50 is not a multiple of 12: 5 cases
+        (10, 48, 12, 48),
+        (120, 50, 12, 120),
+        (10.000000001, 0, 5, 10),  # float noise does not add a case
+        (7, np.nan, np.nan, 7),  # unknown MOQ / case pack: none
+        (7, 0, 0, 7),
+    ],
+)
 def test_order_quantity_rounding(needed, moq, pack, expected):
     assert float(policy.order_quantity(needed, moq, pack)) == expected
 
@@ -104,8 +107,11 @@ def test_suggested_order_up_to_level():
 
 
 @settings(max_examples=300, deadline=None)
-@given(needed=st.floats(-100, 10_000, allow_nan=False), moq=st.sampled_from([0, 1, 20, 48, 50, 100]),
-       pack=st.sampled_from([1, 2, 5, 6, 10, 12, 24]))
+@given(
+    needed=st.floats(-100, 10_000, allow_nan=False),
+    moq=st.sampled_from([0, 1, 20, 48, 50, 100]),
+    pack=st.sampled_from([1, 2, 5, 6, 10, 12, 24]),
+)
 def test_order_quantity_is_whole_cases_and_at_least_the_moq(needed, moq, pack):
     qty = float(policy.order_quantity(needed, moq, pack))
     if needed <= 1e-9:  # below the float tolerance: nothing to order
@@ -118,9 +124,13 @@ def test_order_quantity_is_whole_cases_and_at_least_the_moq(needed, moq, pack):
 
 
 @settings(max_examples=300, deadline=None)
-@given(d=st.floats(0, 1_000, allow_nan=False), sd=st.floats(0, 500, allow_nan=False),
-       lead=st.floats(0, 120, allow_nan=False), lead_sd=st.floats(0, 30, allow_nan=False),
-       level=st.floats(0.5, 0.999))
+@given(
+    d=st.floats(0, 1_000, allow_nan=False),
+    sd=st.floats(0, 500, allow_nan=False),
+    lead=st.floats(0, 120, allow_nan=False),
+    lead_sd=st.floats(0, 30, allow_nan=False),
+    level=st.floats(0.5, 0.999),
+)
 def test_reorder_point_covers_lead_time_demand(d, sd, lead, lead_sd, level):
     ss = policy.safety_stock(policy.z_score(level), d, sd, lead, lead_sd)
     assert float(ss) >= 0
@@ -128,8 +138,10 @@ def test_reorder_point_covers_lead_time_demand(d, sd, lead, lead_sd, level):
 
 
 @settings(max_examples=200, deadline=None)
-@given(stock=st.lists(st.floats(-1_000, 1e6, allow_nan=False), min_size=2, max_size=30),
-       d=st.floats(0, 500, allow_nan=False))
+@given(
+    stock=st.lists(st.floats(-1_000, 1e6, allow_nan=False), min_size=2, max_size=30),
+    d=st.floats(0, 500, allow_nan=False),
+)
 def test_days_of_cover_is_monotonic_in_stock(stock, d):
     ordered = np.sort(np.array(stock))
     cover = policy.days_of_cover(ordered, d)
@@ -138,9 +150,14 @@ def test_days_of_cover_is_monotonic_in_stock(stock, d):
 
 
 @settings(max_examples=200, deadline=None)
-@given(position=st.floats(-500, 5_000, allow_nan=False), d=st.floats(0.01, 200, allow_nan=False),
-       lead=st.floats(0, 60, allow_nan=False), target=st.floats(0, 90, allow_nan=False),
-       moq=st.sampled_from([0, 20, 50]), pack=st.sampled_from([1, 5, 12]))
+@given(
+    position=st.floats(-500, 5_000, allow_nan=False),
+    d=st.floats(0.01, 200, allow_nan=False),
+    lead=st.floats(0, 60, allow_nan=False),
+    target=st.floats(0, 90, allow_nan=False),
+    moq=st.sampled_from([0, 20, 50]),
+    pack=st.sampled_from([1, 5, 12]),
+)
 def test_an_order_lifts_the_position_to_the_order_up_to_level(position, d, lead, target, moq, pack):
     rop = float(policy.reorder_point(d, lead, 0.0))
     qty = float(policy.suggested_order(position, rop, d, target, moq, pack))

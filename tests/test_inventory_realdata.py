@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecomplan.inventory import Settings, alerts
 from ecomplan.ingest.load import load
 from ecomplan.ingest.schemas import PAID_STATUSES
+from ecomplan.inventory import Settings, alerts
 
 pytestmark = pytest.mark.realdata
 

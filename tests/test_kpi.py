@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecomplan.kpi import compute as kpi
 from ecomplan.config import Settings
 from ecomplan.core.errors import ConfigError
-from ecomplan.kpi.report import analyse, to_json
 from ecomplan.core.periods import Period, parse_period
+from ecomplan.kpi import compute as kpi
+from ecomplan.kpi.report import analyse, to_json
 from ecomplan.kpi.targets import AmountTarget, daily_targets, load_targets, track_gmv
 
 D = dt.date
@@ -32,8 +32,12 @@ def week(label="2026-W47"):
 
 
 def test_weekly_conversion_is_sum_of_buyers_over_sum_of_visitors_not_mean_of_daily_rates():
-    frame = traffic([{"date": "2026-11-16", "visitors": 100, "paying_buyers": 10, "pay_amount": 1000.0},
-                     {"date": "2026-11-17", "visitors": 900, "paying_buyers": 9, "pay_amount": 900.0}])
+    frame = traffic(
+        [
+            {"date": "2026-11-16", "visitors": 100, "paying_buyers": 10, "pay_amount": 1000.0},
+            {"date": "2026-11-17", "visitors": 900, "paying_buyers": 9, "pay_amount": 900.0},
+        ]
+    )
     daily, period_rows, _ = kpi.shop_level(frame)
     totals = kpi.platform_totals(daily, period_rows, "sycm", week(), use_period_export=True)
     assert totals.get("conversion_rate") == pytest.approx(19 / 1000)  # not (10% + 1%) / 2 = 5.5%
@@ -43,11 +47,19 @@ def test_weekly_conversion_is_sum_of_buyers_over_sum_of_visitors_not_mean_of_dai
 
 
 def test_period_export_supplies_deduplicated_visitors_and_buyers():
-    frame = traffic([
-        {"date": "2026-11-16", "visitors": 600, "paying_buyers": 12, "pay_amount": 1200.0},
-        {"date": "2026-11-17", "visitors": 500, "paying_buyers": 10, "pay_amount": 1000.0},
-        {"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 900, "paying_buyers": 20, "pay_amount": 2200.0},
-    ])
+    frame = traffic(
+        [
+            {"date": "2026-11-16", "visitors": 600, "paying_buyers": 12, "pay_amount": 1200.0},
+            {"date": "2026-11-17", "visitors": 500, "paying_buyers": 10, "pay_amount": 1000.0},
+            {
+                "date": "2026-11-16",
+                "date_end": "2026-11-22",
+                "visitors": 900,
+                "paying_buyers": 20,
+                "pay_amount": 2200.0,
+            },
+        ]
+    )
     daily, period_rows, _ = kpi.shop_level(frame)
     totals = kpi.platform_totals(daily, period_rows, "sycm", week(), use_period_export=True)
     assert totals.get("visitors") == 900 and totals.get("paying_buyers") == 20  # de-duplicated over the week
@@ -57,10 +69,21 @@ def test_period_export_supplies_deduplicated_visitors_and_buyers():
 
 
 def test_period_export_only_used_when_both_compared_periods_have_one():
-    frame = traffic([
-        *({"date": f"2026-11-{d:02d}", "visitors": 100, "paying_buyers": 5, "pay_amount": 500.0} for d in range(9, 23)),
-        {"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 500, "paying_buyers": 30, "pay_amount": 3500.0},
-    ])
+    frame = traffic(
+        [
+            *(
+                {"date": f"2026-11-{d:02d}", "visitors": 100, "paying_buyers": 5, "pay_amount": 500.0}
+                for d in range(9, 23)
+            ),
+            {
+                "date": "2026-11-16",
+                "date_end": "2026-11-22",
+                "visitors": 500,
+                "paying_buyers": 30,
+                "pay_amount": 3500.0,
+            },
+        ]
+    )
     daily, period_rows, _ = kpi.shop_level(frame)
     now, (then,) = kpi.totals_for(daily, period_rows, ["sycm"], week(), [week("2026-W46")])
     assert now["sycm"].visitors_basis == then["sycm"].visitors_basis == "sum_of_daily"
@@ -70,8 +93,12 @@ def test_period_export_only_used_when_both_compared_periods_have_one():
 
 
 def test_bounce_rate_follows_sycm_plain_daily_mean():
-    frame = traffic([{"date": "2026-11-16", "visitors": 100, "bounce_rate": 0.6},
-                     {"date": "2026-11-17", "visitors": 900, "bounce_rate": 0.8}])
+    frame = traffic(
+        [
+            {"date": "2026-11-16", "visitors": 100, "bounce_rate": 0.6},
+            {"date": "2026-11-17", "visitors": 900, "bounce_rate": 0.8},
+        ]
+    )
     daily, period_rows, _ = kpi.shop_level(frame)
     assert kpi.platform_totals(daily, period_rows, "sycm", week(), True).get("bounce_rate") == pytest.approx(0.7)
 
@@ -88,10 +115,13 @@ def test_combined_ratios_use_only_platforms_with_both_parts():
 
 
 def test_same_day_in_two_reports_counts_once_preferring_the_shop_overview():
-    frame = pd.concat([
-        traffic([{"date": "2026-11-16", "visitors": 100, "pay_amount": 1000.0}], report="shop_overview"),
-        traffic([{"date": "2026-11-16", "visitors": 80, "pay_amount": 990.0}], report="product_macro"),
-    ], ignore_index=True)
+    frame = pd.concat(
+        [
+            traffic([{"date": "2026-11-16", "visitors": 100, "pay_amount": 1000.0}], report="shop_overview"),
+            traffic([{"date": "2026-11-16", "visitors": 80, "pay_amount": 990.0}], report="product_macro"),
+        ],
+        ignore_index=True,
+    )
     daily, _, _ = kpi.shop_level(frame)
     assert daily["visitors"].tolist() == [100]
 
@@ -107,8 +137,13 @@ def test_sycm_source_hierarchy_is_not_double_counted(fixtures):
 
 
 def test_funnel_step_conversion_and_drop_off():
-    totals = kpi.Totals({"visitors": 1000.0, "add_to_cart_buyers": 100.0, "ordering_buyers": 40.0,
-                         "paying_buyers": 30.0}, "sum_of_daily", 7, 7, ["sycm"])
+    totals = kpi.Totals(
+        {"visitors": 1000.0, "add_to_cart_buyers": 100.0, "ordering_buyers": 40.0, "paying_buyers": 30.0},
+        "sum_of_daily",
+        7,
+        7,
+        ["sycm"],
+    )
     table = kpi.funnel({"sycm": totals}, None).set_index("step")
     assert table.loc["add_to_cart_buyers", "step_conversion"] == pytest.approx(0.1)
     assert table.loc["paying_buyers", "step_conversion"] == pytest.approx(0.75)
@@ -143,7 +178,7 @@ def test_conversion_significance_matches_statsmodels():
     from ecomplan.abtest.stats import two_proportion_ztest
 
     mine = two_proportion_ztest(812, 22203, 214, 10194)
-    z, p = proportions_ztest([214, 812], [10194, 22203])
+    _z, p = proportions_ztest([214, 812], [10194, 22203])
     assert mine.p_value == pytest.approx(p, rel=1e-9)
 
 
@@ -179,8 +214,12 @@ def test_target_pacing_mid_week_report_ignores_the_unfinished_as_of_day():
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("[gmv.monthly]\n\"2026-13\" = 1\n", "month keys"), ("[gmv.monthly]\n\"2026-11\" = -5\n", "must be positive"),
-     ("[gmv]\nannul = 5\n", "Extra inputs"), ("[gmv.days]\n\"2026-11-11\" = 1.5\n", "between 0 and 1")],
+    [
+        ('[gmv.monthly]\n"2026-13" = 1\n', "month keys"),
+        ('[gmv.monthly]\n"2026-11" = -5\n', "must be positive"),
+        ("[gmv]\nannul = 5\n", "Extra inputs"),
+        ('[gmv.days]\n"2026-11-11" = 1.5\n', "between 0 and 1"),
+    ],
 )
 def test_bad_targets_file(tmp_path, text, message):
     path = tmp_path / "targets.toml"
@@ -198,8 +237,13 @@ def test_analyse_json_contract_on_examples(examples):
     loaded = load_by_kind(files)
     result = analyse(loaded["traffic"].frame, week(), D(2026, 11, 23), settings)
     doc = to_json(result)
-    assert doc["period"] == {"start": "2026-11-16", "end": "2026-11-22", "label": "2026-W47", "days": 7,
-                             "complete_days": 7}
+    assert doc["period"] == {
+        "start": "2026-11-16",
+        "end": "2026-11-22",
+        "label": "2026-W47",
+        "days": 7,
+        "complete_days": 7,
+    }
     for key in ("gmv", "visitors", "paying_buyers", "conversion_rate", "aov"):
         assert key in doc["kpis"]
         for comparison in ("previous_period", "year_over_year_weekday"):
@@ -227,23 +271,30 @@ def test_settings_reject_unknown_keys(tmp_path):
 def test_every_comparison_shares_the_current_periods_basis():
     """Exports for this week and last week but not for last year: all three use daily sums,
     so the year-over-year change is not a de-duplicated UV against person-days."""
-    rows = [{"date": str(d.date()), "visitors": 100, "paying_buyers": 5, "pay_amount": 500.0}
-            for d in pd.date_range("2025-11-10", "2026-11-22")]
-    rows += [{"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 500, "paying_buyers": 30, "pay_amount": 3500},
-             {"date": "2026-11-09", "date_end": "2026-11-15", "visitors": 520, "paying_buyers": 31, "pay_amount": 3500}]
+    rows = [
+        {"date": str(d.date()), "visitors": 100, "paying_buyers": 5, "pay_amount": 500.0}
+        for d in pd.date_range("2025-11-10", "2026-11-22")
+    ]
+    rows += [
+        {"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 500, "paying_buyers": 30, "pay_amount": 3500},
+        {"date": "2026-11-09", "date_end": "2026-11-15", "visitors": 520, "paying_buyers": 31, "pay_amount": 3500},
+    ]
     daily, period_rows, _ = kpi.shop_level(traffic(rows))
-    now, (last_week, last_year) = kpi.totals_for(daily, period_rows, ["sycm"], week(),
-                                                 [week("2026-W46"), week("2025-W47")])
+    now, (last_week, last_year) = kpi.totals_for(
+        daily, period_rows, ["sycm"], week(), [week("2026-W46"), week("2025-W47")]
+    )
     assert {now["sycm"].visitors_basis, last_week["sycm"].visitors_basis, last_year["sycm"].visitors_basis} == {
-        "sum_of_daily"}
+        "sum_of_daily"
+    }
     assert now["sycm"].get("visitors") == last_year["sycm"].get("visitors") == 700
     both, (only_last_week,) = kpi.totals_for(daily, period_rows, ["sycm"], week(), [week("2026-W46")])
     assert both["sycm"].get("visitors") == 500 and only_last_week["sycm"].get("visitors") == 520
 
 
 def test_a_period_export_alone_is_used_not_dropped():
-    frame = traffic([{"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 700, "paying_buyers": 14,
-                      "pay_amount": 350.0}])
+    frame = traffic(
+        [{"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 700, "paying_buyers": 14, "pay_amount": 350.0}]
+    )
     daily, period_rows, _ = kpi.shop_level(frame)
     now, (then,) = kpi.totals_for(daily, period_rows, ["sycm"], week(), [week("2026-W46")])
     assert now["sycm"].get("gmv") == 350 and now["sycm"].get("visitors") == 700
@@ -252,8 +303,12 @@ def test_a_period_export_alone_is_used_not_dropped():
 
 def test_overlapping_downloads_are_counted_once_from_the_newest_file():
     first = traffic([{"date": "2026-11-16", "visitors": 100, "pay_amount": 1000.0}])
-    second = traffic([{"date": "2026-11-16", "visitors": 100, "pay_amount": 980.0},  # refunds settled since
-                      {"date": "2026-11-17", "visitors": 90, "pay_amount": 900.0}])
+    second = traffic(
+        [
+            {"date": "2026-11-16", "visitors": 100, "pay_amount": 980.0},  # refunds settled since
+            {"date": "2026-11-17", "visitors": 90, "pay_amount": 900.0},
+        ]
+    )
     second["source_file"] = "newer.csv"
     week_export = traffic([{"date": "2026-11-16", "date_end": "2026-11-22", "visitors": 600, "paying_buyers": 9}])
     copy = week_export.assign(source_file="week (1).csv")
@@ -297,11 +352,14 @@ def test_missing_gmv_is_missing_not_zero():
 
 def test_a_second_platform_starting_late_does_not_blank_earlier_totals():
     a = traffic([{"date": str(d.date()), "pay_amount": 100.0} for d in pd.date_range("2026-11-01", "2026-11-22")])
-    b = traffic([{"date": str(d.date()), "pay_amount": 50.0} for d in pd.date_range("2026-11-10", "2026-11-22")],
-                platform="jd")
+    b = traffic(
+        [{"date": str(d.date()), "pay_amount": 50.0} for d in pd.date_range("2026-11-10", "2026-11-22")], platform="jd"
+    )
     daily, _, _ = kpi.shop_level(pd.concat([a, b], ignore_index=True))
     series = kpi.daily_gmv(daily, dt.date(2026, 11, 1), dt.date(2026, 11, 22))
-    assert series.at[pd.Timestamp("2026-11-05"), "total"] == 100 and series.at[pd.Timestamp("2026-11-15"), "total"] == 150
+    assert (
+        series.at[pd.Timestamp("2026-11-05"), "total"] == 100 and series.at[pd.Timestamp("2026-11-15"), "total"] == 150
+    )
 
 
 def test_targets_for_a_period_spanning_two_months():
@@ -322,6 +380,7 @@ def test_year_to_date_against_the_annual_target():
 
 
 def test_unknown_units_never_mean_no_sales():
-    table = pd.DataFrame({"platform": ["sycm"], "sku": ["A"], "visitors": [560.0], "units": [np.nan],
-                          "amount": [3500.0]})
+    table = pd.DataFrame(
+        {"platform": ["sycm"], "sku": ["A"], "visitors": [560.0], "units": [np.nan], "amount": [3500.0]}
+    )
     assert kpi.traffic_without_sales(table).empty

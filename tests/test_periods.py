@@ -7,8 +7,15 @@ import datetime as dt
 import pytest
 
 from ecomplan.core.errors import UsageError
-from ecomplan.core.periods import (Campaign, Period, campaign_aligned, parse_period, previous, year_over_year,
-                              year_over_year_weekday)
+from ecomplan.core.periods import (
+    Campaign,
+    Period,
+    campaign_aligned,
+    parse_period,
+    previous,
+    year_over_year,
+    year_over_year_weekday,
+)
 
 D = dt.date
 
@@ -37,7 +44,9 @@ def test_parse_period(spec, as_of, start, end, label):
     assert (period.start, period.end, period.label) == (start, end, label)
 
 
-@pytest.mark.parametrize("spec", ["2025-W53", "2026-13", "2026-Q5", "2026-11-22..2026-11-01", "next week", "2026-02-30"])
+@pytest.mark.parametrize(
+    "spec", ["2025-W53", "2026-13", "2026-Q5", "2026-11-22..2026-11-01", "next week", "2026-02-30"]
+)
 def test_bad_periods_are_usage_errors(spec):
     with pytest.raises(UsageError):
         parse_period(spec, D(2026, 11, 23))
@@ -73,8 +82,11 @@ def test_year_over_year_by_date_and_leap_day():
 
 
 def test_campaign_aligned_comparison_uses_the_same_campaign_day():
-    campaigns = [Campaign("双11", D(2025, 10, 20), D(2025, 11, 11)), Campaign("双11", D(2026, 10, 15), D(2026, 11, 11)),
-                 Campaign("618", D(2026, 5, 20), D(2026, 6, 18))]
+    campaigns = [
+        Campaign("双11", D(2025, 10, 20), D(2025, 11, 11)),
+        Campaign("双11", D(2026, 10, 15), D(2026, 11, 11)),
+        Campaign("618", D(2026, 5, 20), D(2026, 6, 18)),
+    ]
     aligned, now, before = campaign_aligned(Period(D(2026, 10, 15), D(2026, 10, 21), "2026-W42"), campaigns)
     assert (aligned.start, aligned.end) == (D(2025, 10, 20), D(2025, 10, 26))  # day 1-7 of each edition
     assert now.start == D(2026, 10, 15) and before.start == D(2025, 10, 20)

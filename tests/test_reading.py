@@ -72,8 +72,12 @@ def test_gzip_and_zip_containers(fixtures):
 
 def test_ga4_snapshot_splits_into_tables_with_their_dates(fixtures):
     tables = read(fixtures / "ga4/Reports_snapshot.csv").tables
-    assert [t.columns[0] for t in tables] == ["Nth day", "Nth day", "Session primary channel group (Default Channel Group)",
-                                              "Event name"]
+    assert [t.columns[0] for t in tables] == [
+        "Nth day",
+        "Nth day",
+        "Session primary channel group (Default Channel Group)",
+        "Event name",
+    ]
     assert tables[0].meta["start_date"] == "20261116" and tables[0].meta["property"] == "demo-shop"
     assert tables[2].meta["title"] == "Where do your new users come from?"
     assert len(tables[3].frame) == 0  # an empty card is a table with no rows, not an error
@@ -91,8 +95,9 @@ def test_ua_totals_row_and_day_index(fixtures):
 def test_decorated_cells_beyond_the_first_rows_fall_back_to_text(tmp_path):
     """The reader parses plain numeric columns while reading; a decorated cell
     deep in the file must not break that or be lost."""
-    lines = ["order_id,customer_id,paid_at,amount"] + [f"A{i},c{i % 7},2026-11-{1 + i % 20:02d} 10:00:00,{i}.50"
-                                                       for i in range(200)]
+    lines = ["order_id,customer_id,paid_at,amount"] + [
+        f"A{i},c{i % 7},2026-11-{1 + i % 20:02d} 10:00:00,{i}.50" for i in range(200)
+    ]
     lines[150] = 'A149,c2,2026-11-10 10:00:00,"1,234.50"'
     path = tmp_path / "orders.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -153,9 +158,17 @@ def test_zip_with_several_files_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     ("head", "kind"),
-    [(b"PK\x03\x04rest", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"), (gzip.compress(b"x")[:4], "gzip"),
-     (b"%PDF-1.4", "pdf"), (b"\xef\xbb\xbf<html>", "html"), (b"a,b\n1,2", "text"), (b"", "empty"),
-     (b"\x00\x01\x02binary", "binary"), (b"\xff\xfea\x00,\x00", "text")],
+    [
+        (b"PK\x03\x04rest", "zip"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"),
+        (gzip.compress(b"x")[:4], "gzip"),
+        (b"%PDF-1.4", "pdf"),
+        (b"\xef\xbb\xbf<html>", "html"),
+        (b"a,b\n1,2", "text"),
+        (b"", "empty"),
+        (b"\x00\x01\x02binary", "binary"),
+        (b"\xff\xfea\x00,\x00", "text"),
+    ],
 )
 def test_sniff_magic_bytes(head, kind):
     assert sniff(head) == kind

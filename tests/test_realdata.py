@@ -66,7 +66,14 @@ def test_excel_resaved_ga4_file_loads_its_table_and_says_so(shared_data):
 
     loaded = load(shared_data / "ga4/data-export__traffic_acq__riav13_2023__EXCEL_RESAVED.csv", "traffic")
     frame = loaded.frame
-    assert frame["channel"].tolist() == ["Organic Search", "Direct", "Referral", "Organic Social", "Unassigned", "Email"]
+    assert frame["channel"].tolist() == [
+        "Organic Search",
+        "Direct",
+        "Referral",
+        "Organic Social",
+        "Unassigned",
+        "Email",
+    ]
     assert frame["sessions"].sum() == 907
     assert any("re-saved by Excel" in i.message for i in loaded.issues)
 

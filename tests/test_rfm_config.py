@@ -15,8 +15,12 @@ def write(tmp_path, text: str):
 
 
 def test_fixed_thresholds(tmp_path):
-    config = load_config(write(tmp_path, '[kpi]\nanything = 1\n\n[rfm]\nthreshold = "fixed"\nrecency_days = 30\n'
-                                         'frequency = 2\nmonetary = 500\n'))
+    config = load_config(
+        write(
+            tmp_path,
+            '[kpi]\nanything = 1\n\n[rfm]\nthreshold = "fixed"\nrecency_days = 30\nfrequency = 2\nmonetary = 500\n',
+        )
+    )
     assert config.fixed() == {"recency_days": 30, "frequency": 2, "monetary": 500}
 
 
@@ -26,16 +30,22 @@ def test_no_file_and_no_table_mean_defaults(tmp_path):
     assert config.threshold == "mean" and config.fixed() is None
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[rfm]\nthreshold = "fixed"\nrecency_days = 30\n', r"rfm: threshold = \"fixed\" needs frequency, monetary"),
-    ('[rfm]\nthreshold = "fixed"\nrecency_day = 30\nfrequency = 2\nmonetary = 5\n', r"rfm\.recency_day: Extra"),
-    ('[rfm]\nthreshold = "mean"\nmonetary = 500\n', "only used with threshold"),
-    ('[rfm]\nthreshold = "p90"\n', r"rfm\.threshold: Input should be 'mean', 'median' or 'fixed'"),
-    ('[rfm]\nthreshold = "fixed"\nrecency_days = -1\nfrequency = 2\nmonetary = 5\n', r"rfm\.recency_days: .*greater"),
-    ('[rfm]\nthreshold = "fixed"\nrecency_days = "thirty"\nfrequency = 2\nmonetary = 5\n', r"rfm\.recency_days"),
-    ("rfm = 3\n", "expected a \\[rfm\\] table"),
-    ("[rfm\nthreshold = 1\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[rfm]\nthreshold = "fixed"\nrecency_days = 30\n', r"rfm: threshold = \"fixed\" needs frequency, monetary"),
+        ('[rfm]\nthreshold = "fixed"\nrecency_day = 30\nfrequency = 2\nmonetary = 5\n', r"rfm\.recency_day: Extra"),
+        ('[rfm]\nthreshold = "mean"\nmonetary = 500\n', "only used with threshold"),
+        ('[rfm]\nthreshold = "p90"\n', r"rfm\.threshold: Input should be 'mean', 'median' or 'fixed'"),
+        (
+            '[rfm]\nthreshold = "fixed"\nrecency_days = -1\nfrequency = 2\nmonetary = 5\n',
+            r"rfm\.recency_days: .*greater",
+        ),
+        ('[rfm]\nthreshold = "fixed"\nrecency_days = "thirty"\nfrequency = 2\nmonetary = 5\n', r"rfm\.recency_days"),
+        ("rfm = 3\n", "expected a \\[rfm\\] table"),
+        ("[rfm\nthreshold = 1\n", "not valid TOML"),
+    ],
+)
 def test_mistakes_name_the_file_and_key(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError, match=message) as error:

@@ -15,14 +15,21 @@ from ecomplan.rfm import segment
 CASES = {
     # 交易关闭 and 等待买家付款 excluded; 付款以后用户退款成功 is a full refund; the 千牛 售后 refund of 50 on
     # tb_alice's 3rd order is netted; the nickname `t**1` is an opaque key; one order has no 买家会员名.
-    "sycm_orders.csv": {"小明123": (182, 1, 300.0), "tb_alice": (20, 3, 348.0), "t**1": (10, 1, 56.0),
-                        "bob_2026": (9, 1, 45.0)},
+    "sycm_orders.csv": {
+        "小明123": (182, 1, 300.0),
+        "tb_alice": (20, 3, 348.0),
+        "t**1": (10, 1, 56.0),
+        "bob_2026": (9, 1, 45.0),
+    },
     # 已取消 / 等待付款 excluded, 配送退货 refunded; 应付金额 repeated on both lines of order …890 counts once.
     "jd_orders.csv": {"jd_user01": (15, 2, 648.0), "jd_user03": (11, 1, 40.0)},
     # pending and voided excluded, `Cancelled at` cancels a paid order, Refunded Amount netted, a refunded order
     # is no purchase; a COD order without e-mail is keyed by its phone number.
-    "shopify_orders.csv": {"ann@example.com": (29, 2, 270.0), "ben@example.com": (10, 1, 35.0),
-                           "+8613912345678": (7, 1, 45.0)},
+    "shopify_orders.csv": {
+        "ann@example.com": (29, 2, 270.0),
+        "ben@example.com": (10, 1, 35.0),
+        "+8613912345678": (7, 1, 45.0),
+    },
     # 售后状态 退款成功 refunds a completed order; 已关闭 and 待支付 excluded; an encrypted phone has no customer.
     "douyin_orders.csv": {"13812345678": (19, 2, 267.0)},
     # 已取消 excluded; 退款成功 (status or 售后) refunds; an empty 订单成交时间 takes the order number's date.
@@ -73,6 +80,5 @@ def test_online_retail_cancellations_and_zero_price_invoices(fixtures):
 
 
 def test_douyin_encrypted_buyers_are_counted(fixtures):
-    result = segment(load(fixtures / "rfm" / "douyin_orders.csv", "orders").frame, as_of="2026-11-30",
-                     window_days=None)
+    result = segment(load(fixtures / "rfm" / "douyin_orders.csv", "orders").frame, as_of="2026-11-30", window_days=None)
     assert (result.exclusions.orders_without_customer, result.exclusions.amount_without_customer) == (1, 129.0)

@@ -32,8 +32,9 @@ def orders() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def raw() -> pd.DataFrame:
-    frame = pd.read_csv(FILE, dtype={"InvoiceNo": str, "CustomerID": str, "StockCode": str},
-                        parse_dates=["InvoiceDate"])
+    frame = pd.read_csv(
+        FILE, dtype={"InvoiceNo": str, "CustomerID": str, "StockCode": str}, parse_dates=["InvoiceDate"]
+    )
     frame["amount"] = frame["Quantity"] * frame["UnitPrice"]
     return frame[frame["CustomerID"].notna()]
 
@@ -50,8 +51,9 @@ def test_rfm_per_customer_equals_the_standard_cleaning(orders, raw):
     assert result.as_of == AS_OF
     clean = raw[~raw["InvoiceNo"].str.startswith("C") & (raw["Quantity"] > 0) & (raw["UnitPrice"] > 0)]
     assert (len(clean), clean["CustomerID"].nunique(), clean["InvoiceNo"].nunique()) == (397_884, 4_338, 18_532)
-    per_customer = clean.groupby("CustomerID").agg(last=("InvoiceDate", "max"), frequency=("InvoiceNo", "nunique"),
-                                                   monetary=("amount", "sum"))
+    per_customer = clean.groupby("CustomerID").agg(
+        last=("InvoiceDate", "max"), frequency=("InvoiceNo", "nunique"), monetary=("amount", "sum")
+    )
     per_customer["recency"] = (pd.Timestamp(AS_OF) - per_customer["last"].dt.normalize()).dt.days
     got = result.customers.set_index("customer_id").sort_index()
     expected = per_customer.sort_index()
@@ -68,13 +70,19 @@ def test_guillaume_martin_customers_in_a_365_day_window(orders):
     timestamp difference to 2011-12-10 12:50, ours a date difference, so ours is one more day exactly when
     the last purchase was later in the day than 12:50."""
     got = segment(orders).customers.set_index("customer_id")
-    published = {"12347": (2, 6, 3598.21), "12348": (75, 4, 1797.24), "12349": (19, 1, 1757.55),
-                 "12350": (310, 1, 334.40)}
+    published = {
+        "12347": (2, 6, 3598.21),
+        "12348": (75, 4, 1797.24),
+        "12349": (19, 1, 1757.55),
+        "12350": (310, 1, 334.40),
+    }
     for customer, (recency, frequency, monetary) in published.items():
         row = got.loc[customer]
         assert (row["frequency"], row["monetary"]) == (frequency, pytest.approx(monetary))
-        later_in_the_day = row["last_purchase"] + pd.Timedelta(hours=12, minutes=50) < orders.loc[
-            orders["customer_id"] == customer, "paid_at"].max()
+        later_in_the_day = (
+            row["last_purchase"] + pd.Timedelta(hours=12, minutes=50)
+            < orders.loc[orders["customer_id"] == customer, "paid_at"].max()
+        )
         assert row["recency"] == recency + (1 if later_in_the_day else 0)
 
 
@@ -84,11 +92,13 @@ def test_guillaume_martin_published_quintiles_and_scores(raw):
     now = raw["InvoiceDate"].max() + pd.Timedelta(days=1)
     recent = raw[raw["InvoiceDate"] >= now - pd.Timedelta(days=365)]
     recency = (now - raw.groupby("CustomerID")["InvoiceDate"].max()).dt.days
-    frame = pd.DataFrame({
-        "recency": recency,
-        "frequency": recent.groupby("CustomerID")["InvoiceNo"].nunique().reindex(recency.index, fill_value=0),
-        "monetary": recent.groupby("CustomerID")["amount"].sum().reindex(recency.index, fill_value=0.0),
-    })
+    frame = pd.DataFrame(
+        {
+            "recency": recency,
+            "frequency": recent.groupby("CustomerID")["InvoiceNo"].nunique().reindex(recency.index, fill_value=0),
+            "monetary": recent.groupby("CustomerID")["amount"].sum().reindex(recency.index, fill_value=0.0),
+        }
+    )
     assert len(frame) == 4_372
     thresholds = rfm11_thresholds(frame)
     assert thresholds.recency == pytest.approx([11, 32, 71, 178.8])
@@ -127,18 +137,26 @@ def test_segment_counts_golden(orders, update_golden):
     """Regression golden of every scheme's counts (docs/rfm.md §6.3 asks to pin them)."""
     out = {}
     for name, scheme, threshold, variant, window in [
-        ("cn8_mean_365d", "cn8", "mean", "A", 365), ("cn8_median_365d", "cn8", "median", "A", 365),
-        ("cn8_mean_all", "cn8", "mean", "A", None), ("cn8_median_all", "cn8", "median", "A", None),
-        ("rfm11_A_365d", "rfm11", "mean", "A", 365), ("rfm11_B_365d", "rfm11", "mean", "B", 365),
+        ("cn8_mean_365d", "cn8", "mean", "A", 365),
+        ("cn8_median_365d", "cn8", "median", "A", 365),
+        ("cn8_mean_all", "cn8", "mean", "A", None),
+        ("cn8_median_all", "cn8", "median", "A", None),
+        ("rfm11_A_365d", "rfm11", "mean", "A", 365),
+        ("rfm11_B_365d", "rfm11", "mean", "B", 365),
         ("cn8_mean_365d_days", "cn8", "mean", "A", 365),
     ]:
         frequency = "days" if name.endswith("_days") else "orders"
         result = segment(orders, scheme, threshold, window_days=window, variant=variant, frequency=frequency)
-        out[name] = {"thresholds": {k: (round(v, 6) if isinstance(v, float) else [round(x, 6) for x in v])
-                                    for k, v in result.thresholds.to_dict().items()},
-                     "segments": {s: int(n) for s, n in zip(result.summary["segment"], result.summary["customers"])}}
-    check_golden("rfm_online_retail_segments.json", json.dumps(out, ensure_ascii=False, indent=2) + "\n",
-                 update_golden)
+        out[name] = {
+            "thresholds": {
+                k: (round(v, 6) if isinstance(v, float) else [round(x, 6) for x in v])
+                for k, v in result.thresholds.to_dict().items()
+            },
+            "segments": {
+                s: int(n) for s, n in zip(result.summary["segment"], result.summary["customers"], strict=False)
+            },
+        }
+    check_golden("rfm_online_retail_segments.json", json.dumps(out, ensure_ascii=False, indent=2) + "\n", update_golden)
 
 
 def test_migration_between_two_dates_adds_up(orders):

@@ -8,26 +8,27 @@ import pandas as pd
 import pytest
 
 from ecomplan.rfm import repurchase_report
-
 from test_rfm_metrics import lines
 
 D = dt.date
 
 # a: first bought in Jan, again in Feb and Apr; b: Jan only (two orders on one day);
 # c: Feb, Mar; d: Mar twice (two days); e: Apr; f: cancelled only.
-ORDERS = lines([
-    ("o1", "a", "2026-01-05 10:00", 10.0, "completed"),
-    ("o2", "a", "2026-02-10 10:00", 10.0, "completed"),
-    ("o3", "a", "2026-04-01 10:00", 10.0, "completed"),
-    ("o4", "b", "2026-01-20 09:00", 10.0, "completed"),
-    ("o5", "b", "2026-01-20 18:00", 10.0, "completed"),
-    ("o6", "c", "2026-02-03 10:00", 10.0, "completed"),
-    ("o7", "c", "2026-03-03 10:00", 10.0, "completed"),
-    ("o8", "d", "2026-03-01 10:00", 10.0, "completed"),
-    ("o9", "d", "2026-03-02 10:00", 10.0, "completed"),
-    ("o10", "e", "2026-04-15 10:00", 10.0, "completed"),
-    ("o11", "f", "2026-04-16 10:00", 10.0, "cancelled"),
-])
+ORDERS = lines(
+    [
+        ("o1", "a", "2026-01-05 10:00", 10.0, "completed"),
+        ("o2", "a", "2026-02-10 10:00", 10.0, "completed"),
+        ("o3", "a", "2026-04-01 10:00", 10.0, "completed"),
+        ("o4", "b", "2026-01-20 09:00", 10.0, "completed"),
+        ("o5", "b", "2026-01-20 18:00", 10.0, "completed"),
+        ("o6", "c", "2026-02-03 10:00", 10.0, "completed"),
+        ("o7", "c", "2026-03-03 10:00", 10.0, "completed"),
+        ("o8", "d", "2026-03-01 10:00", 10.0, "completed"),
+        ("o9", "d", "2026-03-02 10:00", 10.0, "completed"),
+        ("o10", "e", "2026-04-15 10:00", 10.0, "completed"),
+        ("o11", "f", "2026-04-16 10:00", 10.0, "cancelled"),
+    ]
+)
 
 
 def test_repurchase_rate_by_orders_and_by_days():

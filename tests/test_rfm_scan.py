@@ -34,7 +34,9 @@ HEADER = "order_id,customer_id,paid_at,amount,refund,status,customer_name,phone,
 # rows without customer, refunded lines, a refund on a line, padded IDs (the whole column is then trimmed),
 # IDs with leading zeros, status words in other cases, lines of one order with different statuses,
 # identical lines, full-width spaces around names, an order paid after the as-of date.
-TRICKY = HEADER + """\
+TRICKY = (
+    HEADER
+    + """\
 A001, 00123 ,2026-11-01 10:00:00,100.00,0,交易成功,张三,13812341234,CNY
 A001, 00123 ,2026-11-01 10:00:00,20.50,,交易成功,张三,13812341234,CNY
 A001, 00123 ,2026-11-01 10:00:00,20.50,,交易成功,张三,13812341234,CNY
@@ -63,6 +65,7 @@ A020,01001,2025-01-06 10:00:00,99.00,0,交易关闭,周八,13922222222,CNY
 A021,01001,2025-03-06 10:00:00,99.00,0,shipped,周八,13922222222,CNY
 A022,01001,2026-03-06 10:00:00,0,0,shipped,周八,13922222222,CNY
 """
+)
 AS_OF = dt.date(2026, 11, 30)
 
 
@@ -99,18 +102,22 @@ def assert_same_results(path, **options):
     assert json.loads(fast) == json.loads(slow)
     assert fast == slow
     pd.testing.assert_frame_equal(fast_table, rfm.segment(frame.frame, **options).customer_table(mask=False))
-    assert fast_repurchase == [dumps(part.to_dict()) for part in rfm.repurchase_report(frame.frame,
-                                                                                        options.get("as_of"))]
+    assert fast_repurchase == [
+        dumps(part.to_dict()) for part in rfm.repurchase_report(frame.frame, options.get("as_of"))
+    ]
     return json.loads(fast)
 
 
-@pytest.mark.parametrize("options", [
-    {"as_of": AS_OF},
-    {"as_of": AS_OF, "window_days": None},
-    {"as_of": AS_OF, "window_days": 90, "frequency": "days"},
-    {"as_of": AS_OF, "scheme": "rfm11", "compare_as_of": dt.date(2026, 10, 31)},
-    {"as_of": None},
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"as_of": AS_OF},
+        {"as_of": AS_OF, "window_days": None},
+        {"as_of": AS_OF, "window_days": 90, "frequency": "days"},
+        {"as_of": AS_OF, "scheme": "rfm11", "compare_as_of": dt.date(2026, 10, 31)},
+        {"as_of": None},
+    ],
+)
 def test_tricky_cells_give_the_loaders_results(tmp_path, options):
     document = assert_same_results(write(tmp_path, TRICKY), **options)
     assert document["customers"] > 0
@@ -145,9 +152,17 @@ def test_paid_at_and_created_at_both_present(tmp_path):
 
 
 def test_date_only_times_crlf_bom_and_quotes(tmp_path):
-    text = ("\ufeff" + TRICKY.replace(" 10:00:00", "").replace(" 09:30:00", "").replace(" 12:00:00", "")
-            .replace(" 18:00:00", "").replace(" 11:00:00", "").replace(" 08:00:00", "")
-            .replace("A001", '"A001"').replace(",张三,", ',"张,三",')).replace("\n", "\r\n")
+    text = (
+        "\ufeff"
+        + TRICKY.replace(" 10:00:00", "")
+        .replace(" 09:30:00", "")
+        .replace(" 12:00:00", "")
+        .replace(" 18:00:00", "")
+        .replace(" 11:00:00", "")
+        .replace(" 08:00:00", "")
+        .replace("A001", '"A001"')
+        .replace(",张三,", ',"张,三",')
+    ).replace("\n", "\r\n")
     assert_same_results(write(tmp_path, text), as_of=AS_OF)
 
 
@@ -160,15 +175,19 @@ def test_generic_fixture_and_refunds_export(fixtures):
     assert fast == dumps(rfm.segment(loaded(path).frame, as_of=AS_OF, refunds=refunds).to_dict())
 
 
-@pytest.mark.parametrize("late_words, passes", [
-    (["交易关闭", "weird", "待付款"], 1),  # not sales: counted right in the first pass
-    (["已付款", "weird"], 2),  # 已付款 is a sale: the orders are read again
-    (["NULL"], 2),  # a missing-value token is no status: a sale when paid
-])
+@pytest.mark.parametrize(
+    "late_words, passes",
+    [
+        (["交易关闭", "weird", "待付款"], 1),  # not sales: counted right in the first pass
+        (["已付款", "weird"], 2),  # 已付款 is a sale: the orders are read again
+        (["NULL"], 2),  # a missing-value token is no status: a sale when paid
+    ],
+)
 def test_status_words_after_the_first_megabyte(tmp_path, monkeypatch, late_words, passes):
     early = "".join(f"E{i},C{i % 7},2026-10-{1 + i % 28:02d} 10:00:00,{10 + i}.00,交易成功\n" for i in range(40))
-    late = "".join(f"L{i},C{i % 5},2026-11-{1 + i % 20:02d} 10:00:00,{20 + i}.00,{word}\n"
-                   for i, word in enumerate(late_words * 3))
+    late = "".join(
+        f"L{i},C{i % 5},2026-11-{1 + i % 20:02d} 10:00:00,{20 + i}.00,{word}\n" for i, word in enumerate(late_words * 3)
+    )
     path = write(tmp_path, "order_id,customer_id,paid_at,amount,status\n" + early + late)
     monkeypatch.setattr(scan, "HEAD_BYTES", 1024)  # the first "megabyte" holds only 交易成功
     calls = []
@@ -188,19 +207,40 @@ def generated_orders(lines: int, customers: int, seed: int) -> str:
     customer = rng.integers(0, customers, size=n_orders).astype(object)
     customer = np.array([f"{c:07d}" for c in customer], dtype=object)
     customer[rng.random(n_orders) < 0.02] = ""
-    paid = (pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 730 * 86400, n_orders), unit="s"))
+    paid = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 730 * 86400, n_orders), unit="s")
     paid = paid.strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object)
-    words = np.array(["交易成功", "已发货", "已付款", "退款成功", "交易关闭", "待付款", "completed", "Paid", "退货中",
-                      "等待卖家发货"], dtype=object)
-    status = words[rng.choice(len(words), size=n_orders, p=[.5, .1, .08, .05, .05, .05, .1, .04, .02, .01])]
+    words = np.array(
+        [
+            "交易成功",
+            "已发货",
+            "已付款",
+            "退款成功",
+            "交易关闭",
+            "待付款",
+            "completed",
+            "Paid",
+            "退货中",
+            "等待卖家发货",
+        ],
+        dtype=object,
+    )
+    status = words[rng.choice(len(words), size=n_orders, p=[0.5, 0.1, 0.08, 0.05, 0.05, 0.05, 0.1, 0.04, 0.02, 0.01])]
     paid[status == "待付款"] = ""
     amount = np.round(np.exp(rng.normal(3.5, 1.0, size=lines)), 2).astype(str).astype(object)
     amount[rng.random(lines) < 0.001] = "-"
     line_status = status[order].copy()
     line_status[rng.random(lines) < 0.01] = "退款成功"  # a refunded line in a completed order
-    frame = pd.DataFrame({"order_id": [f"T{o:09d}" for o in order], "customer_id": customer[order],
-                          "paid_at": paid[order], "amount": amount, "status": line_status,
-                          "sku": rng.integers(1000, 2000, size=lines), "channel": "天猫"})
+    frame = pd.DataFrame(
+        {
+            "order_id": [f"T{o:09d}" for o in order],
+            "customer_id": customer[order],
+            "paid_at": paid[order],
+            "amount": amount,
+            "status": line_status,
+            "sku": rng.integers(1000, 2000, size=lines),
+            "channel": "天猫",
+        }
+    )
     return frame.to_csv(index=False)
 
 
@@ -236,22 +276,31 @@ def test_gbk_file_with_quoted_line_breaks_is_decoded_whole(tmp_path, monkeypatch
     assert_same_results(path, as_of=AS_OF)  # the cut inside a quoted cell is undone
 
 
-@pytest.mark.parametrize("replace, why", [
-    (("100.00,0,交易成功", '"1,100.00",0,交易成功'), "a decorated amount"),
-    (("20.50,,", "2_0.50,,"), "DuckDB reads 2_0.50 as 20.5, the loader does not"),
-    (("70.00,0,等待卖家发货", "¥70.00,0,等待卖家发货"), "a currency sign"),
-    (("2026-11-05 09:30:00", "2026/11/05 09:30:00"), "another date layout"),
-    (("2026-11-05 09:30:00", "0000-00-00 00:00:00"), "Taobao's unpaid placeholder"),
-    (("2026-11-05 09:30:00", "1970-01-01 08:00:00"), "a Unix 0 placeholder"),
-    (("A009,", ",", ), "a row without order id"),
-    (("A009,", "合计,"), "a summary row"),
-    (("A002,", "'A002,"), "an Excel-proof prefix"),
-    (("A002,00123,2026-11-05 09:30:00,80.00,30", "A002,00123,2026-11-05 09:30:00,80.00"), "a short row"),
-    ((",odd,", ",weird,"), "two unknown words with the same count (3 each)"),
-    (("45.00,0,待付款", "inf,0,待付款"), "an infinite amount"),
-    (("A002,00123,", 'A002, "00123",'), "a space before a quoted cell (DuckDB drops it, the loader keeps it)"),
-    (("35.00,0,Paid,", '35.00,0,"Paid" ,'), "a space after a quoted cell"),
-])
+@pytest.mark.parametrize(
+    "replace, why",
+    [
+        (("100.00,0,交易成功", '"1,100.00",0,交易成功'), "a decorated amount"),
+        (("20.50,,", "2_0.50,,"), "DuckDB reads 2_0.50 as 20.5, the loader does not"),
+        (("70.00,0,等待卖家发货", "¥70.00,0,等待卖家发货"), "a currency sign"),
+        (("2026-11-05 09:30:00", "2026/11/05 09:30:00"), "another date layout"),
+        (("2026-11-05 09:30:00", "0000-00-00 00:00:00"), "Taobao's unpaid placeholder"),
+        (("2026-11-05 09:30:00", "1970-01-01 08:00:00"), "a Unix 0 placeholder"),
+        (
+            (
+                "A009,",
+                ",",
+            ),
+            "a row without order id",
+        ),
+        (("A009,", "合计,"), "a summary row"),
+        (("A002,", "'A002,"), "an Excel-proof prefix"),
+        (("A002,00123,2026-11-05 09:30:00,80.00,30", "A002,00123,2026-11-05 09:30:00,80.00"), "a short row"),
+        ((",odd,", ",weird,"), "two unknown words with the same count (3 each)"),
+        (("45.00,0,待付款", "inf,0,待付款"), "an infinite amount"),
+        (("A002,00123,", 'A002, "00123",'), "a space before a quoted cell (DuckDB drops it, the loader keeps it)"),
+        (("35.00,0,Paid,", '35.00,0,"Paid" ,'), "a space after a quoted cell"),
+    ],
+)
 def test_cells_only_the_loader_reads_exactly_make_the_scan_give_way(tmp_path, replace, why):
     path = write(tmp_path, TRICKY.replace(*replace, 1))
     assert scan.scan_orders(path) is None, why
@@ -260,8 +309,7 @@ def test_cells_only_the_loader_reads_exactly_make_the_scan_give_way(tmp_path, re
 def test_an_unclosed_quote_in_the_first_megabyte_is_left_to_the_loader(tmp_path):
     rows = [f"U{i},C{i % 50},2026-10-{1 + i % 28:02d} 10:00:00,{10 + i % 90}.00,交易成功" for i in range(8000)]
     rows[100] += ',"12 inch pizza'  # the quote never closes: everything after it is one cell
-    assert scan.scan_orders(write(tmp_path, "order_id,customer_id,paid_at,amount,status\n" + "\n".join(rows))) \
-        is None
+    assert scan.scan_orders(write(tmp_path, "order_id,customer_id,paid_at,amount,status\n" + "\n".join(rows))) is None
 
 
 def test_files_that_are_not_plain_canonical_csvs_are_left_to_the_loader(tmp_path, fixtures):
@@ -299,12 +347,15 @@ def cli(*args):
 
 
 @pytest.mark.parametrize("command", ["segment", "repurchase"])
-@pytest.mark.parametrize("text, options", [
-    (TRICKY, ["--as-of", "2026-11-30"]),
-    (TRICKY, ["--window", "all", "--frequency", "days"]),
-    (HEADER, []),  # no rows: the same error
-    (HEADER + "A1,C1,2026-11-01 10:00:00,5,,交易关闭,,,CNY\n", ["--as-of", "2026-11-30"]),  # nothing sold
-])
+@pytest.mark.parametrize(
+    "text, options",
+    [
+        (TRICKY, ["--as-of", "2026-11-30"]),
+        (TRICKY, ["--window", "all", "--frequency", "days"]),
+        (HEADER, []),  # no rows: the same error
+        (HEADER + "A1,C1,2026-11-01 10:00:00,5,,交易关闭,,,CNY\n", ["--as-of", "2026-11-30"]),  # nothing sold
+    ],
+)
 def test_cli_output_is_unchanged(tmp_path, command, text, options, monkeypatch):
     path = write(tmp_path, text)
     args = [command, str(path), "--json", *options]
@@ -332,8 +383,9 @@ def test_cli_customers_file_and_report_are_unchanged(tmp_path, monkeypatch):
     for _ in range(2):
         out = tmp_path / f"customers{len(outputs)}.csv"
         report = tmp_path / f"report{len(outputs)}.md"
-        result = cli("segment", str(path), "--as-of", "2026-11-30", "--customers-out", str(out), "-o", str(report),
-                     "--no-mask")
+        result = cli(
+            "segment", str(path), "--as-of", "2026-11-30", "--customers-out", str(out), "-o", str(report), "--no-mask"
+        )
         assert result.exit_code == 0, result.output
         outputs.append((out.read_bytes(), report.read_text(encoding="utf-8")))
         monkeypatch.setattr(scan, "scan_orders", lambda *a, **k: None)

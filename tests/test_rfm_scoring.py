@@ -11,15 +11,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecomplan.core.errors import UsageError
-from ecomplan.rfm.scoring import (CN8, RFM11, cn8_flags, cn8_thresholds, quintile_scores, quintile_thresholds,
-                                  rfm11_codes, score)
+from ecomplan.rfm.scoring import (
+    CN8,
+    RFM11,
+    cn8_flags,
+    cn8_thresholds,
+    quintile_scores,
+    quintile_thresholds,
+    rfm11_codes,
+    score,
+)
 
 # docs/rfm.md §2.1, transcribed independently of the package table.
 EXPECTED_A = {
     "Champions": "555 554 544 545 454 455 445",
     "Loyal Customers": "543 444 435 355 354 345 344 335",
     "Potential Loyalist": "553 551 552 541 542 533 532 531 452 451 442 441 431 453 433 432 423 353 352 351 342 341 "
-                          "333 323",
+    "333 323",
     "New Customers": "512 511 422 421 412 411 311",
     "Promising": "525 524 523 522 521 515 514 513 425 424 413 414 415 315 314 313",
     "Need Attention": "535 534 443 434 343 334 325 324",
@@ -64,10 +72,19 @@ def test_segments_are_listed_in_the_documented_order():
     assert list(CN8) == ["111", "101", "011", "001", "110", "100", "010", "000"]
 
 
-@pytest.mark.parametrize("code, name", [
-    ("111", "重要价值客户"), ("101", "重要发展客户"), ("011", "重要保持客户"), ("001", "重要挽留客户"),
-    ("110", "一般价值客户"), ("100", "一般发展客户"), ("010", "一般保持客户"), ("000", "一般挽留客户"),
-])
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        ("111", "重要价值客户"),
+        ("101", "重要发展客户"),
+        ("011", "重要保持客户"),
+        ("001", "重要挽留客户"),
+        ("110", "一般价值客户"),
+        ("100", "一般发展客户"),
+        ("010", "一般保持客户"),
+        ("000", "一般挽留客户"),
+    ],
+)
 def test_each_cn8_cell(code, name):
     # Thresholds are the means of a population built so each flag is set by its digit.
     r_high, f_high, m_high = (digit == "1" for digit in code)
@@ -168,13 +185,16 @@ def test_scores_are_monotone_and_equal_values_share_a_score(xs):
 @pytest.mark.realdata
 def test_package_table_matches_docs_rfm_md(shared_dir):
     text = (shared_dir / "docs" / "rfm.md").read_text(encoding="utf-8")
-    section = text[text.index("### 2.1"):text.index("**Variant B**")]
+    section = text[text.index("### 2.1") : text.index("**Variant B**")]
     documented = {}
     for name, codes in re.findall(r"^\| ([A-Z][^|]+?) \| ([\d ]+) \|$", section, flags=re.M):
         for code in codes.split():
             documented[code] = name
     assert len(documented) == 125
-    aliases = {"Loyal (Customers)": "Loyal Customers", "New Customers (a.k.a. Recent Customers)": "New Customers",
-               "Need Attention (Customers Needing Attention)": "Need Attention",
-               "Can't Lose Them (Cannot Lose Them)": "Can't Lose Them"}
+    aliases = {
+        "Loyal (Customers)": "Loyal Customers",
+        "New Customers (a.k.a. Recent Customers)": "New Customers",
+        "Need Attention (Customers Needing Attention)": "Need Attention",
+        "Can't Lose Them (Cannot Lose Them)": "Can't Lose Them",
+    }
     assert {code: aliases.get(name, name) for code, name in documented.items()} == rfm11_codes("A")

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from ecomplan.rfm import weekly_section
-
 from test_rfm_metrics import lines
 
-ORDERS = lines([
-    ("o1", "a", "2026-11-02 10:00", 900.0, "completed"),
-    ("o2", "a", "2026-11-20 10:00", 900.0, "completed"),
-    ("o3", "b", "2026-11-03 10:00", 20.0, "completed"),
-    ("o4", "c", "2026-11-19 10:00", 30.0, "completed"),
-    ("o5", "d", "2026-11-21 10:00", 10.0, "completed"),
-])
+ORDERS = lines(
+    [
+        ("o1", "a", "2026-11-02 10:00", 900.0, "completed"),
+        ("o2", "a", "2026-11-20 10:00", 900.0, "completed"),
+        ("o3", "b", "2026-11-03 10:00", 20.0, "completed"),
+        ("o4", "c", "2026-11-19 10:00", 30.0, "completed"),
+        ("o5", "d", "2026-11-21 10:00", 10.0, "completed"),
+    ]
+)
 
 
 def test_weekly_lines_give_sizes_and_changes():

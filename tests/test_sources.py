@@ -52,8 +52,13 @@ def test_sycm_overview_values(fixtures):
 def test_sycm_source_hierarchy_keeps_leaves_only(fixtures):
     loaded = load(fixtures / "sycm/无线店铺流量来源-2026-11-16_2026-11-22.csv", "traffic")
     frame = loaded.frame
-    assert frame["source"].tolist() == ["淘内免费 > 手淘搜索", "淘内免费 > 手淘推荐 > 猜你喜欢", "淘内免费 > 手淘推荐 > 微详情",
-                                        "付费推广 > 万相台无界 > 关键词推广", "付费推广 > 万相台无界 > 精准人群推广"]
+    assert frame["source"].tolist() == [
+        "淘内免费 > 手淘搜索",
+        "淘内免费 > 手淘推荐 > 猜你喜欢",
+        "淘内免费 > 手淘推荐 > 微详情",
+        "付费推广 > 万相台无界 > 关键词推广",
+        "付费推广 > 万相台无界 > 精准人群推广",
+    ]
     # leaves add up to the subtotals; summing every row would have double counted
     assert frame["pay_amount"].sum() == 30000.0
     assert frame["channel"].unique().tolist() == ["淘内免费", "付费推广"]
@@ -95,7 +100,11 @@ def test_shopify_order_fields_carried_and_totals_counted_once(fixtures):
     assert first_order["customer_id"].tolist() == ["a@example.com", "a@example.com"]
     assert first_order["amount"].sum() == 784.0
     assert frame.set_index("order_id")["status"].to_dict() == {
-        "#1001": "paid", "#1002": "pending", "#1003": "refunded", "#1004": "cancelled"}
+        "#1001": "paid",
+        "#1002": "pending",
+        "#1003": "refunded",
+        "#1004": "cancelled",
+    }
     # cash-on-delivery order without e-mail: the phone number is the customer key
     assert frame.loc[frame["order_id"] == "#1002", "customer_id"].iloc[0] == "+27 82 000 0000"
     # +0200 timestamps are converted to the shop's time zone (Asia/Shanghai by default)
@@ -139,8 +148,9 @@ def test_canonical_orders_statuses(fixtures):
 
 
 def test_mapping_file(fixtures):
-    frame = load(fixtures / "generic/orders_mapped.csv", "orders",
-                 mapping=fixtures / "generic/orders_mapping.toml").frame
+    frame = load(
+        fixtures / "generic/orders_mapped.csv", "orders", mapping=fixtures / "generic/orders_mapping.toml"
+    ).frame
     assert frame["amount"].tolist() == [1200.0, 80.0]
     assert frame["status"].tolist() == ["completed", "pending"]
     assert str(frame["paid_at"].iloc[0]) == "2026-11-16 10:00:00"
@@ -197,7 +207,7 @@ def test_no_table_of_the_kind_names_the_file_and_what_it_is(fixtures):
 
 
 def test_a_date_column_full_of_text_is_an_error(fixtures):
-    with pytest.raises(SchemaError, match="none of its 2 values is a date.*row 2 has 'yesterday'"):
+    with pytest.raises(SchemaError, match=r"none of its 2 values is a date.*row 2 has 'yesterday'"):
         load(fixtures / "bad/date_column_text.csv", "traffic")
 
 

@@ -94,13 +94,40 @@ def test_formatted_numbers_round_trip(value, style):
 def test_parser_never_raises_and_flags_every_unparsed_cell(cells):
     parsed = numbers(cells)
     assert len(parsed.values) == len(cells)
-    for cell, value, invalid in zip(cells, parsed.values, parsed.invalid):
+    for cell, value, invalid in zip(cells, parsed.values, parsed.invalid, strict=False):
         if invalid:
             assert math.isnan(value)
         # a cell is either a number, missing, or flagged: never silently NaN with text in it
-        assert not (math.isnan(value) and not invalid and cell.strip() not in
-                    {"", "-", "--", "---", "—", "——", "–", "/", "N/A", "n/a", "NA", "na", "null", "NULL", "None",
-                     "none", "nan", "NaN", "#N/A", "#DIV/0!", "#VALUE!", "不适用", "无"})
+        assert not (
+            math.isnan(value)
+            and not invalid
+            and cell.strip()
+            not in {
+                "",
+                "-",
+                "--",
+                "---",
+                "—",
+                "——",
+                "–",
+                "/",
+                "N/A",
+                "n/a",
+                "NA",
+                "na",
+                "null",
+                "NULL",
+                "None",
+                "none",
+                "nan",
+                "NaN",
+                "#N/A",
+                "#DIV/0!",
+                "#VALUE!",
+                "不适用",
+                "无",
+            }
+        )
 
 
 @pytest.mark.parametrize(

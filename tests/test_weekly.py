@@ -26,8 +26,9 @@ def weekly_files(tmp_path_factory):
     out = {}
     for lang in ("zh", "en"):
         folder = tmp_path_factory.mktemp(f"weekly-{lang}")
-        result = runner.invoke(app, ["report", "weekly", "--config", str(config), *WEEK, "--out-dir", str(folder),
-                                     "--lang", lang])
+        result = runner.invoke(
+            app, ["report", "weekly", "--config", str(config), *WEEK, "--out-dir", str(folder), "--lang", lang]
+        )
         assert result.exit_code == 0, result.output
         assert result.stdout.split() == [str(folder / "weekly-2026-W47.md"), str(folder / "weekly-2026-W47.xlsx")]
         out[lang] = folder
@@ -42,8 +43,19 @@ def test_weekly_markdown_golden(weekly_files, lang, update_golden):
 
 def test_weekly_markdown_reads_like_a_report(weekly_files):
     text = (weekly_files["zh"] / "weekly-2026-W47.md").read_text(encoding="utf-8")
-    for heading in ("## 本周摘要", "## 下周行动建议", "## 核心指标", "## 关键发现", "## 目标达成", "## 转化漏斗",
-                    "## 流量来源", "## 商品", "## 广告投放", "## 库存", "## 数据说明"):
+    for heading in (
+        "## 本周摘要",
+        "## 下周行动建议",
+        "## 核心指标",
+        "## 关键发现",
+        "## 目标达成",
+        "## 转化漏斗",
+        "## 流量来源",
+        "## 商品",
+        "## 广告投放",
+        "## 库存",
+        "## 数据说明",
+    ):
         assert heading in text
     assert "立即补货" in text and "茶叶礼盒" in text and "2026-11-19" in text
     english = (weekly_files["en"] / "weekly-2026-W47.md").read_text(encoding="utf-8")
@@ -66,24 +78,49 @@ def test_weekly_workbook_has_sheets_formats_and_charts(weekly_files):
 
 
 def test_same_inputs_give_the_same_files(weekly_files, tmp_path, examples):
-    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK,
-                                 "--out-dir", str(tmp_path)])
+    result = runner.invoke(
+        app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     for name in ("weekly-2026-W47.md", "weekly-2026-W47.xlsx"):
         assert (tmp_path / name).read_bytes() == (weekly_files["zh"] / name).read_bytes()
 
 
 def test_fail_on_alerts_exits_3_after_writing(tmp_path, examples):
-    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK,
-                                 "--out-dir", str(tmp_path), "--fail-on-alerts"])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "weekly",
+            "--config",
+            str(examples / "ecomplan.toml"),
+            *WEEK,
+            "--out-dir",
+            str(tmp_path),
+            "--fail-on-alerts",
+        ],
+    )
     assert result.exit_code == 3
     assert (tmp_path / "weekly-2026-W47.md").exists()
     assert "alert: T001: stockout" in result.stderr
 
 
 def test_stale_source_stops_with_one_line(tmp_path, examples):
-    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), "--week", "2026-W48",
-                                 "--as-of", "2026-11-30", "--out-dir", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "weekly",
+            "--config",
+            str(examples / "ecomplan.toml"),
+            "--week",
+            "2026-W48",
+            "--as-of",
+            "2026-11-30",
+            "--out-dir",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 1
     assert "stale source:" in result.stderr and "before the end of 2026-W48 (2026-11-29)" in result.stderr
     assert "Traceback" not in result.output and not list(tmp_path.glob("weekly-*"))
@@ -91,8 +128,18 @@ def test_stale_source_stops_with_one_line(tmp_path, examples):
 
 def test_missing_source_names_the_pattern(tmp_path, examples):
     shutil.copytree(examples, tmp_path / "shop", ignore=shutil.ignore_patterns("ga4"))
-    result = runner.invoke(app, ["report", "weekly", "--config", str(tmp_path / "shop" / "ecomplan.toml"), *WEEK,
-                                 "--out-dir", str(tmp_path / "out")])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "weekly",
+            "--config",
+            str(tmp_path / "shop" / "ecomplan.toml"),
+            *WEEK,
+            "--out-dir",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 1
     assert "no file matches 'ga4/data-export.csv'" in result.stderr
 
@@ -100,14 +147,26 @@ def test_missing_source_names_the_pattern(tmp_path, examples):
 def test_a_second_run_while_one_holds_the_lock_fails(tmp_path, examples):
     with open(tmp_path / ".ecomplan-weekly.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK,
-                                     "--out-dir", str(tmp_path)])
+        result = runner.invoke(
+            app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(tmp_path)]
+        )
     assert result.exit_code == 1 and "holds the lock" in result.stderr
 
 
 def test_weekly_needs_an_iso_week(examples, tmp_path):
-    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), "--week", "2026-11",
-                                 "--out-dir", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "weekly",
+            "--config",
+            str(examples / "ecomplan.toml"),
+            "--week",
+            "2026-11",
+            "--out-dir",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 2 and "needs an ISO week" in result.stderr
 
 
@@ -118,8 +177,13 @@ def test_kpi_report_json_and_excel(tmp_path, examples):
     doc = json.loads(result.stdout)
     assert doc["period"]["start"] == "2026-11-16" and doc["comparisons"]["previous_period"]["gmv"]["previous"] > 0
     out = tmp_path / "kpi.xlsx"
-    assert runner.invoke(app, ["kpi", "report", *files, "--period", "2026-W47", "--as-of", "2026-11-23",
-                               "-o", str(out), "--lang", "en"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app,
+            ["kpi", "report", *files, "--period", "2026-W47", "--as-of", "2026-11-23", "-o", str(out), "--lang", "en"],
+        ).exit_code
+        == 0
+    )
     assert "Key metrics" in load_workbook(out).sheetnames
 
 
@@ -128,8 +192,9 @@ def test_formula_like_text_from_exports_stays_text(tmp_path, fixtures):
     traffic = tmp_path / "traffic.csv"
     traffic.write_text("date,visitors,paying_buyers,pay_amount\n2026-06-18,1536,37,11086.00\n", encoding="utf-8")
     files = [str(traffic), str(fixtures / "sycm/商品_全部.xls")]
-    result = runner.invoke(app, ["kpi", "report", *files, "--period", "2026-06-18", "--as-of", "2026-06-19",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        app, ["kpi", "report", *files, "--period", "2026-06-18", "--as-of", "2026-06-19", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out)["GMV 领先商品"]
     names = [row[2] for row in sheet.iter_rows(min_row=2)]
@@ -144,8 +209,23 @@ def test_kpi_report_without_traffic_is_an_error(fixtures):
 
 def test_campaign_week_is_compared_with_the_same_campaign_days_last_year(examples):
     files = [str(p) for p in examples.glob("sycm/*交易概况_2025*.csv")]
-    result = runner.invoke(app, ["kpi", "report", *files, "--period", "2026-W42", "--as-of", "2026-11-23",
-                                 "--config", str(examples / "ecomplan.toml"), "--compare", "all", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "kpi",
+            "report",
+            *files,
+            "--period",
+            "2026-W42",
+            "--as-of",
+            "2026-11-23",
+            "--config",
+            str(examples / "ecomplan.toml"),
+            "--compare",
+            "all",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     comparisons = json.loads(result.stdout)["comparisons"]
     assert set(comparisons) == {"previous_period", "year_over_year", "year_over_year_weekday", "campaign"}
@@ -156,20 +236,37 @@ def test_campaign_week_is_compared_with_the_same_campaign_days_last_year(example
 
 
 def test_no_data_in_the_period_is_an_error_not_an_empty_report(fixtures):
-    result = runner.invoke(app, ["kpi", "report", str(fixtures / "sycm/交易概况_gbk_preamble.csv"), "--period",
-                                 "2024-W10"])
+    result = runner.invoke(
+        app, ["kpi", "report", str(fixtures / "sycm/交易概况_gbk_preamble.csv"), "--period", "2024-W10"]
+    )
     assert result.exit_code == 1
     assert "no traffic or sales data in 2024-W10" in result.stderr and "2026-11-16 – 2026-11-18" in result.stderr
 
 
 def test_this_week_reports_up_to_yesterday(tmp_path, examples):
-    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), "--week", "this",
-                                 "--as-of", "2026-11-20", "--out-dir", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "weekly",
+            "--config",
+            str(examples / "ecomplan.toml"),
+            "--week",
+            "this",
+            "--as-of",
+            "2026-11-20",
+            "--out-dir",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "weekly-2026-W47.md").exists()
 
 
 def test_language_from_the_environment(tmp_path, examples):
-    result = runner.invoke(app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK,
-                                 "--out-dir", str(tmp_path)], env={"ECOMPLAN_LANG": "en"})
+    result = runner.invoke(
+        app,
+        ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(tmp_path)],
+        env={"ECOMPLAN_LANG": "en"},
+    )
     assert result.exit_code == 0 and "## Summary" in (tmp_path / "weekly-2026-W47.md").read_text(encoding="utf-8")

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecomplan.kpi import compute as kpi
-from ecomplan.kpi import report as kpi_report
 from ecomplan.config import Settings, load_settings
 from ecomplan.core.errors import EcomplanError, Issue, UsageError
-from ecomplan.core.text import add, platform_name, t
-from ecomplan.ingest.load import Loaded, concat_canonical, load, load_by_kind
 from ecomplan.core.periods import Period, parse_period
 from ecomplan.core.report import Report, Section
+from ecomplan.core.text import add, platform_name, t
+from ecomplan.ingest.load import Loaded, concat_canonical, load, load_by_kind
+from ecomplan.kpi import compute as kpi
+from ecomplan.kpi import report as kpi_report
 
 
 class StaleSourceError(EcomplanError):
@@ -45,36 +45,58 @@ class WeeklyResult:
     issues: list[Issue] = field(default_factory=list)
 
 
-add({
-    "weekly.title": ("{shop}电商运营周报 {label}", "{shop}Weekly e-commerce report {label}"),
-    "weekly.meta.period": ("统计周期", "Week"),
-    "weekly.meta.as_of": ("数据截至", "Data as of"),
-    "weekly.meta.platforms": ("平台", "Platforms"),
-    "weekly.meta.sources": ("数据文件", "Source files"),
-    "weekly.section.summary": ("本周摘要", "Summary"),
-    "weekly.section.actions": ("下周行动建议", "Actions for next week"),
-    "weekly.action.conversion": ("{platform} 转化率显著下滑：逐项检查详情页、价格、评价和库存，并与上周的改动对照。",
-                                 "{platform} conversion fell significantly: check product pages, prices, reviews and "
-                                 "stock against last week's changes."),
-    "weekly.action.anomaly": ("复盘 {day} {platform} 的异常：核对活动链接、商品上下架和库存锁定。",
-                              "Review {platform}'s outlier on {day}: campaign links, listings and stock locks."),
-    "weekly.action.target_behind": ("本月目标落后于计划：剩余每天需完成 {needed}，安排促销或调整投放。",
-                                    "This month is behind target: {needed} a day is needed; plan a promotion or shift "
-                                    "ad budget."),
-    "weekly.action.channel_drop": ("查明「{source}」下滑原因（排名、出价、活动结束）。",
-                                   "Find out why \"{source}\" fell (ranking, bids, a campaign ending)."),
-    "weekly.action.wasted": ("关键词「{keyword}」只花钱不成交：降价或暂停。",
-                             "Keyword \"{keyword}\" spends without sales: lower the bid or pause it."),
-    "weekly.action.no_sales": ("商品「{name}」有流量无成交：检查库存与价格。",
-                               "Product \"{name}\" gets traffic without sales: check stock and price."),
-    "weekly.action.restock": ("立即补货：{skus}。", "Reorder now: {skus}."),
-    "weekly.action.none": ("本周没有需要特别处理的异常，保持当前节奏。", "Nothing needs special attention this week."),
-    "weekly.log.read": ("读取 {file}：{what}，{rows} 行", "read {file}: {what}, {rows} rows"),
-})
+add(
+    {
+        "weekly.title": ("{shop}电商运营周报 {label}", "{shop}Weekly e-commerce report {label}"),
+        "weekly.meta.period": ("统计周期", "Week"),
+        "weekly.meta.as_of": ("数据截至", "Data as of"),
+        "weekly.meta.platforms": ("平台", "Platforms"),
+        "weekly.meta.sources": ("数据文件", "Source files"),
+        "weekly.section.summary": ("本周摘要", "Summary"),
+        "weekly.section.actions": ("下周行动建议", "Actions for next week"),
+        "weekly.action.conversion": (
+            "{platform} 转化率显著下滑：逐项检查详情页、价格、评价和库存，并与上周的改动对照。",
+            "{platform} conversion fell significantly: check product pages, prices, reviews and "
+            "stock against last week's changes.",
+        ),
+        "weekly.action.anomaly": (
+            "复盘 {day} {platform} 的异常：核对活动链接、商品上下架和库存锁定。",
+            "Review {platform}'s outlier on {day}: campaign links, listings and stock locks.",
+        ),
+        "weekly.action.target_behind": (
+            "本月目标落后于计划：剩余每天需完成 {needed}，安排促销或调整投放。",
+            "This month is behind target: {needed} a day is needed; plan a promotion or shift ad budget.",
+        ),
+        "weekly.action.channel_drop": (
+            "查明「{source}」下滑原因（排名、出价、活动结束）。",
+            'Find out why "{source}" fell (ranking, bids, a campaign ending).',
+        ),
+        "weekly.action.wasted": (
+            "关键词「{keyword}」只花钱不成交：降价或暂停。",
+            'Keyword "{keyword}" spends without sales: lower the bid or pause it.',
+        ),
+        "weekly.action.no_sales": (
+            "商品「{name}」有流量无成交：检查库存与价格。",
+            'Product "{name}" gets traffic without sales: check stock and price.',
+        ),
+        "weekly.action.restock": ("立即补货：{skus}。", "Reorder now: {skus}."),
+        "weekly.action.none": (
+            "本周没有需要特别处理的异常，保持当前节奏。",
+            "Nothing needs special attention this week.",
+        ),
+        "weekly.log.read": ("读取 {file}：{what}，{rows} 行", "read {file}: {what}, {rows} rows"),
+    }
+)
 
 
-def run_weekly(config: str | Path, week: str = "last", out_dir: str | Path | None = None, as_of: str | None = None,
-               lang: str | None = None, log: Callable[[str], None] = lambda message: None) -> WeeklyResult:
+def run_weekly(
+    config: str | Path,
+    week: str = "last",
+    out_dir: str | Path | None = None,
+    as_of: str | None = None,
+    lang: str | None = None,
+    log: Callable[[str], None] = lambda message: None,
+) -> WeeklyResult:
     """Build and write the weekly report described by the config file; returns what was written."""
     settings = load_settings(config)
     today = kpi_report.as_of_date(as_of, settings.timezone)
@@ -88,7 +110,10 @@ def run_weekly(config: str | Path, week: str = "last", out_dir: str | Path | Non
         _check_fresh(loaded, orders, period, today, settings)
         include = tuple(settings.report.sections)
         result = kpi_report.analyse(
-            loaded["traffic"].frame, period, today, settings,
+            loaded["traffic"].frame,
+            period,
+            today,
+            settings,
             products=loaded["products"].frame if "products" in loaded else None,
             ads=loaded["ads"].frame if "ads" in loaded else None,
             orders=orders.frame if orders is not None else None,
@@ -100,13 +125,21 @@ def run_weekly(config: str | Path, week: str = "last", out_dir: str | Path | Non
         summary = _summary(result, lang, restock)
         notes = sections.pop()  # data notes stay last
         report = Report(
-            title=settings.report.title.format(week=period.label, shop=settings.shop) if settings.report.title
+            title=settings.report.title.format(week=period.label, shop=settings.shop)
+            if settings.report.title
             else t("weekly.title", lang, shop=f"{settings.shop} " if settings.shop else "", label=period.label),
-            lang=lang, currency=settings.currency,
-            meta=[(t("weekly.meta.period", lang), f"{period.start} – {period.end}"),
-                  (t("weekly.meta.as_of", lang), today.isoformat()),
-                  (t("weekly.meta.platforms", lang), "、".join(platform_name(p, lang) for p in result.platforms)
-                   if lang == "zh" else ", ".join(platform_name(p, lang) for p in result.platforms))],
+            lang=lang,
+            currency=settings.currency,
+            meta=[
+                (t("weekly.meta.period", lang), f"{period.start} – {period.end}"),
+                (t("weekly.meta.as_of", lang), today.isoformat()),
+                (
+                    t("weekly.meta.platforms", lang),
+                    "、".join(platform_name(p, lang) for p in result.platforms)
+                    if lang == "zh"
+                    else ", ".join(platform_name(p, lang) for p in result.platforms),
+                ),
+            ],
             sections=[*summary, *sections, *extra, notes],
         )
         paths = _write(report, target_dir, period)
@@ -115,8 +148,9 @@ def run_weekly(config: str | Path, week: str = "last", out_dir: str | Path | Non
 
 
 def _week(spec: str, today: dt.date) -> Period:
-    period = parse_period("last-week" if spec in {"last", "last-week"} else
-                          "this-week" if spec in {"this", "this-week"} else spec, today)
+    period = parse_period(
+        "last-week" if spec in {"last", "last-week"} else "this-week" if spec in {"this", "this-week"} else spec, today
+    )
     if not period.label.count("-W"):
         raise UsageError(f"--week {spec!r}: the weekly report needs an ISO week (last, this or 2026-W47)")
     return period
@@ -125,13 +159,14 @@ def _week(spec: str, today: dt.date) -> Period:
 @contextmanager
 def _lock(path: Path) -> Iterator[None]:
     """An exclusive lock on `path`; a second run fails at once instead of waiting or interleaving."""
-    handle = open(path, "a+")
+    handle = open(path, "a+")  # noqa: SIM115 (held for the lock)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise LockedError(f"another weekly report run holds the lock {path}; try again when it has finished") \
-                from None
+            raise LockedError(
+                f"another weekly report run holds the lock {path}; try again when it has finished"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
@@ -147,16 +182,30 @@ def _load_sources(settings: Settings, lang: str, log) -> dict[str, Loaded]:
     merged: dict[str, list[Loaded]] = {}
     for index, source in enumerate(settings.sources, start=1):
         files = settings.files(source.files, f"[[sources]] #{index} ({source.platform or 'auto'})")
-        options = dict(platform=source.platform, encoding=source.encoding, sheet=source.sheet,
-                       password=source.password, tz=settings.timezone,
-                       mapping=settings.path(source.mapping) if source.mapping else None)
+        options = dict(
+            platform=source.platform,
+            encoding=source.encoding,
+            sheet=source.sheet,
+            password=source.password,
+            tz=settings.timezone,
+            mapping=settings.path(source.mapping) if source.mapping else None,
+        )
         for kind, loaded in load_by_kind(files, **options).items():
             merged.setdefault(kind, []).append(loaded)
             for dataset in loaded.datasets:
-                log(t("weekly.log.read", lang, file=dataset.name, rows=len(dataset.frame),
-                      what=f"{dataset.platform}/{dataset.report} ({kind})"))
-    out = {kind: Loaded(kind, concat_canonical([p.frame for p in parts]), [d for p in parts for d in p.datasets])
-           for kind, parts in merged.items()}
+                log(
+                    t(
+                        "weekly.log.read",
+                        lang,
+                        file=dataset.name,
+                        rows=len(dataset.frame),
+                        what=f"{dataset.platform}/{dataset.report} ({kind})",
+                    )
+                )
+    out = {
+        kind: Loaded(kind, concat_canonical([p.frame for p in parts]), [d for p in parts for d in p.datasets])
+        for kind, parts in merged.items()
+    }
     if "traffic" not in out:
         raise EcomplanError("no source holds traffic/sales by day; add a Sycm 交易概况, JD 经营概况 or GA4 export")
     return out
@@ -166,17 +215,30 @@ def _load_orders(settings: Settings, lang: str, log) -> Loaded | None:
     if settings.orders is None:
         return None
     files = settings.files(settings.orders.files, "[orders]")
-    loaded = load(files, "orders", platform=settings.orders.platform, tz=settings.timezone,
-                  mapping=settings.path(settings.orders.mapping) if settings.orders.mapping else None)
+    loaded = load(
+        files,
+        "orders",
+        platform=settings.orders.platform,
+        tz=settings.timezone,
+        mapping=settings.path(settings.orders.mapping) if settings.orders.mapping else None,
+    )
     for dataset in loaded.datasets:
         if dataset.kind == "orders":
-            log(t("weekly.log.read", lang, file=dataset.name, rows=len(dataset.frame),
-                  what=f"{dataset.platform}/{dataset.report} (orders)"))
+            log(
+                t(
+                    "weekly.log.read",
+                    lang,
+                    file=dataset.name,
+                    rows=len(dataset.frame),
+                    what=f"{dataset.platform}/{dataset.report} (orders)",
+                )
+            )
     return loaded
 
 
-def _check_fresh(loaded: dict[str, Loaded], orders: Loaded | None, period: Period, today: dt.date,
-                 settings: Settings) -> None:
+def _check_fresh(
+    loaded: dict[str, Loaded], orders: Loaded | None, period: Period, today: dt.date, settings: Settings
+) -> None:
     """Stop when a source's newest day is older than the week's last complete day (data is T+1;
     `stale_days` adds grace)."""
     due = min(period.end, today - dt.timedelta(days=1)) - dt.timedelta(days=settings.kpi.stale_days)
@@ -185,14 +247,18 @@ def _check_fresh(loaded: dict[str, Loaded], orders: Loaded | None, period: Perio
         last = kpi.last_day(rows)
         if pd.isna(last) or last.date() < due:
             files = ", ".join(sorted(set(rows["source_file"].astype("str"))))
-            raise StaleSourceError(f"stale source: {platform} data ends {last.date() if pd.notna(last) else 'never'}, "
-                                   f"before the end of {period.label} ({period.end}); download the missing days "
-                                   f"({files}) or report an earlier week with --week")
+            raise StaleSourceError(
+                f"stale source: {platform} data ends {last.date() if pd.notna(last) else 'never'}, "
+                f"before the end of {period.label} ({period.end}); download the missing days "
+                f"({files}) or report an earlier week with --week"
+            )
     if orders is not None and "paid_at" in orders.frame:
         last = orders.frame["paid_at"].max()
         if pd.isna(last) or last.date() < due:
-            raise StaleSourceError(f"stale source: orders end {last.date() if pd.notna(last) else 'never'}, before "
-                                   f"the end of {period.label} ({period.end}); export the latest orders")
+            raise StaleSourceError(
+                f"stale source: orders end {last.date() if pd.notna(last) else 'never'}, before "
+                f"the end of {period.label} ({period.end}); export the latest orders"
+            )
 
 
 def _targets(settings: Settings):
@@ -201,8 +267,9 @@ def _targets(settings: Settings):
     return load_targets(settings.path(settings.targets)) if settings.targets else None
 
 
-def _other_sections(settings: Settings, orders: Loaded | None, period: Period, today: dt.date, lang: str,
-                    include: tuple[str, ...]) -> tuple[list[Section], list[str], list[str]]:
+def _other_sections(
+    settings: Settings, orders: Loaded | None, period: Period, today: dt.date, lang: str, include: tuple[str, ...]
+) -> tuple[list[Section], list[str], list[str]]:
     """RFM, inventory and experiment sections; returns (sections, alert lines, SKUs to reorder now)."""
     sections, alerts, restock = [], [], []
     if "rfm" in include and orders is not None:
@@ -210,17 +277,27 @@ def _other_sections(settings: Settings, orders: Loaded | None, period: Period, t
 
         config = rfm.parse_config(settings.rfm, "[rfm]")
         # As of the week's last day (included): segment sizes at the end of the week vs a week earlier.
-        sections.append(rfm.weekly_section(orders.frame, period.end, lang, scheme=config.scheme,
-                                           threshold=config.threshold, variant=config.variant, fixed=config.fixed()))
+        sections.append(
+            rfm.weekly_section(
+                orders.frame,
+                period.end,
+                lang,
+                scheme=config.scheme,
+                threshold=config.threshold,
+                variant=config.variant,
+                fixed=config.fixed(),
+            )
+        )
     if "inventory" in include and settings.inventory:
         from ecomplan import inventory
 
-        config = inventory.config_from_mapping({"inventory": settings.inventory,
-                                                "campaigns": [c.model_dump() for c in settings.campaigns]},
-                                               settings.base_dir, "config")
+        config = inventory.config_from_mapping(
+            {"inventory": settings.inventory, "campaigns": [c.model_dump() for c in settings.campaigns]},
+            settings.base_dir,
+            "config",
+        )
         # Stock as of the Monday after the week, so a re-run later reports the same week's position.
-        result, _ = inventory.alerts_from_config(config, as_of=period.end + dt.timedelta(days=1),
-                                                 tz=settings.timezone)
+        result, _ = inventory.alerts_from_config(config, as_of=period.end + dt.timedelta(days=1), tz=settings.timezone)
         sections.append(inventory.weekly_section(result, lang, currency=settings.currency))
         urgent = result.items[result.items["status"].isin(["stockout", "urgent"])]
         alerts += [f"{row.sku}: {row.status}" for row in urgent.itertuples(index=False)]
@@ -245,8 +322,9 @@ def _summary(result: kpi_report.KpiResult, lang: str, restock: list[str]) -> lis
             actions.append(t("weekly.action.anomaly", lang, platform=name, day=numbers["day"]))
         elif kind == "target_behind":
             needed = numbers.get("daily_needed")
-            actions.append(t("weekly.action.target_behind", lang,
-                             needed=f"{result.currency}{needed:,.0f}" if needed else "—"))
+            actions.append(
+                t("weekly.action.target_behind", lang, needed=f"{result.currency}{needed:,.0f}" if needed else "—")
+            )
         elif kind == "channel_drop":
             actions.append(t("weekly.action.channel_drop", lang, source=numbers["source"]))
         elif kind == "wasted":
@@ -255,14 +333,16 @@ def _summary(result: kpi_report.KpiResult, lang: str, restock: list[str]) -> lis
             actions.append(t("weekly.action.no_sales", lang, name=numbers["name"]))
     if restock:
         actions.insert(0, t("weekly.action.restock", lang, skus=", ".join(restock)))
-    return [Section(t("weekly.section.summary", lang), paragraphs=[headline], bullets=top),
-            Section(t("weekly.section.actions", lang), bullets=actions or [t("weekly.action.none", lang)])]
+    return [
+        Section(t("weekly.section.summary", lang), paragraphs=[headline], bullets=top),
+        Section(t("weekly.section.actions", lang), bullets=actions or [t("weekly.action.none", lang)]),
+    ]
 
 
 def _write(report: Report, target_dir: Path, period: Period) -> list[Path]:
-    from ecomplan.render.output import write_text
     from ecomplan.render.excel import write_excel
     from ecomplan.render.markdown import to_markdown
+    from ecomplan.render.output import write_text
 
     markdown = target_dir / f"weekly-{period.label}.md"
     workbook = target_dir / f"weekly-{period.label}.xlsx"

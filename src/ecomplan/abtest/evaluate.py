@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from ecomplan.core.errors import SchemaError, UsageError
 from ecomplan.abtest import stats as S
+from ecomplan.core.errors import SchemaError, UsageError
 
 METRICS = ("conversion", "revenue", "aov")
 CORRECTIONS = ("holm", "bh", "none")
@@ -29,9 +29,18 @@ MSPRT_RELATIVE_TAU = 0.10  # mixture spread: relative effects of about ±10%, wh
 CONTROL_NAMES = ("control", "ctrl", "a", "base", "baseline", "original", "对照", "对照组", "原版", "基线")
 SUMS = ("n", "conv", "rev", "rev_sq", "den", "den_sq", "rev_den", "x", "x_sq", "x_conv", "x_rev")
 # Canonical column -> its label in Chinese, for messages that name what to add.
-LABELS = {"visitors": "访客数", "conversions": "转化数", "revenue": "收入", "revenue_sum_sq": "收入平方和",
-          "revenue_std": "收入标准差", "orders": "订单数", "converted": "是否转化", "user_id": "用户ID",
-          "date": "日期", "variant": "实验组"}
+LABELS = {
+    "visitors": "访客数",
+    "conversions": "转化数",
+    "revenue": "收入",
+    "revenue_sum_sq": "收入平方和",
+    "revenue_std": "收入标准差",
+    "orders": "订单数",
+    "converted": "是否转化",
+    "user_id": "用户ID",
+    "date": "日期",
+    "variant": "实验组",
+}
 
 
 def _col(name: str) -> str:
@@ -161,8 +170,10 @@ class Margin:
         try:
             value = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
         except ValueError:
-            raise UsageError(f"--margin must be a number (0.002, in the metric's units) or a percentage of "
-                             f"control (2%), got {text!r}") from None
+            raise UsageError(
+                f"--margin must be a number (0.002, in the metric's units) or a percentage of "
+                f"control (2%), got {text!r}"
+            ) from None
         if not value > 0:
             raise UsageError(f"--margin must be positive, got {text!r}")
         if raw.endswith("%") and value >= 1:
@@ -242,21 +253,26 @@ def _aggregate_sums(frame: pd.DataFrame, covariate: str | None):
     for column in ("visitors", "conversions"):
         if column in frame and frame[column].isna().any():
             bad = frame.loc[frame[column].isna(), "variant"].iloc[0]
-            raise SchemaError(f"{files}: variant {bad!r} has no valid {_col(column)} (empty, negative or not a "
-                              f"number; counts must be whole numbers ≥ 0)")
+            raise SchemaError(
+                f"{files}: variant {bad!r} has no valid {_col(column)} (empty, negative or not a "
+                f"number; counts must be whole numbers ≥ 0)"
+            )
     for column in ("visitors", "conversions"):
         if column in frame and (frame[column] % 1 != 0).any():
             bad = frame.loc[frame[column] % 1 != 0].iloc[0]
-            raise SchemaError(f"{files}: variant {bad['variant']!r} has {bad[column]:g} {_col(column)}; "
-                              f"counts must be whole numbers")
+            raise SchemaError(
+                f"{files}: variant {bad['variant']!r} has {bad[column]:g} {_col(column)}; counts must be whole numbers"
+            )
     out = pd.DataFrame({"variant": frame["variant"].astype(str), "n": visitors})
     unavailable: dict[str, str] = {}
     if "conversions" in frame:
         too_many = frame["conversions"] > visitors
         if too_many.any():
             row = frame[too_many].iloc[0]
-            raise SchemaError(f"{files}: variant {row['variant']!r} has more conversions ({row['conversions']:g}) "
-                              f"than visitors ({row['visitors']:g}); conversions count visitors who converted")
+            raise SchemaError(
+                f"{files}: variant {row['variant']!r} has more conversions ({row['conversions']:g}) "
+                f"than visitors ({row['visitors']:g}); conversions count visitors who converted"
+            )
         out["conv"] = frame["conversions"]
     else:
         unavailable["conversion"] = _col("conversions")
@@ -276,16 +292,19 @@ def _aggregate_sums(frame: pd.DataFrame, covariate: str | None):
             impossible = out["rev_sq"] < floor * (1 - 1e-9) - 1e-9
             if impossible.any():
                 bad = out.loc[impossible, "variant"].iloc[0]
-                raise SchemaError(f"{files}: variant {bad!r}: {_col('revenue_sum_sq')} is smaller than revenue²/"
-                                  f"visitors, which is impossible; it must be Σ(each visitor's revenue)², "
-                                  f"visitors without purchases counting 0")
+                raise SchemaError(
+                    f"{files}: variant {bad!r}: {_col('revenue_sum_sq')} is smaller than revenue²/"
+                    f"visitors, which is impossible; it must be Σ(each visitor's revenue)², "
+                    f"visitors without purchases counting 0"
+                )
     else:
         unavailable["revenue"] = unavailable["aov"] = _col("revenue")
     if "aov" not in unavailable:
         if "conv" not in out:
             unavailable["aov"] = _col("conversions")
-        elif ("orders" in frame and frame["orders"].notna().any()
-              and not (frame["orders"] == frame["conversions"]).all()):
+        elif (
+            "orders" in frame and frame["orders"].notna().any() and not (frame["orders"] == frame["conversions"]).all()
+        ):
             unavailable["aov"] = "per-user rows (AOV's variance needs each user's revenue and orders)"
         else:
             # one order per converting visitor and revenue only from converters:
@@ -297,8 +316,7 @@ def _aggregate_sums(frame: pd.DataFrame, covariate: str | None):
 
 
 def _cuped_needs_users(files: str) -> str:
-    return (f"{files}: CUPED needs one row per user with the pre-period column; this file has one row per "
-            f"variant")
+    return f"{files}: CUPED needs one row per user with the pre-period column; this file has one row per variant"
 
 
 def _per_user_sums(frame: pd.DataFrame, covariate: str | None):
@@ -314,9 +332,11 @@ def _per_user_sums(frame: pd.DataFrame, covariate: str | None):
         converted = converted.fillna(0.0)
         bad = ~converted.isin([0.0, 1.0])
         if bad.any():
-            raise SchemaError(f"{files}: column {_col('converted')} must be 0 or 1 for each user; found "
-                              f"{converted[bad].iloc[0]:g} in {int(bad.sum())} row(s). For counts per variant use "
-                              f"{_col('visitors')} and {_col('conversions')} columns instead")
+            raise SchemaError(
+                f"{files}: column {_col('converted')} must be 0 or 1 for each user; found "
+                f"{converted[bad].iloc[0]:g} in {int(bad.sum())} row(s). For counts per variant use "
+                f"{_col('visitors')} and {_col('conversions')} columns instead"
+            )
         data["conv"] = converted
     else:
         unavailable["conversion"] = _col("converted")
@@ -335,8 +355,10 @@ def _per_user_sums(frame: pd.DataFrame, covariate: str | None):
             raise SchemaError(f"{files}: no covariate column {covariate!r} for CUPED")
         x = pd.to_numeric(frame[covariate], errors="coerce")
         if x.isna().any():
-            raise SchemaError(f"{files}: CUPED covariate {covariate!r} is empty or not a number in "
-                              f"{int(x.isna().sum())} row(s); give every user a pre-period value (0 if none)")
+            raise SchemaError(
+                f"{files}: CUPED covariate {covariate!r} is empty or not a number in "
+                f"{int(x.isna().sum())} row(s); give every user a pre-period value (0 if none)"
+            )
         data["x"] = x
     if "date" in frame:
         data["date"] = frame["date"]
@@ -395,8 +417,9 @@ def _look_sums(frame: pd.DataFrame, sums: pd.DataFrame, variants: list[str], agg
     if "date" in sums or ("date" in frame and frame["date"].notna().any()):
         dates = (sums["date"] if "date" in sums else frame["date"]).reset_index(drop=True)
         if dates.isna().any():
-            raise SchemaError(f"{files}: --sequential needs a {_col('date')} on every row; "
-                              f"{int(dates.isna().sum())} row(s) have none")
+            raise SchemaError(
+                f"{files}: --sequential needs a {_col('date')} on every row; {int(dates.isna().sum())} row(s) have none"
+            )
         look = dates.dt.normalize()
         labels_of = lambda values: [pd.Timestamp(v).date().isoformat() for v in values]  # noqa: E731
     elif aggregate and "source_file" in frame and frame["source_file"].nunique() > 1:
@@ -404,8 +427,10 @@ def _look_sums(frame: pd.DataFrame, sums: pd.DataFrame, variants: list[str], agg
         look = frame["source_file"].astype(str).map({f: i for i, f in enumerate(order)}).reset_index(drop=True)
         labels_of = lambda values: [order[int(v)] for v in values]  # noqa: E731
     else:
-        raise SchemaError(f"{files}: --sequential msprt needs a {_col('date')} column (one row per day or per user "
-                          f"with their first exposure date) or several exports, one per period, given in order")
+        raise SchemaError(
+            f"{files}: --sequential msprt needs a {_col('date')} column (one row per day or per user "
+            f"with their first exposure date) or several exports, one per period, given in order"
+        )
     columns = [c for c in SUMS if c in sums]
     data = sums[columns].reset_index(drop=True).assign(look=look, variant=sums["variant"].to_numpy())
     grouped = data.groupby(["look", "variant"], sort=True)[columns].sum()
@@ -459,8 +484,9 @@ def _arm(metric: str, sums: pd.Series) -> tuple[float | None, float | None]:
         return sums["rev"] / n, (None if variance is None else variance / n)
     if sums["den"] <= 0:
         return None, None
-    return sums["rev"] / sums["den"], S.ratio_variance(n, sums["rev"], sums["rev_sq"], sums["den"], sums["den_sq"],
-                                                       sums["rev_den"])
+    return sums["rev"] / sums["den"], S.ratio_variance(
+        n, sums["rev"], sums["rev_sq"], sums["den"], sums["den_sq"], sums["rev_den"]
+    )
 
 
 def _cuped_arm_stats(metric: str, sums: pd.Series) -> S.CupedArm:
@@ -485,8 +511,9 @@ def make_pair(metric: str, sums_c: pd.Series, sums_t: pd.Series, cuped: bool = F
     adj_t, adj_var_t, _ = S.cuped_arm(arms[1], theta, pooled_x)
     raw = var_c + var_t
     reduction = 1 - (adj_var_c + adj_var_t) / raw if raw > 0 else 0.0
-    return Pair(value_c, value_t, n_c, n_t, adj_var_c, adj_var_t, adj_t - adj_c, value_c, var_c, -cov_c,
-                theta, reduction)
+    return Pair(
+        value_c, value_t, n_c, n_t, adj_var_c, adj_var_t, adj_t - adj_c, value_c, var_c, -cov_c, theta, reduction
+    )
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -503,8 +530,9 @@ class Settings:
 
 
 def _fieller(pair: Pair, q: float, alternative: str) -> tuple[list[float | None], bool]:
-    lower, upper, unbounded = S.fieller_interval(pair.diff, pair.base, pair.var_diff, pair.var_base, pair.cov, q,
-                                                 alternative)
+    lower, upper, unbounded = S.fieller_interval(
+        pair.diff, pair.base, pair.var_diff, pair.var_base, pair.cov, q, alternative
+    )
     return [lower, upper], unbounded
 
 
@@ -524,23 +552,42 @@ def _means_test(metric: str, pair: Pair, settings: Settings) -> dict:
         alternative = "greater"
         test += "_noninferiority"
         if margin.relative:
-            statistic = S.fieller_statistic(pair.diff, pair.base, pair.var_diff, pair.var_base, pair.cov,
-                                            -margin.value) if pair.base and pair.base > 0 else None
-            result = S.TestResult(statistic, None if statistic is None or df is None else
-                                  S.t_p(statistic, df, "greater"), df)
+            statistic = (
+                S.fieller_statistic(pair.diff, pair.base, pair.var_diff, pair.var_base, pair.cov, -margin.value)
+                if pair.base and pair.base > 0
+                else None
+            )
+            result = S.TestResult(
+                statistic, None if statistic is None or df is None else S.t_p(statistic, df, "greater"), df
+            )
         else:
-            result = S.welch_test(0.0, pair.var_c, pair.n_c, pair.diff, pair.var_t, pair.n_t, "greater",
-                                  null_diff=-margin.value)
+            result = S.welch_test(
+                0.0, pair.var_c, pair.n_c, pair.diff, pair.var_t, pair.n_t, "greater", null_diff=-margin.value
+            )
     if df is None or se == 0:
-        return {"test": test, "alternative": alternative, "p_value": None,
-                "absolute_ci": [None, None], "relative_ci": [None, None], "notes": [Note(key="zero_variance")]}
+        return {
+            "test": test,
+            "alternative": alternative,
+            "p_value": None,
+            "absolute_ci": [None, None],
+            "relative_ci": [None, None],
+            "notes": [Note(key="zero_variance")],
+        }
     q = S.quantile(settings.alpha, alternative, df)
     lower = pair.diff - q * se if alternative in ("two-sided", "greater") else None
     upper = pair.diff + q * se if alternative in ("two-sided", "less") else None
     relative_ci, unbounded = _fieller(pair, q, alternative)
-    return {"test": test, "alternative": alternative, "p_value": result.p_value, "statistic": result.statistic,
-            "df": df, "absolute_ci": [lower, upper], "relative_ci": relative_ci, "relative_ci_unbounded": unbounded,
-            "notes": []}
+    return {
+        "test": test,
+        "alternative": alternative,
+        "p_value": result.p_value,
+        "statistic": result.statistic,
+        "df": df,
+        "absolute_ci": [lower, upper],
+        "relative_ci": relative_ci,
+        "relative_ci_unbounded": unbounded,
+        "notes": [],
+    }
 
 
 def _conversion_test(sums_c: pd.Series, sums_t: pd.Series, settings: Settings) -> dict:
@@ -571,9 +618,16 @@ def _conversion_test(sums_c: pd.Series, sums_t: pd.Series, settings: Settings) -
     absolute_ci = list(S.score_diff_interval(x_c, n_c, x_t, n_t, alpha, alternative))
     lower, upper, unbounded = S.score_ratio_interval(x_c, n_c, x_t, n_t, alpha, alternative)
     relative_ci = [None if lower is None else lower - 1, None if upper is None else upper - 1]
-    return {"test": test, "alternative": alternative, "p_value": result.p_value, "statistic": result.statistic,
-            "absolute_ci": absolute_ci, "relative_ci": relative_ci, "relative_ci_unbounded": unbounded,
-            "notes": notes}
+    return {
+        "test": test,
+        "alternative": alternative,
+        "p_value": result.p_value,
+        "statistic": result.statistic,
+        "absolute_ci": absolute_ci,
+        "relative_ci": relative_ci,
+        "relative_ci_unbounded": unbounded,
+        "notes": notes,
+    }
 
 
 def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, settings: Settings) -> dict:
@@ -582,34 +636,49 @@ def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, 
     sequences, absolute and (Fieller at the sequence's width) relative."""
     looks = reduced.looks
     cuped = settings.cuped is not None and metric in ("conversion", "revenue")
-    pairs = [make_pair(metric, looks.loc[(look, control)], looks.loc[(look, variant)], cuped)
-             for look in looks.index.get_level_values("look").unique()]
+    pairs = [
+        make_pair(metric, looks.loc[(look, control)], looks.loc[(look, variant)], cuped)
+        for look in looks.index.get_level_values("look").unique()
+    ]
     final = pairs[-1]
     usable = [bool(p.var_diff and p.var_diff > 0 and p.base) for p in pairs]
     if not usable[-1]:
-        return {"test": "msprt", "alternative": "two-sided", "p_value": None, "absolute_ci": [None, None],
-                "relative_ci": [None, None], "notes": [Note(key="zero_variance")]}
+        return {
+            "test": "msprt",
+            "alternative": "two-sided",
+            "p_value": None,
+            "absolute_ci": [None, None],
+            "relative_ci": [None, None],
+            "notes": [Note(key="zero_variance")],
+        }
     tau2 = (MSPRT_RELATIVE_TAU * abs(final.base)) ** 2
-    diffs = np.array([p.diff if ok else 0.0 for p, ok in zip(pairs, usable)])
-    variances = np.array([p.var_diff if ok else np.inf for p, ok in zip(pairs, usable)])
+    diffs = np.array([p.diff if ok else 0.0 for p, ok in zip(pairs, usable, strict=False)])
+    variances = np.array([p.var_diff if ok else np.inf for p, ok in zip(pairs, usable, strict=False)])
     p_values = S.msprt_p_values(diffs, variances, tau2)
     lower, upper = -math.inf, math.inf
     rel_lower, rel_upper = -math.inf, math.inf
-    for pair, ok in zip(pairs, usable):
+    for pair, ok in zip(pairs, usable, strict=False):
         if not ok:
             continue
         radius = float(S.msprt_radius(pair.var_diff, tau2, settings.alpha))
         lower, upper = max(lower, pair.diff - radius), min(upper, pair.diff + radius)
-        low, high, unbounded = S.fieller_interval(pair.diff, pair.base, pair.var_diff, pair.var_base, pair.cov,
-                                                  radius / math.sqrt(pair.var_diff))
+        low, high, unbounded = S.fieller_interval(
+            pair.diff, pair.base, pair.var_diff, pair.var_base, pair.cov, radius / math.sqrt(pair.var_diff)
+        )
         if not unbounded:
             rel_lower, rel_upper = max(rel_lower, low), min(rel_upper, high)
     unbounded = not (math.isfinite(rel_lower) and math.isfinite(rel_upper))
-    sequential = SequentialResult(tau=math.sqrt(tau2), looks=reduced.look_labels,
-                                  p_values=[float(p) for p in p_values])
-    return {"test": "msprt", "alternative": "two-sided", "p_value": float(p_values[-1]),
-            "absolute_ci": [lower, upper], "relative_ci": [None, None] if unbounded else [rel_lower, rel_upper],
-            "relative_ci_unbounded": unbounded, "sequential": sequential, "notes": []}
+    sequential = SequentialResult(tau=math.sqrt(tau2), looks=reduced.look_labels, p_values=[float(p) for p in p_values])
+    return {
+        "test": "msprt",
+        "alternative": "two-sided",
+        "p_value": float(p_values[-1]),
+        "absolute_ci": [lower, upper],
+        "relative_ci": [None, None] if unbounded else [rel_lower, rel_upper],
+        "relative_ci_unbounded": unbounded,
+        "sequential": sequential,
+        "notes": [],
+    }
 
 
 def _bayes(metric: str, pair: Pair, sums_c: pd.Series, sums_t: pd.Series) -> BayesResult | None:
@@ -617,10 +686,12 @@ def _bayes(metric: str, pair: Pair, sums_c: pd.Series, sums_t: pd.Series) -> Bay
     of the relative lift with the delta-method variance and a flat prior (the
     GrowthBook model), losses scaled back to the metric's units."""
     if metric == "conversion" and pair.theta is None:
-        prob, loss, loss_control = S.beta_binomial(int(sums_c["conv"]), int(sums_c["n"]), int(sums_t["conv"]),
-                                                   int(sums_t["n"]))
-        return BayesResult(method="beta_binomial", prob_beat_control=prob, expected_loss=loss,
-                           expected_loss_control=loss_control)
+        prob, loss, loss_control = S.beta_binomial(
+            int(sums_c["conv"]), int(sums_c["n"]), int(sums_t["conv"]), int(sums_t["n"])
+        )
+        return BayesResult(
+            method="beta_binomial", prob_beat_control=prob, expected_loss=loss, expected_loss_control=loss_control
+        )
     if not pair.base or pair.var_diff is None:
         return None
     treated = pair.base + pair.diff
@@ -630,8 +701,12 @@ def _bayes(metric: str, pair: Pair, sums_c: pd.Series, sums_t: pd.Series) -> Bay
     mean, sd = S.gaussian_posterior(pair.diff / pair.base, variance)
     upside, downside = S.normal_expected_loss(mean, sd)
     scale = abs(pair.base)
-    return BayesResult(method="gaussian", prob_beat_control=float(S.stats.norm.sf(0, mean, sd)),
-                       expected_loss=downside * scale, expected_loss_control=upside * scale)
+    return BayesResult(
+        method="gaussian",
+        prob_beat_control=float(S.stats.norm.sf(0, mean, sd)),
+        expected_loss=downside * scale,
+        expected_loss_control=upside * scale,
+    )
 
 
 def compare(metric: str, reduced: Reduced, control: str, variant: str, settings: Settings) -> MetricResult:
@@ -642,21 +717,32 @@ def compare(metric: str, reduced: Reduced, control: str, variant: str, settings:
     notes: list[Note] = []
     if settings.cuped is not None and metric == "aov":
         notes.append(Note(key="cuped_not_for_ratio"))
-    if settings.margin is not None:
-        alternative = "greater"
-    else:
-        alternative = settings.alternative
-    base = dict(metric=metric, variant=variant, control=control, control_value=pair.value_c,
-                variant_value=pair.value_t, control_n=pair.n_c, variant_n=pair.n_t,
-                absolute_diff=pair.diff,
-                relative_lift=(pair.diff / pair.base if pair.base and pair.diff is not None else None),
-                alternative=alternative, ci_level=1 - settings.alpha,
-                margin=None if settings.margin is None else settings.margin.value,
-                margin_relative=bool(settings.margin and settings.margin.relative))
+    alternative = "greater" if settings.margin is not None else settings.alternative
+    base = dict(
+        metric=metric,
+        variant=variant,
+        control=control,
+        control_value=pair.value_c,
+        variant_value=pair.value_t,
+        control_n=pair.n_c,
+        variant_n=pair.n_t,
+        absolute_diff=pair.diff,
+        relative_lift=(pair.diff / pair.base if pair.base and pair.diff is not None else None),
+        alternative=alternative,
+        ci_level=1 - settings.alpha,
+        margin=None if settings.margin is None else settings.margin.value,
+        margin_relative=bool(settings.margin and settings.margin.relative),
+    )
     if pair.value_c is None or pair.value_t is None or pair.diff is None:
         key = "no_orders" if metric == "aov" else ("no_visitors" if min(pair.n_c, pair.n_t) <= 0 else "too_few")
-        return MetricResult(**base, absolute_ci=[None, None], relative_ci=[None, None], p_value=None,
-                            test="none", notes=notes + [Note(key=key)])
+        return MetricResult(
+            **base,
+            absolute_ci=[None, None],
+            relative_ci=[None, None],
+            p_value=None,
+            test="none",
+            notes=[*notes, Note(key=key)],
+        )
     if settings.sequential == "msprt":
         found = _sequential_test(metric, reduced, control, variant, settings)
     elif metric == "conversion" and not cuped:
@@ -668,8 +754,9 @@ def compare(metric: str, reduced: Reduced, control: str, variant: str, settings:
         notes.append(Note(key="control_zero"))
     result = MetricResult(**{**base, **found, "notes": notes})
     if cuped and pair.theta is not None:
-        result.cuped = CupedResult(covariate=settings.cuped, theta=pair.theta,
-                                   variance_reduction=pair.variance_reduction)
+        result.cuped = CupedResult(
+            covariate=settings.cuped, theta=pair.theta, variance_reduction=pair.variance_reduction
+        )
     if settings.bayes:
         result.bayes = _bayes(metric, pair, sums_c, sums_t)
     return result
@@ -705,8 +792,7 @@ def _pick_control(variants: list[str], control: str | None, files: str) -> tuple
         folded = {v.casefold(): v for v in variants}
         if control.casefold() in folded:
             return folded[control.casefold()], []
-        raise SchemaError(f"{files}: control {control!r} is not a variant in the data; variants: "
-                          f"{', '.join(variants)}")
+        raise SchemaError(f"{files}: control {control!r} is not a variant in the data; variants: {', '.join(variants)}")
     for variant in variants:
         if variant.strip().casefold() in CONTROL_NAMES:
             return variant, []
@@ -726,21 +812,27 @@ def _srm(reduced: Reduced, weights, files: str) -> SrmResult:
             observed.setdefault(name, 0.0)  # an arm that got no traffic at all
     else:
         if len(weights) != len(observed):
-            raise UsageError(f"--weights has {len(weights)} values but {files} has {len(observed)} variants "
-                             f"({', '.join(observed)}); give one weight per variant in that order, or name them "
-                             f"(A:50,B:50) if an arm got no traffic")
-        designed = dict(zip(observed, weights))
+            raise UsageError(
+                f"--weights has {len(weights)} values but {files} has {len(observed)} variants "
+                f"({', '.join(observed)}); give one weight per variant in that order, or name them "
+                f"(A:50,B:50) if an arm got no traffic"
+            )
+        designed = dict(zip(observed, weights, strict=False))
     if any(not (w > 0) for w in designed.values()):
         raise UsageError("--weights must all be positive")
     names = list(designed)
     total_w = sum(designed.values())
     total_n = sum(observed[v] for v in names)
     test = S.srm_test([observed[v] for v in names], [designed[v] for v in names])
-    return SrmResult(p_value=test.p_value, mismatch=test.p_value is not None and test.p_value < SRM_THRESHOLD,
-                     chi2=test.statistic, df=None if test.df is None else int(test.df),
-                     observed={v: observed[v] for v in names},
-                     expected_share={v: designed[v] / total_w for v in names},
-                     observed_share={v: (observed[v] / total_n if total_n else 0.0) for v in names})
+    return SrmResult(
+        p_value=test.p_value,
+        mismatch=test.p_value is not None and test.p_value < SRM_THRESHOLD,
+        chi2=test.statistic,
+        df=None if test.df is None else int(test.df),
+        observed={v: observed[v] for v in names},
+        expected_share={v: designed[v] / total_w for v in names},
+        observed_share={v: (observed[v] / total_n if total_n else 0.0) for v in names},
+    )
 
 
 def _summaries(reduced: Reduced) -> list[VariantSummary]:
@@ -748,20 +840,37 @@ def _summaries(reduced: Reduced) -> list[VariantSummary]:
     for variant in reduced.variants:
         row = reduced.totals.loc[variant]
         n = float(row["n"])
-        get = lambda c: float(row[c]) if c in row and pd.notna(row[c]) else None  # noqa: E731
+        get = lambda c, row=row: float(row[c]) if c in row and pd.notna(row[c]) else None  # noqa: E731
         conv, rev, orders = get("conv"), get("rev"), get("den")
-        out.append(VariantSummary(
-            variant=variant, visitors=n, conversions=conv,
-            conversion_rate=conv / n if conv is not None and n > 0 else None,
-            revenue=rev, revenue_per_visitor=rev / n if rev is not None and n > 0 else None,
-            orders=orders, aov=rev / orders if rev is not None and orders else None))
+        out.append(
+            VariantSummary(
+                variant=variant,
+                visitors=n,
+                conversions=conv,
+                conversion_rate=conv / n if conv is not None and n > 0 else None,
+                revenue=rev,
+                revenue_per_visitor=rev / n if rev is not None and n > 0 else None,
+                orders=orders,
+                aov=rev / orders if rev is not None and orders else None,
+            )
+        )
     return out
 
 
-def evaluate(frame: pd.DataFrame, *, control: str | None = None, metric: str = "conversion", alpha: float = 0.05,
-             alternative: str = "two-sided", weights=None, correction: str = "holm",
-             margin: str | float | Margin | None = None, bayes: bool = False, sequential: str = "none",
-             cuped: str | None = None) -> Evaluation:
+def evaluate(
+    frame: pd.DataFrame,
+    *,
+    control: str | None = None,
+    metric: str = "conversion",
+    alpha: float = 0.05,
+    alternative: str = "two-sided",
+    weights=None,
+    correction: str = "holm",
+    margin: str | float | Margin | None = None,
+    bayes: bool = False,
+    sequential: str = "none",
+    cuped: str | None = None,
+) -> Evaluation:
     """Evaluate an experiment frame (canonical `experiment` columns).
 
     `metric` is conversion, revenue (per visitor), aov or all; `weights` the
@@ -781,16 +890,19 @@ def evaluate(frame: pd.DataFrame, *, control: str | None = None, metric: str = "
         raise UsageError(f"--metric must be one of {', '.join(METRICS)}, all; got {metric!r}")
     margin = margin if isinstance(margin, Margin) or margin is None else Margin.parse(margin)
     if margin is not None and alternative != "two-sided":
-        raise UsageError("--margin already makes the test one-sided (variant not worse than control by more than "
-                         "the margin); drop --alternative")
+        raise UsageError(
+            "--margin already makes the test one-sided (variant not worse than control by more than "
+            "the margin); drop --alternative"
+        )
     if sequential == "msprt" and (margin is not None or alternative != "two-sided"):
-        raise UsageError("--sequential msprt gives two-sided always-valid p-values; it cannot be combined with "
-                         "--margin or --alternative")
+        raise UsageError(
+            "--sequential msprt gives two-sided always-valid p-values; it cannot be combined with "
+            "--margin or --alternative"
+        )
     files = _files(frame)
     reduced = sufficient_statistics(frame, covariate=cuped, looks=sequential == "msprt")
     if len(reduced.variants) < 2:
-        raise SchemaError(f"{files}: an A/B test needs at least two variants; found only "
-                          f"{', '.join(reduced.variants)}")
+        raise SchemaError(f"{files}: an A/B test needs at least two variants; found only {', '.join(reduced.variants)}")
     chosen, notes = _pick_control(reduced.variants, control, files)
     notes = reduced.notes + notes
     metrics = list(METRICS) if metric == "all" else [metric]
@@ -803,15 +915,16 @@ def evaluate(frame: pd.DataFrame, *, control: str | None = None, metric: str = "
         else:
             usable.append(name)
     if not usable:
-        raise SchemaError(f"{files}: no metric can be tested: " + "; ".join(
-            _missing_message(m, reduced, files) for m in metrics))
+        raise SchemaError(
+            f"{files}: no metric can be tested: " + "; ".join(_missing_message(m, reduced, files) for m in metrics)
+        )
     srm = _srm(reduced, parse_weights(weights), files)
     settings = Settings(alpha, alternative, margin, bayes, cuped, sequential)
     results: list[MetricResult] = []
     for name in usable:
         group = [compare(name, reduced, chosen, v, settings) for v in reduced.variants if v != chosen]
         adjusted = S.adjust_p_values([r.p_value for r in group], correction if len(group) > 1 else "none")
-        for result, p in zip(group, adjusted):
+        for result, p in zip(group, adjusted, strict=False):
             result.p_value_adjusted = p
             result.decision = decide(result, alpha, srm.mismatch)
         results.extend(group)
@@ -819,18 +932,30 @@ def evaluate(frame: pd.DataFrame, *, control: str | None = None, metric: str = "
     if "conversion" in usable and len(reduced.variants) > 2:
         test = S.chi2_proportions(reduced.totals["conv"], reduced.totals["n"])
         omnibus = OmnibusResult(chi2=test.statistic, df=int(test.df), p_value=test.p_value)
-    return Evaluation(form=reduced.form, control=chosen, metrics=usable, alpha=alpha,
-                      alternative="greater" if margin is not None else alternative, correction=correction,
-                      variants=_summaries(reduced), srm=srm, omnibus=omnibus, results=results, notes=notes)
+    return Evaluation(
+        form=reduced.form,
+        control=chosen,
+        metrics=usable,
+        alpha=alpha,
+        alternative="greater" if margin is not None else alternative,
+        correction=correction,
+        variants=_summaries(reduced),
+        srm=srm,
+        omnibus=omnibus,
+        results=results,
+        notes=notes,
+    )
 
 
 def _missing_message(metric: str, reduced: Reduced, files: str) -> str:
     what = {"conversion": "conversion rate", "revenue": "revenue per visitor", "aov": "average order value"}[metric]
     missing = reduced.unavailable[metric]
     if metric == "revenue" and "revenue_sum_sq" in missing:
-        return (f"{files}: cannot test {what}: the file has revenue totals but no second moment; add "
-                f"{missing} per variant (Σ of each visitor's revenue², visitors without purchases counting 0), "
-                f"or use per-user rows")
+        return (
+            f"{files}: cannot test {what}: the file has revenue totals but no second moment; add "
+            f"{missing} per variant (Σ of each visitor's revenue², visitors without purchases counting 0), "
+            f"or use per-user rows"
+        )
     return f"{files}: cannot test {what}: missing column {missing}"
 
 
@@ -868,12 +993,15 @@ def _raw_column(dataset, column: str, options: dict) -> np.ndarray:
     tables = read_tables(dataset.path, vocabulary=vocabulary(), **read_options).tables
     table = next(t for t in tables if t.name == dataset.table)
     if column not in table.frame.columns:
-        raise SchemaError(f"{dataset.name}: no column {column!r} for --cuped; columns: "
-                          f"{', '.join(map(str, table.frame.columns))}")
+        raise SchemaError(
+            f"{dataset.name}: no column {column!r} for --cuped; columns: {', '.join(map(str, table.frame.columns))}"
+        )
     raw = pd.Series(table.frame[column].to_numpy(), index=table.rows).reindex(dataset.rows)
     parsed = parse_number(raw.reset_index(drop=True))
     if parsed.invalid.any():
         position = int(np.flatnonzero(parsed.invalid.to_numpy())[0])
-        raise SchemaError(f"{dataset.name}:{dataset.rows[position]}: column {column!r}: expected a number for "
-                          f"CUPED (got {raw.iloc[position]!r})")
+        raise SchemaError(
+            f"{dataset.name}:{dataset.rows[position]}: column {column!r}: expected a number for "
+            f"CUPED (got {raw.iloc[position]!r})"
+        )
     return parsed.values.to_numpy(dtype=float)

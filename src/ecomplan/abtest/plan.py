@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from ecomplan.core.errors import UsageError
 from ecomplan.abtest import stats as S
+from ecomplan.core.errors import UsageError
 
 
 class Plan(BaseModel):
@@ -46,9 +46,19 @@ def parse_amount(text: str | float, name: str) -> float:
         raise UsageError(f"{name} must be a number or a percentage like 10%, got {text!r}") from None
 
 
-def plan(baseline: str | float, mde: str | float | None = None, *, relative: bool = True, alpha: float = 0.05,
-         power: float = 0.8, variants: int = 2, daily_visitors: float | None = None, std: float | None = None,
-         sample_size: int | None = None, alternative: str = "two-sided") -> Plan:
+def plan(
+    baseline: str | float,
+    mde: str | float | None = None,
+    *,
+    relative: bool = True,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    variants: int = 2,
+    daily_visitors: float | None = None,
+    std: float | None = None,
+    sample_size: int | None = None,
+    alternative: str = "two-sided",
+) -> Plan:
     """Sample size per variant for a minimum detectable effect, or the MDE (and
     power) for a given sample size.
 
@@ -87,26 +97,49 @@ def plan(baseline: str | float, mde: str | float | None = None, *, relative: boo
             raise UsageError(f"--mde must be positive, got {mde}")
         mde_abs = direction * (amount * abs(p) if relative else amount)
         if std is None and not 0 < p + mde_abs < 1:
-            raise UsageError(f"baseline {p:g} {'+' if direction > 0 else '-'} MDE {abs(mde_abs):g} leaves 0..1; "
-                             f"a conversion rate cannot get there")
+            raise UsageError(
+                f"baseline {p:g} {'+' if direction > 0 else '-'} MDE {abs(mde_abs):g} leaves 0..1; "
+                f"a conversion rate cannot get there"
+            )
     size = _size(p, mde_abs, std, alpha_each, power, alternative) if mde_abs is not None else None
     power_at = None
     if sample_size is not None and mde_abs is not None:
-        power_at = (S.power_means(std, mde_abs, sample_size, alpha_each, alternative) if std is not None else
-                    S.power_proportions(p, mde_abs, sample_size, alpha_each, alternative))
+        power_at = (
+            S.power_means(std, mde_abs, sample_size, alpha_each, alternative)
+            if std is not None
+            else S.power_proportions(p, mde_abs, sample_size, alpha_each, alternative)
+        )
     elif sample_size is not None:
-        mde_abs = (direction * S.mde_means(std, sample_size, alpha_each, power, alternative) if std is not None else
-                   S.mde_proportions(p, sample_size, alpha_each, power, alternative, direction))
+        mde_abs = (
+            direction * S.mde_means(std, sample_size, alpha_each, power, alternative)
+            if std is not None
+            else S.mde_proportions(p, sample_size, alpha_each, power, alternative, direction)
+        )
     per_variant = math.ceil(size - 1e-9) if size is not None else sample_size
     total = per_variant * variants if per_variant is not None else None
     days_needed = math.ceil(total / daily_visitors) if total and daily_visitors else None
     days = 7 * math.ceil(days_needed / 7) if days_needed else None
-    return Plan(metric="mean" if std is not None else "conversion", baseline=p, std=std,
-                mde_absolute=mde_abs, mde_relative=(mde_abs / abs(p) if mde_abs is not None and p else None),
-                alpha=alpha, alpha_per_comparison=alpha_each, power=power, alternative=alternative,
-                variants=variants, per_variant=per_variant, per_variant_exact=size, total=total,
-                daily_visitors=daily_visitors, days_needed=days_needed, days=days,
-                weeks=days // 7 if days else None, sample_size=sample_size, power_at_sample_size=power_at)
+    return Plan(
+        metric="mean" if std is not None else "conversion",
+        baseline=p,
+        std=std,
+        mde_absolute=mde_abs,
+        mde_relative=(mde_abs / abs(p) if mde_abs is not None and p else None),
+        alpha=alpha,
+        alpha_per_comparison=alpha_each,
+        power=power,
+        alternative=alternative,
+        variants=variants,
+        per_variant=per_variant,
+        per_variant_exact=size,
+        total=total,
+        daily_visitors=daily_visitors,
+        days_needed=days_needed,
+        days=days,
+        weeks=days // 7 if days else None,
+        sample_size=sample_size,
+        power_at_sample_size=power_at,
+    )
 
 
 def _size(p: float, delta: float, std: float | None, alpha: float, power: float, alternative: str) -> float:

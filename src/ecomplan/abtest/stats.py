@@ -50,8 +50,9 @@ def sample_covariance(n: float, sum_x: float, sum_y: float, sum_xy: float) -> fl
     return (sum_xy - sum_x * sum_y / n) / (n - 1)
 
 
-def ratio_variance(n: float, num_sum: float, num_sum_sq: float, den_sum: float, den_sum_sq: float,
-                   num_den_sum: float) -> float | None:
+def ratio_variance(
+    n: float, num_sum: float, num_sum_sq: float, den_sum: float, den_sum_sq: float, num_den_sum: float
+) -> float | None:
     """Variance of R = ΣM/ΣD by the delta method (Deng, Knoblich & Lu 2018; gbstats
     `variance_of_ratios`): Var(R) = (σ_M² − 2R σ_MD + R² σ_D²) / (n μ_D²).
 
@@ -110,8 +111,7 @@ class TestResult:
     df: float | None = None
 
 
-def two_proportion_ztest(x_c: float, n_c: float, x_t: float, n_t: float,
-                         alternative: str = "two-sided") -> TestResult:
+def two_proportion_ztest(x_c: float, n_c: float, x_t: float, n_t: float, alternative: str = "two-sided") -> TestResult:
     """Pooled two-proportion z-test: z = (p_t − p_c)/√(p̄(1−p̄)(1/n_c + 1/n_t)).
 
     Source: statsmodels `proportions_ztest` (pooled variance), Evan Miller's
@@ -159,8 +159,9 @@ def needs_exact_test(x_c: float, n_c: float, x_t: float, n_t: float) -> bool:
     return total < EXACT_MAX_VISITORS or expected < 5
 
 
-def exact_proportion_test(x_c: int, n_c: int, x_t: int, n_t: int,
-                          alternative: str = "two-sided") -> tuple[TestResult, str]:
+def exact_proportion_test(
+    x_c: int, n_c: int, x_t: int, n_t: int, alternative: str = "two-sided"
+) -> tuple[TestResult, str]:
     """Exact unconditional test for small samples: Barnard's (scipy
     `barnard_exact`, pooled Wald statistic) up to 1,000 visitors, Fisher's exact
     test beyond (sparse cells at large n, where Barnard's is too slow).
@@ -193,12 +194,12 @@ def _restricted_mle_diff(x_c, n_c, x_t, n_t, delta):
     b = -(1 + theta + p1 + theta * p2 + delta * (theta + 2))
     c = delta * delta + delta * (2 * p1 + theta + 1) + p1 + theta * p2
     d = -p1 * delta * (1 + delta)
-    v = b ** 3 / (27 * a ** 3) - b * c / (6 * a * a) + d / (2 * a)
+    v = b**3 / (27 * a**3) - b * c / (6 * a * a) + d / (2 * a)
     u = math.copysign(math.sqrt(max(b * b / (9 * a * a) - c / (3 * a), 0.0)), v)
     if u == 0:
         pt = -b / (3 * a)
     else:
-        pt = 2 * u * math.cos((math.pi + math.acos(min(1.0, max(-1.0, v / u ** 3)))) / 3) - b / (3 * a)
+        pt = 2 * u * math.cos((math.pi + math.acos(min(1.0, max(-1.0, v / u**3)))) / 3) - b / (3 * a)
     pt = min(1.0, max(0.0, pt))
     return pt, min(1.0, max(0.0, pt - delta))
 
@@ -255,8 +256,9 @@ def _invert(statistic, q: float, low: float, high: float, alternative: str) -> t
     return lower, upper
 
 
-def score_diff_interval(x_c: float, n_c: float, x_t: float, n_t: float, alpha: float = 0.05,
-                        alternative: str = "two-sided") -> tuple[float | None, float | None]:
+def score_diff_interval(
+    x_c: float, n_c: float, x_t: float, n_t: float, alpha: float = 0.05, alternative: str = "two-sided"
+) -> tuple[float | None, float | None]:
     """Confidence interval for p_t − p_c by inverting the score test (Miettinen–
     Nurminen without N/(N−1); statsmodels `confint_proportions_2indep(
     method="score", correction=False)`). It excludes 0 exactly when the pooled
@@ -274,8 +276,9 @@ def score_diff_interval(x_c: float, n_c: float, x_t: float, n_t: float, alpha: f
     return snap(lower), snap(upper)
 
 
-def score_ratio_interval(x_c: float, n_c: float, x_t: float, n_t: float, alpha: float = 0.05,
-                         alternative: str = "two-sided") -> tuple[float | None, float | None, bool]:
+def score_ratio_interval(
+    x_c: float, n_c: float, x_t: float, n_t: float, alpha: float = 0.05, alternative: str = "two-sided"
+) -> tuple[float | None, float | None, bool]:
     """Confidence interval for the rate ratio p_t/p_c by inverting the score test
     (Koopman 1984), the proportion counterpart of Fieller's interval. The third
     value is True when the interval has no upper end (no control conversions)."""
@@ -298,14 +301,22 @@ def score_ratio_interval(x_c: float, n_c: float, x_t: float, n_t: float, alpha: 
 
 def welch_df(var_c: float, n_c: float, var_t: float, n_t: float) -> float | None:
     """Welch–Satterthwaite degrees of freedom from the variances of the two means."""
-    denominator = (var_c ** 2 / (n_c - 1) if n_c > 1 else math.inf) + (var_t ** 2 / (n_t - 1) if n_t > 1 else math.inf)
+    denominator = (var_c**2 / (n_c - 1) if n_c > 1 else math.inf) + (var_t**2 / (n_t - 1) if n_t > 1 else math.inf)
     if not denominator or not math.isfinite(denominator):
         return None
     return (var_c + var_t) ** 2 / denominator
 
 
-def welch_test(mean_c: float, var_c: float, n_c: float, mean_t: float, var_t: float, n_t: float,
-               alternative: str = "two-sided", null_diff: float = 0.0) -> TestResult:
+def welch_test(
+    mean_c: float,
+    var_c: float,
+    n_c: float,
+    mean_t: float,
+    var_t: float,
+    n_t: float,
+    alternative: str = "two-sided",
+    null_diff: float = 0.0,
+) -> TestResult:
     """Welch's t-test of mean_t − mean_c = null_diff (unequal variances).
 
     Source: scipy `ttest_ind(equal_var=False)`, gbstats `TTest`. `var_*` are
@@ -320,8 +331,9 @@ def welch_test(mean_c: float, var_c: float, n_c: float, mean_t: float, var_t: fl
     return TestResult(t, t_p(t, df, alternative), df)
 
 
-def fieller_interval(a: float, b: float, var_a: float, var_b: float, cov_ab: float, q: float,
-                     alternative: str = "two-sided") -> tuple[float | None, float | None, bool]:
+def fieller_interval(
+    a: float, b: float, var_a: float, var_b: float, cov_ab: float, q: float, alternative: str = "two-sided"
+) -> tuple[float | None, float | None, bool]:
     """Fieller's confidence set for ρ = a/b (Fieller 1954; Statsig's relative CI).
 
     The set {ρ : (a − ρb)² ≤ q²(var_a − 2ρ cov + ρ² var_b)}. It is a finite
@@ -361,7 +373,7 @@ def relative_variance_delta(mean_c: float, var_c: float, mean_t: float, var_t: f
     `var_*` are variances of the means). Used for the Gaussian Bayesian lift."""
     if mean_c == 0:
         return None
-    return var_t / mean_c ** 2 + var_c * mean_t ** 2 / mean_c ** 4
+    return var_t / mean_c**2 + var_c * mean_t**2 / mean_c**4
 
 
 # --------------------------------------------------------------------------- CUPED
@@ -463,7 +475,7 @@ def adjust_p_values(p_values: list[float | None], method: str) -> list[float | N
     if method not in ("holm", "bh"):
         raise ValueError(f"correction must be holm, bh or none, got {method!r}")
     adjusted = (holm if method == "holm" else benjamini_hochberg)([p_values[i] for i in present])
-    for i, value in zip(present, adjusted):
+    for i, value in zip(present, adjusted, strict=False):
         out[i] = value
     return out
 
@@ -481,9 +493,8 @@ def prob_beta_greater(a_x: float, b_x: float, a_y: float, b_y: float) -> float:
     """
     if a_y < a_x:
         return 1.0 - prob_beta_greater(a_y, b_y, a_x, b_x)
-    i = np.arange(int(round(a_x)), dtype=float)
-    terms = (special.betaln(a_y + i, b_y + b_x) - np.log(b_x + i) - special.betaln(1 + i, b_x)
-             - special.betaln(a_y, b_y))
+    i = np.arange(round(a_x), dtype=float)
+    terms = special.betaln(a_y + i, b_y + b_x) - np.log(b_x + i) - special.betaln(1 + i, b_x) - special.betaln(a_y, b_y)
     return float(min(1.0, max(0.0, np.exp(special.logsumexp(terms)))))
 
 
@@ -505,8 +516,9 @@ def beta_binomial(x_c: int, n_c: int, x_t: int, n_t: int, prior: tuple[float, fl
     return prob_t_wins, max(loss_t, 0.0), max(loss_c, 0.0)
 
 
-def gaussian_posterior(estimate: float, variance: float, prior_mean: float = 0.0,
-                       prior_variance: float | None = None) -> tuple[float, float]:
+def gaussian_posterior(
+    estimate: float, variance: float, prior_mean: float = 0.0, prior_variance: float | None = None
+) -> tuple[float, float]:
     """Normal–normal posterior of an effect: flat prior (None) keeps the estimate;
     a proper prior N(μ₀, σ₀²) gives σ² = 1/(1/σ₀² + 1/σ̂²), μ = σ²(μ₀/σ₀² + Δ̂/σ̂²)
     (gbstats `EffectBayesianABTest`). Returns (mean, sd)."""
@@ -560,8 +572,9 @@ def msprt_radius(variance, tau2: float, alpha: float):
 # --------------------------------------------------------------------------- power and sample size
 
 
-def normal_power(effect: float, se_null: float, se_alt: float, alpha: float = 0.05,
-                 alternative: str = "two-sided") -> float:
+def normal_power(
+    effect: float, se_null: float, se_alt: float, alpha: float = 0.05, alternative: str = "two-sided"
+) -> float:
     """Probability to reject with a z-test when the true effect is `effect`.
 
     The test uses the null standard error, the estimate spreads with the
@@ -577,21 +590,22 @@ def normal_power(effect: float, se_null: float, se_alt: float, alpha: float = 0.
     return float(upper + lower)
 
 
-def sample_size_proportions(baseline: float, delta: float, alpha: float = 0.05, power: float = 0.8,
-                            alternative: str = "two-sided") -> float:
+def sample_size_proportions(
+    baseline: float, delta: float, alpha: float = 0.05, power: float = 0.8, alternative: str = "two-sided"
+) -> float:
     """Visitors per variant to detect p → p + δ (absolute), Evan Miller's formula:
     n = (z_α √(2p(1−p)) + z_β √(p(1−p) + (p+δ)(1−p−δ)))² / δ² (evanmiller.org
     sample-size calculator; the null spread at the baseline, the alternative's
     unpooled). Unrounded; plans round up."""
     p2 = baseline + delta
     z_a, z_b = quantile(alpha, alternative), stats.norm.ppf(power)
-    spread = z_a * math.sqrt(2 * baseline * (1 - baseline)) + z_b * math.sqrt(
-        baseline * (1 - baseline) + p2 * (1 - p2))
+    spread = z_a * math.sqrt(2 * baseline * (1 - baseline)) + z_b * math.sqrt(baseline * (1 - baseline) + p2 * (1 - p2))
     return spread * spread / (delta * delta)
 
 
-def power_proportions(baseline: float, delta: float, n: float, alpha: float = 0.05,
-                      alternative: str = "two-sided") -> float:
+def power_proportions(
+    baseline: float, delta: float, n: float, alpha: float = 0.05, alternative: str = "two-sided"
+) -> float:
     """Power of the two-proportion z-test with n visitors per variant (same model as
     `sample_size_proportions`)."""
     p2 = baseline + delta
@@ -600,8 +614,9 @@ def power_proportions(baseline: float, delta: float, n: float, alpha: float = 0.
     return normal_power(delta, se_null, se_alt, alpha, alternative)
 
 
-def sample_size_means(std: float, delta: float, alpha: float = 0.05, power: float = 0.8,
-                      alternative: str = "two-sided") -> float:
+def sample_size_means(
+    std: float, delta: float, alpha: float = 0.05, power: float = 0.8, alternative: str = "two-sided"
+) -> float:
     """Per-variant n for a difference δ in means with standard deviation σ in both arms:
     n = 2σ²(z_α + z_β)²/δ² (normal approximation; Kohavi's 16σ²/δ² at α=.05,
     power .8). Unrounded."""
@@ -614,8 +629,14 @@ def power_means(std: float, delta: float, n: float, alpha: float = 0.05, alterna
     return normal_power(delta, se, se, alpha, alternative)
 
 
-def mde_proportions(baseline: float, n: float, alpha: float = 0.05, power: float = 0.8,
-                    alternative: str = "two-sided", direction: int = 1) -> float | None:
+def mde_proportions(
+    baseline: float,
+    n: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    alternative: str = "two-sided",
+    direction: int = 1,
+) -> float | None:
     """Smallest absolute δ (increase by default) that n visitors per variant detect
     with the given power: the root of `sample_size_proportions(δ) = n`. None when
     even the largest possible change is not detectable."""

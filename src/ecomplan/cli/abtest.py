@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ecomplan.cli.common import EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, SheetOpt, handle_errors, warn_issues, write_result
+from ecomplan.cli.common import (
+    EncodingOpt,
+    FilesArg,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    MappingOpt,
+    OutputOpt,
+    SheetOpt,
+    handle_errors,
+    warn_issues,
+    write_result,
+)
 
 app = typer.Typer(help="A/B tests: evaluate results and plan sample sizes.", no_args_is_help=True)
 
@@ -40,28 +52,56 @@ class Sequential(str, Enum):
 @handle_errors
 def evaluate_command(
     files: FilesArg,
-    control: Annotated[Optional[str], typer.Option("--control", help="Control variant (default: one named "
-                                                   "A/control/对照, else the first in the file).")] = None,
-    metric: Annotated[Metric, typer.Option("--metric", help="conversion rate, revenue per visitor, average "
-                                           "order value, or all of them.")] = Metric.conversion,
+    control: Annotated[
+        str | None,
+        typer.Option(
+            "--control", help="Control variant (default: one named A/control/对照, else the first in the file)."
+        ),
+    ] = None,
+    metric: Annotated[
+        Metric,
+        typer.Option("--metric", help="conversion rate, revenue per visitor, average order value, or all of them."),
+    ] = Metric.conversion,
     alpha: Annotated[float, typer.Option("--alpha", help="Significance level.")] = 0.05,
-    alternative: Annotated[Alternative, typer.Option("--alternative", help="two-sided, or one-sided: "
-                                                     "greater = variant better.")] = Alternative.two_sided,
-    weights: Annotated[Optional[str], typer.Option("--weights", help="Designed split for the SRM check, in the "
-                                                   "variants' order (50,50) or by name (A:50,B:50). "
-                                                   "Default: equal.")] = None,
-    correction: Annotated[Correction, typer.Option("--correction", help="p-value adjustment across variants "
-                                                   "(Holm, Benjamini–Hochberg, none).")] = Correction.holm,
-    margin: Annotated[Optional[str], typer.Option("--margin", help="Non-inferiority test: the variant may be "
-                                                  "worse by at most this much: 2% of control, or an absolute "
-                                                  "amount in the metric's units (0.002 = 0.2pp).")] = None,
-    bayes: Annotated[bool, typer.Option("--bayes", help="Add the chance to beat control and the expected "
-                                        "loss.")] = False,
-    sequential: Annotated[Sequential, typer.Option("--sequential", help="msprt: always-valid p-values for "
-                                                   "daily peeking (needs a date column or one export per "
-                                                   "day).")] = Sequential.none,
-    cuped: Annotated[Optional[str], typer.Option("--cuped", metavar="COL", help="Pre-period column of per-user "
-                                                 "rows for CUPED variance reduction.")] = None,
+    alternative: Annotated[
+        Alternative, typer.Option("--alternative", help="two-sided, or one-sided: greater = variant better.")
+    ] = Alternative.two_sided,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help="Designed split for the SRM check, in the "
+            "variants' order (50,50) or by name (A:50,B:50). "
+            "Default: equal.",
+        ),
+    ] = None,
+    correction: Annotated[
+        Correction,
+        typer.Option("--correction", help="p-value adjustment across variants (Holm, Benjamini–Hochberg, none)."),
+    ] = Correction.holm,
+    margin: Annotated[
+        str | None,
+        typer.Option(
+            "--margin",
+            help="Non-inferiority test: the variant may be "
+            "worse by at most this much: 2% of control, or an absolute "
+            "amount in the metric's units (0.002 = 0.2pp).",
+        ),
+    ] = None,
+    bayes: Annotated[
+        bool, typer.Option("--bayes", help="Add the chance to beat control and the expected loss.")
+    ] = False,
+    sequential: Annotated[
+        Sequential,
+        typer.Option(
+            "--sequential",
+            help="msprt: always-valid p-values for daily peeking (needs a date column or one export per day).",
+        ),
+    ] = Sequential.none,
+    cuped: Annotated[
+        str | None,
+        typer.Option("--cuped", metavar="COL", help="Pre-period column of per-user rows for CUPED variance reduction."),
+    ] = None,
     mapping: MappingOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
@@ -81,9 +121,19 @@ def evaluate_command(
 
     frame, issues = load_experiment(files, covariate=cuped, mapping=mapping, encoding=encoding, sheet=sheet)
     warn_issues(issues)
-    evaluation = evaluate(frame, control=control, metric=metric.value, alpha=alpha, alternative=alternative.value,
-                          weights=weights, correction=correction.value, margin=margin, bayes=bayes,
-                          sequential=sequential.value, cuped=cuped)
+    evaluation = evaluate(
+        frame,
+        control=control,
+        metric=metric.value,
+        alpha=alpha,
+        alternative=alternative.value,
+        weights=weights,
+        correction=correction.value,
+        margin=margin,
+        bayes=bayes,
+        sequential=sequential.value,
+        cuped=cuped,
+    )
     source = ", ".join(f.name for f in files)
     write_result(output, json_, lambda: to_json(evaluation, lang.value), build_report(evaluation, lang.value, source))
 
@@ -91,24 +141,47 @@ def evaluate_command(
 @app.command("plan")
 @handle_errors
 def plan_command(
-    baseline: Annotated[str, typer.Option("--baseline", help="Current conversion rate (0.05 or 5%), or the "
-                                          "current mean with --std.")],
-    mde: Annotated[Optional[str], typer.Option("--mde", help="Smallest effect worth detecting: 10% (relative, "
-                                               "default) or an absolute change with --absolute.")] = None,
-    relative: Annotated[bool, typer.Option("--relative/--absolute", help="Whether --mde is relative to the "
-                                           "baseline or absolute (0.5% = half a percentage point).")] = True,
+    baseline: Annotated[
+        str, typer.Option("--baseline", help="Current conversion rate (0.05 or 5%), or the current mean with --std.")
+    ],
+    mde: Annotated[
+        str | None,
+        typer.Option(
+            "--mde",
+            help="Smallest effect worth detecting: 10% (relative, default) or an absolute change with --absolute.",
+        ),
+    ] = None,
+    relative: Annotated[
+        bool,
+        typer.Option(
+            "--relative/--absolute",
+            help="Whether --mde is relative to the baseline or absolute (0.5% = half a percentage point).",
+        ),
+    ] = True,
     alpha: Annotated[float, typer.Option("--alpha", help="Significance level.")] = 0.05,
     power: Annotated[float, typer.Option("--power", help="Chance to detect the effect if it is real.")] = 0.8,
     variants: Annotated[int, typer.Option("--variants", help="Number of groups including control.")] = 2,
-    daily_visitors: Annotated[Optional[float], typer.Option("--daily-visitors", help="Visitors entering the "
-                                                            "test per day (all groups), for the duration.")] = None,
-    std: Annotated[Optional[float], typer.Option("--std", help="Standard deviation per visitor, to plan a mean "
-                                                 "such as revenue per visitor instead of a rate.")] = None,
-    sample_size: Annotated[Optional[int], typer.Option("--sample-size", help="Visitors per variant you have: "
-                                                       "gives the detectable effect (or, with --mde, the "
-                                                       "power).")] = None,
-    alternative: Annotated[Alternative, typer.Option("--alternative", help="two-sided, or one-sided "
-                                                     "(greater/less).")] = Alternative.two_sided,
+    daily_visitors: Annotated[
+        float | None,
+        typer.Option("--daily-visitors", help="Visitors entering the test per day (all groups), for the duration."),
+    ] = None,
+    std: Annotated[
+        float | None,
+        typer.Option(
+            "--std",
+            help="Standard deviation per visitor, to plan a mean such as revenue per visitor instead of a rate.",
+        ),
+    ] = None,
+    sample_size: Annotated[
+        int | None,
+        typer.Option(
+            "--sample-size",
+            help="Visitors per variant you have: gives the detectable effect (or, with --mde, the power).",
+        ),
+    ] = None,
+    alternative: Annotated[
+        Alternative, typer.Option("--alternative", help="two-sided, or one-sided (greater/less).")
+    ] = Alternative.two_sided,
     output: OutputOpt = None,
     json_: JsonOpt = False,
     lang: LangOpt = Lang.zh,
@@ -119,6 +192,16 @@ def plan_command(
     """
     from ecomplan.abtest import plan, plan_report
 
-    result = plan(baseline, mde, relative=relative, alpha=alpha, power=power, variants=variants,
-                  daily_visitors=daily_visitors, std=std, sample_size=sample_size, alternative=alternative.value)
+    result = plan(
+        baseline,
+        mde,
+        relative=relative,
+        alpha=alpha,
+        power=power,
+        variants=variants,
+        daily_visitors=daily_visitors,
+        std=std,
+        sample_size=sample_size,
+        alternative=alternative.value,
+    )
     write_result(output, json_, result.model_dump, plan_report(result, lang.value))

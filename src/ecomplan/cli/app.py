@@ -16,12 +16,26 @@ import typer
 
 from ecomplan import __version__
 from ecomplan.cli import abtest, common, inventory, kpi, report, rfm
-from ecomplan.cli.common import EXIT_INPUT, EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt, SheetOpt, emit_json, handle_errors
+from ecomplan.cli.common import (
+    EXIT_INPUT,
+    EncodingOpt,
+    FilesArg,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    MappingOpt,
+    OutputOpt,
+    PasswordOpt,
+    PlatformOpt,
+    SheetOpt,
+    emit_json,
+    handle_errors,
+)
 
 app = typer.Typer(
     name="ecomplan",
     help="E-commerce operations toolkit: read Sycm / JD / GA / order exports and turn them into KPI reports, "
-         "customer tiers, stock alerts and A/B verdicts.",
+    "customer tiers, stock alerts and A/B verdicts.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -44,8 +58,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     common.state["debug"] = debug
@@ -75,8 +90,9 @@ def inspect_command(
     from ecomplan.ingest.inspect import inspect_files
     from ecomplan.render import inspect_view
 
-    results = inspect_files(files, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
-                            password=password)
+    results = inspect_files(
+        files, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet, password=password
+    )
     if json_:
         emit_json([r.model_dump() for r in results])
     elif output:
@@ -87,8 +103,7 @@ def inspect_command(
     failed = [r for r in results if not r.ok]
     if failed:
         for r in failed:
-            typer.echo(f"error: {r.error or Path(r.path).name + ': ' + (r.table or '') + ': not recognised'}",
-                       err=True)
+            typer.echo(f"error: {r.error or Path(r.path).name + ': ' + (r.table or '') + ': not recognised'}", err=True)
         raise typer.Exit(EXIT_INPUT)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,24 +23,45 @@ class Lang(str, Enum):
 
 
 # Options shared by every command, defined once.
-OutputOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to a file; the format comes from "
-                                                   "the suffix (.md, .xlsx, .json). Default: a table on the terminal.",
-                                                   dir_okay=False)]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="Write to a file; the format comes from the suffix (.md, .xlsx, .json). Default: a table on the terminal.",
+        dir_okay=False,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout (keys in the README).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of report text.", envvar="ECOMPLAN_LANG")]
-PlatformOpt = Annotated[Optional[str], typer.Option("--platform", help="Force the platform adapter (sycm, jd, ga4, "
-                                                    "ga_ua, shopify, douyin, pdd, online_retail, generic) instead "
-                                                    "of detecting it from the headers.")]
-MappingOpt = Annotated[Optional[Path], typer.Option("--mapping", help="TOML column mapping for exports ecomplan "
-                                                    "does not know (see README: Generic files).", exists=True,
-                                                    dir_okay=False)]
-EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Text encoding when detection fails "
-                                                    "(e.g. gb18030, latin-1).")]
-SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Read only this Excel sheet.")]
-PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Password of a protected Excel export.",
-                                                    envvar="ECOMPLAN_PASSWORD")]
-FilesArg = Annotated[list[Path], typer.Argument(help="Export files (.csv, .xlsx, .xls, .csv.gz, .zip).",
-                                                dir_okay=False)]
+PlatformOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--platform",
+        help="Force the platform adapter (sycm, jd, ga4, "
+        "ga_ua, shopify, douyin, pdd, online_retail, generic) instead "
+        "of detecting it from the headers.",
+    ),
+]
+MappingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="TOML column mapping for exports ecomplan does not know (see README: Generic files).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="Text encoding when detection fails (e.g. gb18030, latin-1).")
+]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Read only this Excel sheet.")]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", help="Password of a protected Excel export.", envvar="ECOMPLAN_PASSWORD")
+]
+FilesArg = Annotated[
+    list[Path], typer.Argument(help="Export files (.csv, .xlsx, .xls, .csv.gz, .zip).", dir_okay=False)
+]
 
 
 def handle_errors(command):
@@ -75,8 +96,11 @@ def handle_errors(command):
         except Exception as exc:  # a bug: still one line, unless --debug
             if state["debug"]:
                 raise
-            typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (this is a bug in ecomplan; "
-                       "run with --debug for the traceback and report it)", err=True)
+            typer.echo(
+                f"error: unexpected {type(exc).__name__}: {exc} (this is a bug in ecomplan; "
+                "run with --debug for the traceback and report it)",
+                err=True,
+            )
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper
@@ -97,8 +121,6 @@ def warn_issues(issues, limit: int = 5) -> None:
         typer.echo(f"warning: … and {len(shown) - limit} more findings (see `ecomplan inspect`)", err=True)
 
 
-
-
 REPORT_SUFFIXES = (".md", ".xlsx", ".json")
 
 
@@ -113,8 +135,8 @@ def check_output(output: Path | None) -> None:
 def write_result(output: Path | None, json_: bool, to_json, report, terminal_report=None) -> None:
     """The output convention of every command: -o by suffix (.json, .md, .xlsx; both -o and --json may be
     given), --json on stdout, else the report on the terminal. `to_json` is called only when needed."""
-    from ecomplan.render.output import dumps, write_text
     from ecomplan.render import write_report
+    from ecomplan.render.output import dumps, write_text
 
     check_output(output)
     if output is not None:

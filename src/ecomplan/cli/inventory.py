@@ -5,27 +5,42 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ecomplan.cli.common import EXIT_ALERTS, EncodingOpt, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt, check_output, handle_errors, warn_issues, write_result
+from ecomplan.cli.common import (
+    EXIT_ALERTS,
+    EncodingOpt,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    MappingOpt,
+    OutputOpt,
+    PasswordOpt,
+    PlatformOpt,
+    check_output,
+    handle_errors,
+    warn_issues,
+    write_result,
+)
 
 app = typer.Typer(help="Stock alerts: safety stock, reorder points, days of cover, slow movers.", no_args_is_help=True)
 
 
-def _window(value: Optional[str]) -> Optional[int]:
+def _window(value: str | None) -> int | None:
     """'28d', '28' or '4w' -> days (an option callback: bad values are usage errors, exit 2)."""
     if value is None:
         return None
     found = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", value.lower())
     if not found or int(found.group(1)) < 2:
-        raise typer.BadParameter(f"expected a number of days like 28d (or weeks like 4w), at least 2 days; "
-                                 f"got {value!r}")
+        raise typer.BadParameter(
+            f"expected a number of days like 28d (or weeks like 4w), at least 2 days; got {value!r}"
+        )
     return int(found.group(1)) * (7 if found.group(2) == "w" else 1)
 
 
-def _as_of(value: Optional[str]) -> Optional[dt.date]:
+def _as_of(value: str | None) -> dt.date | None:
     """YYYY-MM-DD -> date (an option callback)."""
     if value is None:
         return None
@@ -38,45 +53,92 @@ def _as_of(value: Optional[str]) -> Optional[dt.date]:
 @app.command("alerts")
 @handle_errors
 def alerts_command(
-    files: Annotated[Optional[list[Path]], typer.Argument(
-        help="More sales files, so that a shell glob after --sales works (--sales orders/*.csv).",
-        dir_okay=False, show_default=False)] = None,
-    stock: Annotated[Optional[Path], typer.Option(
-        "--stock", help="Stock snapshot: ERP 库存表, JD 库存 export or a sheet with canonical columns (sku, "
-        "on_hand, available, in_transit, lead_time_days, moq, case_pack, unit_cost ...).", dir_okay=False)] = None,
-    sales: Annotated[Optional[list[Path]], typer.Option(
-        "--sales", help="Sales files: order exports or product daily exports (生意参谋 商品_全部, 京东商智 商品明细); "
-        "repeat for several, units are added up. Without sales files the stock sheet's 近N日出库 columns are "
-        "used.", dir_okay=False)] = None,
-    as_of: Annotated[Optional[str], typer.Option(
-        "--as-of", help="Date of the stock snapshot (YYYY-MM-DD); sales from this day on are ignored. Default: "
-        "the sheet's snapshot date, else the day after the last sale.", callback=_as_of)] = None,
-    lead_time: Annotated[Optional[float], typer.Option(
-        "--lead-time", min=0, help="Default supplier lead time in days for SKUs without one in the stock "
-        "sheet (default 14).")] = None,
-    service_level: Annotated[Optional[float], typer.Option(
-        "--service-level", min=0.5, max=0.9999, help="Default cycle service level for safety stock "
-        "(default 0.95).")] = None,
-    window: Annotated[Optional[str], typer.Option(
-        "--window", help="Days of sales that average daily demand: 28d (default), 56d, 8w ...",
-        callback=_window)] = None,
-    config: Annotated[Optional[Path], typer.Option(
-        "--config", help="ecomplan.toml: its inventory table (files, thresholds, pricing rules) and campaigns.",
-        exists=True, dir_okay=False)] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="More sales files, so that a shell glob after --sales works (--sales orders/*.csv).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    stock: Annotated[
+        Path | None,
+        typer.Option(
+            "--stock",
+            help="Stock snapshot: ERP 库存表, JD 库存 export or a sheet with canonical columns (sku, "
+            "on_hand, available, in_transit, lead_time_days, moq, case_pack, unit_cost ...).",
+            dir_okay=False,
+        ),
+    ] = None,
+    sales: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sales",
+            help="Sales files: order exports or product daily exports (生意参谋 商品_全部, 京东商智 商品明细); "
+            "repeat for several, units are added up. Without sales files the stock sheet's 近N日出库 columns are "
+            "used.",
+            dir_okay=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date of the stock snapshot (YYYY-MM-DD); sales from this day on are ignored. Default: "
+            "the sheet's snapshot date, else the day after the last sale.",
+            callback=_as_of,
+        ),
+    ] = None,
+    lead_time: Annotated[
+        float | None,
+        typer.Option(
+            "--lead-time",
+            min=0,
+            help="Default supplier lead time in days for SKUs without one in the stock sheet (default 14).",
+        ),
+    ] = None,
+    service_level: Annotated[
+        float | None,
+        typer.Option(
+            "--service-level", min=0.5, max=0.9999, help="Default cycle service level for safety stock (default 0.95)."
+        ),
+    ] = None,
+    window: Annotated[
+        str | None,
+        typer.Option(
+            "--window", help="Days of sales that average daily demand: 28d (default), 56d, 8w ...", callback=_window
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="ecomplan.toml: its inventory table (files, thresholds, pricing rules) and campaigns.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     output: OutputOpt = None,
     json_: JsonOpt = False,
-    fail_on_alerts: Annotated[bool, typer.Option(
-        "--fail-on-alerts", help="Exit with code 3 when a SKU is out of stock or urgent (for cron).")] = False,
+    fail_on_alerts: Annotated[
+        bool, typer.Option("--fail-on-alerts", help="Exit with code 3 when a SKU is out of stock or urgent (for cron).")
+    ] = False,
     lang: LangOpt = Lang.zh,
     platform: PlatformOpt = None,
     mapping: MappingOpt = None,
-    stock_platform: Annotated[Optional[str], typer.Option(
-        "--stock-platform", help="Force the stock sheet's adapter (erp, jd, generic).")] = None,
-    stock_mapping: Annotated[Optional[Path], typer.Option(
-        "--stock-mapping", help="TOML column mapping for a stock sheet ecomplan does not know (kind = "
-        "\"inventory\").", exists=True, dir_okay=False)] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Read only this sheet of the stock "
-                                                 "workbook.")] = None,
+    stock_platform: Annotated[
+        str | None, typer.Option("--stock-platform", help="Force the stock sheet's adapter (erp, jd, generic).")
+    ] = None,
+    stock_mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--stock-mapping",
+            help='TOML column mapping for a stock sheet ecomplan does not know (kind = "inventory").',
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Read only this sheet of the stock workbook.")] = None,
     encoding: EncodingOpt = None,
     password: PasswordOpt = None,
 ) -> None:
@@ -90,29 +152,37 @@ def alerts_command(
     """
     from ecomplan.core.errors import UsageError
     from ecomplan.inventory import Settings, alerts, build_report, load_sales, load_stock, read_config
+
     configured = read_config(config) if config else None
     settings = configured.settings if configured else Settings()
     stock_path = stock or (configured.stock if configured else None)
     if stock_path is None:
-        raise UsageError("--stock FILE is required (or [inventory] stock = \"...\" in --config)")
+        raise UsageError('--stock FILE is required (or [inventory] stock = "..." in --config)')
     sales_paths = [*(sales or []), *(files or [])] or list(configured.sales if configured else [])
     check_output(output)
     from ecomplan.config import timezone_of
 
     common = {"encoding": encoding, "password": password, "tz": timezone_of(config)}
-    stock_frame, issues = load_stock(stock_path, platform=stock_platform, mapping=stock_mapping, sheet=sheet,
-                                     **common)
+    stock_frame, issues = load_stock(stock_path, platform=stock_platform, mapping=stock_mapping, sheet=sheet, **common)
     sales_frames, sales_issues = load_sales(sales_paths, platform=platform, mapping=mapping, **common)
     warn_issues([*issues, *sales_issues])
-    result = alerts(stock_frame, sales_frames or None, as_of, lead_time_days=lead_time,
-                    service_level=service_level, window_days=window, settings=settings)
+    result = alerts(
+        stock_frame,
+        sales_frames or None,
+        as_of,
+        lead_time_days=lead_time,
+        service_level=service_level,
+        window_days=window,
+        settings=settings,
+    )
     for finding in result.findings:
         if finding.severity == "warning":
             typer.echo(f"warning: {finding.message(lang.value)}", err=True)
     currency = configured.currency if configured else "¥"
     full = build_report(result, lang.value, currency=currency) if output is not None else None
-    terminal = build_report(result, lang.value, compact=True, currency=currency) if output is None and not json_ \
-        else None
+    terminal = (
+        build_report(result, lang.value, compact=True, currency=currency) if output is None and not json_ else None
+    )
     write_result(output, json_, lambda: result.to_dict(lang.value), full, terminal_report=terminal)
     if fail_on_alerts and result.has_alerts:
         raise typer.Exit(EXIT_ALERTS)

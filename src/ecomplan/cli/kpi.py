@@ -3,27 +3,67 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ecomplan.cli.common import EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt, SheetOpt, check_output, handle_errors, warn_issues, write_result
+from ecomplan.cli.common import (
+    EncodingOpt,
+    FilesArg,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    MappingOpt,
+    OutputOpt,
+    PasswordOpt,
+    PlatformOpt,
+    SheetOpt,
+    check_output,
+    handle_errors,
+    warn_issues,
+    write_result,
+)
 
 app = typer.Typer(help="KPI reports: funnel, KPIs, period-over-period, targets.", no_args_is_help=True)
 
-PeriodOpt = Annotated[str, typer.Option("--period", help="last-week, this-week, last-month, 2026-W47, 2026-11, "
-                                        "2026-Q4 or 2026-11-01..2026-11-22 (ISO weeks, Monday first).")]
-CompareOpt = Annotated[Optional[str], typer.Option("--compare", help="Comma list of previous (环比), yoy (same dates "
-                                                   "last year), yoy-weekday (364 days back), campaign (same campaign "
-                                                   "last year, from the config's calendar), or all. Default: "
-                                                   "previous,yoy-weekday,campaign.")]
-TargetsOpt = Annotated[Optional[Path], typer.Option("--targets", help="targets.toml with monthly/annual targets.",
-                                                    exists=True, dir_okay=False)]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Report as if today were this date (YYYY-MM-DD); "
-                                                "default: today in the configured time zone.")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="ecomplan.toml (campaign calendar, time zone, "
-                                                   "currency, thresholds).", exists=True, dir_okay=False,
-                                                   envvar="ECOMPLAN_CONFIG")]
+PeriodOpt = Annotated[
+    str,
+    typer.Option(
+        "--period",
+        help="last-week, this-week, last-month, 2026-W47, 2026-11, "
+        "2026-Q4 or 2026-11-01..2026-11-22 (ISO weeks, Monday first).",
+    ),
+]
+CompareOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        help="Comma list of previous (环比), yoy (same dates "
+        "last year), yoy-weekday (364 days back), campaign (same campaign "
+        "last year, from the config's calendar), or all. Default: "
+        "previous,yoy-weekday,campaign.",
+    ),
+]
+TargetsOpt = Annotated[
+    Path | None,
+    typer.Option("--targets", help="targets.toml with monthly/annual targets.", exists=True, dir_okay=False),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Report as if today were this date (YYYY-MM-DD); default: today in the configured time zone."
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="ecomplan.toml (campaign calendar, time zone, currency, thresholds).",
+        exists=True,
+        dir_okay=False,
+        envvar="ECOMPLAN_CONFIG",
+    ),
+]
 
 
 @app.command("report")
@@ -56,8 +96,19 @@ def report_command(
     from ecomplan.kpi.report import run, to_json
 
     check_output(output)
-    result, report, issues = run(files, period=period, compare=compare, targets=targets, as_of=as_of, config=config,
-                                 lang=lang.value, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
-                                 password=password)
+    result, report, issues = run(
+        files,
+        period=period,
+        compare=compare,
+        targets=targets,
+        as_of=as_of,
+        config=config,
+        lang=lang.value,
+        platform=platform,
+        mapping=mapping,
+        encoding=encoding,
+        sheet=sheet,
+        password=password,
+    )
     warn_issues(issues)
     write_result(output, json_, lambda: to_json(result), report)

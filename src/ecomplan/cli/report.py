@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,22 +15,40 @@ app = typer.Typer(help="Scheduled reports (the cron-driven weekly report).", no_
 @app.command("weekly")
 @handle_errors
 def weekly_command(
-    config: Annotated[Path, typer.Option("--config", help="ecomplan.toml naming the exports (globs allowed), "
-                                         "targets, campaign calendar, output directory and sections.",
-                                         exists=True, dir_okay=False, envvar="ECOMPLAN_CONFIG")],
-    week: Annotated[str, typer.Option("--week", help="last (the last complete ISO week), this, or 2026-W47.")]
-    = "last",
-    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Where to write weekly-<week>.md and .xlsx "
-                                                    "(default: the config's output_dir).", file_okay=False)] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Run as if today were this date (YYYY-MM-DD).")]
-    = None,
-    lang: Annotated[Optional[Lang], typer.Option("--lang", help="Report language (default: the config's lang).",
-                                                 envvar="ECOMPLAN_LANG")]
-    = None,
-    fail_on_alerts: Annotated[bool, typer.Option("--fail-on-alerts", help="Exit 3 after writing the report when "
-                                                 "something needs action: a stock-out or urgent reorder, a "
-                                                 "significant conversion drop, a GMV day far below normal.")]
-    = False,
+    config: Annotated[
+        Path,
+        typer.Option(
+            "--config",
+            help="ecomplan.toml naming the exports (globs allowed), "
+            "targets, campaign calendar, output directory and sections.",
+            exists=True,
+            dir_okay=False,
+            envvar="ECOMPLAN_CONFIG",
+        ),
+    ],
+    week: Annotated[str, typer.Option("--week", help="last (the last complete ISO week), this, or 2026-W47.")] = "last",
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            help="Where to write weekly-<week>.md and .xlsx (default: the config's output_dir).",
+            file_okay=False,
+        ),
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Run as if today were this date (YYYY-MM-DD).")] = None,
+    lang: Annotated[
+        Lang | None,
+        typer.Option("--lang", help="Report language (default: the config's lang).", envvar="ECOMPLAN_LANG"),
+    ] = None,
+    fail_on_alerts: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-alerts",
+            help="Exit 3 after writing the report when "
+            "something needs action: a stock-out or urgent reorder, a "
+            "significant conversion drop, a GMV day far below normal.",
+        ),
+    ] = False,
 ) -> None:
     """Write the weekly report (Markdown + Excel) for cron.
 
@@ -42,8 +60,9 @@ def weekly_command(
     """
     from ecomplan.jobs import run_weekly
 
-    result = run_weekly(config, week, out_dir, as_of, lang.value if lang else None,
-                        log=lambda message: typer.echo(message, err=True))
+    result = run_weekly(
+        config, week, out_dir, as_of, lang.value if lang else None, log=lambda message: typer.echo(message, err=True)
+    )
     warn_issues(result.issues)
     for path in result.paths:
         typer.echo(str(path))

@@ -5,11 +5,26 @@ from __future__ import annotations
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ecomplan.cli.common import EncodingOpt, FilesArg, JsonOpt, Lang, LangOpt, MappingOpt, OutputOpt, PasswordOpt, PlatformOpt, SheetOpt, check_output, handle_errors, warn_issues, write_result
+from ecomplan.cli.common import (
+    EncodingOpt,
+    FilesArg,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    MappingOpt,
+    OutputOpt,
+    PasswordOpt,
+    PlatformOpt,
+    SheetOpt,
+    check_output,
+    handle_errors,
+    warn_issues,
+    write_result,
+)
 
 app = typer.Typer(help="Customer tiers (RFM), repurchase, cohorts and segment migration.", no_args_is_help=True)
 
@@ -35,15 +50,31 @@ class Frequency(str, Enum):
     days = "days"
 
 
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Reference date (YYYY-MM-DD), included in the "
-                                                "window. Default: the day after the last sale in the data.")]
-WindowOpt = Annotated[str, typer.Option("--window", help="Purchases counted for F and M: the N days ending on the "
-                                        "as-of date (365d, 90d, 52w) or 'all'.")]
-FrequencyOpt = Annotated[Frequency, typer.Option("--frequency", help="F = distinct orders, or distinct purchase "
-                                                 "days (按天去重).")]
-RefundsOpt = Annotated[Optional[list[Path]], typer.Option("--refunds", help="A refunds export (e.g. 千牛 售后) whose "
-                                                          "successful refunds are netted from their orders; "
-                                                          "repeatable.", exists=True, dir_okay=False)]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Reference date (YYYY-MM-DD), included in the window. Default: the day after the last sale in the data.",
+    ),
+]
+WindowOpt = Annotated[
+    str,
+    typer.Option(
+        "--window", help="Purchases counted for F and M: the N days ending on the as-of date (365d, 90d, 52w) or 'all'."
+    ),
+]
+FrequencyOpt = Annotated[
+    Frequency, typer.Option("--frequency", help="F = distinct orders, or distinct purchase days (按天去重).")
+]
+RefundsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--refunds",
+        help="A refunds export (e.g. 千牛 售后) whose successful refunds are netted from their orders; repeatable.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 
 
 @contextmanager
@@ -55,8 +86,9 @@ def _load(files, refunds, platform, mapping, encoding, sheet, password, config=N
     from ecomplan.rfm.scan import read_orders
 
     tz = timezone_of(config)  # timestamps with an offset convert to the shop's zone, as in every report
-    orders, issues = read_orders(files, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
-                                 password=password, tz=tz)
+    orders, issues = read_orders(
+        files, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet, password=password, tz=tz
+    )
     try:
         refund_frame = None
         if refunds:
@@ -68,46 +100,81 @@ def _load(files, refunds, platform, mapping, encoding, sheet, password, config=N
             orders.close()
 
 
-def _needs_report(output: Optional[Path], json_: bool) -> bool:
+def _needs_report(output: Path | None, json_: bool) -> bool:
     """A Markdown/Excel file or the terminal needs the report model; --json alone does not."""
     return (output is not None and output.suffix.lower() != ".json") or (output is None and not json_)
 
 
 def _warn_excluded(exclusions) -> None:
     if exclusions.orders_without_customer:
-        typer.echo(f"warning: {exclusions.orders_without_customer:,} sold orders "
-                   f"({exclusions.lines_without_customer:,} lines) have no customer id and are in no segment",
-                   err=True)
+        typer.echo(
+            f"warning: {exclusions.orders_without_customer:,} sold orders "
+            f"({exclusions.lines_without_customer:,} lines) have no customer id and are in no segment",
+            err=True,
+        )
 
 
 @app.command("segment")
 @handle_errors
 def segment_command(
     files: FilesArg,
-    scheme: Annotated[Optional[Scheme], typer.Option("--scheme", help="cn8: 8 Chinese classes (重要价值客户…; the "
-                                                     "default); rfm11: 11 quintile segments (Champions…).",
-                                                     show_default=False)] = None,
-    threshold: Annotated[Optional[Threshold], typer.Option("--threshold", help="cn8 high/low threshold: mean "
-                                                           "(default), median, or fixed values from --config.",
-                                                           show_default=False)] = None,
-    variant: Annotated[Optional[Variant], typer.Option("--variant", help="rfm11 code table: A (the majority "
-                                                       "version, default) or B (231/241/251 are Hibernating).",
-                                                       show_default=False)] = None,
+    scheme: Annotated[
+        Scheme | None,
+        typer.Option(
+            "--scheme",
+            help="cn8: 8 Chinese classes (重要价值客户…; the default); rfm11: 11 quintile segments (Champions…).",
+            show_default=False,
+        ),
+    ] = None,
+    threshold: Annotated[
+        Threshold | None,
+        typer.Option(
+            "--threshold",
+            help="cn8 high/low threshold: mean (default), median, or fixed values from --config.",
+            show_default=False,
+        ),
+    ] = None,
+    variant: Annotated[
+        Variant | None,
+        typer.Option(
+            "--variant",
+            help="rfm11 code table: A (the majority version, default) or B (231/241/251 are Hibernating).",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     window: WindowOpt = "365d",
     frequency: FrequencyOpt = Frequency.orders,
-    compare_as_of: Annotated[Optional[str], typer.Option("--compare-as-of", help="An earlier date: also report "
-                                                         "who moved between segments since then.")] = None,
+    compare_as_of: Annotated[
+        str | None,
+        typer.Option("--compare-as-of", help="An earlier date: also report who moved between segments since then."),
+    ] = None,
     output: OutputOpt = None,
-    customers_out: Annotated[Optional[Path], typer.Option("--customers-out", help="Write one row per customer "
-                                                          "(R, F, M, scores, segment) to .csv or .xlsx.",
-                                                          dir_okay=False)] = None,
+    customers_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--customers-out",
+            help="Write one row per customer (R, F, M, scores, segment) to .csv or .xlsx.",
+            dir_okay=False,
+        ),
+    ] = None,
     json_: JsonOpt = False,
-    no_mask: Annotated[bool, typer.Option("--no-mask", help="Show customer ids, names and phone numbers in "
-                                          "full (masked by default: 138****1234, t**1).")] = False,
-    config: Annotated[Optional[Path], typer.Option("--config", help="TOML file with an \\[rfm] table "
-                                                   "(scheme, variant, fixed thresholds).", envvar="ECOMPLAN_CONFIG",
-                                                   dir_okay=False)] = None,
+    no_mask: Annotated[
+        bool,
+        typer.Option(
+            "--no-mask",
+            help="Show customer ids, names and phone numbers in full (masked by default: 138****1234, t**1).",
+        ),
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="TOML file with an \\[rfm] table (scheme, variant, fixed thresholds).",
+            envvar="ECOMPLAN_CONFIG",
+            dir_okay=False,
+        ),
+    ] = None,
     refunds: RefundsOpt = None,
     lang: LangOpt = Lang.zh,
     platform: PlatformOpt = None,
@@ -144,10 +211,19 @@ def segment_command(
     needs_report = _needs_report(output, json_)
     with _load(files, refunds, platform, mapping, encoding, sheet, password, config) as loaded:
         orders, refund_frame, issues = loaded
-        result = rfm.segment(orders, scheme_name, method, as_of, window, frequency.value,
-                             variant=variant.value if variant is not None else settings.variant,
-                             fixed=settings.fixed(), compare_as_of=compare_as_of, refunds=refund_frame,
-                             file=files[0].name)
+        result = rfm.segment(
+            orders,
+            scheme_name,
+            method,
+            as_of,
+            window,
+            frequency.value,
+            variant=variant.value if variant is not None else settings.variant,
+            fixed=settings.fixed(),
+            compare_as_of=compare_as_of,
+            refunds=refund_frame,
+            file=files[0].name,
+        )
         currency = rfm.currency_symbol(currency_columns(orders)) if needs_report else ""
     result.issues = issues + result.issues
     warn_issues(result.issues)
@@ -191,12 +267,20 @@ def repurchase_command(
     check_output(output)
     needs_report = _needs_report(output, json_)
     with _load(files, refunds, platform, mapping, encoding, sheet, password) as (orders, refund_frame, issues):
-        result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame,
-                                                   file=files[0].name)
+        result, exclusions = rfm.repurchase_report(
+            orders, as_of, window, frequency.value, refund_frame, file=files[0].name
+        )
         currency = rfm.currency_symbol(currency_columns(orders)) if needs_report else ""
     warn_issues(issues)
     _warn_excluded(exclusions)
-    report = rfm.repurchase_report_model(result, exclusions, lang.value, [f.name for f in files],
-                                         currency) if needs_report else None
-    write_result(output, json_, lambda: {**result.to_dict(), "excluded": exclusions.to_dict(),
-                                         "issues": [i.to_dict() for i in issues]}, report)
+    report = (
+        rfm.repurchase_report_model(result, exclusions, lang.value, [f.name for f in files], currency)
+        if needs_report
+        else None
+    )
+    write_result(
+        output,
+        json_,
+        lambda: {**result.to_dict(), "excluded": exclusions.to_dict(), "issues": [i.to_dict() for i in issues]},
+        report,
+    )

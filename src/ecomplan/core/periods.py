@@ -97,8 +97,10 @@ def parse_period(spec: str, as_of: dt.date) -> Period:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         day = _date(text, spec)
         return Period(day, day, text)
-    raise UsageError(f"--period {spec!r} not understood; use last-week, this-week, last-month, 2026-W47, 2026-11, "
-                     "2026-Q4 or 2026-11-01..2026-11-22")
+    raise UsageError(
+        f"--period {spec!r} not understood; use last-week, this-week, last-month, 2026-W47, 2026-11, "
+        "2026-Q4 or 2026-11-01..2026-11-22"
+    )
 
 
 def _date(text: str, spec: str) -> dt.date:
@@ -119,8 +121,9 @@ def previous(period: Period) -> Period:
         last = period.start - DAY
         return quarter(last.year, (last.month - 1) // 3 + 1)
     shifted = period.shift(-period.days, "")
-    return Period(shifted.start, shifted.end, f"{shifted.start}..{shifted.end}" if shifted.days > 1
-                  else shifted.start.isoformat())
+    return Period(
+        shifted.start, shifted.end, f"{shifted.start}..{shifted.end}" if shifted.days > 1 else shifted.start.isoformat()
+    )
 
 
 def year_over_year(period: Period) -> Period:
@@ -135,8 +138,12 @@ def year_over_year(period: Period) -> Period:
 
 def year_over_year_weekday(period: Period) -> Period:
     """同比 by weekday: 364 days (52 weeks) earlier, so Mondays compare with Mondays."""
-    return period.shift(-364, _week_label(period.start - 364 * DAY) if re.fullmatch(r"\d{4}-W\d{2}", period.label)
-                        else f"{period.start - 364 * DAY}..{period.end - 364 * DAY}")
+    return period.shift(
+        -364,
+        _week_label(period.start - 364 * DAY)
+        if re.fullmatch(r"\d{4}-W\d{2}", period.label)
+        else f"{period.start - 364 * DAY}..{period.end - 364 * DAY}",
+    )
 
 
 def _week_label(monday: dt.date) -> str:
@@ -175,7 +182,8 @@ def campaign_aligned(period: Period, campaigns: list[Campaign]) -> tuple[Period,
             offset = (period.start - current.start).days
             start = before.start + dt.timedelta(days=offset)
             where = f"day {offset + 1}" if offset >= 0 else f"{-offset} days before day 1"
-            aligned = Period(start, start + dt.timedelta(days=period.days - 1),
-                             f"{before.name} {before.start.year} ({where})")
+            aligned = Period(
+                start, start + dt.timedelta(days=period.days - 1), f"{before.name} {before.start.year} ({where})"
+            )
             return aligned, current, before
     return None

@@ -19,27 +19,31 @@ def t(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-add({
-    "inspect.title": ("文件检查", "File inspection"),
-    "inspect.file": ("文件", "File"),
-    "inspect.table": ("表", "Table"),
-    "inspect.platform": ("平台", "Platform"),
-    "inspect.report": ("报表", "Report"),
-    "inspect.kind": ("标准数据类型", "Canonical kind"),
-    "inspect.type": ("文件类型", "File type"),
-    "inspect.encoding": ("编码", "Encoding"),
-    "inspect.sheet": ("工作表", "Sheet"),
-    "inspect.header_row": ("表头行", "Header row"),
-    "inspect.rows": ("数据行数", "Rows"),
-    "inspect.date_range": ("日期范围", "Date range"),
-    "inspect.columns": ("列映射", "Column mapping"),
-    "inspect.unmapped": ("未使用的列", "Unused columns"),
-    "inspect.issues": ("数据质量", "Data quality"),
-    "inspect.none": ("无", "none"),
-    "inspect.unrecognised": ("未识别", "not recognised"),
-    "inspect.inferred": ("（表头来自第三方代码，尚未用真实文件核对）",
-                         "(headers known from third-party code, not yet checked against a real file)"),
-})
+add(
+    {
+        "inspect.title": ("文件检查", "File inspection"),
+        "inspect.file": ("文件", "File"),
+        "inspect.table": ("表", "Table"),
+        "inspect.platform": ("平台", "Platform"),
+        "inspect.report": ("报表", "Report"),
+        "inspect.kind": ("标准数据类型", "Canonical kind"),
+        "inspect.type": ("文件类型", "File type"),
+        "inspect.encoding": ("编码", "Encoding"),
+        "inspect.sheet": ("工作表", "Sheet"),
+        "inspect.header_row": ("表头行", "Header row"),
+        "inspect.rows": ("数据行数", "Rows"),
+        "inspect.date_range": ("日期范围", "Date range"),
+        "inspect.columns": ("列映射", "Column mapping"),
+        "inspect.unmapped": ("未使用的列", "Unused columns"),
+        "inspect.issues": ("数据质量", "Data quality"),
+        "inspect.none": ("无", "none"),
+        "inspect.unrecognised": ("未识别", "not recognised"),
+        "inspect.inferred": (
+            "（表头来自第三方代码，尚未用真实文件核对）",
+            "(headers known from third-party code, not yet checked against a real file)",
+        ),
+    }
+)
 
 PLATFORMS = {
     "sycm": ("天猫/淘宝", "Tmall/Taobao"),

@@ -78,16 +78,34 @@ def _table(d: Dataset) -> TableInspection:
         start, end = _date_range(d.frame)
         issues.extend(findings(d))
     elif d.platform is None:
-        issues.append(Issue(d.name, "no known export matches these columns; use --platform, --mapping FILE.toml "
-                                    "or canonical column names"))
+        issues.append(
+            Issue(
+                d.name,
+                "no known export matches these columns; use --platform, --mapping FILE.toml or canonical column names",
+            )
+        )
     return TableInspection(
-        path=d.path, table=d.table, platform=d.platform, report=d.report, kind=d.kind, title=d.title,
-        file_type=d.info.file_type, encoding=d.info.encoding, delimiter=d.info.delimiter,
-        container=d.info.container, sheet=d.info.sheet or (d.table if d.info.file_type in {"xlsx", "xls"} else None),
-        encrypted=d.info.encrypted, header_row=d.header_row, rows=d.rows_read,
-        rows_loaded=None if d.frame is None else len(d.frame), date_start=start, date_end=end,
-        columns=d.columns, unmapped=[raw for raw, canonical in d.columns.items() if canonical is None],
-        inferred=d.inferred, issues=[IssueModel(**i.to_dict()) for i in issues],
+        path=d.path,
+        table=d.table,
+        platform=d.platform,
+        report=d.report,
+        kind=d.kind,
+        title=d.title,
+        file_type=d.info.file_type,
+        encoding=d.info.encoding,
+        delimiter=d.info.delimiter,
+        container=d.info.container,
+        sheet=d.info.sheet or (d.table if d.info.file_type in {"xlsx", "xls"} else None),
+        encrypted=d.info.encrypted,
+        header_row=d.header_row,
+        rows=d.rows_read,
+        rows_loaded=None if d.frame is None else len(d.frame),
+        date_start=start,
+        date_end=end,
+        columns=d.columns,
+        unmapped=[raw for raw, canonical in d.columns.items() if canonical is None],
+        inferred=d.inferred,
+        issues=[IssueModel(**i.to_dict()) for i in issues],
     )
 
 
@@ -117,22 +135,40 @@ def findings(d: Dataset) -> list[Issue]:
         duplicated = frame.duplicated(keys, keep="first")
         if duplicated.any():
             first = int(duplicated.to_numpy().argmax())
-            out.append(Issue(d.name, f"duplicate rows for the same {' + '.join(keys)}; they would be counted twice",
-                             row=int(d.rows[first]), count=int(duplicated.sum())))
+            out.append(
+                Issue(
+                    d.name,
+                    f"duplicate rows for the same {' + '.join(keys)}; they would be counted twice",
+                    row=int(d.rows[first]),
+                    count=int(duplicated.sum()),
+                )
+            )
     if d.kind == "traffic" and "date" in frame and not (set(frame) & {"channel", "source", "keyword", "segment"}):
         days = pd.DatetimeIndex(frame["date"].dropna().unique())
         if len(days) > 1 and "date_end" not in frame:
             expected = pd.date_range(days.min(), days.max(), freq="D")
             gaps = expected.difference(days)
             if len(gaps):
-                out.append(Issue(d.name, f"{len(gaps)} days missing between {days.min().date()} and "
-                                         f"{days.max().date()}", value=str(gaps[0].date()), count=len(gaps)))
+                out.append(
+                    Issue(
+                        d.name,
+                        f"{len(gaps)} days missing between {days.min().date()} and {days.max().date()}",
+                        value=str(gaps[0].date()),
+                        count=len(gaps),
+                    )
+                )
     if d.kind == "orders":
         if "customer_id" in frame:
             missing = frame["customer_id"].isna()
             if missing.any():
-                out.append(Issue(d.name, "order lines without a customer ID (RFM counts them as unknown)",
-                                 column=_raw(d, "customer_id"), count=int(missing.sum())))
+                out.append(
+                    Issue(
+                        d.name,
+                        "order lines without a customer ID (RFM counts them as unknown)",
+                        column=_raw(d, "customer_id"),
+                        count=int(missing.sum()),
+                    )
+                )
         else:
             out.append(Issue(d.name, "no customer ID column: RFM and repurchase need one", severity="info"))
         for column in ("paid_at", "created_at"):

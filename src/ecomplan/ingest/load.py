@@ -69,9 +69,17 @@ def _vocabulary() -> frozenset[str]:
     return vocabulary()
 
 
-def read(path: str | Path, *, platform: str | None = None, mapping: str | Path | None = None,
-         encoding: str | None = None, sheet: str | None = None, password: str | None = None,
-         tz: str = DEFAULT_TZ, columns: list[str] | None = None) -> list[Dataset]:
+def read(
+    path: str | Path,
+    *,
+    platform: str | None = None,
+    mapping: str | Path | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    password: str | None = None,
+    tz: str = DEFAULT_TZ,
+    columns: list[str] | None = None,
+) -> list[Dataset]:
     """Every table of `path`, mapped to its canonical kind where one fits.
 
     `columns` (canonical names) lets a large CSV be read partly: only the
@@ -81,28 +89,45 @@ def read(path: str | Path, *, platform: str | None = None, mapping: str | Path |
     name = Path(path).name
     planned: dict[str, tuple[Adapter, dict[str, str]]] = {}
     planner = _planner(name, adapters, tz, columns, planned)
-    result = read_tables(path, encoding=encoding, sheet=sheet, password=password, vocabulary=_vocabulary(),
-                         plan=planner)
+    result = read_tables(
+        path, encoding=encoding, sheet=sheet, password=password, vocabulary=_vocabulary(), plan=planner
+    )
     datasets = []
     for table in result.tables:
         ctx = Context(name, dict(table.meta), table.preamble, tz, list(table.issues))
         chosen = planned.get("main") if table.name == "main" and "main" in planned else select(table, ctx, adapters)
         if chosen is None:
-            datasets.append(Dataset(str(path), table.name, result.info, table.header_row, len(table.frame),
-                                    {c: None for c in table.columns}, meta=table.meta, issues=ctx.issues))
+            datasets.append(
+                Dataset(
+                    str(path),
+                    table.name,
+                    result.info,
+                    table.header_row,
+                    len(table.frame),
+                    {c: None for c in table.columns},
+                    meta=table.meta,
+                    issues=ctx.issues,
+                )
+            )
             continue
         datasets.append(_apply(chosen[0], table, ctx, result.info, str(path)))
     return datasets
 
 
-def _planner(name: str, adapters: list[Adapter], tz: str, columns: list[str] | None,
-             planned: dict[str, tuple[Adapter, dict[str, str]]]):
+def _planner(
+    name: str,
+    adapters: list[Adapter],
+    tz: str,
+    columns: list[str] | None,
+    planned: dict[str, tuple[Adapter, dict[str, str]]],
+):
     """Decide from a CSV's header which adapter applies, which raw columns to
     read and which to parse as numbers while reading."""
 
     def plan(header: list[str]) -> ReadPlan:
-        table = RawTable("main", pd.DataFrame({h: pd.Series([], dtype="str") for h in header}),
-                         np.zeros(0, dtype=np.int64), 1)
+        table = RawTable(
+            "main", pd.DataFrame({h: pd.Series([], dtype="str") for h in header}), np.zeros(0, dtype=np.int64), 1
+        )
         try:
             chosen = select(table, Context(name, {}, [], tz), adapters)
         except SchemaError:
@@ -112,9 +137,11 @@ def _planner(name: str, adapters: list[Adapter], tz: str, columns: list[str] | N
         adapter, mapping = chosen
         planned["main"] = chosen
         schema = field_map(adapter.kind)
+
         def raw_of(types: set[str]) -> frozenset[str]:
-            return frozenset(raw for canonical, raw in mapping.items()
-                             if canonical in schema and schema[canonical].col.type in types)
+            return frozenset(
+                raw for canonical, raw in mapping.items() if canonical in schema and schema[canonical].col.type in types
+            )
 
         numeric, datetimes = raw_of({"count", "number", "money"}), raw_of({"date", "datetime"})
         categorical = frozenset(raw for canonical, raw in mapping.items() if canonical in LOW_CARDINALITY)
@@ -129,9 +156,21 @@ def _planner(name: str, adapters: list[Adapter], tz: str, columns: list[str] | N
 
 def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path: str) -> Dataset:
     raw_columns = list(table.columns)
-    dataset = Dataset(path, table.name, info, table.header_row, len(table.frame), {c: None for c in raw_columns},
-                      platform=adapter.platform, report=adapter.report, kind=adapter.kind,
-                      title=adapter.title_en, inferred=adapter.inferred, meta=table.meta, issues=ctx.issues)
+    dataset = Dataset(
+        path,
+        table.name,
+        info,
+        table.header_row,
+        len(table.frame),
+        {c: None for c in raw_columns},
+        platform=adapter.platform,
+        report=adapter.report,
+        kind=adapter.kind,
+        title=adapter.title_en,
+        inferred=adapter.inferred,
+        meta=table.meta,
+        issues=ctx.issues,
+    )
     if adapter.kind is None:
         return dataset
     if adapter.prepare is not None:
@@ -152,8 +191,10 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
     missing = [f for f, spec in schema.items() if spec.required and f not in typed]
     if missing:
         wanted = ", ".join(f"{f} ({' / '.join(adapter.aliases(f))})" if f in adapter.columns else f for f in missing)
-        raise SchemaError(f"{ctx.file}: {adapter.platform}/{adapter.report} export lacks required column(s): "
-                          f"{wanted}. Found: {', '.join(raw_columns[:25])}")
+        raise SchemaError(
+            f"{ctx.file}: {adapter.platform}/{adapter.report} export lacks required column(s): "
+            f"{wanted}. Found: {', '.join(raw_columns[:25])}"
+        )
     dataset.columns = {raw: None for raw in raw_columns}
     for canonical, raw in mapping.items():
         if raw in dataset.columns and not canonical.startswith("__"):
@@ -235,9 +276,11 @@ def no_table_message(name: str, kind: str, datasets: list[Dataset]) -> str:
         return f"{name}: has no {kind} table; it was read as {what}. Pass a {kind} export here."
     headers = ", ".join(list(datasets[0].columns)[:15]) if datasets else ""
     required = ", ".join(f for f, spec in field_map(kind).items() if spec.required)
-    return (f"{name}: no known export matches its columns ({headers}). Expected a {kind} export from a "
-            f"supported platform, canonical column names (at least: {required}), or --mapping FILE.toml "
-            f"(see README 'Generic files')")
+    return (
+        f"{name}: no known export matches its columns ({headers}). Expected a {kind} export from a "
+        f"supported platform, canonical column names (at least: {required}), or --mapping FILE.toml "
+        f"(see README 'Generic files')"
+    )
 
 
 def load_by_kind(paths: list[str | Path], **options) -> dict[str, Loaded]:

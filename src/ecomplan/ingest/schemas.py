@@ -91,7 +91,9 @@ class TrafficRecord(CanonicalRecord):
     new_buyers: Annotated[Count, _c("count", "新买家数", "New buyers", "distinct")] = None
     returning_buyers: Annotated[Count, _c("count", "老买家数", "Returning buyers", "distinct")] = None
     bounce_rate: Annotated[float | None, _c("rate", "跳失率", "Bounce rate", "mean_daily")] = None
-    avg_stay_seconds: Annotated[float | None, _c("duration", "平均停留时长(秒)", "Avg. time on site (s)", "mean_daily")] = None
+    avg_stay_seconds: Annotated[
+        float | None, _c("duration", "平均停留时长(秒)", "Avg. time on site (s)", "mean_daily")
+    ] = None
     # Google Analytics
     users: Annotated[Count, _c("count", "用户数", "Users", "distinct")] = None
     new_users: Annotated[Count, _c("count", "新用户数", "New users", "distinct")] = None
@@ -103,7 +105,9 @@ class TrafficRecord(CanonicalRecord):
     revenue: Annotated[Money, _c("money", "收入", "Revenue", "sum")] = None
     key_events: Annotated[Count, _c("count", "关键事件数", "Key events", "sum")] = None
     event_count: Annotated[Count, _c("count", "事件数", "Event count", "sum")] = None
-    avg_engagement_seconds: Annotated[float | None, _c("duration", "平均互动时长(秒)", "Avg. engagement time (s)", "ratio")] = None
+    avg_engagement_seconds: Annotated[
+        float | None, _c("duration", "平均互动时长(秒)", "Avg. engagement time (s)", "ratio")
+    ] = None
 
 
 class ProductRecord(CanonicalRecord):
@@ -174,7 +178,9 @@ class InventoryRecord(CanonicalRecord):
     available: Annotated[float | None, _c("count", "可用库存", "Available", "last", non_negative=False)] = None
     in_transit: Annotated[Count, _c("count", "在途", "In transit / on order", "last", non_negative=True)] = None
     lead_time_days: Annotated[float | None, _c("number", "采购周期(天)", "Lead time (days)", non_negative=True)] = None
-    lead_time_std_days: Annotated[float | None, _c("number", "采购周期标准差(天)", "Lead time std (days)", non_negative=True)] = None
+    lead_time_std_days: Annotated[
+        float | None, _c("number", "采购周期标准差(天)", "Lead time std (days)", non_negative=True)
+    ] = None
     moq: Annotated[float | None, _c("number", "最小起订量", "MOQ", non_negative=True)] = None
     case_pack: Annotated[float | None, _c("number", "箱规", "Case pack", non_negative=True)] = None
     unit_cost: Annotated[Money, _c("money", "单位成本", "Unit cost", non_negative=True)] = None
@@ -214,7 +220,9 @@ class ExperimentRecord(CanonicalRecord):
     visitors: Annotated[Count, _c("count", "访客数", "Visitors", "sum")] = None
     conversions: Annotated[Count, _c("count", "转化数", "Conversions", "sum")] = None
     revenue: Annotated[float | None, _c("money", "收入", "Revenue", "sum")] = None
-    revenue_sum_sq: Annotated[float | None, _c("number", "收入平方和", "Revenue sum of squares", "sum", non_negative=True)] = None
+    revenue_sum_sq: Annotated[
+        float | None, _c("number", "收入平方和", "Revenue sum of squares", "sum", non_negative=True)
+    ] = None
     revenue_std: Annotated[float | None, _c("number", "收入标准差", "Revenue std. dev.", non_negative=True)] = None
     orders: Annotated[Count, _c("count", "订单数", "Orders", "sum")] = None
     user_id: Annotated[Text, _c("id", "用户ID", "User ID")] = None
@@ -248,7 +256,7 @@ def sold_lines(orders) -> np.ndarray:
     """Which order lines are sales, the one rule every analysis uses (RFM states it in SQL):
     a purchase time and a paid-like status, or a purchase time and no status (column absent
     or cell empty)."""
-    import numpy as np  # noqa: F811 - schemas is imported by the CLI, numpy only when called
+    import numpy as np
 
     column = purchase_time_column(orders)
     if column is None:

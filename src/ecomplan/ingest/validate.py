@@ -29,8 +29,9 @@ EXPECTED = {
 SAMPLE_ISSUES = 3
 
 
-def coerce(frame: pd.DataFrame, kind: str, rows: np.ndarray, file: str, raw_names: dict[str, str],
-           tz: str = "Asia/Shanghai") -> tuple[pd.DataFrame, np.ndarray, list[Issue]]:
+def coerce(
+    frame: pd.DataFrame, kind: str, rows: np.ndarray, file: str, raw_names: dict[str, str], tz: str = "Asia/Shanghai"
+) -> tuple[pd.DataFrame, np.ndarray, list[Issue]]:
     """Parse every canonical column of `frame` by its schema type.
 
     `raw_names` maps canonical names back to the export's headers so messages
@@ -61,13 +62,27 @@ def coerce(frame: pd.DataFrame, kind: str, rows: np.ndarray, file: str, raw_name
                     f"row {rows[first[0]]} has {str(sample)!r}. Check the file or the column mapping."
                 )
             for position in first[:SAMPLE_ISSUES]:
-                issues.append(Issue(file, f"expected {message}; cell left empty" if spec.col.type != "id"
-                                    else "ID has more than 15 digits but is stored as an Excel number, "
-                                         "so Excel has already rounded it; export IDs as text",
-                                    row=int(rows[position]), column=raw, value=str(frame[name].iloc[position])))
+                issues.append(
+                    Issue(
+                        file,
+                        f"expected {message}; cell left empty"
+                        if spec.col.type != "id"
+                        else "ID has more than 15 digits but is stored as an Excel number, "
+                        "so Excel has already rounded it; export IDs as text",
+                        row=int(rows[position]),
+                        column=raw,
+                        value=str(frame[name].iloc[position]),
+                    )
+                )
             if bad > SAMPLE_ISSUES:
-                issues.append(Issue(file, f"{bad - SAMPLE_ISSUES} more cells are not {message}", column=raw,
-                                    count=bad - SAMPLE_ISSUES))
+                issues.append(
+                    Issue(
+                        file,
+                        f"{bad - SAMPLE_ISSUES} more cells are not {message}",
+                        column=raw,
+                        count=bad - SAMPLE_ISSUES,
+                    )
+                )
         out[name] = parsed
     typed = pd.DataFrame(out, index=frame.index)
     keep = np.ones(len(typed), dtype=bool)
@@ -78,11 +93,18 @@ def coerce(frame: pd.DataFrame, kind: str, rows: np.ndarray, file: str, raw_name
                 raw = raw_names.get(spec.name, spec.name)
                 first = np.flatnonzero(empty & keep)
                 for position in first[:SAMPLE_ISSUES]:
-                    issues.append(Issue(file, f"row skipped: required {spec.name} is empty", row=int(rows[position]),
-                                        column=raw))
+                    issues.append(
+                        Issue(file, f"row skipped: required {spec.name} is empty", row=int(rows[position]), column=raw)
+                    )
                 if len(first) > SAMPLE_ISSUES:
-                    issues.append(Issue(file, f"{len(first) - SAMPLE_ISSUES} more rows skipped: required "
-                                              f"{spec.name} is empty", column=raw, count=len(first) - SAMPLE_ISSUES))
+                    issues.append(
+                        Issue(
+                            file,
+                            f"{len(first) - SAMPLE_ISSUES} more rows skipped: required {spec.name} is empty",
+                            column=raw,
+                            count=len(first) - SAMPLE_ISSUES,
+                        )
+                    )
                 keep &= ~empty
     if not keep.all():
         typed = typed.loc[keep].reset_index(drop=True)

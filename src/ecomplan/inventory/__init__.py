@@ -1,11 +1,11 @@
 """Inventory alerts: safety stock, reorder points, days of cover, slow movers.
 
-    from ecomplan import load
-    from ecomplan.inventory import alerts
-    stock = load("库存.xlsx", "inventory").frame
-    orders = load("订单.csv", "orders").frame
-    result = alerts(stock, orders, as_of="2026-11-23", lead_time_days=10)
-    result.items[["sku", "status", "days_of_cover", "suggested_order_qty"]]
+from ecomplan import load
+from ecomplan.inventory import alerts
+stock = load("库存.xlsx", "inventory").frame
+orders = load("订单.csv", "orders").frame
+result = alerts(stock, orders, as_of="2026-11-23", lead_time_days=10)
+result.items[["sku", "status", "days_of_cover", "suggested_order_qty"]]
 """
 
 from __future__ import annotations
@@ -15,8 +15,33 @@ from ecomplan.inventory.engine import AlertsResult, alerts
 from ecomplan.inventory.files import alerts_from_config, load_sales, load_stock
 from ecomplan.inventory.findings import Finding
 from ecomplan.inventory.report import build_report, weekly_section
-from ecomplan.inventory.settings import Campaign, InventoryConfig, PricingRules, Settings, config_from_mapping, read_config
+from ecomplan.inventory.settings import (
+    Campaign,
+    InventoryConfig,
+    PricingRules,
+    Settings,
+    config_from_mapping,
+    read_config,
+)
 
-__all__ = ["ALERTS", "PRECEDENCE", "STATUSES", "AlertsResult", "Campaign", "Finding", "InventoryConfig",
-           "PricingRules", "Settings", "abc_classes", "alerts", "alerts_from_config", "build_report",
-           "config_from_mapping", "load_sales", "load_stock", "read_config", "weekly_section", "xyz_classes"]
+__all__ = [
+    "ALERTS",
+    "PRECEDENCE",
+    "STATUSES",
+    "AlertsResult",
+    "Campaign",
+    "Finding",
+    "InventoryConfig",
+    "PricingRules",
+    "Settings",
+    "abc_classes",
+    "alerts",
+    "alerts_from_config",
+    "build_report",
+    "config_from_mapping",
+    "load_sales",
+    "load_stock",
+    "read_config",
+    "weekly_section",
+    "xyz_classes",
+]

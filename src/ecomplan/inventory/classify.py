@@ -31,8 +31,12 @@ SHORTAGE = ("stockout", "urgent", "reorder")
 EXCESS = ("overstock", "slow_moving", "dead")
 ALERTS = ("stockout", "urgent")  # what --fail-on-alerts exits 3 for
 # Order of rows in lists: act first on what runs out, then on what to clear.
-PRIORITY = {status: rank for rank, status in enumerate(
-    ("stockout", "urgent", "reorder", "dead", "slow_moving", "overstock", "ok", "inactive"))}
+PRIORITY = {
+    status: rank
+    for rank, status in enumerate(
+        ("stockout", "urgent", "reorder", "dead", "slow_moving", "overstock", "ok", "inactive")
+    )
+}
 
 
 def abc_classes(values, cutoffs: tuple[float, float] = (0.80, 0.95)) -> np.ndarray:
@@ -79,7 +83,7 @@ def status_flags(items: pd.DataFrame, settings: Settings, slow_evaluated: bool, 
     never_sold = np.isnan(since_last)
     no_recent_sale = never_sold | (since_last > settings.dead_days)
     has_stock = available > 0
-    inactive = (dead_evaluated & ~has_stock & (items["in_transit"].to_numpy() <= 0) & (d <= 0) & no_recent_sale)
+    inactive = dead_evaluated & ~has_stock & (items["in_transit"].to_numpy() <= 0) & (d <= 0) & no_recent_sale
     flags = pd.DataFrame(index=items.index)
     flags["inactive"] = inactive
     flags["stockout"] = ~has_stock & ~inactive
@@ -87,8 +91,9 @@ def status_flags(items: pd.DataFrame, settings: Settings, slow_evaluated: bool, 
     flags["reorder"] = (d > 0) & (position <= items["reorder_point"].to_numpy())
     flags["overstock"] = has_stock & (items["days_of_cover"].to_numpy() > settings.overstock_days)
     established = never_sold | (since_first >= settings.slow_moving_days)
-    flags["slow_moving"] = (slow_evaluated & has_stock & established
-                            & (items["units_slow_window"].to_numpy() < settings.slow_moving_units))
+    flags["slow_moving"] = (
+        slow_evaluated & has_stock & established & (items["units_slow_window"].to_numpy() < settings.slow_moving_units)
+    )
     flags["dead"] = dead_evaluated & has_stock & no_recent_sale
     return flags
 

@@ -46,8 +46,15 @@ class SalesSource:
     last: pd.Timestamp | None
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "kind": self.kind, "platform": self.platform, "report": self.report,
-                "rows": self.rows, "first_date": self.first, "last_date": self.last}
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "platform": self.platform,
+            "report": self.report,
+            "rows": self.rows,
+            "first_date": self.first,
+            "last_date": self.last,
+        }
 
 
 @dataclass
@@ -74,8 +81,14 @@ class SalesRows:
         def column(values, dtype):
             return np.broadcast_to(np.asarray(values, dtype=dtype), (n,)).copy()
 
-        return cls(names, column(code, np.int64), column(day, np.int64), column(units, "float64"),
-                   column(revenue, "float64"), column(spread, bool))
+        return cls(
+            names,
+            column(code, np.int64),
+            column(day, np.int64),
+            column(units, "float64"),
+            column(revenue, "float64"),
+            column(spread, bool),
+        )
 
     @classmethod
     def concat(cls, parts: list[SalesRows]) -> SalesRows:
@@ -86,9 +99,12 @@ class SalesRows:
             offsets.append(sum(len(n) for n in names))
             names.append(part.names)
         remap, uniques = pd.factorize(pd.Index(np.concatenate([n.to_numpy(dtype=object) for n in names])))
-        code = np.concatenate([remap[part.code + offset] for part, offset in zip(parts, offsets)])
-        return cls(pd.Index(uniques, dtype="str"), code.astype(np.int64),
-                   *(np.concatenate([getattr(p, a) for p in parts]) for a in ("day", "units", "revenue", "spread")))
+        code = np.concatenate([remap[part.code + offset] for part, offset in zip(parts, offsets, strict=False)])
+        return cls(
+            pd.Index(uniques, dtype="str"),
+            code.astype(np.int64),
+            *(np.concatenate([getattr(p, a) for p in parts]) for a in ("day", "units", "revenue", "spread")),
+        )
 
 
 @dataclass
@@ -115,13 +131,14 @@ def sales_kind(frame: pd.DataFrame) -> str:
         return "products"
     if "sku" in columns and columns & set(STOCK_SALES):
         return "stock_columns"
-    raise SchemaError("sales data must be order lines (order_id, sku, quantity, paid_at), product days "
-                      "(date, sku, units) or a stock sheet with outbound columns (sales_7d ... sales_30d); "
-                      f"got columns: {', '.join(map(str, frame.columns[:20]))}")
+    raise SchemaError(
+        "sales data must be order lines (order_id, sku, quantity, paid_at), product days "
+        "(date, sku, units) or a stock sheet with outbound columns (sales_7d ... sales_30d); "
+        f"got columns: {', '.join(map(str, frame.columns[:20]))}"
+    )
 
 
-def collect_sales(frames: list[pd.DataFrame], stock: pd.DataFrame, as_of: pd.Timestamp,
-                  window_days: int) -> DailySales:
+def collect_sales(frames: list[pd.DataFrame], stock: pd.DataFrame, as_of: pd.Timestamp, window_days: int) -> DailySales:
     """Sales rows per SKU and day from sales frames, or from the stock sheet's outbound columns when
     there are none.
 
@@ -138,8 +155,9 @@ def collect_sales(frames: list[pd.DataFrame], stock: pd.DataFrame, as_of: pd.Tim
         by_kind[sales_kind(frame)].append(frame)
     stock_like = [(stock, "stock")] if not frames else []
     for frame in by_kind["stock_columns"]:
-        per_sku = frame.groupby(frame["sku"].astype("str").str.strip())[
-            [c for c in STOCK_SALES if c in frame]].sum(min_count=1)
+        per_sku = frame.groupby(frame["sku"].astype("str").str.strip())[[c for c in STOCK_SALES if c in frame]].sum(
+            min_count=1
+        )
         stock_like.append((per_sku, _file_name(frame, "stock")))
     for per_sku, name in stock_like:
         part, source, finding = _stock_columns_rows(per_sku, as_of, window_days, prices, name)
@@ -188,12 +206,16 @@ def _file_codes(frame: pd.DataFrame, default: str) -> tuple[np.ndarray, list[str
 
 
 def _text(value) -> str | None:
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) or value in {"nan", "None"} \
+    return (
+        None
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value in {"nan", "None"}
         else str(value)
+    )
 
 
-def _source_rows(frame: pd.DataFrame, kind: str, first: np.ndarray, last: np.ndarray,
-                 default: str) -> list[SalesSource]:
+def _source_rows(
+    frame: pd.DataFrame, kind: str, first: np.ndarray, last: np.ndarray, default: str
+) -> list[SalesSource]:
     """One `SalesSource` per file in `frame`, with the first and last day it has rows for."""
     codes, names = _file_codes(frame, default)
     out = []
@@ -201,11 +223,17 @@ def _source_rows(frame: pd.DataFrame, kind: str, first: np.ndarray, last: np.nda
         mine = codes == code
         dated_first, dated_last = first[mine & (first != NO_DAY)], last[mine & (last != NO_DAY)]
         position = int(np.argmax(mine))
-        out.append(SalesSource(
-            name, kind, _text(frame["platform"].iloc[position]) if "platform" in frame else None,
-            _text(frame["report"].iloc[position]) if "report" in frame else None, int(mine.sum()),
-            _timestamp(dated_first.min()) if len(dated_first) else None,
-            _timestamp(dated_last.max()) if len(dated_last) else None))
+        out.append(
+            SalesSource(
+                name,
+                kind,
+                _text(frame["platform"].iloc[position]) if "platform" in frame else None,
+                _text(frame["report"].iloc[position]) if "report" in frame else None,
+                int(mine.sum()),
+                _timestamp(dated_first.min()) if len(dated_first) else None,
+                _timestamp(dated_last.max()) if len(dated_last) else None,
+            )
+        )
     return out
 
 
@@ -226,12 +254,13 @@ def _sku_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return final[codes], pd.Index(names, dtype="str")
 
 
-def _orders_rows(frame: pd.DataFrame, stock_skus: pd.Index,
-                 prices: pd.Series) -> tuple[SalesRows, list[SalesSource], list[Finding]]:
+def _orders_rows(
+    frame: pd.DataFrame, stock_skus: pd.Index, prices: pd.Series
+) -> tuple[SalesRows, list[SalesSource], list[Finding]]:
     findings: list[Finding] = []
     missing = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    paid_at = frame["paid_at"] if "paid_at" in frame else missing
-    created = frame["created_at"] if "created_at" in frame else missing
+    paid_at = frame.get("paid_at", missing)
+    created = frame.get("created_at", missing)
     day = _day_numbers(paid_at.fillna(created))
     dated = _day_numbers(created.fillna(paid_at))
     sources = _source_rows(frame, "orders", dated, dated, "orders")
@@ -247,12 +276,12 @@ def _orders_rows(frame: pd.DataFrame, stock_skus: pd.Index,
         findings.append(Finding("missing_quantity", count=int(missing_quantity.sum())))
     negative = sold & (quantity < 0)
     if negative.any():
-        findings.append(Finding("negative_quantity", "info", count=int(negative.sum()),
-                                units=float(-quantity[negative].sum())))
+        findings.append(
+            Finding("negative_quantity", "info", count=int(negative.sum()), units=float(-quantity[negative].sum()))
+        )
     undated = sold & (day == NO_DAY) & ~missing_quantity & ~negative
     if undated.any():
-        findings.append(Finding("unpaid_without_date", count=int(undated.sum()),
-                                units=float(quantity[undated].sum())))
+        findings.append(Finding("unpaid_without_date", count=int(undated.sum()), units=float(quantity[undated].sum())))
     keep = sold & ~missing_quantity & ~negative & ~undated
     sku, names = _sku_codes(frame["sku"])
     no_sku = keep & (sku < 0)
@@ -271,13 +300,15 @@ def _orders_rows(frame: pd.DataFrame, stock_skus: pd.Index,
     if "amount" in frame:
         multi = frame["order_id"].duplicated(keep=False).to_numpy()[keep]  # hashes the IDs once, in Arrow
         price = names.map(prices).to_numpy(dtype="float64")[sku[keep]]
-        revenue = _line_revenue(frame["order_id"][keep], multi, frame["amount"].to_numpy(dtype="float64")[keep],
-                                quantity[keep], price)
+        revenue = _line_revenue(
+            frame["order_id"][keep], multi, frame["amount"].to_numpy(dtype="float64")[keep], quantity[keep], price
+        )
     return SalesRows.of(names, sku[keep], day[keep], quantity[keep], revenue, False), sources, findings
 
 
-def _line_revenue(order: pd.Series, multi: np.ndarray, amount: np.ndarray, quantity: np.ndarray,
-                  price: np.ndarray) -> np.ndarray:
+def _line_revenue(
+    order: pd.Series, multi: np.ndarray, amount: np.ndarray, quantity: np.ndarray, price: np.ndarray
+) -> np.ndarray:
     """Each line's share of its order's amount (`multi` marks lines of orders with several lines).
 
     Several exports (JD, Shopify) put the order total on the first line and 0
@@ -287,8 +318,14 @@ def _line_revenue(order: pd.Series, multi: np.ndarray, amount: np.ndarray, quant
     """
     if not multi.any():
         return amount
-    sub = pd.DataFrame({"order": order[multi].to_numpy(), "amount": np.nan_to_num(amount[multi]),
-                        "quantity": quantity[multi], "price": price[multi]})
+    sub = pd.DataFrame(
+        {
+            "order": order[multi].to_numpy(),
+            "amount": np.nan_to_num(amount[multi]),
+            "quantity": quantity[multi],
+            "price": price[multi],
+        }
+    )
     by_order = sub.groupby("order", sort=False)
     split = (by_order["amount"].transform("max").to_numpy() > 0) & (by_order["amount"].transform("min").to_numpy() <= 0)
     if not split.any():
@@ -298,15 +335,19 @@ def _line_revenue(order: pd.Series, multi: np.ndarray, amount: np.ndarray, quant
     unpriced = sub["price"].isna().groupby(sub["order"], sort=False).transform("any").to_numpy()
     weight = np.where(unpriced, sub["quantity"], sub["quantity"] * sub["price"])
     weight_sum = pd.Series(weight, index=sub.index).groupby(sub["order"], sort=False).transform("sum").to_numpy()
-    share = np.where(weight_sum > 0, weight / np.where(weight_sum > 0, weight_sum, 1.0),
-                     1.0 / by_order["amount"].transform("size").to_numpy())
+    share = np.where(
+        weight_sum > 0,
+        weight / np.where(weight_sum > 0, weight_sum, 1.0),
+        1.0 / by_order["amount"].transform("size").to_numpy(),
+    )
     result = amount.copy()
     result[np.flatnonzero(multi)[split]] = by_order["amount"].transform("sum").to_numpy() * share
     return result
 
 
-def _products_rows(frame: pd.DataFrame, stock_skus: pd.Index,
-                   prices: pd.Series) -> tuple[SalesRows, list[SalesSource], list[Finding]]:
+def _products_rows(
+    frame: pd.DataFrame, stock_skus: pd.Index, prices: pd.Series
+) -> tuple[SalesRows, list[SalesSource], list[Finding]]:
     findings: list[Finding] = []
     start = _day_numbers(frame["date"])
     end = _day_numbers(frame["date_end"]) if "date_end" in frame else start
@@ -319,17 +360,24 @@ def _products_rows(frame: pd.DataFrame, stock_skus: pd.Index,
     units = frame["units"].to_numpy(dtype="float64")
     missing = np.isnan(units)
     for code in np.unique(files[missing]):
-        findings.append(Finding("missing_units", count=int((missing & (files == code)).sum()),
-                                detail={"file": file_names[code]}))
-    revenue = frame["amount"].to_numpy(dtype="float64") if "amount" in frame else \
-        units * names.map(prices).to_numpy(dtype="float64")[sku]
+        findings.append(
+            Finding("missing_units", count=int((missing & (files == code)).sum()), detail={"file": file_names[code]})
+        )
+    revenue = (
+        frame["amount"].to_numpy(dtype="float64")
+        if "amount" in frame
+        else units * names.map(prices).to_numpy(dtype="float64")[sku]
+    )
     keep = ~missing & (sku >= 0) & (start != NO_DAY)
     if len(file_names) > 1:
         keys = pd.DataFrame({"sku": sku[keep], "start": start[keep], "end": end[keep], "file": files[keep]})
         for column in ("platform", "report"):
             keys[column] = frame[column].to_numpy()[keep] if column in frame else ""
-        first_file = keys.groupby(["platform", "report", "sku", "start", "end"], sort=False)["file"] \
-            .transform("first").to_numpy()
+        first_file = (
+            keys.groupby(["platform", "report", "sku", "start", "end"], sort=False)["file"]
+            .transform("first")
+            .to_numpy()
+        )
         repeated = first_file != keys["file"].to_numpy()
         if repeated.any():
             findings.append(Finding("duplicate_sales", "info", count=int(repeated.sum())))
@@ -338,9 +386,15 @@ def _products_rows(frame: pd.DataFrame, stock_skus: pd.Index,
     return _spread(rows, end[keep]), sources, findings
 
 
-def _by_product_code(frame: pd.DataFrame, sku: np.ndarray, names: pd.Index, stock_skus: pd.Index,
-                     files: np.ndarray, file_names: list[str],
-                     findings: list[Finding]) -> tuple[np.ndarray, pd.Index]:
+def _by_product_code(
+    frame: pd.DataFrame,
+    sku: np.ndarray,
+    names: pd.Index,
+    stock_skus: pd.Index,
+    files: np.ndarray,
+    file_names: list[str],
+    findings: list[Finding],
+) -> tuple[np.ndarray, pd.Index]:
     """Platform product IDs rarely match the seller's SKU codes; rows whose ID is not a stock SKU but
     whose item code (货号 / 商家编码) is use the item code."""
     unknown = np.append(~names.isin(stock_skus), True)[sku]  # a row without ID (-1) is unknown too
@@ -352,10 +406,17 @@ def _by_product_code(frame: pd.DataFrame, sku: np.ndarray, names: pd.Index, stoc
     if not use_code.any():
         return sku, names
     for file_code in np.unique(files[use_code]):
-        findings.append(Finding("matched_by_product_code", "info", count=int((use_code & (files == file_code)).sum()),
-                                detail={"file": file_names[file_code]}))
-    merged, merged_names = pd.factorize(pd.Index(np.concatenate([names.to_numpy(dtype=object),
-                                                                 code_names.to_numpy(dtype=object)])))
+        findings.append(
+            Finding(
+                "matched_by_product_code",
+                "info",
+                count=int((use_code & (files == file_code)).sum()),
+                detail={"file": file_names[file_code]},
+            )
+        )
+    merged, merged_names = pd.factorize(
+        pd.Index(np.concatenate([names.to_numpy(dtype=object), code_names.to_numpy(dtype=object)]))
+    )
     combined = np.where(use_code, len(names) + code, sku)
     return np.where(combined >= 0, merged[combined], -1), pd.Index(merged_names, dtype="str")
 
@@ -367,25 +428,40 @@ def _spread(rows: SalesRows, end: np.ndarray) -> SalesRows:
         return rows
     repeat = np.repeat(np.arange(len(days)), days)
     offset = np.arange(days.sum()) - np.repeat(np.cumsum(days) - days, days)
-    return SalesRows(rows.names, rows.code[repeat], rows.day[repeat] + offset, (rows.units / days)[repeat],
-                     (rows.revenue / days)[repeat], rows.spread[repeat] | (days > 1)[repeat])
+    return SalesRows(
+        rows.names,
+        rows.code[repeat],
+        rows.day[repeat] + offset,
+        (rows.units / days)[repeat],
+        (rows.revenue / days)[repeat],
+        rows.spread[repeat] | (days > 1)[repeat],
+    )
 
 
-def _stock_columns_rows(per_sku: pd.DataFrame, as_of: pd.Timestamp, window_days: int, prices: pd.Series,
-                        file: str) -> tuple[SalesRows, SalesSource, Finding]:
+def _stock_columns_rows(
+    per_sku: pd.DataFrame, as_of: pd.Timestamp, window_days: int, prices: pd.Series, file: str
+) -> tuple[SalesRows, SalesSource, Finding]:
     """The stock sheet's 近N日出库 as one N-day total per SKU, the N closest to the demand window."""
     available = [c for c in STOCK_SALES if c in per_sku and per_sku[c].notna().any()]
     if not available:
-        raise SchemaError("no sales data: pass --sales with order exports or product daily exports (or a stock "
-                          "sheet with 近7/14/28/30日出库 columns)")
+        raise SchemaError(
+            "no sales data: pass --sales with order exports or product daily exports (or a stock "
+            "sheet with 近7/14/28/30日出库 columns)"
+        )
     column = min(available, key=lambda c: (abs(STOCK_SALES[c] - window_days), -STOCK_SALES[c]))
     days = STOCK_SALES[column]
     units = per_sku[column].dropna()
     first = pd.Timestamp(as_of) - pd.Timedelta(days=days)
     last = pd.Timestamp(as_of) - pd.Timedelta(days=1)
     start = np.full(len(units), _day_numbers(pd.Series([first]))[0])
-    rows = SalesRows.of(pd.Index(units.index, dtype="str"), np.arange(len(units)), start, units.to_numpy(),
-                        units.to_numpy() * units.index.map(prices).to_numpy(dtype="float64"), False)
+    rows = SalesRows.of(
+        pd.Index(units.index, dtype="str"),
+        np.arange(len(units)),
+        start,
+        units.to_numpy(),
+        units.to_numpy() * units.index.map(prices).to_numpy(dtype="float64"),
+        False,
+    )
     source = SalesSource(file, "stock_columns", None, None, len(units), first, last)
     finding = Finding("stock_sales_columns", "info", detail={"days": days, "column": column})
     return _spread(rows, start + days - 1), source, finding
@@ -396,14 +472,22 @@ def _overlaps(sources: list[SalesSource]) -> list[Finding]:
     findings = []
     known = [s for s in sources if s.platform and s.platform not in {"generic", "None"} and s.first is not None]
     for i, a in enumerate(known):
-        for b in known[i + 1:]:  # a handful of files
+        for b in known[i + 1 :]:  # a handful of files
             if a.platform != b.platform or (a.kind, a.report) == (b.kind, b.report):
                 continue
             start, end = max(a.first, b.first), min(a.last, b.last)
             if start <= end:
-                findings.append(Finding("overlapping_sources", detail={
-                    "files": f"{a.file} + {b.file}", "platform": a.platform,
-                    "start": start.date().isoformat(), "end": end.date().isoformat()}))
+                findings.append(
+                    Finding(
+                        "overlapping_sources",
+                        detail={
+                            "files": f"{a.file} + {b.file}",
+                            "platform": a.platform,
+                            "start": start.date().isoformat(),
+                            "end": end.date().isoformat(),
+                        },
+                    )
+                )
     return findings
 
 
@@ -430,15 +514,31 @@ def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, se
     as_of_day = _day_number(as_of)
     future = rows.day >= as_of_day
     if future.any():
-        findings.append(Finding("future_sales", "info", count=int(future.sum()), units=float(rows.units[future].sum()),
-                                detail={"as_of": as_of.date().isoformat()}))
+        findings.append(
+            Finding(
+                "future_sales",
+                "info",
+                count=int(future.sum()),
+                units=float(rows.units[future].sum()),
+                detail={"as_of": as_of.date().isoformat()},
+            )
+        )
     start = sales.coverage_start
     coverage = max(int(as_of_day - _day_number(start)), 0) if start is not None else 0
     for source in sales.sources:
         if source.last is not None and _day_number(source.last) < as_of_day - 1:
             gap = int(as_of_day - 1 - _day_number(source.last))
-            findings.append(Finding("stale_sales", detail={"file": source.file, "last": source.last.date().isoformat(),
-                                                           "days": gap, "as_of": as_of.date().isoformat()}))
+            findings.append(
+                Finding(
+                    "stale_sales",
+                    detail={
+                        "file": source.file,
+                        "last": source.last.date().isoformat(),
+                        "days": gap,
+                        "as_of": as_of.date().isoformat(),
+                    },
+                )
+            )
     ago = as_of_day - rows.day  # 1 = the day before as-of
     in_history = ~future & (ago <= coverage)
     position = skus.get_indexer(rows.names)
@@ -450,9 +550,16 @@ def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, se
 
     window = min(settings.window_days, coverage)
     if window < settings.window_days:
-        findings.append(Finding("short_window", detail={"available": window, "wanted": settings.window_days,
-                                                        "start": start.date().isoformat() if start is not None
-                                                        else "—"}))
+        findings.append(
+            Finding(
+                "short_window",
+                detail={
+                    "available": window,
+                    "wanted": settings.window_days,
+                    "start": start.date().isoformat() if start is not None else "—",
+                },
+            )
+        )
     w = k <= window
     total, std = _bucket_stats(idx[w], k[w] - 1, u[w], n, max(window, 1))
     mean = total / window if window else np.zeros(n)
@@ -470,11 +577,14 @@ def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, se
     sl = k <= settings.slow_moving_days
     slow_units = np.bincount(idx[sl], u[sl], minlength=n)
     dead_evaluated = coverage >= settings.dead_days
-    for rule, wanted, ok in (("slow_moving", settings.slow_moving_days, slow_evaluated),
-                             ("dead", settings.dead_days, dead_evaluated)):
+    for rule, wanted, ok in (
+        ("slow_moving", settings.slow_moving_days, slow_evaluated),
+        ("dead", settings.dead_days, dead_evaluated),
+    ):
         if not ok:
-            findings.append(Finding("rule_not_evaluated", "info", detail={"rule": rule, "wanted": wanted,
-                                                                          "available": coverage}))
+            findings.append(
+                Finding("rule_not_evaluated", "info", detail={"rule": rule, "wanted": wanted, "available": coverage})
+            )
 
     xyz_weeks = min(settings.xyz_weeks, coverage // 7)
     cv = np.full(n, np.nan)
@@ -491,22 +601,32 @@ def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, se
     sold = ~future & (sku_index >= 0) & (units > 0)  # all history: "last sale" is the last one in the files
     last_ago = _group_extreme(sku_index[sold], ago[sold], n, np.minimum)
     first_ago = _group_extreme(sku_index[sold], ago[sold], n, np.maximum)
-    frame = pd.DataFrame({
-        "avg_daily_demand": mean, "std_daily_demand": std, "demand_estimated": estimated,
-        "units_window": total, "abc_revenue": abc_revenue, "abc_units": abc_units,
-        "abc_unpriced_units": unpriced_units, "units_slow_window": slow_units, "weekly_cv": cv,
-        "days_since_last_sale": last_ago, "days_since_first_sale": first_ago,
-    }, index=skus)
+    frame = pd.DataFrame(
+        {
+            "avg_daily_demand": mean,
+            "std_daily_demand": std,
+            "demand_estimated": estimated,
+            "units_window": total,
+            "abc_revenue": abc_revenue,
+            "abc_units": abc_units,
+            "abc_unpriced_units": unpriced_units,
+            "units_slow_window": slow_units,
+            "weekly_cv": cv,
+            "days_since_last_sale": last_ago,
+            "days_since_first_sale": first_ago,
+        },
+        index=skus,
+    )
     spread_skus = tuple(skus[estimated])
     if spread_skus and any(src.kind == "products" for src in sales.sources):
         findings.append(Finding("period_rows", "info", count=len(spread_skus), skus=spread_skus))
     unknown = _unknown_skus(rows, sku_index, ago, in_history, window)
-    return DemandStats(frame, window, abc_days, xyz_weeks, coverage, slow_evaluated, dead_evaluated, unknown,
-                       findings)
+    return DemandStats(frame, window, abc_days, xyz_weeks, coverage, slow_evaluated, dead_evaluated, unknown, findings)
 
 
-def _bucket_stats(idx: np.ndarray, bucket: np.ndarray, values: np.ndarray, n: int,
-                  buckets: int) -> tuple[np.ndarray, np.ndarray]:
+def _bucket_stats(
+    idx: np.ndarray, bucket: np.ndarray, values: np.ndarray, n: int, buckets: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Per SKU: the total over `buckets` buckets (days or weeks) and the sample standard deviation
     (ddof=1) of the bucket totals, buckets without rows counting as zero.
 
@@ -528,7 +648,7 @@ def _bucket_stats(idx: np.ndarray, bucket: np.ndarray, values: np.ndarray, n: in
     mean = total / buckets
     deviations = np.bincount(owner, (totals - mean[owner]) ** 2, minlength=n)
     empty = buckets - np.bincount(owner, minlength=n)
-    return total, np.sqrt((deviations + empty * mean ** 2) / (buckets - 1))
+    return total, np.sqrt((deviations + empty * mean**2) / (buckets - 1))
 
 
 def _day_number(value) -> int:
@@ -549,8 +669,9 @@ def _group_extreme(group: np.ndarray, values: np.ndarray, n: int, ufunc) -> np.n
     return out
 
 
-def _unknown_skus(rows: SalesRows, sku_index: np.ndarray, ago: np.ndarray, in_history: np.ndarray,
-                  window: int) -> pd.DataFrame:
+def _unknown_skus(
+    rows: SalesRows, sku_index: np.ndarray, ago: np.ndarray, in_history: np.ndarray, window: int
+) -> pd.DataFrame:
     """Units sold of SKUs that the stock sheet does not list, so they can be reported by name."""
     unknown = (sku_index < 0) & in_history
     columns = ["sku", "units_window", "units_total", "days_since_last_sale"]
@@ -559,9 +680,15 @@ def _unknown_skus(rows: SalesRows, sku_index: np.ndarray, ago: np.ndarray, in_hi
     part = pd.DataFrame({"code": rows.code[unknown], "units": rows.units[unknown], "ago": ago[unknown]})
     part["in_window"] = np.where(part["ago"] <= window, part["units"], 0.0)
     grouped = part.groupby("code", sort=False)
-    out = pd.DataFrame({"units_window": grouped["in_window"].sum(), "units_total": grouped["units"].sum(),
-                        "days_since_last_sale": grouped["ago"].min()})
+    out = pd.DataFrame(
+        {
+            "units_window": grouped["in_window"].sum(),
+            "units_total": grouped["units"].sum(),
+            "days_since_last_sale": grouped["ago"].min(),
+        }
+    )
     out.insert(0, "sku", rows.names[out.index.to_numpy()])
     out = out[out["units_total"] > 0]
-    return out.sort_values(["units_total", "units_window", "sku"], ascending=[False, False, True])[columns] \
-        .reset_index(drop=True)
+    return out.sort_values(["units_total", "units_window", "sku"], ascending=[False, False, True])[columns].reset_index(
+        drop=True
+    )

@@ -10,7 +10,18 @@ import pandas as pd
 
 from ecomplan.core.errors import SchemaError
 from ecomplan.inventory import policy
-from ecomplan.inventory.classify import ALERTS, EXCESS, PRIORITY, SHORTAGE, STATUSES, abc_classes, flag_lists, resolve_status, status_flags, xyz_classes
+from ecomplan.inventory.classify import (
+    ALERTS,
+    EXCESS,
+    PRIORITY,
+    SHORTAGE,
+    STATUSES,
+    abc_classes,
+    flag_lists,
+    resolve_status,
+    status_flags,
+    xyz_classes,
+)
 from ecomplan.inventory.demand import DailySales, DemandStats, SalesSource, collect_sales, demand_statistics, sales_kind
 from ecomplan.inventory.findings import Finding
 from ecomplan.inventory.pricing import price_suggestions
@@ -55,21 +66,35 @@ class AlertsResult:
     def parameters(self) -> dict:
         s = self.settings
         return {
-            "window_days": s.window_days, "window_days_used": self.demand.window_days,
-            "lead_time_days": s.lead_time_days, "lead_time_std_days": s.lead_time_std_days,
-            "service_level": s.service_level, "target_cover_days": s.target_cover_days,
-            "overstock_days": s.overstock_days, "slow_moving_days": s.slow_moving_days,
-            "slow_moving_units": s.slow_moving_units, "slow_moving_evaluated": self.demand.slow_evaluated,
-            "dead_days": s.dead_days, "dead_evaluated": self.demand.dead_evaluated,
-            "abc_cutoffs": list(s.abc_cutoffs), "abc_days": s.abc_days, "abc_days_used": self.demand.abc_days,
-            "abc_basis": self.abc_basis, "xyz_cutoffs": list(s.xyz_cutoffs), "xyz_bucket": "week",
-            "xyz_weeks": s.xyz_weeks, "xyz_weeks_used": self.demand.xyz_weeks,
+            "window_days": s.window_days,
+            "window_days_used": self.demand.window_days,
+            "lead_time_days": s.lead_time_days,
+            "lead_time_std_days": s.lead_time_std_days,
+            "service_level": s.service_level,
+            "target_cover_days": s.target_cover_days,
+            "overstock_days": s.overstock_days,
+            "slow_moving_days": s.slow_moving_days,
+            "slow_moving_units": s.slow_moving_units,
+            "slow_moving_evaluated": self.demand.slow_evaluated,
+            "dead_days": s.dead_days,
+            "dead_evaluated": self.demand.dead_evaluated,
+            "abc_cutoffs": list(s.abc_cutoffs),
+            "abc_days": s.abc_days,
+            "abc_days_used": self.demand.abc_days,
+            "abc_basis": self.abc_basis,
+            "xyz_cutoffs": list(s.xyz_cutoffs),
+            "xyz_bucket": "week",
+            "xyz_weeks": s.xyz_weeks,
+            "xyz_weeks_used": self.demand.xyz_weeks,
             "sales_coverage_days": self.demand.coverage_days,
-            "pricing": {"markdown_pct": dict(s.pricing.markdown_pct),
-                        "markdown_min_cover_days": s.pricing.markdown_min_cover_days,
-                        "stop_promotion_in_campaigns": s.pricing.stop_promotion_in_campaigns},
-            "campaign": None if self.campaign is None else {
-                "name": self.campaign.name, "start": self.campaign.start, "end": self.campaign.end},
+            "pricing": {
+                "markdown_pct": dict(s.pricing.markdown_pct),
+                "markdown_min_cover_days": s.pricing.markdown_min_cover_days,
+                "stop_promotion_in_campaigns": s.pricing.stop_promotion_in_campaigns,
+            },
+            "campaign": None
+            if self.campaign is None
+            else {"name": self.campaign.name, "start": self.campaign.start, "end": self.campaign.end},
         }
 
     def summary(self) -> dict:
@@ -100,10 +125,17 @@ class AlertsResult:
         }
 
 
-def alerts(stock: pd.DataFrame, sales: pd.DataFrame | list[pd.DataFrame] | None = None,
-           as_of: dt.date | str | pd.Timestamp | None = None, *, lead_time_days: float | None = None,
-           lead_time_std_days: float | None = None, service_level: float | None = None,
-           window_days: int | None = None, settings: Settings | None = None) -> AlertsResult:
+def alerts(
+    stock: pd.DataFrame,
+    sales: pd.DataFrame | list[pd.DataFrame] | None = None,
+    as_of: dt.date | str | pd.Timestamp | None = None,
+    *,
+    lead_time_days: float | None = None,
+    lead_time_std_days: float | None = None,
+    service_level: float | None = None,
+    window_days: int | None = None,
+    settings: Settings | None = None,
+) -> AlertsResult:
     """Safety stock, reorder point, days of cover, order suggestion and status for every stock SKU.
 
     `stock` is a canonical inventory frame (`load(path, "inventory").frame`);
@@ -114,8 +146,11 @@ def alerts(stock: pd.DataFrame, sales: pd.DataFrame | list[pd.DataFrame] | None 
     latest sale; sales on or after it are ignored.
     """
     settings = (settings or Settings()).with_overrides(
-        lead_time_days=lead_time_days, lead_time_std_days=lead_time_std_days, service_level=service_level,
-        window_days=window_days)
+        lead_time_days=lead_time_days,
+        lead_time_std_days=lead_time_std_days,
+        service_level=service_level,
+        window_days=window_days,
+    )
     frames = [] if sales is None else [sales] if isinstance(sales, pd.DataFrame) else list(sales)
     for frame in frames:
         sales_kind(frame)
@@ -124,10 +159,18 @@ def alerts(stock: pd.DataFrame, sales: pd.DataFrame | list[pd.DataFrame] | None 
     daily = collect_sales(frames, table, as_of, settings.window_days)
     stats = demand_statistics(daily, table.index, as_of, settings)
     items, item_findings, basis = _evaluate(table, stats, settings, as_of)
-    findings = [*findings, *daily.findings, *stats.findings, *item_findings,
-                *_reconcile(items, daily, stats)]
-    return AlertsResult(as_of, as_of_from, items, settings, stats, daily.sources, findings,
-                        settings.active_campaign(as_of.date()), basis)
+    findings = [*findings, *daily.findings, *stats.findings, *item_findings, *_reconcile(items, daily, stats)]
+    return AlertsResult(
+        as_of,
+        as_of_from,
+        items,
+        settings,
+        stats,
+        daily.sources,
+        findings,
+        settings.active_campaign(as_of.date()),
+        basis,
+    )
 
 
 def _resolve_as_of(as_of, stock: pd.DataFrame, frames: list[pd.DataFrame]) -> tuple[pd.Timestamp, str]:
@@ -142,18 +185,21 @@ def _resolve_as_of(as_of, stock: pd.DataFrame, frames: list[pd.DataFrame]) -> tu
                 last.append(pd.Timestamp(frame[column].max()).normalize())
                 break
     if not last:
-        raise SchemaError("cannot tell the as-of date: the stock sheet has no snapshot date and there are no "
-                          "dated sales; pass --as-of YYYY-MM-DD")
+        raise SchemaError(
+            "cannot tell the as-of date: the stock sheet has no snapshot date and there are no "
+            "dated sales; pass --as-of YYYY-MM-DD"
+        )
     return max(last) + pd.Timedelta(days=1), "sales"
 
 
-def _evaluate(table: pd.DataFrame, stats: DemandStats, settings: Settings,
-              as_of: pd.Timestamp) -> tuple[pd.DataFrame, list[Finding], str]:
+def _evaluate(
+    table: pd.DataFrame, stats: DemandStats, settings: Settings, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame, list[Finding], str]:
     findings: list[Finding] = []
     demand = stats.frame
     items = pd.DataFrame(index=table.index)
     for column in ("name", "supplier"):
-        items[column] = table[column] if column in table else None
+        items[column] = table.get(column, None)
     for column in ("on_hand", "available", "in_transit"):
         items[column] = table[column].astype("float64")
     items["inventory_position"] = items["available"] + items["in_transit"]
@@ -167,21 +213,29 @@ def _evaluate(table: pd.DataFrame, stats: DemandStats, settings: Settings,
     level = _per_sku(table, "service_level", settings.service_level)
     invalid = (level < 0.5) | (level >= 1)
     if invalid.any():
-        findings.append(Finding("invalid_service_level", count=int(invalid.sum()),
-                                skus=tuple(table.index[invalid]), detail={"default": settings.service_level}))
+        findings.append(
+            Finding(
+                "invalid_service_level",
+                count=int(invalid.sum()),
+                skus=tuple(table.index[invalid]),
+                detail={"default": settings.service_level},
+            )
+        )
         level = np.where(invalid, settings.service_level, level)
     items["service_level"] = level
     items["z"] = policy.z_score(level)
-    items["safety_stock"] = policy.safety_stock(items["z"], d, items["std_daily_demand"], items["lead_time_days"],
-                                                items["lead_time_std_days"])
+    items["safety_stock"] = policy.safety_stock(
+        items["z"], d, items["std_daily_demand"], items["lead_time_days"], items["lead_time_std_days"]
+    )
     items["reorder_point"] = policy.reorder_point(d, items["lead_time_days"], items["safety_stock"])
     items["order_up_to"] = policy.order_up_to_level(items["reorder_point"], d, settings.target_cover_days)
     items["days_of_cover"] = policy.days_of_cover(items["available"], d)
     items["days_of_cover_with_transit"] = policy.days_of_cover(items["inventory_position"], d)
     items["projected_stockout_date"] = policy.stockout_dates(as_of, items["days_of_cover"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        until_reorder = np.where(d > 0, (items["inventory_position"] - items["reorder_point"]) / np.where(
-            d > 0, d, 1.0), np.inf)
+        until_reorder = np.where(
+            d > 0, (items["inventory_position"] - items["reorder_point"]) / np.where(d > 0, d, 1.0), np.inf
+        )
     items["reorder_date"] = policy.stockout_dates(as_of, np.maximum(until_reorder, 0.0))
     for column in ("days_since_last_sale", "days_since_first_sale", "units_slow_window"):
         items[column] = demand[column].to_numpy()
@@ -194,8 +248,14 @@ def _evaluate(table: pd.DataFrame, stats: DemandStats, settings: Settings,
     items["moq"] = _per_sku(table, "moq", np.nan)
     items["case_pack"] = _per_sku(table, "case_pack", np.nan)
     items["suggested_order_qty"] = policy.suggested_order(
-        items["inventory_position"], items["reorder_point"], d, settings.target_cover_days, items["moq"],
-        items["case_pack"], needs_order=needs_order)
+        items["inventory_position"],
+        items["reorder_point"],
+        d,
+        settings.target_cover_days,
+        items["moq"],
+        items["case_pack"],
+        needs_order=needs_order,
+    )
     items["unit_cost"] = _per_sku(table, "unit_cost", np.nan)
     items["price"] = _per_sku(table, "price", np.nan)
     items["stock_value"] = items["unit_cost"] * items["on_hand"].clip(lower=0)
@@ -236,8 +296,9 @@ def _sort(items: pd.DataFrame) -> pd.DataFrame:
     """Most urgent first: shortages by days of cover, excess by stock value tied up, then SKU."""
     rank = items["status"].map(PRIORITY).to_numpy()
     shortage = items["status"].isin(SHORTAGE).to_numpy()
-    secondary = np.where(shortage, items["days_of_cover_with_transit"].to_numpy(),
-                         -items["stock_value"].fillna(0.0).to_numpy())
+    secondary = np.where(
+        shortage, items["days_of_cover_with_transit"].to_numpy(), -items["stock_value"].fillna(0.0).to_numpy()
+    )
     order = np.lexsort((items.index.to_numpy().astype(str), secondary, rank))
     return items.iloc[order]
 
@@ -249,8 +310,14 @@ def _reconcile(items: pd.DataFrame, daily: DailySales, stats: DemandStats) -> li
     if len(never) and daily.sources:
         findings.append(Finding("stock_without_sales", count=len(never), skus=tuple(sorted(never))))
     if len(stats.unknown):
-        findings.append(Finding("sales_without_stock", count=len(stats.unknown),
-                                skus=tuple(stats.unknown["sku"]), units=float(stats.unknown["units_total"].sum())))
+        findings.append(
+            Finding(
+                "sales_without_stock",
+                count=len(stats.unknown),
+                skus=tuple(stats.unknown["sku"]),
+                units=float(stats.unknown["units_total"].sum()),
+            )
+        )
     no_cost = items.loc[items["status"].isin(EXCESS) & items["unit_cost"].isna(), "sku"]
     if len(no_cost):
         findings.append(Finding("no_cost", count=len(no_cost), skus=tuple(sorted(no_cost))))

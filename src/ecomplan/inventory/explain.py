@@ -18,56 +18,111 @@ if TYPE_CHECKING:
 
 # JSON item keys, in order; `reason` and `suggestion` follow `flags`.
 HEAD = ("sku", "name", "supplier", "status", "flags")
-BODY = ("on_hand", "available", "in_transit", "inventory_position", "avg_daily_demand", "std_daily_demand",
-        "demand_estimated", "units_window", "lead_time_days", "lead_time_std_days", "service_level", "z",
-        "safety_stock", "reorder_point", "order_up_to", "days_of_cover", "days_of_cover_with_transit",
-        "projected_stockout_date", "reorder_date", "suggested_order_qty", "moq", "case_pack", "unit_cost", "price",
-        "stock_value", "order_value", "abc", "abc_value", "xyz", "weekly_cv", "units_slow_window",
-        "last_sale_date", "days_since_last_sale", "markdown_pct", "stop_promotion")
+BODY = (
+    "on_hand",
+    "available",
+    "in_transit",
+    "inventory_position",
+    "avg_daily_demand",
+    "std_daily_demand",
+    "demand_estimated",
+    "units_window",
+    "lead_time_days",
+    "lead_time_std_days",
+    "service_level",
+    "z",
+    "safety_stock",
+    "reorder_point",
+    "order_up_to",
+    "days_of_cover",
+    "days_of_cover_with_transit",
+    "projected_stockout_date",
+    "reorder_date",
+    "suggested_order_qty",
+    "moq",
+    "case_pack",
+    "unit_cost",
+    "price",
+    "stock_value",
+    "order_value",
+    "abc",
+    "abc_value",
+    "xyz",
+    "weekly_cv",
+    "units_slow_window",
+    "last_sale_date",
+    "days_since_last_sale",
+    "markdown_pct",
+    "stop_promotion",
+)
 DATES = ("projected_stockout_date", "reorder_date", "last_sale_date")
 
-add({
-    "inventory.status.stockout": ("断货", "stockout"),
-    "inventory.status.urgent": ("紧急", "urgent"),
-    "inventory.status.reorder": ("待补货", "reorder"),
-    "inventory.status.ok": ("正常", "ok"),
-    "inventory.status.overstock": ("超储", "overstock"),
-    "inventory.status.slow_moving": ("滞销", "slow moving"),
-    "inventory.status.dead": ("呆滞", "dead stock"),
-    "inventory.status.inactive": ("停售", "inactive"),
-    "inventory.reason.stockout": ("已断货：可用库存 {available}，日均销量 {d}", "Out of stock: {available} available, "
-                                  "selling {d} a day"),
-    "inventory.reason.stockout_idle": ("已断货：可用库存 {available}，近 {window} 天无销售",
-                                       "Out of stock: {available} available, no sales in the last {window} days"),
-    "inventory.reason.urgent": ("可售 {cover} 天（含在途 {cover_transit} 天），短于采购周期 {lead} 天：预计 {date} 断货，"
-                                "现在下单也赶不上", "{cover} days of cover ({cover_transit} with stock in transit), "
-                                "shorter than the {lead}-day lead time: runs out on {date}, before a new order "
-                                "can arrive"),
-    "inventory.reason.reorder": ("库存含在途 {position} ≤ 再订货点 {rop}（安全库存 {ss}），可售 {cover} 天：应下单",
-                                 "Stock incl. in transit {position} ≤ reorder point {rop} (safety stock {ss}), "
-                                 "{cover} days of cover: order now"),
-    "inventory.reason.ok": ("可售 {cover} 天，高于再订货点 {rop}（约 {reorder_date} 需补货）",
-                            "{cover} days of cover, above the reorder point {rop} (reorder around {reorder_date})"),
-    "inventory.reason.overstock": ("可售 {cover} 天，超过上限 {limit} 天（库存 {on_hand}，日均 {d}）",
-                                   "{cover} days of cover, above the {limit}-day ceiling ({on_hand} in stock, "
-                                   "{d} a day)"),
-    "inventory.reason.overstock_idle": ("近 {window} 天无销售，库存 {on_hand}",
-                                        "No sales in the last {window} days, {on_hand} in stock"),
-    "inventory.reason.slow_moving": ("近 {days} 天仅售 {units} 件（少于 {threshold} 件），库存 {on_hand}",
-                                     "Only {units} sold in the last {days} days (fewer than {threshold}), "
-                                     "{on_hand} in stock"),
-    "inventory.reason.dead": ("{since} 天无销售（超过 {days} 天），库存 {on_hand}",
-                              "No sale for {since} days (more than {days}), {on_hand} in stock"),
-    "inventory.reason.dead_never": ("销售数据覆盖的 {coverage} 天内从未售出，库存 {on_hand}",
-                                    "Never sold in the {coverage} days the sales data covers, {on_hand} in stock"),
-    "inventory.reason.inactive": ("无库存、无在途，{days} 天以上无销售：疑似停售，不报警",
-                                  "No stock, nothing in transit and no sale for over {days} days: likely "
-                                  "discontinued, no alert"),
-    "inventory.suggest.order": ("建议采购 {qty} 件", "Order {qty} units"),
-    "inventory.suggest.markdown": ("建议降价 {pct} 清库存", "Consider a {pct} markdown to clear stock"),
-    "inventory.suggest.stop_promotion": ("「{campaign}」期间暂停推广该商品", "Pause promoting it during {campaign}"),
-    "inventory.suggest.no_reorder": ("暂停补货", "Do not reorder"),
-})
+add(
+    {
+        "inventory.status.stockout": ("断货", "stockout"),
+        "inventory.status.urgent": ("紧急", "urgent"),
+        "inventory.status.reorder": ("待补货", "reorder"),
+        "inventory.status.ok": ("正常", "ok"),
+        "inventory.status.overstock": ("超储", "overstock"),
+        "inventory.status.slow_moving": ("滞销", "slow moving"),
+        "inventory.status.dead": ("呆滞", "dead stock"),
+        "inventory.status.inactive": ("停售", "inactive"),
+        "inventory.reason.stockout": (
+            "已断货：可用库存 {available}，日均销量 {d}",
+            "Out of stock: {available} available, selling {d} a day",
+        ),
+        "inventory.reason.stockout_idle": (
+            "已断货：可用库存 {available}，近 {window} 天无销售",
+            "Out of stock: {available} available, no sales in the last {window} days",
+        ),
+        "inventory.reason.urgent": (
+            "可售 {cover} 天（含在途 {cover_transit} 天），短于采购周期 {lead} 天：预计 {date} 断货，现在下单也赶不上",
+            "{cover} days of cover ({cover_transit} with stock in transit), "
+            "shorter than the {lead}-day lead time: runs out on {date}, before a new order "
+            "can arrive",
+        ),
+        "inventory.reason.reorder": (
+            "库存含在途 {position} ≤ 再订货点 {rop}（安全库存 {ss}），可售 {cover} 天：应下单",
+            "Stock incl. in transit {position} ≤ reorder point {rop} (safety stock {ss}), "
+            "{cover} days of cover: order now",
+        ),
+        "inventory.reason.ok": (
+            "可售 {cover} 天，高于再订货点 {rop}（约 {reorder_date} 需补货）",
+            "{cover} days of cover, above the reorder point {rop} (reorder around {reorder_date})",
+        ),
+        "inventory.reason.overstock": (
+            "可售 {cover} 天，超过上限 {limit} 天（库存 {on_hand}，日均 {d}）",
+            "{cover} days of cover, above the {limit}-day ceiling ({on_hand} in stock, {d} a day)",
+        ),
+        "inventory.reason.overstock_idle": (
+            "近 {window} 天无销售，库存 {on_hand}",
+            "No sales in the last {window} days, {on_hand} in stock",
+        ),
+        "inventory.reason.slow_moving": (
+            "近 {days} 天仅售 {units} 件（少于 {threshold} 件），库存 {on_hand}",
+            "Only {units} sold in the last {days} days (fewer than {threshold}), {on_hand} in stock",
+        ),
+        "inventory.reason.dead": (
+            "{since} 天无销售（超过 {days} 天），库存 {on_hand}",
+            "No sale for {since} days (more than {days}), {on_hand} in stock",
+        ),
+        "inventory.reason.dead_never": (
+            "销售数据覆盖的 {coverage} 天内从未售出，库存 {on_hand}",
+            "Never sold in the {coverage} days the sales data covers, {on_hand} in stock",
+        ),
+        "inventory.reason.inactive": (
+            "无库存、无在途，{days} 天以上无销售：疑似停售，不报警",
+            "No stock, nothing in transit and no sale for over {days} days: likely discontinued, no alert",
+        ),
+        "inventory.suggest.order": ("建议采购 {qty} 件", "Order {qty} units"),
+        "inventory.suggest.markdown": ("建议降价 {pct} 清库存", "Consider a {pct} markdown to clear stock"),
+        "inventory.suggest.stop_promotion": (
+            "「{campaign}」期间暂停推广该商品",
+            "Pause promoting it during {campaign}",
+        ),
+        "inventory.suggest.no_reorder": ("暂停补货", "Do not reorder"),
+    }
+)
 
 
 def number(value) -> str:
@@ -101,35 +156,79 @@ def reason(row: dict, result: AlertsResult, lang: str) -> str:
     idle = not row["avg_daily_demand"] > 0
     if status == "stockout":
         if idle:
-            return t("inventory.reason.stockout_idle", lang, available=number(row["available"]),
-                     window=result.demand.window_days)
-        return t("inventory.reason.stockout", lang, available=number(row["available"]),
-                 d=rate(row["avg_daily_demand"]))
+            return t(
+                "inventory.reason.stockout_idle",
+                lang,
+                available=number(row["available"]),
+                window=result.demand.window_days,
+            )
+        return t("inventory.reason.stockout", lang, available=number(row["available"]), d=rate(row["avg_daily_demand"]))
     if status == "urgent":
-        return t("inventory.reason.urgent", lang, cover=number(row["days_of_cover"]),
-                 cover_transit=number(row["days_of_cover_with_transit"]), lead=number(row["lead_time_days"]),
-                 date=day_text(row["projected_stockout_date"]))
+        return t(
+            "inventory.reason.urgent",
+            lang,
+            cover=number(row["days_of_cover"]),
+            cover_transit=number(row["days_of_cover_with_transit"]),
+            lead=number(row["lead_time_days"]),
+            date=day_text(row["projected_stockout_date"]),
+        )
     if status == "reorder":
-        return t("inventory.reason.reorder", lang, position=number(row["inventory_position"]),
-                 rop=number(row["reorder_point"]), ss=number(row["safety_stock"]), cover=number(row["days_of_cover"]))
+        return t(
+            "inventory.reason.reorder",
+            lang,
+            position=number(row["inventory_position"]),
+            rop=number(row["reorder_point"]),
+            ss=number(row["safety_stock"]),
+            cover=number(row["days_of_cover"]),
+        )
     if status == "ok":
-        return t("inventory.reason.ok", lang, cover=number(row["days_of_cover"]), rop=number(row["reorder_point"]),
-                 reorder_date=day_text(row["reorder_date"]))
+        return t(
+            "inventory.reason.ok",
+            lang,
+            cover=number(row["days_of_cover"]),
+            rop=number(row["reorder_point"]),
+            reorder_date=day_text(row["reorder_date"]),
+        )
     if status == "overstock":
         if idle:
-            return t("inventory.reason.overstock_idle", lang, window=result.demand.window_days,
-                     on_hand=number(row["on_hand"]))
-        return t("inventory.reason.overstock", lang, cover=number(row["days_of_cover"]),
-                 limit=number(s.overstock_days), on_hand=number(row["on_hand"]), d=rate(row["avg_daily_demand"]))
+            return t(
+                "inventory.reason.overstock_idle",
+                lang,
+                window=result.demand.window_days,
+                on_hand=number(row["on_hand"]),
+            )
+        return t(
+            "inventory.reason.overstock",
+            lang,
+            cover=number(row["days_of_cover"]),
+            limit=number(s.overstock_days),
+            on_hand=number(row["on_hand"]),
+            d=rate(row["avg_daily_demand"]),
+        )
     if status == "slow_moving":
-        return t("inventory.reason.slow_moving", lang, units=number(row["units_slow_window"]),
-                 days=s.slow_moving_days, threshold=number(s.slow_moving_units), on_hand=number(row["on_hand"]))
+        return t(
+            "inventory.reason.slow_moving",
+            lang,
+            units=number(row["units_slow_window"]),
+            days=s.slow_moving_days,
+            threshold=number(s.slow_moving_units),
+            on_hand=number(row["on_hand"]),
+        )
     if status == "dead":
         if row["days_since_last_sale"] != row["days_since_last_sale"]:
-            return t("inventory.reason.dead_never", lang, coverage=result.demand.coverage_days,
-                     on_hand=number(row["on_hand"]))
-        return t("inventory.reason.dead", lang, since=number(row["days_since_last_sale"]), days=s.dead_days,
-                 on_hand=number(row["on_hand"]))
+            return t(
+                "inventory.reason.dead_never",
+                lang,
+                coverage=result.demand.coverage_days,
+                on_hand=number(row["on_hand"]),
+            )
+        return t(
+            "inventory.reason.dead",
+            lang,
+            since=number(row["days_since_last_sale"]),
+            days=s.dead_days,
+            on_hand=number(row["on_hand"]),
+        )
     return t("inventory.reason.inactive", lang, days=s.dead_days)
 
 
@@ -155,8 +254,8 @@ def item_records(result: AlertsResult, lang: str) -> list[dict]:
     keys = list(frame.columns)
     columns = [frame[key].tolist() for key in keys]  # plain Python values, column by column (fast)
     out = []
-    for values in zip(*columns):
-        row = dict(zip(keys, values))
+    for values in zip(*columns, strict=False):
+        row = dict(zip(keys, values, strict=False))
         head = {key: row[key] for key in HEAD}
         head["reason"] = reason(row, result, lang)
         head["suggestion"] = suggestion(row, result, lang)

@@ -26,7 +26,7 @@ def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], 
     stock sheet's outbound columns (近N日出库). A file with none of them is an error naming what it is."""
     frames, issues, seen = [], [], set()
     names = [Path(p).name for p in paths]
-    for path, name in zip(paths, names):
+    for path, name in zip(paths, names, strict=False):
         key = Path(path).resolve()
         if key in seen:
             issues.append(Issue(name, "the same file was given twice; it is read once"))
@@ -41,8 +41,11 @@ def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], 
             if chosen:
                 break
         if not chosen:
-            chosen = [d for d in datasets if d.kind == "inventory" and d.frame is not None
-                      and any(c in d.frame for c in STOCK_SALES)]
+            chosen = [
+                d
+                for d in datasets
+                if d.kind == "inventory" and d.frame is not None and any(c in d.frame for c in STOCK_SALES)
+            ]
         if not chosen:
             raise SchemaError(_not_sales(Path(path).name, datasets))
         parts = [d.frame.assign(platform=d.platform, report=d.report, source_file=label) for d in chosen]
@@ -52,12 +55,17 @@ def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], 
 
 def _not_sales(name: str, datasets) -> str:
     found = sorted({f"{d.platform}/{d.report}" for d in datasets if d.platform})
-    what = f"it was read as {', '.join(found)}" if found else \
-        f"its columns ({', '.join(list(datasets[0].columns)[:12]) if datasets else 'none'}) match no known export"
-    return (f"{name}: not a sales file; {what}. Expected an order export (淘宝/天猫/京东/抖店/拼多多/Shopify 订单导出, "
-            f"or canonical columns order_id, sku, quantity, paid_at, status), a product daily export "
-            f"(生意参谋 商品_全部, 京东商智 商品明细, or canonical date, sku, units) or a JD 库存 export with "
-            f"近N日出库 columns")
+    what = (
+        f"it was read as {', '.join(found)}"
+        if found
+        else f"its columns ({', '.join(list(datasets[0].columns)[:12]) if datasets else 'none'}) match no known export"
+    )
+    return (
+        f"{name}: not a sales file; {what}. Expected an order export (淘宝/天猫/京东/抖店/拼多多/Shopify 订单导出, "
+        f"or canonical columns order_id, sku, quantity, paid_at, status), a product daily export "
+        f"(生意参谋 商品_全部, 京东商智 商品明细, or canonical date, sku, units) or a JD 库存 export with "
+        f"近N日出库 columns"
+    )
 
 
 def alerts_from_config(config: InventoryConfig, as_of=None, **options) -> tuple[AlertsResult, list[Issue]]:
@@ -65,7 +73,7 @@ def alerts_from_config(config: InventoryConfig, as_of=None, **options) -> tuple[
     calls; for a week Monday..Sunday pass the following Monday as `as_of`). `options` go to the loaders
     (encoding, password). Returns the result and the loaders' data-quality issues."""
     if config.stock is None:
-        raise UsageError("the config has no [inventory] stock = \"...\" file")
+        raise UsageError('the config has no [inventory] stock = "..." file')
     stock, issues = load_stock(config.stock, **options)
     frames, sales_issues = load_sales(list(config.sales), **options)
     result = alerts(stock, frames or None, as_of, settings=config.settings)

@@ -33,9 +33,10 @@ def z_score(service_level):
 
 def safety_stock(z, avg_daily, std_daily, lead_time_days, lead_time_std_days=0.0):
     """`z · √(L · σd² + d² · σL²)`: demand uncertainty over the lead time plus lead-time uncertainty."""
-    z, d, sd, lead, lead_sd = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in
-                                                    (z, avg_daily, std_daily, lead_time_days, lead_time_std_days)))
-    return z * np.sqrt(lead * sd ** 2 + d ** 2 * lead_sd ** 2)
+    z, d, sd, lead, lead_sd = np.broadcast_arrays(
+        *(np.asarray(v, dtype="float64") for v in (z, avg_daily, std_daily, lead_time_days, lead_time_std_days))
+    )
+    return z * np.sqrt(lead * sd**2 + d**2 * lead_sd**2)
 
 
 def reorder_point(avg_daily, lead_time_days, safety):

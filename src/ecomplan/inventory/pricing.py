@@ -29,6 +29,9 @@ def price_suggestions(items: pd.DataFrame, settings: Settings, as_of: dt.date) -
     lasts_long = (cover > rules.markdown_min_cover_days) | (d <= 0)
     markdown = np.where(lasts_long, pct, np.nan)
     campaign = settings.active_campaign(as_of) if rules.stop_promotion_in_campaigns else None
-    stop = np.zeros(len(items), dtype=bool) if campaign is None else (
-        (d > 0) & (cover < items["lead_time_days"].to_numpy()))
+    stop = (
+        np.zeros(len(items), dtype=bool)
+        if campaign is None
+        else ((d > 0) & (cover < items["lead_time_days"].to_numpy()))
+    )
     return pd.DataFrame({"markdown_pct": markdown, "stop_promotion": stop}, index=items.index)

@@ -85,15 +85,24 @@ def check_settings(s: Settings) -> None:
         ("window_days", isinstance(s.window_days, int) and s.window_days >= 2, "a whole number of days >= 2"),
         ("target_cover_days", s.target_cover_days >= 0, "a number of days >= 0"),
         ("overstock_days", s.overstock_days > 0, "a number of days > 0"),
-        ("slow_moving_days", isinstance(s.slow_moving_days, int) and s.slow_moving_days >= 1,
-         "a whole number of days >= 1"),
+        (
+            "slow_moving_days",
+            isinstance(s.slow_moving_days, int) and s.slow_moving_days >= 1,
+            "a whole number of days >= 1",
+        ),
         ("slow_moving_units", s.slow_moving_units >= 0, "a number of units >= 0"),
         ("dead_days", isinstance(s.dead_days, int) and s.dead_days >= 1, "a whole number of days >= 1"),
-        ("abc_cutoffs", len(s.abc_cutoffs) == 2 and 0 < s.abc_cutoffs[0] < s.abc_cutoffs[1] <= 1,
-         "two cumulative revenue shares like [0.8, 0.95]"),
+        (
+            "abc_cutoffs",
+            len(s.abc_cutoffs) == 2 and 0 < s.abc_cutoffs[0] < s.abc_cutoffs[1] <= 1,
+            "two cumulative revenue shares like [0.8, 0.95]",
+        ),
         ("abc_days", isinstance(s.abc_days, int) and s.abc_days >= 1, "a whole number of days >= 1"),
-        ("xyz_cutoffs", len(s.xyz_cutoffs) == 2 and 0 < s.xyz_cutoffs[0] < s.xyz_cutoffs[1],
-         "two coefficients of variation like [0.5, 1.0]"),
+        (
+            "xyz_cutoffs",
+            len(s.xyz_cutoffs) == 2 and 0 < s.xyz_cutoffs[0] < s.xyz_cutoffs[1],
+            "two coefficients of variation like [0.5, 1.0]",
+        ),
         ("xyz_weeks", isinstance(s.xyz_weeks, int) and s.xyz_weeks >= 4, "a whole number of weeks >= 4"),
         ("pricing.markdown_min_cover_days", s.pricing.markdown_min_cover_days >= 0, "a number of days >= 0"),
     ]
@@ -102,8 +111,10 @@ def check_settings(s: Settings) -> None:
             raise ConfigError(f"inventory setting {key} must be {expected} (got {getattr(s, key, None)!r})")
     for status, pct in s.pricing.markdown_pct.items():
         if status not in EXCESS_STATUSES or not 0 < pct < 1:
-            raise ConfigError(f"inventory setting pricing.markdown_pct: {status} = {pct!r}; expected statuses "
-                              f"{', '.join(EXCESS_STATUSES)} with a fraction between 0 and 1 (0.2 = 20% off)")
+            raise ConfigError(
+                f"inventory setting pricing.markdown_pct: {status} = {pct!r}; expected statuses "
+                f"{', '.join(EXCESS_STATUSES)} with a fraction between 0 and 1 (0.2 = 20% off)"
+            )
 
 
 @dataclass(frozen=True)
@@ -116,8 +127,14 @@ class InventoryConfig:
     currency: str = "¥"
 
 
-_NUMBER_KEYS = {"lead_time_days", "lead_time_std_days", "service_level", "target_cover_days", "overstock_days",
-                "slow_moving_units"}
+_NUMBER_KEYS = {
+    "lead_time_days",
+    "lead_time_std_days",
+    "service_level",
+    "target_cover_days",
+    "overstock_days",
+    "slow_moving_units",
+}
 _INT_KEYS = {"window_days", "slow_moving_days", "dead_days", "abc_days", "xyz_weeks"}
 _PAIR_KEYS = {"abc_cutoffs", "xyz_cutoffs"}
 _FILE_KEYS = {"stock", "sales"}
@@ -140,8 +157,9 @@ def config_from_mapping(data: dict, base_dir: str | Path = ".", source: str = "c
     valid = _NUMBER_KEYS | _INT_KEYS | _PAIR_KEYS | _FILE_KEYS | {"pricing"}
     unknown = sorted(set(table) - valid)
     if unknown:
-        raise ConfigError(f"{source}: [inventory] has unknown key(s) {', '.join(unknown)}; valid keys: "
-                          f"{', '.join(sorted(valid))}")
+        raise ConfigError(
+            f"{source}: [inventory] has unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(sorted(valid))}"
+        )
     values: dict = {}
     for key in _NUMBER_KEYS & set(table):
         values[key] = _number(table[key], f"{source}: [inventory] {key}")
@@ -173,9 +191,10 @@ def config_from_mapping(data: dict, base_dir: str | Path = ".", source: str = "c
         raise ConfigError(f"{source}: [inventory] sales must be a list of file paths or globs (got {sales!r})")
     currency = data.get("currency", "¥")
     if not isinstance(currency, str):
-        raise ConfigError(f"{source}: currency must be a text like \"¥\" (got {currency!r})")
-    return InventoryConfig(settings, stock, tuple(p for pattern in sales for p in _expand(base, pattern, source)),
-                           currency)
+        raise ConfigError(f'{source}: currency must be a text like "¥" (got {currency!r})')
+    return InventoryConfig(
+        settings, stock, tuple(p for pattern in sales for p in _expand(base, pattern, source)), currency
+    )
 
 
 def _expand(base: Path, pattern: str, source: str) -> list[Path]:
@@ -199,8 +218,9 @@ def _pricing(table, source: str) -> PricingRules:
         raise ConfigError(f"{where} must be a table")
     unknown = sorted(set(table) - _PRICING_KEYS)
     if unknown:
-        raise ConfigError(f"{where} has unknown key(s) {', '.join(unknown)}; valid keys: "
-                          f"{', '.join(sorted(_PRICING_KEYS))}")
+        raise ConfigError(
+            f"{where} has unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(sorted(_PRICING_KEYS))}"
+        )
     defaults = PricingRules()
     markdown = table.get("markdown_pct", defaults.markdown_pct)
     if isinstance(markdown, (int, float)) and not isinstance(markdown, bool):
@@ -208,13 +228,16 @@ def _pricing(table, source: str) -> PricingRules:
     elif isinstance(markdown, dict):
         markdown = {str(k): _number(v, f"{where} markdown_pct.{k}") for k, v in markdown.items()}
     else:
-        raise ConfigError(f"{where} markdown_pct must be a fraction (0.2) or a table like "
-                          f"{{ overstock = 0.1, slow_moving = 0.2, dead = 0.3 }} (got {markdown!r})")
+        raise ConfigError(
+            f"{where} markdown_pct must be a fraction (0.2) or a table like "
+            f"{{ overstock = 0.1, slow_moving = 0.2, dead = 0.3 }} (got {markdown!r})"
+        )
     stop = table.get("stop_promotion_in_campaigns", defaults.stop_promotion_in_campaigns)
     if not isinstance(stop, bool):
         raise ConfigError(f"{where} stop_promotion_in_campaigns must be true or false (got {stop!r})")
-    min_cover = _number(table.get("markdown_min_cover_days", defaults.markdown_min_cover_days),
-                        f"{where} markdown_min_cover_days")
+    min_cover = _number(
+        table.get("markdown_min_cover_days", defaults.markdown_min_cover_days), f"{where} markdown_min_cover_days"
+    )
     return PricingRules(markdown, min_cover, stop)
 
 

@@ -23,11 +23,15 @@ def prepare_stock(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFram
     """One row per SKU (index `sku`, sorted): quantities and sales columns summed over warehouses,
     the slowest lead time, the first non-empty name, cost, price, MOQ and case pack."""
     if "sku" not in frame:
-        raise SchemaError("stock data has no sku column; expected an inventory export (canonical columns: "
-                          "sku, on_hand or available, ...)")
+        raise SchemaError(
+            "stock data has no sku column; expected an inventory export (canonical columns: "
+            "sku, on_hand or available, ...)"
+        )
     if not any(c in frame for c in ("on_hand", "available")):
-        raise SchemaError("stock data has neither on_hand nor available; expected an inventory export with a "
-                          "stock quantity column (实际库存 / 可用库存 / 库存件数)")
+        raise SchemaError(
+            "stock data has neither on_hand nor available; expected an inventory export with a "
+            "stock quantity column (实际库存 / 可用库存 / 库存件数)"
+        )
     findings: list[Finding] = []
     data = frame.copy()
     data["sku"] = data["sku"].astype("str").str.strip()
@@ -38,12 +42,17 @@ def prepare_stock(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFram
         latest = dates.where(on_or_before).groupby(data["sku"]).transform("max")
         keep = on_or_before & (dates.isna() | (dates == latest))
         if not keep.all():
-            findings.append(Finding("stale_stock_rows", "info", count=int((~keep).sum()),
-                                    detail={"as_of": as_of.date().isoformat()}))
+            findings.append(
+                Finding(
+                    "stale_stock_rows", "info", count=int((~keep).sum()), detail={"as_of": as_of.date().isoformat()}
+                )
+            )
         data = data[keep]
         if data.empty:
-            raise SchemaError(f"every stock row is dated after the as-of date {as_of.date()}; pass the snapshot "
-                              "taken on or before it, or a later --as-of")
+            raise SchemaError(
+                f"every stock row is dated after the as-of date {as_of.date()}; pass the snapshot "
+                "taken on or before it, or a later --as-of"
+            )
     for column in QUANTITIES:
         if column not in data:
             data[column] = np.nan
@@ -70,13 +79,15 @@ def prepare_stock(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFram
         out["snapshot_date"] = grouped["date"].max()
     duplicated = sizes[sizes > 1]
     if len(duplicated):
-        findings.append(Finding("duplicate_stock_rows", "info", count=len(duplicated),
-                                skus=tuple(duplicated.index)))
+        findings.append(Finding("duplicate_stock_rows", "info", count=len(duplicated), skus=tuple(duplicated.index)))
     no_available = out["available"].isna()
     if no_available.any():
         if data["available"].notna().any():
-            findings.append(Finding("available_from_on_hand", "info", count=int(no_available.sum()),
-                                    skus=tuple(out.index[no_available])))
+            findings.append(
+                Finding(
+                    "available_from_on_hand", "info", count=int(no_available.sum()), skus=tuple(out.index[no_available])
+                )
+            )
         out["available"] = out["available"].fillna(out["on_hand"])
     out["on_hand"] = out["on_hand"].fillna(out["available"])
     out["in_transit"] = out["in_transit"].fillna(0.0)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ecomplan.kpi.metrics import METRICS
 from ecomplan.core.periods import Period
+from ecomplan.kpi.metrics import METRICS
 
 BREAKDOWNS = ("channel", "source", "keyword", "segment")
 # When a platform sends the same day in two reports, the shop-level one wins.
@@ -60,14 +60,17 @@ def _one_per_key(rows: pd.DataFrame, key: list[str], notes: list[str]) -> pd.Dat
     newest = rows.groupby("source_file", observed=True)["date"].transform("max")
     rank = rows["report"].astype("str").map({r: i for i, r in enumerate(REPORT_PREFERENCE)}).fillna(99)
     ordered = rows.assign(_rank=rank.to_numpy(), _newest=newest.to_numpy()).sort_values(
-        [*key, "_rank", "_newest", "source_file"], ascending=[True] * len(key) + [True, False, True], kind="stable")
+        [*key, "_rank", "_newest", "source_file"], ascending=[True] * len(key) + [True, False, True], kind="stable"
+    )
     duplicated = ordered.duplicated(key, keep="first")
     if duplicated.any():
         dropped = ordered[duplicated]
         for platform, part in dropped.groupby("platform", observed=True):
             files = sorted(set(ordered.loc[ordered["platform"] == platform, "source_file"].astype("str")))
-            notes.append(f"{platform}: {part['date'].nunique()} day(s) appear in more than one file "
-                         f"({', '.join(files[:4])}); each counted once, from the newest download")
+            notes.append(
+                f"{platform}: {part['date'].nunique()} day(s) appear in more than one file "
+                f"({', '.join(files[:4])}); each counted once, from the newest download"
+            )
     return ordered[~duplicated].drop(columns=["_rank", "_newest"])
 
 
@@ -92,8 +95,9 @@ def _exact(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
     return frame[(frame["date"] == pd.Timestamp(period.start)) & (frame["date_end"] == pd.Timestamp(period.end))]
 
 
-def platform_totals(daily: pd.DataFrame, period_rows: pd.DataFrame, platform: str, period: Period,
-                    use_period_export: bool) -> Totals:
+def platform_totals(
+    daily: pd.DataFrame, period_rows: pd.DataFrame, platform: str, period: Period, use_period_export: bool
+) -> Totals:
     """One platform's KPIs over `period`.
 
     Additive metrics come from the daily rows, or from the platform's export
@@ -159,8 +163,10 @@ def combine(parts: list[Totals]) -> Totals:
     for metric in METRICS.values():
         if metric.rollup == "ratio" and metric.numerator:
             both = [p for p in parts if p.get(metric.numerator) is not None and p.get(metric.denominator) is not None]
-            values[metric.key] = ratio(sum(p.get(metric.numerator) for p in both) if both else None,
-                                       sum(p.get(metric.denominator) for p in both) if both else None)
+            values[metric.key] = ratio(
+                sum(p.get(metric.numerator) for p in both) if both else None,
+                sum(p.get(metric.denominator) for p in both) if both else None,
+            )
     net = [p.get("net_gmv") for p in parts]
     values["net_gmv"] = float(sum(net)) if net and all(v is not None for v in net) else None
     bases = {p.visitors_basis for p in parts if p.get("visitors") is not None}
@@ -194,8 +200,9 @@ def compare(current: Totals, previous: Totals) -> dict[str, Change]:
     return {key: Change(current.get(key), previous.get(key)) for key in METRICS}
 
 
-def totals_for(daily: pd.DataFrame, period_rows: pd.DataFrame, platforms: list[str], current: Period,
-               others: list[Period] = ()) -> tuple[dict[str, Totals], list[dict[str, Totals]]]:
+def totals_for(
+    daily: pd.DataFrame, period_rows: pd.DataFrame, platforms: list[str], current: Period, others: list[Period] = ()
+) -> tuple[dict[str, Totals], list[dict[str, Totals]]]:
     """Per-platform totals for `current` and each of `others`, all on one basis:
     a platform's period exports are used only when they cover every one of the
     periods, so a de-duplicated weekly UV is never compared with a sum of daily UVs."""
@@ -223,8 +230,11 @@ def funnel(current: dict[str, Totals], previous: dict[str, Totals] | None) -> pd
     """Step counts, step conversion and drop-off per platform, this period and the comparison."""
     records = []
     for platform, totals in current.items():
-        steps = FUNNELS["ga"] if totals.get("sessions") is not None and totals.get("paying_buyers") is None \
+        steps = (
+            FUNNELS["ga"]
+            if totals.get("sessions") is not None and totals.get("paying_buyers") is None
             else FUNNELS["shop"]
+        )
         before = previous.get(platform) if previous else None
         first = totals.get(steps[0])
         prior_value = prior_before = None
@@ -235,21 +245,40 @@ def funnel(current: dict[str, Totals], previous: dict[str, Totals] | None) -> pd
             old = before.get(step) if before else None
             step_rate = ratio(value, prior_value) if index else None
             old_rate = ratio(old, prior_before) if index and before else None
-            records.append({
-                "platform": platform, "step": step, "value": value, "step_conversion": step_rate,
-                "drop_off": None if step_rate is None else 1 - step_rate, "overall_conversion": ratio(value, first),
-                "previous": old, "previous_step_conversion": old_rate,
-                "step_conversion_change": None if step_rate is None or old_rate is None else step_rate - old_rate,
-            })
+            records.append(
+                {
+                    "platform": platform,
+                    "step": step,
+                    "value": value,
+                    "step_conversion": step_rate,
+                    "drop_off": None if step_rate is None else 1 - step_rate,
+                    "overall_conversion": ratio(value, first),
+                    "previous": old,
+                    "previous_step_conversion": old_rate,
+                    "step_conversion_change": None if step_rate is None or old_rate is None else step_rate - old_rate,
+                }
+            )
             prior_value, prior_before = value, old
-    return pd.DataFrame.from_records(records, columns=[
-        "platform", "step", "value", "step_conversion", "drop_off", "overall_conversion", "previous",
-        "previous_step_conversion", "step_conversion_change"])
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            "platform",
+            "step",
+            "value",
+            "step_conversion",
+            "drop_off",
+            "overall_conversion",
+            "previous",
+            "previous_step_conversion",
+            "step_conversion_change",
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Channels, keywords, products, ads
 # ---------------------------------------------------------------------------------------------
+
 
 def _paired_rows(frame: pd.DataFrame, current: Period, previous: Period) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Rows of one platform for two compared periods, on one basis: the platform's
@@ -299,7 +328,7 @@ def channels(traffic: pd.DataFrame, current: Period, previous: Period) -> pd.Dat
 
 def _sum_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     columns = ["visitors", "paying_buyers", "pay_amount"]
-    frame = frame.assign(**{c: frame[c] if c in frame else np.nan for c in columns})
+    frame = frame.assign(**{c: frame.get(c, np.nan) for c in columns})
     grouped = frame.fillna({k: "" for k in keys}).groupby(keys, observed=True)[columns]
     return grouped.sum(min_count=1)
 
@@ -324,8 +353,11 @@ def products(frame: pd.DataFrame, current: Period, previous: Period) -> pd.DataF
         parts.append(merged)
     merged = pd.concat(parts, ignore_index=True)
     if "name" in frame:
-        names = frame.dropna(subset=["name"]).drop_duplicates(["platform", "sku"], keep="last") \
+        names = (
+            frame.dropna(subset=["name"])
+            .drop_duplicates(["platform", "sku"], keep="last")
             .set_index(["platform", "sku"])["name"]
+        )
         merged = merged.join(names, on=["platform", "sku"])
     else:
         merged["name"] = None
@@ -394,6 +426,7 @@ def wasted_spend(table: pd.DataFrame, min_spend: float = 100.0) -> pd.DataFrame:
 # Daily series and anomalies
 # ---------------------------------------------------------------------------------------------
 
+
 def daily_gmv(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """GMV per day per platform (columns) plus `total`, for trend charts, anomalies and targets.
 
@@ -404,14 +437,17 @@ def daily_gmv(daily: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame
     gmv = rows["pay_amount"] if "pay_amount" in rows else pd.Series(np.nan, index=rows.index)
     if "revenue" in rows:
         gmv = gmv.fillna(rows["revenue"])
-    table = (rows.assign(gmv=gmv, platform=rows["platform"].astype("str"))
-             .groupby(["date", "platform"])["gmv"].sum(min_count=1).unstack("platform"))
+    table = (
+        rows.assign(gmv=gmv, platform=rows["platform"].astype("str"))
+        .groupby(["date", "platform"])["gmv"]
+        .sum(min_count=1)
+        .unstack("platform")
+    )
     table = table.reindex(pd.date_range(start, end, freq="D"))
     table = table.loc[:, table.notna().any()] if len(table.columns) else table
     table.columns = [str(c) for c in table.columns]
     # A platform is expected from its first day with data on (a shop opening mid-year is not "missing" before).
-    expected = pd.DataFrame({c: table.index >= table[c].first_valid_index() for c in table.columns},
-                            index=table.index)
+    expected = pd.DataFrame({c: table.index >= table[c].first_valid_index() for c in table.columns}, index=table.index)
     incomplete = (table.isna() & expected).any(axis=1) if len(table.columns) else pd.Series(True, index=table.index)
     table["total"] = table.sum(axis=1, min_count=1).mask(incomplete)
     table.index.name = "date"
@@ -432,8 +468,9 @@ class Anomaly:
         return self.value / self.baseline - 1 if self.baseline else float("nan")
 
 
-def gmv_anomalies(series: pd.DataFrame, period: Period, weeks: int = 6, threshold: float = 3.0,
-                  exclude: set[dt.date] = frozenset()) -> list[Anomaly]:
+def gmv_anomalies(
+    series: pd.DataFrame, period: Period, weeks: int = 6, threshold: float = 3.0, exclude: set[dt.date] = frozenset()
+) -> list[Anomaly]:
     """Days of the period whose GMV lies far outside the same weekday of the
     previous `weeks` weeks (robust z: median and MAD, so one odd day in the
     baseline doesn't hide the next anomaly). Campaign days in `exclude` are

@@ -11,21 +11,27 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ecomplan.kpi import compute as kpi
 from ecomplan.config import Settings
-from ecomplan.core.text import add, platform_name, t
-from ecomplan.kpi.metrics import GA_HEADLINE, HEADLINE, METRICS
-from ecomplan.core.periods import Campaign, Period, campaign_aligned, previous, year_over_year, year_over_year_weekday
-from ecomplan.core.report import Chart, Column, Section, Table
 from ecomplan.core.formatting import change as fmt_change
 from ecomplan.core.formatting import money as fmt_money
 from ecomplan.core.formatting import pct as fmt_pct
+from ecomplan.core.periods import Campaign, Period, campaign_aligned, previous, year_over_year, year_over_year_weekday
+from ecomplan.core.report import Chart, Column, Section, Table
+from ecomplan.core.text import add, platform_name, t
+from ecomplan.kpi import compute as kpi
+from ecomplan.kpi.metrics import GA_HEADLINE, HEADLINE, METRICS
 from ecomplan.kpi.targets import Targets, rate_target, track_gmv
 
 COMPARISONS = ("previous_period", "year_over_year", "year_over_year_weekday", "campaign")
-COMPARE_ALIASES = {"previous": "previous_period", "wow": "previous_period", "mom": "previous_period",
-                   "yoy": "year_over_year", "yoy-date": "year_over_year", "yoy-weekday": "year_over_year_weekday",
-                   "campaign": "campaign"}
+COMPARE_ALIASES = {
+    "previous": "previous_period",
+    "wow": "previous_period",
+    "mom": "previous_period",
+    "yoy": "year_over_year",
+    "yoy-date": "year_over_year",
+    "yoy-weekday": "year_over_year_weekday",
+    "campaign": "campaign",
+}
 DEFAULT_COMPARE = ("previous_period", "year_over_year_weekday", "campaign")
 
 
@@ -80,10 +86,17 @@ class KpiResult:
     notes: list[str] = field(default_factory=list)  # data caveats found while computing (overlapping files)
 
 
-def analyse(traffic: pd.DataFrame, period: Period, as_of: dt.date, settings: Settings,
-            products: pd.DataFrame | None = None, ads: pd.DataFrame | None = None,
-            orders: pd.DataFrame | None = None, targets: Targets | None = None,
-            compare: tuple[str, ...] = DEFAULT_COMPARE) -> KpiResult:
+def analyse(
+    traffic: pd.DataFrame,
+    period: Period,
+    as_of: dt.date,
+    settings: Settings,
+    products: pd.DataFrame | None = None,
+    ads: pd.DataFrame | None = None,
+    orders: pd.DataFrame | None = None,
+    targets: Targets | None = None,
+    compare: tuple[str, ...] = DEFAULT_COMPARE,
+) -> KpiResult:
     """All KPI computations for `period`; `traffic` is the canonical traffic frame of any platforms."""
     from ecomplan.core.errors import EcomplanError
 
@@ -97,24 +110,34 @@ def analyse(traffic: pd.DataFrame, period: Period, as_of: dt.date, settings: Set
             chosen.append((name, other, note))
     # One basis for the current period and every comparison (see kpi.totals_for).
     current, others = kpi.totals_for(daily, period_rows, platforms, period, [other for _, other, _ in chosen])
-    comparisons = {name: Comparison(name, other, then, kpi.combine(list(then.values())), note)
-                   for (name, other, note), then in zip(chosen, others)}
+    comparisons = {
+        name: Comparison(name, other, then, kpi.combine(list(then.values())), note)
+        for (name, other, note), then in zip(chosen, others, strict=False)
+    }
     total = kpi.combine(list(current.values()))
     if all(value is None for value in total.values.values()):
         first, last = traffic["date"].min(), traffic["date"].max()
-        raise EcomplanError(f"no traffic or sales data in {period.label} ({period.start} – {period.end}); the "
-                            f"files cover {first.date()} – {last.date()}")
+        raise EcomplanError(
+            f"no traffic or sales data in {period.label} ({period.start} – {period.end}); the "
+            f"files cover {first.date()} – {last.date()}"
+        )
     main = comparisons.get("previous_period") or next(iter(comparisons.values()), None)
     previous_period = main.period if main else previous(period)
     top = settings.kpi.top
     product_table = kpi.products(products, period, previous_period) if products is not None else pd.DataFrame()
     keywords = kpi.ads(ads, period, "keyword") if ads is not None else pd.DataFrame()
     # Enough history for same-weekday baselines that skip campaign days, and for year-to-date targets.
-    history_start = min(period.start - dt.timedelta(days=14 * settings.kpi.anomaly_weeks),
-                        dt.date(period.end.year, 1, 1))
+    history_start = min(
+        period.start - dt.timedelta(days=14 * settings.kpi.anomaly_weeks), dt.date(period.end.year, 1, 1)
+    )
     series = kpi.daily_gmv(daily, history_start, period.end) if len(daily) else pd.DataFrame()
     result = KpiResult(
-        period=period, as_of=as_of, platforms=platforms, current=current, total=total, comparisons=comparisons,
+        period=period,
+        as_of=as_of,
+        platforms=platforms,
+        current=current,
+        total=total,
+        comparisons=comparisons,
         funnel=kpi.funnel(current, main.platforms if main else None),
         channels=kpi.channels(traffic, period, previous_period),
         products=product_table,
@@ -123,8 +146,9 @@ def analyse(traffic: pd.DataFrame, period: Period, as_of: dt.date, settings: Set
         ad_keywords=keywords,
         wasted=kpi.wasted_spend(keywords, settings.kpi.min_wasted_spend),
         daily=series,
-        targets=track_gmv(targets.gmv, series["total"], period, as_of) if targets and targets.gmv
-        and len(series) else None,
+        targets=track_gmv(targets.gmv, series["total"], period, as_of)
+        if targets and targets.gmv and len(series)
+        else None,
         conversion_target=rate_target(targets.conversion_rate if targets else None, period),
         orders=orders_kpis(orders, period) if orders is not None else None,
         currency=settings.currency,
@@ -151,17 +175,21 @@ def _comparison_period(name: str, period: Period, campaigns: list[Campaign]) -> 
     return other, f"{now.name} {now.start}..{now.end} vs {before.start}..{before.end}"
 
 
-def coverage(daily: pd.DataFrame, period_rows: pd.DataFrame, traffic: pd.DataFrame, period: Period,
-             as_of: dt.date) -> dict[str, dict]:
+def coverage(
+    daily: pd.DataFrame, period_rows: pd.DataFrame, traffic: pd.DataFrame, period: Period, as_of: dt.date
+) -> dict[str, dict]:
     """Per platform: the newest day with data and the period days covered (stale sources show here)."""
     out = {}
     for platform, rows in traffic.groupby("platform", observed=True):
         last = kpi.last_day(rows)
         shop = daily[daily["platform"] == platform]
         in_period = shop[(shop["date"] >= pd.Timestamp(period.start)) & (shop["date"] <= pd.Timestamp(period.end))]
-        out[str(platform)] = {"last_date": last.date().isoformat() if pd.notna(last) else None,
-                              "days_covered": int(in_period["date"].nunique()), "days": period.days,
-                              "files": sorted(set(rows["source_file"].astype("str")))}
+        out[str(platform)] = {
+            "last_date": last.date().isoformat() if pd.notna(last) else None,
+            "days_covered": int(in_period["date"].nunique()),
+            "days": period.days,
+            "files": sorted(set(rows["source_file"].astype("str"))),
+        }
     return out
 
 
@@ -182,48 +210,70 @@ def orders_kpis(orders: pd.DataFrame, period: Period) -> dict | None:
         return None  # no buyers or no purchase times: the section simply has no order figures
     new = int((now["first_purchase"] >= pd.Timestamp(period.start)).sum())
     repeat = int((window["orders"] >= 2).sum())
-    return {"buyers": int(len(now)), "new_buyers": new, "returning_buyers": int(len(now) - new),
-            "orders": int(now["orders"].sum()),
-            "repurchase_rate_90d": repeat / len(window) if len(window) else None,
-            "repurchase_buyers_90d": repeat, "buyers_90d": int(len(window))}
+    return {
+        "buyers": len(now),
+        "new_buyers": new,
+        "returning_buyers": int(len(now) - new),
+        "orders": int(now["orders"].sum()),
+        "repurchase_rate_90d": repeat / len(window) if len(window) else None,
+        "repurchase_buyers_90d": repeat,
+        "buyers_90d": len(window),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Findings: changes worth a sentence
 # ---------------------------------------------------------------------------------------------
 
-add({
-    "finding.conversion": ("{platform} 支付转化率 {now} vs {before}（{change}），{verdict}（双比例 z 检验，p={p}{basis}）。",
-                           "{platform} conversion {now} vs {before} ({change}), {verdict} (two-proportion z-test, "
-                           "p={p}{basis})."),
-    "finding.significant": ("变化显著", "a significant change"),
-    "finding.not_significant": ("属正常波动", "within normal variation"),
-    "finding.person_days": ("；访客按人天计", "; visitors counted as person-days"),
-    "finding.anomaly": ("{day}（{weekday}）{platform} GMV {value}，比前 {weeks} 周同星期中位数 {baseline} {direction} "
-                        "{pct}{more}。",
-                        "{day} ({weekday}) {platform} GMV {value} is {pct} {direction} the median of the previous "
-                        "{weeks} {weekday}s ({baseline}){more}."),
-    "finding.up": ("高", "above"),
-    "finding.down": ("低", "below"),
-    "finding.no_sales": ("{platform} 商品「{name}」本期 {visitors} 访客却零成交：检查库存、价格和详情页。",
-                         "{platform} product \"{name}\" had {visitors} visitors and no sales: check stock, price and "
-                         "the product page."),
-    "finding.wasted": ("关键词「{keyword}」花费 {spend}、{clicks} 次点击却没有成交：考虑降价或暂停。",
-                       "Keyword \"{keyword}\" spent {spend} on {clicks} clicks without an order: lower the bid or "
-                       "pause it."),
-    "finding.target_behind": ("{month} GMV 目标达成率 {attainment}，落后计划进度 {plan}：剩余每天需 {needed}。",
-                              "{month} GMV is at {attainment} of target, behind the plan's {plan}: {needed} a day is "
-                              "needed for the rest of the month."),
-    "finding.target_ahead": ("{month} GMV 目标达成率 {attainment}，领先计划进度 {plan}。",
-                             "{month} GMV is at {attainment} of target, ahead of the plan's {plan}."),
-    "finding.channel_drop": ("{platform} 渠道「{source}」支付金额 {change}（{before} → {now}），是本期最大的下滑。",
-                             "{platform} source \"{source}\" pay amount {change} ({before} → {now}), the largest "
-                             "fall this period."),
-    "finding.stale": ("{platform} 数据只到 {last}，本期 {days} 天中缺 {missing} 天。",
-                      "{platform} data ends on {last}; {missing} of the period's {days} days are missing."),
-})
-WEEKDAY_NAMES = {"zh": "一二三四五六日", "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-                                           "Sunday")}
+add(
+    {
+        "finding.conversion": (
+            "{platform} 支付转化率 {now} vs {before}（{change}），{verdict}（双比例 z 检验，p={p}{basis}）。",
+            "{platform} conversion {now} vs {before} ({change}), {verdict} (two-proportion z-test, p={p}{basis}).",
+        ),
+        "finding.significant": ("变化显著", "a significant change"),
+        "finding.not_significant": ("属正常波动", "within normal variation"),
+        "finding.person_days": ("；访客按人天计", "; visitors counted as person-days"),
+        "finding.anomaly": (
+            "{day}（{weekday}）{platform} GMV {value}，比前 {weeks} 周同星期中位数 {baseline} {direction} "
+            "{pct}{more}。",
+            "{day} ({weekday}) {platform} GMV {value} is {pct} {direction} the median of the previous "
+            "{weeks} {weekday}s ({baseline}){more}.",
+        ),
+        "finding.up": ("高", "above"),
+        "finding.down": ("低", "below"),
+        "finding.no_sales": (
+            "{platform} 商品「{name}」本期 {visitors} 访客却零成交：检查库存、价格和详情页。",
+            '{platform} product "{name}" had {visitors} visitors and no sales: check stock, price and '
+            "the product page.",
+        ),
+        "finding.wasted": (
+            "关键词「{keyword}」花费 {spend}、{clicks} 次点击却没有成交：考虑降价或暂停。",
+            'Keyword "{keyword}" spent {spend} on {clicks} clicks without an order: lower the bid or pause it.',
+        ),
+        "finding.target_behind": (
+            "{month} GMV 目标达成率 {attainment}，落后计划进度 {plan}：剩余每天需 {needed}。",
+            "{month} GMV is at {attainment} of target, behind the plan's {plan}: {needed} a day is "
+            "needed for the rest of the month.",
+        ),
+        "finding.target_ahead": (
+            "{month} GMV 目标达成率 {attainment}，领先计划进度 {plan}。",
+            "{month} GMV is at {attainment} of target, ahead of the plan's {plan}.",
+        ),
+        "finding.channel_drop": (
+            "{platform} 渠道「{source}」支付金额 {change}（{before} → {now}），是本期最大的下滑。",
+            '{platform} source "{source}" pay amount {change} ({before} → {now}), the largest fall this period.',
+        ),
+        "finding.stale": (
+            "{platform} 数据只到 {last}，本期 {days} 天中缺 {missing} 天。",
+            "{platform} data ends on {last}; {missing} of the period's {days} days are missing.",
+        ),
+    }
+)
+WEEKDAY_NAMES = {
+    "zh": "一二三四五六日",
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
 
 
 def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date]) -> list[dict]:
@@ -234,10 +284,22 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
     main = result.comparisons.get("previous_period")
     for platform, now in result.current.items():
         info = result.coverage.get(platform, {})
-        if info and info["days_covered"] < result.period.complete_days(result.as_of) and now.visitors_basis != \
-                "period_export":
-            out.append(_finding("stale", "warning", platform, platform=platform, last=info["last_date"],
-                                days=result.period.days, missing=result.period.days - info["days_covered"]))
+        if (
+            info
+            and info["days_covered"] < result.period.complete_days(result.as_of)
+            and now.visitors_basis != "period_export"
+        ):
+            out.append(
+                _finding(
+                    "stale",
+                    "warning",
+                    platform,
+                    platform=platform,
+                    last=info["last_date"],
+                    days=result.period.days,
+                    missing=result.period.days - info["days_covered"],
+                )
+            )
         if main is None:
             continue
         before = main.platforms[platform]
@@ -248,67 +310,136 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
         test = two_proportion_ztest(x_then, n_then, x_now, n_now)
         significant = test.p_value is not None and test.p_value < settings.kpi.alpha
         rate_now, rate_then = x_now / n_now, x_then / n_then
-        out.append(_finding(
-            "conversion", "alert" if significant and rate_now < rate_then else "info" if not significant else "good",
-            platform, numbers={"value": rate_now, "previous": rate_then, "p_value": test.p_value,
-                               "significant": significant},
-            platform=platform, now=f"{rate_now:.2%}", before=f"{rate_then:.2%}",
-            change=f"{(rate_now - rate_then) * 100:+.2f}pp",
-            verdict={"zh": t("finding.significant" if significant else "finding.not_significant", "zh"),
-                     "en": t("finding.significant" if significant else "finding.not_significant", "en")},
-            p=f"{test.p_value:.3g}" if test.p_value is not None else "—",
-            basis={"zh": t("finding.person_days", "zh"), "en": t("finding.person_days", "en")}
-            if now.visitors_basis == "sum_of_daily" else ""))
+        out.append(
+            _finding(
+                "conversion",
+                "alert" if significant and rate_now < rate_then else "info" if not significant else "good",
+                platform,
+                numbers={"value": rate_now, "previous": rate_then, "p_value": test.p_value, "significant": significant},
+                platform=platform,
+                now=f"{rate_now:.2%}",
+                before=f"{rate_then:.2%}",
+                change=f"{(rate_now - rate_then) * 100:+.2f}pp",
+                verdict={
+                    "zh": t("finding.significant" if significant else "finding.not_significant", "zh"),
+                    "en": t("finding.significant" if significant else "finding.not_significant", "en"),
+                },
+                p=f"{test.p_value:.3g}" if test.p_value is not None else "—",
+                basis={"zh": t("finding.person_days", "zh"), "en": t("finding.person_days", "en")}
+                if now.visitors_basis == "sum_of_daily"
+                else "",
+            )
+        )
     if len(result.daily):
-        anomalies = [a for a in kpi.gmv_anomalies(result.daily, result.period, settings.kpi.anomaly_weeks,
-                                                  settings.kpi.anomaly_z, campaign_days)
-                     if a.day not in campaign_days]  # a campaign day is expected to be far from an ordinary one
+        anomalies = [
+            a
+            for a in kpi.gmv_anomalies(
+                result.daily, result.period, settings.kpi.anomaly_weeks, settings.kpi.anomaly_z, campaign_days
+            )
+            if a.day not in campaign_days
+        ]  # a campaign day is expected to be far from an ordinary one
         platform_days = {a.day for a in anomalies if a.platform != "total"}
         anomalies = [a for a in anomalies if a.platform != "total" or a.day not in platform_days]
         for scope in dict.fromkeys(a.platform for a in anomalies):
             mine = [a for a in anomalies if a.platform == scope]
             worst = max(mine, key=lambda a: abs(a.change_pct))  # the day an operator would call the worst
-            more = {"zh": f"；本期另有 {len(mine) - 1} 天明显偏离" if len(mine) > 1 else "",
-                    "en": (f"; {len(mine) - 1} more day{'s' if len(mine) > 2 else ''} of the period "
-                           f"{'are' if len(mine) > 2 else 'is'} far off too") if len(mine) > 1 else ""}
-            out.append(_finding(
-                "anomaly", "alert" if worst.z < 0 else "info", scope,
-                numbers={"day": worst.day.isoformat(), "value": worst.value, "baseline": worst.baseline,
-                         "z": worst.z, "days_flagged": len(mine)},
-                day=worst.day.isoformat(), platform=scope, weeks=worst.weeks,
-                weekday={"zh": "周" + WEEKDAY_NAMES["zh"][worst.day.weekday()],
-                         "en": WEEKDAY_NAMES["en"][worst.day.weekday()]},
-                value=fmt_money(worst.value, result.currency), baseline=fmt_money(worst.baseline, result.currency),
-                direction={"zh": t("finding.up" if worst.z > 0 else "finding.down", "zh"),
-                           "en": t("finding.up" if worst.z > 0 else "finding.down", "en")},
-                pct=f"{abs(worst.change_pct):.0%}", more=more))
+            more = {
+                "zh": f"；本期另有 {len(mine) - 1} 天明显偏离" if len(mine) > 1 else "",
+                "en": (
+                    f"; {len(mine) - 1} more day{'s' if len(mine) > 2 else ''} of the period "
+                    f"{'are' if len(mine) > 2 else 'is'} far off too"
+                )
+                if len(mine) > 1
+                else "",
+            }
+            out.append(
+                _finding(
+                    "anomaly",
+                    "alert" if worst.z < 0 else "info",
+                    scope,
+                    numbers={
+                        "day": worst.day.isoformat(),
+                        "value": worst.value,
+                        "baseline": worst.baseline,
+                        "z": worst.z,
+                        "days_flagged": len(mine),
+                    },
+                    day=worst.day.isoformat(),
+                    platform=scope,
+                    weeks=worst.weeks,
+                    weekday={
+                        "zh": "周" + WEEKDAY_NAMES["zh"][worst.day.weekday()],
+                        "en": WEEKDAY_NAMES["en"][worst.day.weekday()],
+                    },
+                    value=fmt_money(worst.value, result.currency),
+                    baseline=fmt_money(worst.baseline, result.currency),
+                    direction={
+                        "zh": t("finding.up" if worst.z > 0 else "finding.down", "zh"),
+                        "en": t("finding.up" if worst.z > 0 else "finding.down", "en"),
+                    },
+                    pct=f"{abs(worst.change_pct):.0%}",
+                    more=more,
+                )
+            )
     if result.targets and result.targets["complete_days"] > 0:
         tr = result.targets
         behind = tr["gap"] < 0
-        out.append(_finding("target_behind" if behind else "target_ahead", "warning" if behind else "good", "total",
-                            numbers={k: tr[k] for k in ("attainment", "plan_progress", "gap", "daily_needed")},
-                            month=tr["month"], attainment=f"{tr['attainment']:.1%}", plan=f"{tr['plan_progress']:.1%}",
-                            needed=fmt_money(tr["daily_needed"], result.currency) if tr["daily_needed"] else "—"))
+        out.append(
+            _finding(
+                "target_behind" if behind else "target_ahead",
+                "warning" if behind else "good",
+                "total",
+                numbers={k: tr[k] for k in ("attainment", "plan_progress", "gap", "daily_needed")},
+                month=tr["month"],
+                attainment=f"{tr['attainment']:.1%}",
+                plan=f"{tr['plan_progress']:.1%}",
+                needed=fmt_money(tr["daily_needed"], result.currency) if tr["daily_needed"] else "—",
+            )
+        )
     if len(result.channels):
         drops = result.channels.dropna(subset=["pay_amount_change"]).sort_values("pay_amount_change")
         if len(drops) and drops["pay_amount_change"].iloc[0] < 0:
             row = drops.iloc[0]
-            out.append(_finding("channel_drop", "warning", row["platform"],
-                                numbers={"source": row["source"], "change": row["pay_amount_change"]},
-                                platform=row["platform"], source=row["source"],
-                                change=fmt_change(row["pay_amount_change"] / row["previous_pay_amount"])
-                                if row["previous_pay_amount"] else "—",
-                                before=fmt_money(row["previous_pay_amount"], result.currency),
-                                now=fmt_money(row["pay_amount"], result.currency)))
+            out.append(
+                _finding(
+                    "channel_drop",
+                    "warning",
+                    row["platform"],
+                    numbers={"source": row["source"], "change": row["pay_amount_change"]},
+                    platform=row["platform"],
+                    source=row["source"],
+                    change=fmt_change(row["pay_amount_change"] / row["previous_pay_amount"])
+                    if row["previous_pay_amount"]
+                    else "—",
+                    before=fmt_money(row["previous_pay_amount"], result.currency),
+                    now=fmt_money(row["pay_amount"], result.currency),
+                )
+            )
     for row in result.no_sales.head(3).itertuples(index=False):
         name = row.name if isinstance(row.name, str) and row.name else row.sku
-        out.append(_finding("no_sales", "warning", row.platform,
-                            numbers={"sku": row.sku, "name": name, "visitors": row.visitors},
-                            platform=row.platform, name=name, visitors=f"{row.visitors:,.0f}"))
+        out.append(
+            _finding(
+                "no_sales",
+                "warning",
+                row.platform,
+                numbers={"sku": row.sku, "name": name, "visitors": row.visitors},
+                platform=row.platform,
+                name=name,
+                visitors=f"{row.visitors:,.0f}",
+            )
+        )
     for row in result.wasted.head(3).itertuples(index=False):
-        out.append(_finding("wasted", "warning", row.platform, numbers={"keyword": row.keyword, "spend": row.spend},
-                            keyword=row.keyword, spend=fmt_money(row.spend, result.currency),
-                            clicks=f"{row.clicks:,.0f}"))
+        out.append(
+            _finding(
+                "wasted",
+                "warning",
+                row.platform,
+                numbers={"keyword": row.keyword, "spend": row.spend},
+                keyword=row.keyword,
+                spend=fmt_money(row.spend, result.currency),
+                clicks=f"{row.clicks:,.0f}",
+            )
+        )
     order = {"alert": 0, "warning": 1, "good": 2, "info": 3}
     return sorted(out, key=lambda f: order[f["severity"]])
 
@@ -320,13 +451,20 @@ def _finding(kind: str, severity: str, scope: str, numbers: dict | None = None, 
     for lang in ("zh", "en"):
         filled = {k: (v[lang] if isinstance(v, dict) else v) for k, v in values.items()}
         text[lang] = t(f"finding.{kind}", lang, **filled)
-    return {"kind": kind, "severity": severity, "platform": scope, "text_zh": text["zh"], "text_en": text["en"],
-            **({"numbers": numbers} if numbers else {})}
+    return {
+        "kind": kind,
+        "severity": severity,
+        "platform": scope,
+        "text_zh": text["zh"],
+        "text_en": text["en"],
+        **({"numbers": numbers} if numbers else {}),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # JSON
 # ---------------------------------------------------------------------------------------------
+
 
 def to_json(result: KpiResult) -> dict:
     """The documented JSON: `period`, `kpis`, `comparisons` and the sections' tables."""
@@ -342,9 +480,14 @@ def to_json(result: KpiResult) -> dict:
             "period": comparison.period.to_dict(),
             "note": comparison.note,
             **{k: changes[k].to_dict() for k in headline},
-            "by_platform": {p: {k: change.to_dict() for k, change in
-                                kpi.compare(result.current[p], comparison.platforms[p]).items() if k in headline}
-                            for p in result.platforms},
+            "by_platform": {
+                p: {
+                    k: change.to_dict()
+                    for k, change in kpi.compare(result.current[p], comparison.platforms[p]).items()
+                    if k in headline
+                }
+                for p in result.platforms
+            },
         }
     return {
         "period": {**result.period.to_dict(), "complete_days": result.period.complete_days(result.as_of)},
@@ -352,14 +495,19 @@ def to_json(result: KpiResult) -> dict:
         "platforms": result.platforms,
         "visitors_basis": result.total.visitors_basis,
         "kpis": kpis(result.total),
-        "kpis_by_platform": {p: {**kpis(v), "visitors_basis": v.visitors_basis, "days_covered": v.days_covered}
-                             for p, v in result.current.items()},
+        "kpis_by_platform": {
+            p: {**kpis(v), "visitors_basis": v.visitors_basis, "days_covered": v.days_covered}
+            for p, v in result.current.items()
+        },
         "comparisons": comparisons,
         "funnel": _records(result.funnel),
         "channels": _records(result.channels),
         "products": {"top": _records(result.products.head(20)), "traffic_without_sales": _records(result.no_sales)},
-        "ads": {"campaigns": _records(result.ad_campaigns), "keywords": _records(result.ad_keywords),
-                "wasted_spend": _records(result.wasted)},
+        "ads": {
+            "campaigns": _records(result.ad_campaigns),
+            "keywords": _records(result.ad_keywords),
+            "wasted_spend": _records(result.wasted),
+        },
         "targets": {"gmv": result.targets, "conversion_rate": result.conversion_target},
         "orders": result.orders,
         "findings": result.findings,
@@ -378,99 +526,116 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 # Report sections
 # ---------------------------------------------------------------------------------------------
 
-add({
-    "kpi.section.kpis": ("核心指标", "Key metrics"),
-    "kpi.section.findings": ("关键发现", "Findings"),
-    "kpi.section.funnel": ("转化漏斗", "Funnel"),
-    "kpi.section.channels": ("流量来源", "Traffic sources"),
-    "kpi.section.products": ("商品", "Products"),
-    "kpi.section.ads": ("广告投放", "Advertising"),
-    "kpi.section.targets": ("目标达成", "Targets"),
-    "kpi.section.trend": ("GMV 趋势", "GMV trend"),
-    "kpi.section.notes": ("数据说明", "Data notes"),
-    "kpi.col.metric": ("指标", "Metric"),
-    "kpi.col.value": ("本期", "This period"),
-    "kpi.col.platform": ("平台", "Platform"),
-    "kpi.col.step": ("环节", "Step"),
-    "kpi.col.step_conversion": ("环节转化率", "Step conversion"),
-    "kpi.col.drop_off": ("流失率", "Drop-off"),
-    "kpi.col.overall": ("累计转化率", "Overall conversion"),
-    "kpi.col.previous": ("上期", "Previous"),
-    "kpi.col.previous_step": ("上期环节转化率", "Previous step conversion"),
-    "kpi.col.change": ("变化", "Change"),
-    "kpi.col.channel": ("一级来源", "Channel"),
-    "kpi.col.source": ("来源", "Source"),
-    "kpi.col.share": ("访客占比", "Visitor share"),
-    "kpi.col.sku": ("商品ID", "Product ID"),
-    "kpi.col.name": ("商品名称", "Product"),
-    "kpi.col.amount": ("支付金额", "GMV"),
-    "kpi.col.previous_amount": ("上期支付金额", "Previous GMV"),
-    "kpi.col.units": ("支付件数", "Units"),
-    "kpi.col.campaign": ("计划", "Campaign"),
-    "kpi.col.keyword": ("关键词", "Keyword"),
-    "kpi.col.spend": ("花费", "Spend"),
-    "kpi.col.impressions": ("展现量", "Impressions"),
-    "kpi.col.clicks": ("点击量", "Clicks"),
-    "kpi.col.ctr": ("点击率", "CTR"),
-    "kpi.col.cpc": ("平均点击花费", "CPC"),
-    "kpi.col.ad_gmv": ("成交金额", "Attributed GMV"),
-    "kpi.col.ad_orders": ("成交笔数", "Orders"),
-    "kpi.col.roi": ("投入产出比", "ROI"),
-    "kpi.col.date": ("日期", "Date"),
-    "kpi.col.total": ("合计", "Total"),
-    "kpi.col.item": ("项目", "Item"),
-    "kpi.col.week": ("周", "Week"),
-    "kpi.table.weekly": ("近 8 周 GMV", "GMV, last 8 weeks"),
-    "kpi.table.kpis": ("核心指标", "Key metrics"),
-    "kpi.table.by_platform": ("分平台", "By platform"),
-    "kpi.table.top_products": ("GMV 领先商品", "Top products by GMV"),
-    "kpi.table.movers": ("涨跌最大的商品", "Biggest risers and fallers"),
-    "kpi.table.no_sales": ("有流量无成交", "Traffic without sales"),
-    "kpi.table.campaigns": ("按计划", "By campaign"),
-    "kpi.table.keywords": ("按关键词", "By keyword"),
-    "kpi.compare.previous_period": ("环比", "vs previous"),
-    "kpi.compare.year_over_year": ("同比(同日期)", "YoY (same dates)"),
-    "kpi.compare.year_over_year_weekday": ("同比(同星期)", "YoY (same weekday)"),
-    "kpi.compare.campaign": ("大促对齐", "Campaign-aligned"),
-    "kpi.note.person_days": ("{platform} 访客数为每日访客数之和（人天），并非本期去重访客；转化率和客单价按同一口径计算。",
-                             "{platform} visitors are the sum of daily visitors (person-days), not the period's unique "
-                             "visitors; conversion and AOV use the same basis."),
-    "kpi.note.period_export": ("{platform} 访客、买家等去重指标取自平台的整期导出（已去重）。",
-                               "{platform} visitors and buyers come from the platform's own export for the whole "
-                               "period (de-duplicated)."),
-    "kpi.note.total_visitors": ("合计访客为各平台访客之和（跨平台未去重）；合计转化率只含同时有访客和支付买家的平台。",
-                                "Total visitors add the platforms' visitors (not de-duplicated across platforms); total "
-                                "conversion uses the platforms that report both visitors and paying buyers."),
-    "kpi.note.ads_attribution": ("广告成交按点击后 15 天归因，最近两周的 ROI 还会变化。",
-                                 "Ad sales are attributed up to 15 days after the click: the last two weeks' ROI will "
-                                 "still change."),
-    "kpi.note.coverage": ("{platform}：数据截至 {last}，本期覆盖 {covered}/{days} 天；文件：{files}",
-                          "{platform}: data up to {last}, {covered}/{days} days of the period; files: {files}"),
-    "kpi.note.comparison": ("{name}：{start} 至 {end}", "{name}: {start} to {end}"),
-    "kpi.target.month_target": ("{month} 目标", "{month} target"),
-    "kpi.target.actual": ("实际（截至完整日）", "Actual (complete days)"),
-    "kpi.target.attainment": ("目标达成率", "Attainment"),
-    "kpi.target.time_progress": ("时间进度", "Time elapsed"),
-    "kpi.target.plan_progress": ("计划进度（按日目标）", "Plan progress (daily targets)"),
-    "kpi.target.gap": ("进度差", "Gap to plan"),
-    "kpi.target.projection": ("按当前节奏预计月底", "Projected month end at current pace"),
-    "kpi.target.daily_needed": ("剩余每天需完成", "Needed per remaining day"),
-    "kpi.target.period_target": ("本期目标", "This period's target"),
-    "kpi.target.period_attainment": ("本期达成率", "This period's attainment"),
-    "kpi.target.ytd": ("年度累计达成率", "Year to date attainment"),
-    "kpi.target.conversion": ("支付转化率目标", "Conversion rate target"),
-    "kpi.orders.repurchase": ("近 90 天复购率（订单数据）：{rate}（{repeat}/{buyers} 位买家下单两次及以上）",
-                              "90-day repurchase rate (orders): {rate} ({repeat} of {buyers} buyers ordered twice or "
-                              "more)"),
-    "kpi.orders.buyers": ("本期下单买家 {buyers} 人，其中新买家 {new}、老买家 {returning}（订单数据）。",
-                          "{buyers} buyers this period: {new} new, {returning} returning (orders)."),
-    "kpi.funnel.note": ("店铺漏斗：访客 → 加购 → 下单 → 支付（人数）；GA4 漏斗：会话 → 加购 → 结账 → 购买（次数）。",
-                        "Shop funnel: visitors → add-to-cart → order → pay (people); GA4 funnel: sessions → add to "
-                        "cart → checkout → purchase (events)."),
-    "kpi.channels.note": ("只取来源层级的末级行，汇总行不重复计算；一个访客可能从多个来源进店，各来源访客不可相加。",
-                          "Leaf sources only, subtotal rows are not counted twice; a visitor may arrive through several "
-                          "sources, so source visitors don't add up to the shop's."),
-})
+add(
+    {
+        "kpi.section.kpis": ("核心指标", "Key metrics"),
+        "kpi.section.findings": ("关键发现", "Findings"),
+        "kpi.section.funnel": ("转化漏斗", "Funnel"),
+        "kpi.section.channels": ("流量来源", "Traffic sources"),
+        "kpi.section.products": ("商品", "Products"),
+        "kpi.section.ads": ("广告投放", "Advertising"),
+        "kpi.section.targets": ("目标达成", "Targets"),
+        "kpi.section.trend": ("GMV 趋势", "GMV trend"),
+        "kpi.section.notes": ("数据说明", "Data notes"),
+        "kpi.col.metric": ("指标", "Metric"),
+        "kpi.col.value": ("本期", "This period"),
+        "kpi.col.platform": ("平台", "Platform"),
+        "kpi.col.step": ("环节", "Step"),
+        "kpi.col.step_conversion": ("环节转化率", "Step conversion"),
+        "kpi.col.drop_off": ("流失率", "Drop-off"),
+        "kpi.col.overall": ("累计转化率", "Overall conversion"),
+        "kpi.col.previous": ("上期", "Previous"),
+        "kpi.col.previous_step": ("上期环节转化率", "Previous step conversion"),
+        "kpi.col.change": ("变化", "Change"),
+        "kpi.col.channel": ("一级来源", "Channel"),
+        "kpi.col.source": ("来源", "Source"),
+        "kpi.col.share": ("访客占比", "Visitor share"),
+        "kpi.col.sku": ("商品ID", "Product ID"),
+        "kpi.col.name": ("商品名称", "Product"),
+        "kpi.col.amount": ("支付金额", "GMV"),
+        "kpi.col.previous_amount": ("上期支付金额", "Previous GMV"),
+        "kpi.col.units": ("支付件数", "Units"),
+        "kpi.col.campaign": ("计划", "Campaign"),
+        "kpi.col.keyword": ("关键词", "Keyword"),
+        "kpi.col.spend": ("花费", "Spend"),
+        "kpi.col.impressions": ("展现量", "Impressions"),
+        "kpi.col.clicks": ("点击量", "Clicks"),
+        "kpi.col.ctr": ("点击率", "CTR"),
+        "kpi.col.cpc": ("平均点击花费", "CPC"),
+        "kpi.col.ad_gmv": ("成交金额", "Attributed GMV"),
+        "kpi.col.ad_orders": ("成交笔数", "Orders"),
+        "kpi.col.roi": ("投入产出比", "ROI"),
+        "kpi.col.date": ("日期", "Date"),
+        "kpi.col.total": ("合计", "Total"),
+        "kpi.col.item": ("项目", "Item"),
+        "kpi.col.week": ("周", "Week"),
+        "kpi.table.weekly": ("近 8 周 GMV", "GMV, last 8 weeks"),
+        "kpi.table.kpis": ("核心指标", "Key metrics"),
+        "kpi.table.by_platform": ("分平台", "By platform"),
+        "kpi.table.top_products": ("GMV 领先商品", "Top products by GMV"),
+        "kpi.table.movers": ("涨跌最大的商品", "Biggest risers and fallers"),
+        "kpi.table.no_sales": ("有流量无成交", "Traffic without sales"),
+        "kpi.table.campaigns": ("按计划", "By campaign"),
+        "kpi.table.keywords": ("按关键词", "By keyword"),
+        "kpi.compare.previous_period": ("环比", "vs previous"),
+        "kpi.compare.year_over_year": ("同比(同日期)", "YoY (same dates)"),
+        "kpi.compare.year_over_year_weekday": ("同比(同星期)", "YoY (same weekday)"),
+        "kpi.compare.campaign": ("大促对齐", "Campaign-aligned"),
+        "kpi.note.person_days": (
+            "{platform} 访客数为每日访客数之和（人天），并非本期去重访客；转化率和客单价按同一口径计算。",
+            "{platform} visitors are the sum of daily visitors (person-days), not the period's unique "
+            "visitors; conversion and AOV use the same basis.",
+        ),
+        "kpi.note.period_export": (
+            "{platform} 访客、买家等去重指标取自平台的整期导出（已去重）。",
+            "{platform} visitors and buyers come from the platform's own export for the whole period (de-duplicated).",
+        ),
+        "kpi.note.total_visitors": (
+            "合计访客为各平台访客之和（跨平台未去重）；合计转化率只含同时有访客和支付买家的平台。",
+            "Total visitors add the platforms' visitors (not de-duplicated across platforms); total "
+            "conversion uses the platforms that report both visitors and paying buyers.",
+        ),
+        "kpi.note.ads_attribution": (
+            "广告成交按点击后 15 天归因，最近两周的 ROI 还会变化。",
+            "Ad sales are attributed up to 15 days after the click: the last two weeks' ROI will still change.",
+        ),
+        "kpi.note.coverage": (
+            "{platform}：数据截至 {last}，本期覆盖 {covered}/{days} 天；文件：{files}",
+            "{platform}: data up to {last}, {covered}/{days} days of the period; files: {files}",
+        ),
+        "kpi.note.comparison": ("{name}：{start} 至 {end}", "{name}: {start} to {end}"),
+        "kpi.target.month_target": ("{month} 目标", "{month} target"),
+        "kpi.target.actual": ("实际（截至完整日）", "Actual (complete days)"),
+        "kpi.target.attainment": ("目标达成率", "Attainment"),
+        "kpi.target.time_progress": ("时间进度", "Time elapsed"),
+        "kpi.target.plan_progress": ("计划进度（按日目标）", "Plan progress (daily targets)"),
+        "kpi.target.gap": ("进度差", "Gap to plan"),
+        "kpi.target.projection": ("按当前节奏预计月底", "Projected month end at current pace"),
+        "kpi.target.daily_needed": ("剩余每天需完成", "Needed per remaining day"),
+        "kpi.target.period_target": ("本期目标", "This period's target"),
+        "kpi.target.period_attainment": ("本期达成率", "This period's attainment"),
+        "kpi.target.ytd": ("年度累计达成率", "Year to date attainment"),
+        "kpi.target.conversion": ("支付转化率目标", "Conversion rate target"),
+        "kpi.orders.repurchase": (
+            "近 90 天复购率（订单数据）：{rate}（{repeat}/{buyers} 位买家下单两次及以上）",
+            "90-day repurchase rate (orders): {rate} ({repeat} of {buyers} buyers ordered twice or more)",
+        ),
+        "kpi.orders.buyers": (
+            "本期下单买家 {buyers} 人，其中新买家 {new}、老买家 {returning}（订单数据）。",
+            "{buyers} buyers this period: {new} new, {returning} returning (orders).",
+        ),
+        "kpi.funnel.note": (
+            "店铺漏斗：访客 → 加购 → 下单 → 支付（人数）；GA4 漏斗：会话 → 加购 → 结账 → 购买（次数）。",
+            "Shop funnel: visitors → add-to-cart → order → pay (people); GA4 funnel: sessions → add to "
+            "cart → checkout → purchase (events).",
+        ),
+        "kpi.channels.note": (
+            "只取来源层级的末级行，汇总行不重复计算；一个访客可能从多个来源进店，各来源访客不可相加。",
+            "Leaf sources only, subtotal rows are not counted twice; a visitor may arrive through several "
+            "sources, so source visitors don't add up to the shop's.",
+        ),
+    }
+)
 
 
 def sections(result: KpiResult, lang: str, include: tuple[str, ...], headline: bool = True) -> list[Section]:
@@ -504,8 +669,12 @@ def _kpi_section(result: KpiResult, lang: str, headline: bool = True) -> Section
         columns += [Column(f"{name}_previous", label, "row"), Column(f"{name}_change", f"{label} %", "change")]
     rows = []
     for key in keys:
-        row = {"metric": t(f"metric.{key}", lang), "value": result.total.get(key), "_fmt": METRICS[key].fmt,
-               "_lower_is_better": not METRICS[key].higher_is_better}
+        row = {
+            "metric": t(f"metric.{key}", lang),
+            "value": result.total.get(key),
+            "_fmt": METRICS[key].fmt,
+            "_lower_is_better": not METRICS[key].higher_is_better,
+        }
         for name, comparison in result.comparisons.items():
             change = kpi.compare(result.total, comparison.total)[key]
             row[f"{name}_previous"] = change.previous
@@ -516,11 +685,19 @@ def _kpi_section(result: KpiResult, lang: str, headline: bool = True) -> Section
     paragraphs = [headline_sentence(result, lang)] if headline else []
     if result.orders:
         o = result.orders
-        paragraphs.append(t("kpi.orders.buyers", lang, buyers=o["buyers"], new=o["new_buyers"],
-                            returning=o["returning_buyers"]))
+        paragraphs.append(
+            t("kpi.orders.buyers", lang, buyers=o["buyers"], new=o["new_buyers"], returning=o["returning_buyers"])
+        )
         if o["repurchase_rate_90d"] is not None:
-            paragraphs.append(t("kpi.orders.repurchase", lang, rate=fmt_pct(o["repurchase_rate_90d"]),
-                                repeat=o["repurchase_buyers_90d"], buyers=o["buyers_90d"]))
+            paragraphs.append(
+                t(
+                    "kpi.orders.repurchase",
+                    lang,
+                    rate=fmt_pct(o["repurchase_rate_90d"]),
+                    repeat=o["repurchase_buyers_90d"],
+                    buyers=o["buyers_90d"],
+                )
+            )
     return Section(t("kpi.section.kpis", lang), paragraphs=paragraphs, tables=[table, by_platform])
 
 
@@ -534,7 +711,8 @@ def _platform_table(result: KpiResult, lang: str) -> Table:
             row["gmv_change"] = kpi.compare(totals, main.platforms[platform])["gmv"].change_pct
         rows.append(row)
     columns = [Column("platform", t("kpi.col.platform", lang))] + [
-        Column(k, t(f"metric.{k}", lang), "int" if METRICS[k].fmt == "int" else METRICS[k].fmt) for k in keys]
+        Column(k, t(f"metric.{k}", lang), "int" if METRICS[k].fmt == "int" else METRICS[k].fmt) for k in keys
+    ]
     if main:
         columns.append(Column("gmv_change", f"GMV {t('kpi.compare.previous_period', lang)}", "change"))
     return Table("by_platform", t("kpi.table.by_platform", lang), pd.DataFrame(rows), columns)
@@ -543,76 +721,108 @@ def _platform_table(result: KpiResult, lang: str) -> Table:
 def headline_sentence(result: KpiResult, lang: str) -> str:
     total = result.total
     visitors = total.get("visitors")
-    parts = {"gmv": fmt_money(total.get("gmv"), result.currency),
-             "visitors": "—" if visitors is None else f"{visitors:,.0f}",
-             "cr": fmt_pct(total.get("conversion_rate")), "aov": fmt_money(total.get("aov"), result.currency, 2)}
+    parts = {
+        "gmv": fmt_money(total.get("gmv"), result.currency),
+        "visitors": "—" if visitors is None else f"{visitors:,.0f}",
+        "cr": fmt_pct(total.get("conversion_rate")),
+        "aov": fmt_money(total.get("aov"), result.currency, 2),
+    }
     main = result.comparisons.get("previous_period")
     if main:
         changes = kpi.compare(total, main.total)
-        parts.update({k + "_change": fmt_change(changes[m].change_pct) for k, m in
-                      (("gmv", "gmv"), ("visitors", "visitors"), ("aov", "aov"))})
-        parts["cr_change"] = "—" if changes["conversion_rate"].change is None else \
-            f"{changes['conversion_rate'].change * 100:+.2f}pp"
-        text = {"zh": "本期（{period}）GMV {gmv}（环比 {gmv_change}），访客 {visitors}（{visitors_change}），"
-                      "支付转化率 {cr}（{cr_change}），客单价 {aov}（{aov_change}）。",
-                "en": "This period ({period}): GMV {gmv} ({gmv_change} vs previous), visitors {visitors} "
-                      "({visitors_change}), conversion {cr} ({cr_change}), AOV {aov} ({aov_change})."}[lang]
+        parts.update(
+            {
+                k + "_change": fmt_change(changes[m].change_pct)
+                for k, m in (("gmv", "gmv"), ("visitors", "visitors"), ("aov", "aov"))
+            }
+        )
+        parts["cr_change"] = (
+            "—" if changes["conversion_rate"].change is None else f"{changes['conversion_rate'].change * 100:+.2f}pp"
+        )
+        text = {
+            "zh": "本期（{period}）GMV {gmv}（环比 {gmv_change}），访客 {visitors}（{visitors_change}），"
+            "支付转化率 {cr}（{cr_change}），客单价 {aov}（{aov_change}）。",
+            "en": "This period ({period}): GMV {gmv} ({gmv_change} vs previous), visitors {visitors} "
+            "({visitors_change}), conversion {cr} ({cr_change}), AOV {aov} ({aov_change}).",
+        }[lang]
     else:
-        text = {"zh": "本期（{period}）GMV {gmv}，访客 {visitors}，支付转化率 {cr}，客单价 {aov}。",
-                "en": "This period ({period}): GMV {gmv}, visitors {visitors}, conversion {cr}, AOV {aov}."}[lang]
+        text = {
+            "zh": "本期（{period}）GMV {gmv}，访客 {visitors}，支付转化率 {cr}，客单价 {aov}。",
+            "en": "This period ({period}): GMV {gmv}, visitors {visitors}, conversion {cr}, AOV {aov}.",
+        }[lang]
     return text.format(period=f"{result.period.start} – {result.period.end}", **parts)
 
 
 def _funnel_section(result: KpiResult, lang: str) -> Section:
     frame = _named(result.funnel, lang).assign(step=result.funnel["step"].map(lambda s: t(f"metric.{s}", lang)))
-    columns = [Column("platform", t("kpi.col.platform", lang)), Column("step", t("kpi.col.step", lang)),
-               Column("value", t("kpi.col.value", lang), "int"),
-               Column("step_conversion", t("kpi.col.step_conversion", lang), "pct"),
-               Column("drop_off", t("kpi.col.drop_off", lang), "pct"),
-               Column("overall_conversion", t("kpi.col.overall", lang), "pct"),
-               Column("previous", t("kpi.col.previous", lang), "int"),
-               Column("previous_step_conversion", t("kpi.col.previous_step", lang), "pct"),
-               Column("step_conversion_change", t("kpi.col.change", lang), "pp")]
-    table = Table("funnel", t("kpi.section.funnel", lang), frame, columns,
-                  chart=Chart("column", t("kpi.section.funnel", lang), "step", ["value", "previous"]))
+    columns = [
+        Column("platform", t("kpi.col.platform", lang)),
+        Column("step", t("kpi.col.step", lang)),
+        Column("value", t("kpi.col.value", lang), "int"),
+        Column("step_conversion", t("kpi.col.step_conversion", lang), "pct"),
+        Column("drop_off", t("kpi.col.drop_off", lang), "pct"),
+        Column("overall_conversion", t("kpi.col.overall", lang), "pct"),
+        Column("previous", t("kpi.col.previous", lang), "int"),
+        Column("previous_step_conversion", t("kpi.col.previous_step", lang), "pct"),
+        Column("step_conversion_change", t("kpi.col.change", lang), "pp"),
+    ]
+    table = Table(
+        "funnel",
+        t("kpi.section.funnel", lang),
+        frame,
+        columns,
+        chart=Chart("column", t("kpi.section.funnel", lang), "step", ["value", "previous"]),
+    )
     return Section(t("kpi.section.funnel", lang), paragraphs=[t("kpi.funnel.note", lang)], tables=[table])
 
 
 def _channels_section(result: KpiResult, lang: str) -> Section:
     frame = _named(result.channels, lang)
-    columns = [Column("platform", t("kpi.col.platform", lang)), Column("source", t("kpi.col.source", lang)),
-               Column("visitors", t("metric.visitors", lang), "int"),
-               Column("visitor_share", t("kpi.col.share", lang), "pct"),
-               Column("visitors_change_pct", f"{t('metric.visitors', lang)} {t('kpi.col.change', lang)}", "change"),
-               Column("paying_buyers", t("metric.paying_buyers", lang), "int"),
-               Column("conversion_rate", t("metric.conversion_rate", lang), "pct"),
-               Column("pay_amount", t("metric.gmv", lang), "money"),
-               Column("uv_value", t("metric.uv_value", lang), "money"),
-               Column("pay_amount_change", f"GMV {t('kpi.col.change', lang)}", "money")]
+    columns = [
+        Column("platform", t("kpi.col.platform", lang)),
+        Column("source", t("kpi.col.source", lang)),
+        Column("visitors", t("metric.visitors", lang), "int"),
+        Column("visitor_share", t("kpi.col.share", lang), "pct"),
+        Column("visitors_change_pct", f"{t('metric.visitors', lang)} {t('kpi.col.change', lang)}", "change"),
+        Column("paying_buyers", t("metric.paying_buyers", lang), "int"),
+        Column("conversion_rate", t("metric.conversion_rate", lang), "pct"),
+        Column("pay_amount", t("metric.gmv", lang), "money"),
+        Column("uv_value", t("metric.uv_value", lang), "money"),
+        Column("pay_amount_change", f"GMV {t('kpi.col.change', lang)}", "money"),
+    ]
     table = Table("channels", t("kpi.section.channels", lang), frame, columns, note=t("kpi.channels.note", lang))
     mix = frame.groupby(["platform", "channel"], observed=True)["visitors"].sum().reset_index()
     mix["label"] = mix["platform"].astype("str") + " · " + mix["channel"].astype("str")
-    mix_table = Table("channel_mix", t("kpi.col.channel", lang), mix,
-                      [Column("label", t("kpi.col.channel", lang)), Column("visitors", t("metric.visitors", lang),
-                                                                           "int")],
-                      chart=Chart("bar", t("kpi.col.channel", lang), "label", ["visitors"]))
+    mix_table = Table(
+        "channel_mix",
+        t("kpi.col.channel", lang),
+        mix,
+        [Column("label", t("kpi.col.channel", lang)), Column("visitors", t("metric.visitors", lang), "int")],
+        chart=Chart("bar", t("kpi.col.channel", lang), "label", ["visitors"]),
+    )
     return Section(t("kpi.section.channels", lang), tables=[table, mix_table])
 
 
 def _products_section(result: KpiResult, lang: str) -> Section:
     frame = _named(result.products, lang)
     top = frame.head(result.top)
-    columns = [Column("platform", t("kpi.col.platform", lang)), Column("sku", t("kpi.col.sku", lang)),
-               Column("name", t("kpi.col.name", lang)), Column("amount", t("kpi.col.amount", lang), "money"),
-               Column("previous_amount", t("kpi.col.previous_amount", lang), "money"),
-               Column("amount_change_pct", t("kpi.col.change", lang), "change"),
-               Column("units", t("kpi.col.units", lang), "int"), Column("visitors", t("metric.visitors", lang), "int"),
-               Column("conversion_rate", t("metric.conversion_rate", lang), "pct")]
+    columns = [
+        Column("platform", t("kpi.col.platform", lang)),
+        Column("sku", t("kpi.col.sku", lang)),
+        Column("name", t("kpi.col.name", lang)),
+        Column("amount", t("kpi.col.amount", lang), "money"),
+        Column("previous_amount", t("kpi.col.previous_amount", lang), "money"),
+        Column("amount_change_pct", t("kpi.col.change", lang), "change"),
+        Column("units", t("kpi.col.units", lang), "int"),
+        Column("visitors", t("metric.visitors", lang), "int"),
+        Column("conversion_rate", t("metric.conversion_rate", lang), "pct"),
+    ]
     tables = [Table("top_products", t("kpi.table.top_products", lang), top, columns)]
     movers = frame.dropna(subset=["amount_change"])
     movers = movers[movers["amount_change"] != 0]
     movers = pd.concat([movers.nlargest(5, "amount_change"), movers.nsmallest(5, "amount_change")]).drop_duplicates(
-        subset=["platform", "sku"])
+        subset=["platform", "sku"]
+    )
     if len(movers):
         tables.append(Table("product_movers", t("kpi.table.movers", lang), movers, columns))
     if len(result.no_sales):
@@ -622,20 +832,30 @@ def _products_section(result: KpiResult, lang: str) -> Section:
 
 def _ads_section(result: KpiResult, lang: str) -> Section:
     def columns(key: str) -> list[Column]:
-        return [Column("platform", t("kpi.col.platform", lang)), Column(key, t(f"kpi.col.{key}", lang)),
-                Column("spend", t("kpi.col.spend", lang), "money"),
-                Column("impressions", t("kpi.col.impressions", lang), "int"),
-                Column("clicks", t("kpi.col.clicks", lang), "int"), Column("ctr", t("kpi.col.ctr", lang), "pct"),
-                Column("cpc", t("kpi.col.cpc", lang), "money"), Column("gmv", t("kpi.col.ad_gmv", lang), "money"),
-                Column("orders", t("kpi.col.ad_orders", lang), "int"), Column("roi", t("kpi.col.roi", lang), "num")]
+        return [
+            Column("platform", t("kpi.col.platform", lang)),
+            Column(key, t(f"kpi.col.{key}", lang)),
+            Column("spend", t("kpi.col.spend", lang), "money"),
+            Column("impressions", t("kpi.col.impressions", lang), "int"),
+            Column("clicks", t("kpi.col.clicks", lang), "int"),
+            Column("ctr", t("kpi.col.ctr", lang), "pct"),
+            Column("cpc", t("kpi.col.cpc", lang), "money"),
+            Column("gmv", t("kpi.col.ad_gmv", lang), "money"),
+            Column("orders", t("kpi.col.ad_orders", lang), "int"),
+            Column("roi", t("kpi.col.roi", lang), "num"),
+        ]
 
     tables = []
     if len(result.ad_campaigns):
-        tables.append(Table("ad_campaigns", t("kpi.table.campaigns", lang), _named(result.ad_campaigns, lang),
-                            columns("campaign")))
+        tables.append(
+            Table(
+                "ad_campaigns", t("kpi.table.campaigns", lang), _named(result.ad_campaigns, lang), columns("campaign")
+            )
+        )
     if len(result.ad_keywords):
-        tables.append(Table("ad_keywords", t("kpi.table.keywords", lang), _named(result.ad_keywords, lang),
-                            columns("keyword")))
+        tables.append(
+            Table("ad_keywords", t("kpi.table.keywords", lang), _named(result.ad_keywords, lang), columns("keyword"))
+        )
     return Section(t("kpi.section.ads", lang), paragraphs=[t("kpi.note.ads_attribution", lang)], tables=tables)
 
 
@@ -643,21 +863,37 @@ def _targets_section(result: KpiResult, lang: str) -> Section:
     rows = []
     tr = result.targets
     if tr:
-        items = [("month_target", tr["target"], "money"), ("actual", tr["actual"], "money"),
-                 ("attainment", tr["attainment"], "pct"), ("time_progress", tr["time_progress"], "pct"),
-                 ("plan_progress", tr["plan_progress"], "pct"), ("gap", tr["gap"], "pp"),
-                 ("projection", tr["projection"], "money"), ("daily_needed", tr["daily_needed"], "money"),
-                 ("period_target", tr["period_target"], "money"), ("period_attainment", tr["period_attainment"], "pct")]
+        items = [
+            ("month_target", tr["target"], "money"),
+            ("actual", tr["actual"], "money"),
+            ("attainment", tr["attainment"], "pct"),
+            ("time_progress", tr["time_progress"], "pct"),
+            ("plan_progress", tr["plan_progress"], "pct"),
+            ("gap", tr["gap"], "pp"),
+            ("projection", tr["projection"], "money"),
+            ("daily_needed", tr["daily_needed"], "money"),
+            ("period_target", tr["period_target"], "money"),
+            ("period_attainment", tr["period_attainment"], "pct"),
+        ]
         if "ytd_attainment" in tr:
             items.append(("ytd", tr["ytd_attainment"], "pct"))
         for key, value, fmt in items:
-            rows.append({"item": t(f"kpi.target.{key}", lang, month=tr["month"]), "value": _format(value, fmt,
-                                                                                                     result.currency)})
+            rows.append(
+                {"item": t(f"kpi.target.{key}", lang, month=tr["month"]), "value": _format(value, fmt, result.currency)}
+            )
     if result.conversion_target is not None:
-        rows.append({"item": t("kpi.target.conversion", lang),
-                     "value": f"{fmt_pct(result.conversion_target)} / {fmt_pct(result.total.get('conversion_rate'))}"})
-    table = Table("targets", t("kpi.section.targets", lang), pd.DataFrame(rows),
-                  [Column("item", t("kpi.col.item", lang)), Column("value", t("kpi.col.value", lang))])
+        rows.append(
+            {
+                "item": t("kpi.target.conversion", lang),
+                "value": f"{fmt_pct(result.conversion_target)} / {fmt_pct(result.total.get('conversion_rate'))}",
+            }
+        )
+    table = Table(
+        "targets",
+        t("kpi.section.targets", lang),
+        pd.DataFrame(rows),
+        [Column("item", t("kpi.col.item", lang)), Column("value", t("kpi.col.value", lang))],
+    )
     return Section(t("kpi.section.targets", lang), tables=[table])
 
 
@@ -677,14 +913,22 @@ def _trend_section(result: KpiResult, lang: str) -> Section:
     weekly = frame.set_index("date")[series].resample("W-SUN").sum(min_count=1)
     weekly = weekly[weekly.index >= pd.Timestamp(result.period.end) - pd.Timedelta(weeks=7)].reset_index()
     weekly["week"] = [f"{d - pd.Timedelta(days=6):%m-%d}–{d:%m-%d}" for d in weekly["date"]]
-    weekly_table = Table("gmv_weekly", t("kpi.table.weekly", lang), weekly,
-                         [Column("week", t("kpi.col.week", lang))] + [Column(c, labels[c], "money") for c in series],
-                         chart=Chart("column", t("kpi.table.weekly", lang), "week", [c for c in series
-                                                                                   if c != "total"]))
+    weekly_table = Table(
+        "gmv_weekly",
+        t("kpi.table.weekly", lang),
+        weekly,
+        [Column("week", t("kpi.col.week", lang))] + [Column(c, labels[c], "money") for c in series],
+        chart=Chart("column", t("kpi.table.weekly", lang), "week", [c for c in series if c != "total"]),
+    )
     frame["date"] = frame["date"].dt.date
-    daily = Table("gmv_trend", t("kpi.section.trend", lang), frame,
-                  [Column("date", t("kpi.col.date", lang), "date")] + [Column(c, labels[c], "money") for c in series],
-                  chart=Chart("line", t("kpi.section.trend", lang), "date", series), excel_only=True)
+    daily = Table(
+        "gmv_trend",
+        t("kpi.section.trend", lang),
+        frame,
+        [Column("date", t("kpi.col.date", lang), "date")] + [Column(c, labels[c], "money") for c in series],
+        chart=Chart("line", t("kpi.section.trend", lang), "date", series),
+        excel_only=True,
+    )
     return Section(t("kpi.section.trend", lang), tables=[weekly_table, daily])
 
 
@@ -704,23 +948,41 @@ def _notes_section(result: KpiResult, lang: str) -> Section:
     if len(result.current) > 1:
         bullets.append(t("kpi.note.total_visitors", lang))
     for name, comparison in result.comparisons.items():
-        bullets.append(t("kpi.note.comparison", lang, name=t(f"kpi.compare.{name}", lang),
-                         start=comparison.period.start, end=comparison.period.end)
-                       + (f" ({comparison.note})" if comparison.note else ""))
+        bullets.append(
+            t(
+                "kpi.note.comparison",
+                lang,
+                name=t(f"kpi.compare.{name}", lang),
+                start=comparison.period.start,
+                end=comparison.period.end,
+            )
+            + (f" ({comparison.note})" if comparison.note else "")
+        )
     for platform, info in result.coverage.items():
         files = info["files"]
         listed = ", ".join(files[:3]) + (f" (+{len(files) - 3})" if len(files) > 3 else "")
-        bullets.append(t("kpi.note.coverage", lang, platform=platform_name(platform, lang), last=info["last_date"],
-                         covered=info["days_covered"], days=info["days"], files=listed))
+        bullets.append(
+            t(
+                "kpi.note.coverage",
+                lang,
+                platform=platform_name(platform, lang),
+                last=info["last_date"],
+                covered=info["days_covered"],
+                days=info["days"],
+                files=listed,
+            )
+        )
     return Section(t("kpi.section.notes", lang), bullets=bullets)
 
 
-add({
-    "kpi.title": ("{shop}经营周报 {label}", "{shop}KPI report {label}"),
-    "kpi.meta.period": ("统计周期", "Period"),
-    "kpi.meta.as_of": ("数据截至", "As of"),
-    "kpi.meta.platforms": ("平台", "Platforms"),
-})
+add(
+    {
+        "kpi.title": ("{shop}经营周报 {label}", "{shop}KPI report {label}"),
+        "kpi.meta.period": ("统计周期", "Period"),
+        "kpi.meta.as_of": ("数据截至", "As of"),
+        "kpi.meta.platforms": ("平台", "Platforms"),
+    }
+)
 
 
 def as_of_date(text: str | None, timezone: str) -> dt.date:
@@ -737,14 +999,24 @@ def as_of_date(text: str | None, timezone: str) -> dt.date:
     return dt.datetime.now(ZoneInfo(timezone)).date()
 
 
-def run(files, *, period: str, compare: str | None, targets, as_of: str | None, config, lang: str,
-        include: tuple[str, ...] | None = None, **load_options):
+def run(
+    files,
+    *,
+    period: str,
+    compare: str | None,
+    targets,
+    as_of: str | None,
+    config,
+    lang: str,
+    include: tuple[str, ...] | None = None,
+    **load_options,
+):
     """Load the files, analyse, and build the Report. Returns (result, report, issues)."""
     from ecomplan.config import SECTIONS, load_settings
     from ecomplan.core.errors import SchemaError
-    from ecomplan.ingest.load import load_by_kind
     from ecomplan.core.periods import parse_period
     from ecomplan.core.report import Report
+    from ecomplan.ingest.load import load_by_kind
     from ecomplan.kpi.targets import load_targets
 
     settings = load_settings(config)
@@ -752,11 +1024,16 @@ def run(files, *, period: str, compare: str | None, targets, as_of: str | None, 
     chosen = parse_period(period, today)
     loaded = load_by_kind(files, tz=settings.timezone, **load_options)
     if "traffic" not in loaded:
-        raise SchemaError("none of the files holds traffic/sales by day (a Sycm 交易概况, JD 经营概况, GA4 report or "
-                          "a file with date/visitors/pay_amount columns); KPIs need one")
+        raise SchemaError(
+            "none of the files holds traffic/sales by day (a Sycm 交易概况, JD 经营概况, GA4 report or "
+            "a file with date/visitors/pay_amount columns); KPIs need one"
+        )
     target_file = targets or (settings.path(settings.targets) if settings.targets else None)
     result = analyse(
-        loaded["traffic"].frame, chosen, today, settings,
+        loaded["traffic"].frame,
+        chosen,
+        today,
+        settings,
         products=loaded["products"].frame if "products" in loaded else None,
         ads=loaded["ads"].frame if "ads" in loaded else None,
         orders=loaded["orders"].frame if "orders" in loaded else None,
@@ -765,10 +1042,13 @@ def run(files, *, period: str, compare: str | None, targets, as_of: str | None, 
     )
     report = Report(
         title=t("kpi.title", lang, shop=settings.shop + " " if settings.shop else "", label=chosen.label),
-        lang=lang, currency=settings.currency,
-        meta=[(t("kpi.meta.period", lang), f"{chosen.start} – {chosen.end} ({chosen.label})"),
-              (t("kpi.meta.as_of", lang), today.isoformat()),
-              (t("kpi.meta.platforms", lang), ", ".join(result.platforms))],
+        lang=lang,
+        currency=settings.currency,
+        meta=[
+            (t("kpi.meta.period", lang), f"{chosen.start} – {chosen.end} ({chosen.label})"),
+            (t("kpi.meta.as_of", lang), today.isoformat()),
+            (t("kpi.meta.platforms", lang), ", ".join(result.platforms)),
+        ],
         sections=sections(result, lang, include or SECTIONS),
     )
     issues = [i for item in loaded.values() for i in item.issues]

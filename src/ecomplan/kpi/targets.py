@@ -85,7 +85,7 @@ def _month(key: str) -> Period:
         year, number = key.split("-")
         return month(int(year), int(number))
     except (ValueError, TypeError):
-        raise ValueError(f"month keys look like \"2026-11\", got {key!r}") from None
+        raise ValueError(f'month keys look like "2026-11", got {key!r}') from None
 
 
 def load_targets(path: str | Path) -> Targets:
@@ -109,8 +109,10 @@ def daily_targets(target: AmountTarget, period: Period) -> pd.Series:
     days = period.dates()
     pinned = {d: target.days[d.isoformat()] for d in days if d.isoformat() in target.days}
     if sum(pinned.values()) >= 1:
-        raise ConfigError(f"gmv.days shares for {period.label} add up to {sum(pinned.values()):.0%}; they must leave "
-                          "room for the other days")
+        raise ConfigError(
+            f"gmv.days shares for {period.label} add up to {sum(pinned.values()):.0%}; they must leave "
+            "room for the other days"
+        )
     weights = {d: target.weekdays.get(WEEKDAYS[d.weekday()], 1.0) for d in days if d not in pinned}
     rest = 1 - sum(pinned.values())
     weight_sum = sum(weights.values())
@@ -149,8 +151,9 @@ def track_gmv(target: AmountTarget, actual: pd.Series, period: Period, as_of: dt
     plan_progress = plan_to_date / month_target
     period_plan = plan_for(target, period.start, period.end)
     period_complete = min(period.end, as_of - dt.timedelta(days=1))
-    covered = period_plan[(period_plan.index >= pd.Timestamp(period.start))
-                          & (period_plan.index <= pd.Timestamp(period_complete))]
+    covered = period_plan[
+        (period_plan.index >= pd.Timestamp(period.start)) & (period_plan.index <= pd.Timestamp(period_complete))
+    ]
     months_with_target = {d.strftime("%Y-%m") for d in period_plan.index}
     months_in_period = {d.strftime("%Y-%m") for d in pd.date_range(period.start, period.end)}
     period_target = float(covered.sum()) if months_in_period <= months_with_target and len(covered) else None
@@ -178,8 +181,14 @@ def track_gmv(target: AmountTarget, actual: pd.Series, period: Period, as_of: dt
         if len(known) and known.index.min() <= first:
             ytd = _sum(actual, first.date(), last_complete)
             days_in_year = 366 if calendar.isleap(year) else 365
-            result.update({"annual_target": target.annual, "ytd_actual": ytd, "ytd_attainment": ytd / target.annual,
-                           "ytd_time_progress": ((last_complete - first.date()).days + 1) / days_in_year})
+            result.update(
+                {
+                    "annual_target": target.annual,
+                    "ytd_actual": ytd,
+                    "ytd_attainment": ytd / target.annual,
+                    "ytd_time_progress": ((last_complete - first.date()).days + 1) / days_in_year,
+                }
+            )
     return result
 
 

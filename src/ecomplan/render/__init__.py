@@ -13,8 +13,9 @@ from ecomplan.core.report import Report
 SUFFIXES = (".md", ".xlsx")
 
 
-def write_report(report: Report, path: str | Path | None, template: str = "report.md.j2",
-                 templates: str | None = None, **extra) -> None:
+def write_report(
+    report: Report, path: str | Path | None, template: str = "report.md.j2", templates: str | None = None, **extra
+) -> None:
     from ecomplan.render.output import output_format, write_text
 
     if path is None:

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ecomplan.render.output import atomic_path
 from ecomplan.core.report import Report, Table
+from ecomplan.render.output import atomic_path
 
 NUMBER_FORMATS = {
     "int": "#,##0",
     "num": "#,##0.00",
     "pct": "0.00%",
-    "change": '+0.0%;-0.0%;0.0%',
+    "change": "+0.0%;-0.0%;0.0%",
     "pp": '+0.00"pp";-0.00"pp";0.00"pp"',
     "date": "yyyy-mm-dd",
 }
@@ -43,8 +43,15 @@ def write_excel(report: Report, path: str | Path) -> None:
     import xlsxwriter
 
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                              "strings_to_numbers": False, "nan_inf_to_errors": False})
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "nan_inf_to_errors": False,
+            },
+        )
         book.set_properties({"title": report.title, "comments": "ecomplan"})
         # A fixed creation date keeps the bytes identical for identical inputs (idempotent cron runs).
         book.set_properties({"created": dt.datetime(2000, 1, 1)})
@@ -60,8 +67,9 @@ def _formats(book, currency: str) -> dict:
     out = {key: book.add_format({"num_format": fmt}) for key, fmt in NUMBER_FORMATS.items()}
     out["money"] = book.add_format({"num_format": f'"{currency}"#,##0.00;-"{currency}"#,##0.00'})
     out["text"] = book.add_format({})
-    out["header"] = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                     "valign": "top"})
+    out["header"] = book.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+    )
     out["title"] = book.add_format({"bold": True, "font_size": 14})
     out["bold"] = book.add_format({"bold": True})
     out["wrap"] = book.add_format({"text_wrap": True, "valign": "top"})
@@ -106,24 +114,34 @@ def _table_sheet(book, table: Table, formats: dict, used: set[str]) -> None:
     sheet.autofilter(0, 0, last_row, len(columns) - 1)
     lower_is_better = table.frame["_lower_is_better"].tolist() if "_lower_is_better" in table.frame else None
     for col, column in enumerate(columns):
-        sheet.set_column(col, col, _width(column, records),
-                         formats.get(column.fmt) if column.fmt not in {"text", "row"} else None)
+        sheet.set_column(
+            col, col, _width(column, records), formats.get(column.fmt) if column.fmt not in {"text", "row"} else None
+        )
         if column.fmt in {"change", "pp"} and records:
             # Green where the change is good news: a rise, or a fall for refunds and bounce rate.
-            spans = [(1, len(records), False)] if lower_is_better is None else \
-                [(row + 1, row + 1, bool(flag)) for row, flag in enumerate(lower_is_better)]
+            spans = (
+                [(1, len(records), False)]
+                if lower_is_better is None
+                else [(row + 1, row + 1, bool(flag)) for row, flag in enumerate(lower_is_better)]
+            )
             for first, last, inverted in spans:
                 up, down = ("bad", "good") if inverted else ("good", "bad")
-                sheet.conditional_format(first, col, last, col, {"type": "cell", "criteria": ">", "value": 0,
-                                                                  "format": formats[up]})
-                sheet.conditional_format(first, col, last, col, {"type": "cell", "criteria": "<", "value": 0,
-                                                                  "format": formats[down]})
+                sheet.conditional_format(
+                    first, col, last, col, {"type": "cell", "criteria": ">", "value": 0, "format": formats[up]}
+                )
+                sheet.conditional_format(
+                    first, col, last, col, {"type": "cell", "criteria": "<", "value": 0, "format": formats[down]}
+                )
     if table.heatmap and records:
         numeric = [i for i, c in enumerate(columns) if c.fmt in {"pct", "int", "num"}]
         if numeric:
-            sheet.conditional_format(1, numeric[0], len(records), numeric[-1],
-                                     {"type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84",
-                                      "max_color": "#63BE7B"})
+            sheet.conditional_format(
+                1,
+                numeric[0],
+                len(records),
+                numeric[-1],
+                {"type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B"},
+            )
     if table.note:
         sheet.write_string(len(records) + 2, 0, table.note, formats["wrap"])
     if table.chart and table.chart.y and records:
@@ -169,12 +187,14 @@ def _chart(book, sheet, table: Table, n: int) -> None:
     x = keys.index(spec.x)
     for key in spec.y:
         y = keys.index(key)
-        chart.add_series({
-            "name": [name, 0, y],
-            "categories": [name, 1, x, n, x],
-            "values": [name, 1, y, n, y],
-            **({"marker": {"type": "circle", "size": 4}} if subtype == "line" else {}),
-        })
+        chart.add_series(
+            {
+                "name": [name, 0, y],
+                "categories": [name, 1, x, n, x],
+                "values": [name, 1, y, n, y],
+                **({"marker": {"type": "circle", "size": 4}} if subtype == "line" else {}),
+            }
+        )
     chart.set_title({"name": spec.title})
     chart.set_size({"width": 720, "height": 360})
     if subtype != "pie":

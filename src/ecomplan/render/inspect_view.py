@@ -29,8 +29,11 @@ def print_terminal(results, lang: str) -> None:
             (t("inspect.encoding", lang), r.encoding or "—"),
             (t("inspect.sheet", lang), r.sheet or "—"),
             (t("inspect.header_row", lang), str(r.header_row)),
-            (t("inspect.rows", lang), f"{r.rows:,}" + (f" → {r.rows_loaded:,}" if r.rows_loaded is not None
-                                                        and r.rows_loaded != r.rows else "")),
+            (
+                t("inspect.rows", lang),
+                f"{r.rows:,}"
+                + (f" → {r.rows_loaded:,}" if r.rows_loaded is not None and r.rows_loaded != r.rows else ""),
+            ),
             (t("inspect.date_range", lang), f"{r.date_start} … {r.date_end}" if r.date_start else "—"),
         ]
         for key, value in rows:

@@ -32,11 +32,16 @@ def table_markdown(table: Table, currency: str = "¥") -> str:
     align = "|" + "|".join("---:" if c.fmt not in {"text", "date"} else "---" for c in table.columns) + "|"
     lines = [header, align]
     for row in table.rows():
-        lines.append("| " + " | ".join(format_cell(row[c.key], row.get("_fmt", "num") if c.fmt == "row" else c.fmt,
-                                                   currency) for c in table.columns) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                format_cell(row[c.key], row.get("_fmt", "num") if c.fmt == "row" else c.fmt, currency)
+                for c in table.columns
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
 def to_markdown(report: Report, template: str = "report.md.j2", templates: str | None = None, **extra) -> str:
-    return render(template, templates, report=report,
-                  table=lambda t: table_markdown(t, report.currency), **extra)
+    return render(template, templates, report=report, table=lambda t: table_markdown(t, report.currency), **extra)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ecomplan.render.markdown import format_cell
 from ecomplan.core.report import Report
+from ecomplan.render.markdown import format_cell
 
 
 def print_report(report: Report) -> None:
@@ -26,8 +26,12 @@ def print_report(report: Report) -> None:
             for column in table.columns:
                 grid.add_column(column.label, justify="left" if column.fmt in {"text", "date"} else "right")
             for row in table.rows():
-                grid.add_row(*(format_cell(row[c.key], row.get("_fmt", "num") if c.fmt == "row" else c.fmt,
-                                           report.currency) for c in table.columns))
+                grid.add_row(
+                    *(
+                        format_cell(row[c.key], row.get("_fmt", "num") if c.fmt == "row" else c.fmt, report.currency)
+                        for c in table.columns
+                    )
+                )
             console.print(grid)
             if table.note:
                 console.print(f"[dim]{table.note}[/]")

@@ -17,14 +17,44 @@ from ecomplan.rfm.config import RfmConfig, load_config, parse_config
 from ecomplan.rfm.masking import mask_value, mask_values
 from ecomplan.rfm.metrics import Exclusions, Snapshot, measure, parse_window
 from ecomplan.rfm.migration import Migration, migrate
-from ecomplan.rfm.report import currency_symbol, repurchase_report_model, segment_report, weekly_section, write_customers
+from ecomplan.rfm.report import (
+    currency_symbol,
+    repurchase_report_model,
+    segment_report,
+    weekly_section,
+    write_customers,
+)
 from ecomplan.rfm.repurchase import Repurchase
 from ecomplan.rfm.scoring import CN8, RFM11, Thresholds, quintile_scores, quintile_thresholds, rfm11_codes, score
 from ecomplan.rfm.segmentation import SegmentResult, repurchase_report, segment, weekly_changes
 
 __all__ = [
-    "CN8", "RFM11", "Exclusions", "Migration", "Repurchase", "RfmConfig", "SegmentResult", "Snapshot", "Thresholds",
-    "load_config", "parse_config", "mask_value", "mask_values", "measure", "migrate", "parse_window", "quintile_scores",
-    "quintile_thresholds", "repurchase_report", "repurchase_report_model", "rfm11_codes", "score", "segment",
-    "segment_report", "weekly_changes", "weekly_section", "write_customers", "currency_symbol",
+    "CN8",
+    "RFM11",
+    "Exclusions",
+    "Migration",
+    "Repurchase",
+    "RfmConfig",
+    "SegmentResult",
+    "Snapshot",
+    "Thresholds",
+    "currency_symbol",
+    "load_config",
+    "mask_value",
+    "mask_values",
+    "measure",
+    "migrate",
+    "parse_config",
+    "parse_window",
+    "quintile_scores",
+    "quintile_thresholds",
+    "repurchase_report",
+    "repurchase_report_model",
+    "rfm11_codes",
+    "score",
+    "segment",
+    "segment_report",
+    "weekly_changes",
+    "weekly_section",
+    "write_customers",
 ]

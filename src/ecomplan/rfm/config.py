@@ -39,9 +39,9 @@ class RfmConfig(BaseModel):
         if self.threshold == "fixed":
             missing = [k for k, v in given.items() if v is None]
             if missing:
-                raise ValueError(f"threshold = \"fixed\" needs {', '.join(missing)}")
+                raise ValueError(f'threshold = "fixed" needs {", ".join(missing)}')
         elif any(v is not None for v in given.values()):
-            raise ValueError("recency_days, frequency and monetary are only used with threshold = \"fixed\"")
+            raise ValueError('recency_days, frequency and monetary are only used with threshold = "fixed"')
         return self
 
     def fixed(self) -> dict[str, float] | None:

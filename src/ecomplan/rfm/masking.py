@@ -55,7 +55,9 @@ def mask_value(value: str | None) -> str | None:
     return mask_values(pd.Series([value], dtype="str")).iloc[0]
 
 
-def mask_frame(frame: pd.DataFrame, columns: tuple[str, ...] = ("customer_id", "customer_name", "phone")) -> pd.DataFrame:
+def mask_frame(
+    frame: pd.DataFrame, columns: tuple[str, ...] = ("customer_id", "customer_name", "phone")
+) -> pd.DataFrame:
     """A copy of `frame` with its identifying columns masked."""
     out = frame.copy()
     for column in columns:

@@ -61,13 +61,32 @@ if TYPE_CHECKING:
 
 SOLD_STATUSES = tuple(sorted(PAID_STATUSES))
 # 退款状态 values meaning the money went back to the buyer (千牛 售后 退款成功, generic exports).
-REFUND_DONE = ("退款成功", "已退款", "退款完成", "success", "successful", "succeeded", "refunded", "completed",
-               "complete")
+REFUND_DONE = (
+    "退款成功",
+    "已退款",
+    "退款完成",
+    "success",
+    "successful",
+    "succeeded",
+    "refunded",
+    "completed",
+    "complete",
+)
 FREQUENCIES = ("orders", "days")
 ACTIVITY_MONTHS = 63  # months of purchase activity kept per customer for cohorts (bits of a BIGINT)
 # The canonical order columns RFM reads; large CSVs are parsed only for these.
-ORDER_COLUMNS = ("order_id", "customer_id", "paid_at", "created_at", "amount", "refund", "status", "customer_name",
-                 "phone", "currency")
+ORDER_COLUMNS = (
+    "order_id",
+    "customer_id",
+    "paid_at",
+    "created_at",
+    "amount",
+    "refund",
+    "status",
+    "customer_name",
+    "phone",
+    "currency",
+)
 CONTACTS = ("customer_name", "phone")
 
 
@@ -153,11 +172,18 @@ def last_sale_date(lines: pd.DataFrame | ScannedOrders) -> dt.date | None:
 def _purchase_times(lines: pd.DataFrame) -> pd.Series | None:
     if "paid_at" in lines:
         return lines["paid_at"]
-    return lines["created_at"] if "created_at" in lines else None
+    return lines.get("created_at", None)
 
 
-def create_orders(db, source: str, text: dict[str, str], time_column: str, has_refund: bool,
-                  contacts: list[str], platform: bool = False) -> None:
+def create_orders(
+    db,
+    source: str,
+    text: dict[str, str],
+    time_column: str,
+    has_refund: bool,
+    contacts: list[str],
+    platform: bool = False,
+) -> None:
     """Collapse the lines of `source` (a relation with canonical columns) into the table `orders`.
 
     Sold, paid lines give one row per (customer, order) with `excluded` NULL;
@@ -177,19 +203,25 @@ def create_orders(db, source: str, text: dict[str, str], time_column: str, has_r
     db.execute(f"""
         CREATE OR REPLACE TEMP TABLE orders AS
         WITH lines AS (
-            SELECT {platform_column}{rules['customer']} AS customer_id, {text['order_id']} AS order_id,
-                   {time_column} AS paid_at, {rules['net']} AS net,
-                   CASE WHEN {rules['sold']} THEN NULL ELSE coalesce('=' || {word}, '') END AS excluded{contact_lines}
+            SELECT {platform_column}{rules["customer"]} AS customer_id, {text["order_id"]} AS order_id,
+                   {time_column} AS paid_at, {rules["net"]} AS net,
+                   CASE WHEN {rules["sold"]} THEN NULL ELSE coalesce('=' || {word}, '') END AS excluded{contact_lines}
             FROM {source}
         )
-        SELECT {'platform, ' if platform else ''}excluded, customer_id, order_id,
+        SELECT {"platform, " if platform else ""}excluded, customer_id, order_id,
                CAST(min(paid_at) AS DATE) AS day, CAST(max(paid_at) AS DATE) AS last_paid,
                round(sum(net), 6) AS net, count(*) AS lines{contact_orders}
         FROM lines GROUP BY ALL""")
 
 
-def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_days: int | None = 365,
-            frequency: str = "orders", refunds: pd.DataFrame | None = None, file: str = "orders") -> Measured:
+def measure(
+    lines: pd.DataFrame | ScannedOrders,
+    as_of: list[dt.date],
+    window_days: int | None = 365,
+    frequency: str = "orders",
+    refunds: pd.DataFrame | None = None,
+    file: str = "orders",
+) -> Measured:
     """Per-customer R/F/M at each date of `as_of` (the first one also gives the monthly activity).
 
     `lines` is a canonical frame (`ecomplan.ingest.load(...).frame`) or the orders of
@@ -226,13 +258,16 @@ def measure(lines: pd.DataFrame | ScannedOrders, as_of: list[dt.date], window_da
             db.close()
     if wide.num_rows == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
-        raise InputError(f"{file}: {what}; RFM needs paid orders with a buyer id (买家ID / 会员名 / e-mail). "
-                         "抖店 and 拼多多 exports hide buyers unless the export includes a buyer id column")
+        raise InputError(
+            f"{file}: {what}; RFM needs paid orders with a buyer id (买家ID / 会员名 / e-mail). "
+            "抖店 and 拼多多 exports hide buyers unless the export includes a buyer id column"
+        )
     import pyarrow.compute as pc
 
     first_sale = pc.min(wide["first_purchase"]).as_py()
-    snapshots = [_snapshot(wide, i, day, window_days, frequency, key, contacts, first_sale)
-                 for i, day in enumerate(as_of)]
+    snapshots = [
+        _snapshot(wide, i, day, window_days, frequency, key, contacts, first_sale) for i, day in enumerate(as_of)
+    ]
     bought = _rows(wide, pc.less_equal(wide["first_purchase"], as_of[0]))
     activity = _to_pandas(bought.select([*key, "first_purchase"]))
     activity["months"] = bought["months"].fill_null(0).to_numpy()
@@ -272,7 +307,7 @@ def _to_pandas(table) -> pd.DataFrame:
     import pyarrow.compute as pc
 
     columns = {}
-    for name, column in zip(table.column_names, table.columns):
+    for name, column in zip(table.column_names, table.columns, strict=False):
         kind = column.type
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
             columns[name] = pd.Series(column, dtype="str")
@@ -287,8 +322,9 @@ def _to_pandas(table) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
-def _register_frame(db, lines: pd.DataFrame, file: str,
-                    issues: list[Issue]) -> tuple[list[str], list[str], str, dict[str, str]]:
+def _register_frame(
+    db, lines: pd.DataFrame, file: str, issues: list[Issue]
+) -> tuple[list[str], list[str], str, dict[str, str]]:
     """The frame's columns the rules read as `input_lines`: (key, contacts, time column, SQL of text columns)."""
     time_column = _time_column(lines.columns, file, issues)
     if not pd.api.types.is_datetime64_any_dtype(lines[time_column]):
@@ -296,8 +332,14 @@ def _register_frame(db, lines: pd.DataFrame, file: str,
     multi_platform = "platform" in lines and lines["platform"].nunique(dropna=True) > 1
     key = ["platform", "customer_id"] if multi_platform else ["customer_id"]
     contacts = [c for c in CONTACTS if c in lines]
-    columns = ["order_id", "amount", time_column, *[c for c in ("customer_id", "status", "refund") if c in lines],
-               *contacts, *(["platform"] if multi_platform else [])]
+    columns = [
+        "order_id",
+        "amount",
+        time_column,
+        *[c for c in ("customer_id", "status", "refund") if c in lines],
+        *contacts,
+        *(["platform"] if multi_platform else []),
+    ]
     view = lines[columns]
     db.register("input_lines", view)
     text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
@@ -310,7 +352,7 @@ def _as_text(frame: pd.DataFrame, column: str) -> str:
     dtype = frame[column].dtype
     if isinstance(dtype, pd.CategoricalDtype):
         return f"CAST({column} AS VARCHAR)"
-    if pd.api.types.is_string_dtype(dtype) and dtype != object:
+    if pd.api.types.is_string_dtype(dtype) and dtype != object:  # noqa: E721 (numpy dtype equality)
         return column
     return f"trim(CAST({column} AS VARCHAR))"
 
@@ -323,8 +365,13 @@ def _time_column(columns, file: str, issues: list[Issue]) -> str:
     if column is None:
         raise SchemaError(f"{file}: order lines need a payment time (paid_at) or an order time (created_at)")
     if column == "created_at":
-        issues.append(Issue(file, "no payment time column: the order time (created_at) is used as the purchase "
-                                  "time", severity="info"))
+        issues.append(
+            Issue(
+                file,
+                "no payment time column: the order time (created_at) is used as the purchase time",
+                severity="info",
+            )
+        )
     return column
 
 
@@ -332,8 +379,11 @@ def _register_refunds(db, refunds: pd.DataFrame, exclusions: Exclusions) -> None
     if "order_id" not in refunds or "refund_amount" not in refunds:
         raise SchemaError("the refunds export needs an order id and a refund amount column")
     db.register("input_refunds", refunds[[c for c in ("order_id", "refund_amount", "status") if c in refunds]])
-    done = ("coalesce(lower(trim(CAST(status AS VARCHAR))) IN "
-            f"{tuple(s.lower() for s in REFUND_DONE)}, FALSE)") if "status" in refunds else "TRUE"
+    done = (
+        (f"coalesce(lower(trim(CAST(status AS VARCHAR))) IN {tuple(s.lower() for s in REFUND_DONE)}, FALSE)")
+        if "status" in refunds
+        else "TRUE"
+    )
     db.execute(f"""
         CREATE OR REPLACE TEMP TABLE refund_rows AS
         SELECT CAST(order_id AS VARCHAR) AS order_id, refund_amount, {done} AS done
@@ -370,8 +420,9 @@ def _date(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _metrics_sql(key: list[str], contacts: list[str], refund_join: str, as_of: list[dt.date],
-                 window_days: int | None, frequency: str) -> str:
+def _metrics_sql(
+    key: list[str], contacts: list[str], refund_join: str, as_of: list[dt.date], window_days: int | None, frequency: str
+) -> str:
     """One query over `orders`: the purchases of customers -> (purchase days) -> one row per
     customer, with the metrics of every as-of date as FILTERed aggregates."""
     keys = ", ".join(key)
@@ -385,7 +436,7 @@ def _metrics_sql(key: list[str], contacts: list[str], refund_join: str, as_of: l
     else:
         purchases = f"""
             SELECT {keys}, day, CAST(net > 0 AS INTEGER) AS purchases, CASE WHEN net > 0 THEN net END AS net,
-                   CAST(NOT net > 0 AS INTEGER) AS not_positive{''.join(f', {c}' for c in contacts)}
+                   CAST(NOT net > 0 AS INTEGER) AS not_positive{"".join(f", {c}" for c in contacts)}
             FROM customer_orders"""
 
     def tally(column: str, condition: str) -> str:
@@ -400,8 +451,9 @@ def _metrics_sql(key: list[str], contacts: list[str], refund_join: str, as_of: l
         if window_days:
             start = day - dt.timedelta(days=window_days - 1)
             in_window = f"day BETWEEN {_date(start)} AND {end}"
-            in_previous = (f"day BETWEEN {_date(start - dt.timedelta(days=window_days))} "
-                           f"AND {_date(start - dt.timedelta(days=1))}")
+            in_previous = (
+                f"day BETWEEN {_date(start - dt.timedelta(days=window_days))} AND {_date(start - dt.timedelta(days=1))}"
+            )
         else:
             in_window, in_previous = f"day <= {end}", "FALSE"
         days = f"count(*) FILTER (purchases > 0 AND {in_window}) AS days_{i}," if frequency == "days" else ""
@@ -417,51 +469,81 @@ def _metrics_sql(key: list[str], contacts: list[str], refund_join: str, as_of: l
     contact_customers = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
     return f"""
         WITH customer_orders AS (
-            SELECT {', '.join(f'o.{k}' for k in key)}, o.day, {net} AS net{''.join(f', o.{c}' for c in contacts)}
+            SELECT {", ".join(f"o.{k}" for k in key)}, o.day, {net} AS net{"".join(f", o.{c}" for c in contacts)}
             FROM orders o {refund_join}
             WHERE o.excluded IS NULL AND o.customer_id IS NOT NULL
         ), purchases AS ({purchases}
         )
         SELECT {keys},
                min(day) FILTER (purchases > 0) AS first_purchase,
-               {''.join(per_date)}
+               {"".join(per_date)}
                bit_or(CASE WHEN purchases > 0 AND day <= {main} AND {months} < {ACTIVITY_MONTHS}
                            THEN CAST(1 AS BIGINT) << {months} ELSE 0 END) AS months
                {contact_customers}
         FROM purchases GROUP BY {keys}"""
 
 
-def _snapshot(wide, i: int, as_of: dt.date, window_days: int | None, frequency: str,
-              key: list[str], contacts: list[str], first_sale: dt.date | None) -> Snapshot:
+def _snapshot(
+    wide,
+    i: int,
+    as_of: dt.date,
+    window_days: int | None,
+    frequency: str,
+    key: list[str],
+    contacts: list[str],
+    first_sale: dt.date | None,
+) -> Snapshot:
     """The customers who bought in the window ending `as_of`, from the Arrow table of `_metrics_sql`:
     filtered in Arrow, so only their columns are converted."""
     import pyarrow.compute as pc
 
     active = pc.greater(wide[f"orders_{i}"], 0)
     frequency_column = f"days_{i}" if frequency == "days" else f"orders_{i}"
-    chosen = _to_pandas(_rows(wide.select([*key, f"last_purchase_{i}", frequency_column, f"monetary_{i}",
-                                           f"orders_{i}", *([f"days_{i}"] if frequency == "days" else []),
-                                           "first_purchase", *contacts]), active))
+    chosen = _to_pandas(
+        _rows(
+            wide.select(
+                [
+                    *key,
+                    f"last_purchase_{i}",
+                    frequency_column,
+                    f"monetary_{i}",
+                    f"orders_{i}",
+                    *([f"days_{i}"] if frequency == "days" else []),
+                    "first_purchase",
+                    *contacts,
+                ]
+            ),
+            active,
+        )
+    )
     last = chosen[f"last_purchase_{i}"]
-    customers = pd.DataFrame({
-        **{k: chosen[k] for k in key},
-        "recency": (pd.Timestamp(as_of) - last).dt.days.astype("int64"),
-        "frequency": chosen[frequency_column].astype("int64"),
-        "monetary": chosen[f"monetary_{i}"].astype("float64"),
-        "orders": chosen[f"orders_{i}"].astype("int64"),
-        **({"purchase_days": chosen[f"days_{i}"].astype("int64")} if frequency == "days" else {}),
-        "first_purchase": chosen["first_purchase"],
-        "last_purchase": last,
-        **{c: chosen[c] for c in contacts},
-    })
+    customers = pd.DataFrame(
+        {
+            **{k: chosen[k] for k in key},
+            "recency": (pd.Timestamp(as_of) - last).dt.days.astype("int64"),
+            "frequency": chosen[frequency_column].astype("int64"),
+            "monetary": chosen[f"monetary_{i}"].astype("float64"),
+            "orders": chosen[f"orders_{i}"].astype("int64"),
+            **({"purchase_days": chosen[f"days_{i}"].astype("int64")} if frequency == "days" else {}),
+            "first_purchase": chosen["first_purchase"],
+            "last_purchase": last,
+            **{c: chosen[c] for c in contacts},
+        }
+    )
     has_history = pc.is_valid(wide[f"last_purchase_{i}"])
     previous = pc.greater(wide[f"previous_{i}"], 0)
     start = as_of - dt.timedelta(days=window_days - 1) if window_days else None
     return Snapshot(
-        as_of=as_of, window_days=window_days, window_start=start, frequency=frequency, customers=customers,
-        lapsed=_count(pc.and_(has_history, pc.invert(active))), previous_buyers=_count(previous),
+        as_of=as_of,
+        window_days=window_days,
+        window_start=start,
+        frequency=frequency,
+        customers=customers,
+        lapsed=_count(pc.and_(has_history, pc.invert(active))),
+        previous_buyers=_count(previous),
         returning_buyers=_count(pc.and_(previous, active)),
-        orders_not_positive=_total(wide[f"not_positive_{i}"]), purchases_after_as_of=_total(wide[f"after_{i}"]),
+        orders_not_positive=_total(wide[f"not_positive_{i}"]),
+        purchases_after_as_of=_total(wide[f"after_{i}"]),
         first_sale=first_sale,
     )
 

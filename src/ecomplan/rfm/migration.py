@@ -34,8 +34,12 @@ class Migration:
     def cells(self) -> list[dict]:
         """Non-empty cells; `None` stands for "not scored at that date"."""
         grid = self.matrix()
-        return [{"from": _none(source), "to": _none(target), "customers": int(grid.loc[source, target])}
-                for source in grid.index for target in grid.columns if grid.loc[source, target]]
+        return [
+            {"from": _none(source), "to": _none(target), "customers": int(grid.loc[source, target])}
+            for source in grid.index
+            for target in grid.columns
+            if grid.loc[source, target]
+        ]
 
     def changes(self) -> pd.DataFrame:
         """Per segment: customers before and after, net change, and the flows in and out."""
@@ -44,16 +48,28 @@ class Migration:
         for name in self.order:
             stayed = int(grid.loc[name, name])
             before, after = int(grid.loc[name].sum()), int(grid[name].sum())
-            rows.append({"segment": name, "before": before, "after": after, "change": after - before,
-                         "stayed": stayed, "moved_in": after - stayed - int(grid.loc[NOT_SCORED, name]),
-                         "entered": int(grid.loc[NOT_SCORED, name]),
-                         "moved_out": before - stayed - int(grid.loc[name, NOT_SCORED]),
-                         "left": int(grid.loc[name, NOT_SCORED])})
+            rows.append(
+                {
+                    "segment": name,
+                    "before": before,
+                    "after": after,
+                    "change": after - before,
+                    "stayed": stayed,
+                    "moved_in": after - stayed - int(grid.loc[NOT_SCORED, name]),
+                    "entered": int(grid.loc[NOT_SCORED, name]),
+                    "moved_out": before - stayed - int(grid.loc[name, NOT_SCORED]),
+                    "left": int(grid.loc[name, NOT_SCORED]),
+                }
+            )
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:
-        return {"before": self.before, "after": self.after, "cells": self.cells(),
-                "segments": self.changes().to_dict("records")}
+        return {
+            "before": self.before,
+            "after": self.after,
+            "cells": self.cells(),
+            "segments": self.changes().to_dict("records"),
+        }
 
 
 NOT_SCORED = "(not scored)"
@@ -63,9 +79,18 @@ def _none(label: str) -> str | None:
     return None if label == NOT_SCORED else label
 
 
-def migrate(before: pd.DataFrame, after: pd.DataFrame, key: list[str], order: list[str],
-            before_date: dt.date, after_date: dt.date) -> Migration:
+def migrate(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    key: list[str],
+    order: list[str],
+    before_date: dt.date,
+    after_date: dt.date,
+) -> Migration:
     """Match the segmented customers of two dates (frames with `key` columns and `segment`)."""
-    pairs = before[[*key, "segment"]].rename(columns={"segment": "segment_before"}).merge(
-        after[[*key, "segment"]], on=key, how="outer")
+    pairs = (
+        before[[*key, "segment"]]
+        .rename(columns={"segment": "segment_before"})
+        .merge(after[[*key, "segment"]], on=key, how="outer")
+    )
     return Migration(before_date, after_date, order, pairs)

@@ -73,8 +73,7 @@ class Repurchase:
         """First and last day of the window before this one (None without a window)."""
         if self.window_start is None:
             return None
-        return (self.window_start - dt.timedelta(days=self.window_days),
-                self.window_start - dt.timedelta(days=1))
+        return (self.window_start - dt.timedelta(days=self.window_days), self.window_start - dt.timedelta(days=1))
 
     @property
     def previous_window_complete(self) -> bool | None:
@@ -108,17 +107,23 @@ class Repurchase:
             "repurchase_rate": self.repurchase_rate,
             "purchases": self.purchases,
             "repeat_purchase_share": self.repeat_purchase_share,
-            "buyback": {"previous_window_start": self.previous_window[0] if self.previous_window else None,
-                        "previous_window_end": self.previous_window[1] if self.previous_window else None,
-                        "previous_window_complete": self.previous_window_complete,
-                        "previous_buyers": self.previous_buyers, "returning_buyers": self.returning_buyers,
-                        "rate": self.buyback_rate},
+            "buyback": {
+                "previous_window_start": self.previous_window[0] if self.previous_window else None,
+                "previous_window_end": self.previous_window[1] if self.previous_window else None,
+                "previous_window_complete": self.previous_window_complete,
+                "previous_buyers": self.previous_buyers,
+                "returning_buyers": self.returning_buyers,
+                "rate": self.buyback_rate,
+            },
             "buyback_monthly": self.monthly.to_dict("records"),
             "cohorts": [
-                {"cohort": row["cohort"], "size": int(row["size"]),
-                 "customers": [int(row[k]) for k in offsets if not pd.isna(row[k])],
-                 "retention": [float(share[k]) for k in offsets if not pd.isna(share[k])]}
-                for (_, row), (_, share) in zip(self.cohorts.iterrows(), retention.iterrows())
+                {
+                    "cohort": row["cohort"],
+                    "size": int(row["size"]),
+                    "customers": [int(row[k]) for k in offsets if not pd.isna(row[k])],
+                    "retention": [float(share[k]) for k in offsets if not pd.isna(share[k])],
+                }
+                for (_, row), (_, share) in zip(self.cohorts.iterrows(), retention.iterrows(), strict=False)
             ],
             "cohorts_truncated": self.cohorts_truncated,
         }
@@ -129,12 +134,19 @@ def repurchase(snapshot: Snapshot, activity: pd.DataFrame) -> Repurchase:
     customers = snapshot.customers
     cohorts, truncated = cohort_counts(activity, snapshot.as_of, snapshot.window_start)
     return Repurchase(
-        as_of=snapshot.as_of, window_days=snapshot.window_days, window_start=snapshot.window_start,
-        frequency=snapshot.frequency, buyers=len(customers),
-        repeat_buyers=int((customers["frequency"] >= 2).sum()), purchases=int(customers["frequency"].sum()),
-        previous_buyers=snapshot.previous_buyers, returning_buyers=snapshot.returning_buyers,
-        first_sale=snapshot.first_sale, monthly=monthly_buyback(activity, snapshot.as_of, snapshot.window_start),
-        cohorts=cohorts, cohorts_truncated=truncated,
+        as_of=snapshot.as_of,
+        window_days=snapshot.window_days,
+        window_start=snapshot.window_start,
+        frequency=snapshot.frequency,
+        buyers=len(customers),
+        repeat_buyers=int((customers["frequency"] >= 2).sum()),
+        purchases=int(customers["frequency"].sum()),
+        previous_buyers=snapshot.previous_buyers,
+        returning_buyers=snapshot.returning_buyers,
+        first_sale=snapshot.first_sale,
+        monthly=monthly_buyback(activity, snapshot.as_of, snapshot.window_start),
+        cohorts=cohorts,
+        cohorts_truncated=truncated,
     )
 
 
@@ -170,8 +182,13 @@ def cohort_counts(activity: pd.DataFrame, as_of: dt.date, since: dt.date | None)
     last = month_index(as_of)
     rows = []
     for c in range(span, -1, -1):  # oldest cohort first
-        rows.append({"cohort": month_label(last - c), "size": int(counts[c, 0]),
-                     **{k: int(counts[c, k]) for k in range(span + 1)}})
+        rows.append(
+            {
+                "cohort": month_label(last - c),
+                "size": int(counts[c, 0]),
+                **{k: int(counts[c, k]) for k in range(span + 1)},
+            }
+        )
     frame = pd.DataFrame(rows)
     for k in range(span + 1):  # months after the as-of month are not observed yet
         frame[k] = frame[k].astype("Int64").mask(frame.index > span - k)
@@ -194,7 +211,13 @@ def monthly_buyback(activity: pd.DataFrame, as_of: dt.date, since: dt.date | Non
         previous = ((months >> j) & 1) == 1
         returning = previous & (((months >> (j - 1)) & 1) == 1)
         n_previous, n_returning = int(previous.sum()), int(returning.sum())
-        rows.append({"month": month_label(last - j + 1), "previous_buyers": n_previous,
-                     "returning_buyers": n_returning, "buyback_rate": rate(n_returning, n_previous),
-                     "complete": last - j + 1 <= complete_through})
+        rows.append(
+            {
+                "month": month_label(last - j + 1),
+                "previous_buyers": n_previous,
+                "returning_buyers": n_returning,
+                "buyback_rate": rate(n_returning, n_previous),
+                "complete": last - j + 1 <= complete_through,
+            }
+        )
     return pd.DataFrame(rows, columns=["month", "previous_buyers", "returning_buyers", "buyback_rate", "complete"])

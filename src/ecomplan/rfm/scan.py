@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import mmap
 import multiprocessing
 import os
@@ -65,8 +66,10 @@ TIMESTAMP_FORMATS = (
 GB_CODECS = frozenset(codecs.lookup(name).name for name in ("gb18030", "gbk", "gb2312"))
 ASCII_SPACE = " \t\n\r\x0b\x0c"  # what the loader's ID cleaning trims (Arrow's ascii_trim_whitespace)
 # What the loader's text cleaning trims (Arrow's utf8_trim_whitespace = Python's str.isspace).
-UNICODE_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-                 "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+UNICODE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 # The loader reads "1970-01-01 08:00:00" (a Unix 0 shown in Beijing time) as a missing time; the scan
 # leaves files holding it to the loader.
 UNIX_ZERO_PLACEHOLDER = "1970-01-01 08:00:00"
@@ -144,9 +147,16 @@ class _NotExact(Exception):
     """The file holds something only the loader reads and reports exactly."""
 
 
-def read_orders(files: list[str | Path], *, platform: str | None = None, mapping: str | Path | None = None,
-                encoding: str | None = None, sheet: str | None = None, password: str | None = None,
-                tz: str = "Asia/Shanghai") -> tuple[pd.DataFrame | ScannedOrders, list[Issue]]:
+def read_orders(
+    files: list[str | Path],
+    *,
+    platform: str | None = None,
+    mapping: str | Path | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    password: str | None = None,
+    tz: str = "Asia/Shanghai",
+) -> tuple[pd.DataFrame | ScannedOrders, list[Issue]]:
     """The order lines RFM reads from `files`, and the findings on the way.
 
     One canonical CSV is scanned by DuckDB (`scan_orders`); anything else, or
@@ -159,8 +169,17 @@ def read_orders(files: list[str | Path], *, platform: str | None = None, mapping
             return scanned, list(scanned.issues)
     from ecomplan.ingest.load import load
 
-    loaded = load(files, "orders", platform=platform, mapping=mapping, encoding=encoding, sheet=sheet,
-                  password=password, columns=list(ORDER_COLUMNS), tz=tz)
+    loaded = load(
+        files,
+        "orders",
+        platform=platform,
+        mapping=mapping,
+        encoding=encoding,
+        sheet=sheet,
+        password=password,
+        columns=list(ORDER_COLUMNS),
+        tz=tz,
+    )
     return loaded.frame, list(loaded.issues)
 
 
@@ -169,8 +188,14 @@ def currency_columns(orders: pd.DataFrame | ScannedOrders) -> pd.DataFrame:
     return orders.currency_frame() if isinstance(orders, ScannedOrders) else orders
 
 
-def scan_orders(path: str | Path, *, platform: str | None = None, mapping: str | Path | None = None,
-                encoding: str | None = None, tz: str = "Asia/Shanghai") -> ScannedOrders | None:
+def scan_orders(
+    path: str | Path,
+    *,
+    platform: str | None = None,
+    mapping: str | Path | None = None,
+    encoding: str | None = None,
+    tz: str = "Asia/Shanghai",
+) -> ScannedOrders | None:
     """The orders of a canonical CSV collapsed by DuckDB, or None when the loader must read the file.
 
     The options are `ecomplan.ingest.load`'s. A mapping file, another platform's
@@ -228,12 +253,16 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
         records = list(csv.reader(text.splitlines(keepends=True)))
     except csv.Error:  # an unclosed quote: the loader reports it
         return None
-    if not records or detect_header_row(records[:60], _vocabulary()) != 0 \
-            or any("\n" in cell or "\r" in cell for cell in records[0]):
+    if (
+        not records
+        or detect_header_row(records[:60], _vocabulary()) != 0
+        or any("\n" in cell or "\r" in cell for cell in records[0])
+    ):
         return None
     names = unique_headers(records[0])
-    table = RawTable("main", pd.DataFrame({n: pd.Series([], dtype="str") for n in names}),
-                     np.zeros(0, dtype=np.int64), 1)
+    table = RawTable(
+        "main", pd.DataFrame({n: pd.Series([], dtype="str") for n in names}), np.zeros(0, dtype=np.int64), 1
+    )
     try:
         chosen = select(table, Context(path.name, {}, [], tz), adapters)
     except EcomplanError:
@@ -245,8 +274,9 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
         return None  # the loader's path reports what is missing
     if min(positions, key=positions.get) in CONTACTS:
         return None  # a summary row would hide in a column the scan does not keep
-    timestamp_format = _timestamp_format(records[1:61], [positions[c] for c in ("paid_at", "created_at")
-                                                          if c in positions])
+    timestamp_format = _timestamp_format(
+        records[1:61], [positions[c] for c in ("paid_at", "created_at") if c in positions]
+    )
     if timestamp_format is None:
         return None
     status = positions.get("status")
@@ -264,7 +294,7 @@ def _spaces_around_quotes(path: Path, start: int) -> bool:
         data = np.frombuffer(view, dtype=np.uint8)
         try:
             for first in range(start, len(data), QUOTE_SCAN_BYTES):
-                chunk = data[first - 1: first + QUOTE_SCAN_BYTES + 1]  # a byte either side of the block
+                chunk = data[first - 1 : first + QUOTE_SCAN_BYTES + 1]  # a byte either side of the block
                 quotes = np.flatnonzero(chunk == ord('"'))
                 beside = np.concatenate([quotes - 1, quotes + 1])
                 beside = beside[(beside >= 0) & (beside < len(chunk))]
@@ -319,8 +349,10 @@ def _transcode(path: Path, plan: _Plan, directory: Path) -> list[Path]:
     size = path.stat().st_size
     parallel = sys.platform == "linux" and (os.cpu_count() or 1) > 1 and size - plan.body > 2 * PIECE_BYTES
     bounds = _piece_bounds(path, plan.body, size, (os.cpu_count() or 1) if parallel else 1)
-    jobs = [(path, start, end, plan.codec, directory / f"part{i}.csv")
-            for i, (start, end) in enumerate(zip(bounds, bounds[1:]))]
+    jobs = [
+        (path, start, end, plan.codec, directory / f"part{i}.csv")
+        for i, (start, end) in enumerate(itertools.pairwise(bounds))
+    ]
     if len(jobs) == 1:
         _decode_piece(*jobs[0])
         return [jobs[0][-1]]
@@ -388,9 +420,11 @@ class _Source:
         plan = self.plan
         types = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(plan.width)) + "}"
         files = "[" + ", ".join(_sql_text(str(p)) for p in self.files) + "]"
-        return (f"(SELECT {', '.join(f'c{i}' for i in columns)} FROM read_csv({files}, "
-                f"header = {str(self.header).lower()}, auto_detect = false, delim = ',', quote = '\"', "
-                f"escape = '\"', columns = {types}, strict_mode = true, null_padding = false, encoding = 'utf-8'))")
+        return (
+            f"(SELECT {', '.join(f'c{i}' for i in columns)} FROM read_csv({files}, "
+            f"header = {str(self.header).lower()}, auto_detect = false, delim = ',', quote = '\"', "
+            f"escape = '\"', columns = {types}, strict_mode = true, null_padding = false, encoding = 'utf-8'))"
+        )
 
 
 def _scan(db, source: _Source, file: str) -> ScannedOrders:
@@ -402,8 +436,14 @@ def _scan(db, source: _Source, file: str) -> ScannedOrders:
     # A second pass, when needed, finds nothing new: the first pass's excluded lines hold every word the
     # first megabyte did not show, and cleaned IDs need no more cleaning.
     for _ in range(2):
-        create_orders(db, _lines_sql(source, ids), _text(plan, words), plan.time_column,
-                      "refund" in plan.positions, [c for c in CONTACTS if c in plan.positions])
+        create_orders(
+            db,
+            _lines_sql(source, ids),
+            _text(plan, words),
+            plan.time_column,
+            "refund" in plan.positions,
+            [c for c in CONTACTS if c in plan.positions],
+        )
         new_words = _check_words(db, words, check_summary=plan.first_column == "status")
         if not (_check_ids(db, plan, ids) or new_words):
             break
@@ -420,7 +460,7 @@ def _map_words(words) -> dict[str, str | None]:
         return {}
     cleaned = clean_text(pd.Series(raw, dtype="str").astype("category"))
     canonical = status_mapper(COMMON_STATUS)(cleaned).astype("object")
-    return dict(zip(raw, canonical.where(canonical.notna(), None)))
+    return dict(zip(raw, canonical.where(canonical.notna(), None), strict=False))
 
 
 def _text(plan: _Plan, words: dict[str, str | None]) -> dict[str, str]:
@@ -428,8 +468,9 @@ def _text(plan: _Plan, words: dict[str, str | None]) -> dict[str, str]:
     the map does not know is not a sale, and is found among the excluded words afterwards)."""
     text = {c: c for c in ("order_id", "customer_id", *CONTACTS) if c in plan.positions}
     if "status" in plan.positions:
-        cases = " ".join(f"WHEN {_sql_text(word)} THEN {_sql_text(status) if status else 'NULL'}"
-                         for word, status in words.items())
+        cases = " ".join(
+            f"WHEN {_sql_text(word)} THEN {_sql_text(status) if status else 'NULL'}" for word, status in words.items()
+        )
         text["status"] = f"(CASE status {cases} ELSE (CASE WHEN status IS NULL THEN NULL ELSE '?' END) END)"
         text["status_word"] = "status"
     return text
@@ -454,12 +495,16 @@ def _lines_sql(source: _Source, ids: dict[str, str]) -> str:
         return f"CASE WHEN {value} IS NULL OR {value} IN {tokens} THEN NULL ELSE error('scan: not {what}') END"
 
     def timestamp(value: str) -> str:
-        return (f"coalesce(try_strptime({value}, {_sql_text(plan.timestamp_format)}), "
-                f"{missing_or_error(value, 'a timestamp')})")
+        return (
+            f"coalesce(try_strptime({value}, {_sql_text(plan.timestamp_format)}), "
+            f"{missing_or_error(value, 'a timestamp')})"
+        )
 
     def number(value: str) -> str:
-        return (f"coalesce(CASE WHEN contains({value}, '_') THEN error('scan: underscore in a number') "
-                f"ELSE TRY_CAST({value} AS DOUBLE) END, {missing_or_error(value, 'a number')})")
+        return (
+            f"coalesce(CASE WHEN contains({value}, '_') THEN error('scan: underscore in a number') "
+            f"ELSE TRY_CAST({value} AS DOUBLE) END, {missing_or_error(value, 'a number')})"
+        )
 
     converted = [f"{ids[c].replace('{}', cell[c])} AS {c}" for c in ids]
     if "status" in cell:
@@ -485,18 +530,24 @@ def _lines_sql(source: _Source, ids: dict[str, str]) -> str:
     if time == "paid_at" and "created_at" in cell:
         # The order time is converted and checked (an error when it is not a time), never used: a condition
         # that is never true makes DuckDB evaluate it on every line.
-        checked[-1] = (f"CASE WHEN ({in_range('created_at', placeholder=False)}) IS NULL "
-                       f"AND created_at IS NOT NULL THEN NULL ELSE {checked[-1].rsplit(' AS ', 1)[0]} END AS {time}")
+        checked[-1] = (
+            f"CASE WHEN ({in_range('created_at', placeholder=False)}) IS NULL "
+            f"AND created_at IS NOT NULL THEN NULL ELSE {checked[-1].rsplit(' AS ', 1)[0]} END AS {time}"
+        )
     checked += [f"{finite(c)} AS {c}" for c in ("amount", "refund") if c in cell]
-    return (f"(SELECT {', '.join(checked)} FROM (SELECT {', '.join(converted)} "
-            f"FROM {source.read_csv(sorted(plan.positions.values()))}))")
+    return (
+        f"(SELECT {', '.join(checked)} FROM (SELECT {', '.join(converted)} "
+        f"FROM {source.read_csv(sorted(plan.positions.values()))}))"
+    )
 
 
 def _check_words(db, words: dict[str, str | None], check_summary: bool) -> bool:
     """Add the status words the first megabyte did not show to `words`. Such a word was read as not
     sold; True when one means a sale (or no status), and the orders must be read again."""
-    found = [status_word(excluded) for (excluded,) in db.execute(
-        "SELECT DISTINCT excluded FROM orders WHERE excluded IS NOT NULL").fetchall()]
+    found = [
+        status_word(excluded)
+        for (excluded,) in db.execute("SELECT DISTINCT excluded FROM orders WHERE excluded IS NOT NULL").fetchall()
+    ]
     found = [word for word in found if word is not None]
     if check_summary and _has_summary_label(found):
         raise _NotExact
@@ -517,16 +568,21 @@ def _check_ids(db, plan: _Plan, ids: dict[str, str]) -> bool:
     first = plan.first_column
     # Cheap tests first, one pass; a column that may need cleaning is looked at closely below.
     checks = ["count(*) FILTER (order_id IS NULL)"]
-    checks += [f"coalesce(bool_or(ascii({c}) IN (9, 32, 39, 61, 96) OR contains({c}, ' ') OR contains({c}, chr(9)) "
-               f"OR CASE WHEN strlen({c}) <= 9 THEN {c} IN {tokens} END), FALSE)" for c in ids]
+    checks += [
+        f"coalesce(bool_or(ascii({c}) IN (9, 32, 39, 61, 96) OR contains({c}, ' ') OR contains({c}, chr(9)) "
+        f"OR CASE WHEN strlen({c}) <= 9 THEN {c} IN {tokens} END), FALSE)"
+        for c in ids
+    ]
     if first in ids:  # the loader looks for 合计 rows in its first column (WHERE: the trim only when padded)
         labels = _sql_tuple(SUMMARY_LABELS)
         spaces = "(" + ", ".join(str(ord(space)) for space in UNICODE_SPACE) + ")"
         padded = f"(ascii({first}) IN {spaces} OR ascii(right({first}, 1)) IN {spaces})"
-        checks.append(f"(SELECT count(*) FROM orders WHERE {first} IN {labels} "
-                      f"OR ({padded} AND trim({first}, {_sql_text(UNICODE_SPACE)}) IN {labels}))")
+        checks.append(
+            f"(SELECT count(*) FROM orders WHERE {first} IN {labels} "
+            f"OR ({padded} AND trim({first}, {_sql_text(UNICODE_SPACE)}) IN {labels}))"
+        )
     found = list(db.execute(f"SELECT {', '.join(checks)} FROM orders").fetchall()[0])
-    missing_order, suspect = found[0], dict(zip(ids, found[1:]))
+    missing_order, suspect = found[0], dict(zip(ids, found[1:], strict=False))
     if first in ids and found[-1]:
         raise _NotExact
     cleaning = {}
@@ -561,17 +617,23 @@ def _unknown_status_issues(db, words: dict[str, str | None], file: str) -> list[
     if not unknown:
         return []
     marked = _sql_tuple("=" + word for word in unknown)
-    counts = {status_word(excluded): n for excluded, n in db.execute(
-        f"SELECT excluded, sum(lines) FROM orders WHERE excluded IN {marked} GROUP BY excluded").fetchall()}
+    counts = {
+        status_word(excluded): n
+        for excluded, n in db.execute(
+            f"SELECT excluded, sum(lines) FROM orders WHERE excluded IN {marked} GROUP BY excluded"
+        ).fetchall()
+    }
     cleaned = clean_text(pd.Series(unknown, dtype="str"))
     per_word = pd.Series([int(counts.get(w, 0)) for w in unknown], index=cleaned.astype("object").tolist())
     per_word = per_word[per_word > 0].groupby(level=0).sum()
     if per_word.duplicated().any():
         raise _NotExact
-    frame = pd.DataFrame({
-        "status": pd.Categorical(["unknown"] * int(per_word.sum()), categories=["unknown"]),
-        "status_raw": np.repeat(per_word.index.to_numpy(dtype=object), per_word.to_numpy(dtype=np.int64)),
-    })
+    frame = pd.DataFrame(
+        {
+            "status": pd.Categorical(["unknown"] * int(per_word.sum()), categories=["unknown"]),
+            "status_raw": np.repeat(per_word.index.to_numpy(dtype=object), per_word.to_numpy(dtype=np.int64)),
+        }
+    )
     context = Context(file, {}, [], "")
     report_unknown_statuses(frame, context)
     return list(context.issues)

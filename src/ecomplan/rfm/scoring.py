@@ -37,69 +37,125 @@ QUINTILES = (0.2, 0.4, 0.6, 0.8)
 
 # cn8: code (R, F, M flags) -> Chinese class name, English name, recommended action (zh, en).
 CN8 = {
-    "111": ("重要价值客户", "Key value customers",
-            "VIP 专属权益、新品优先体验，专人维护，避免频繁打折",
-            "VIP perks and early access to new products; look after them personally, don't train them to "
-            "wait for discounts"),
-    "101": ("重要发展客户", "Key development customers",
-            "消费高但次数少：会员积分、搭配推荐，提高购买频次",
-            "High spend but few orders: membership points and cross-selling to raise purchase frequency"),
-    "011": ("重要保持客户", "Key retention customers",
-            "高价值但近期未购：专属客服回访、上新提醒，唤回购买",
-            "Valuable but not recent: personal follow-up and new-arrival reminders to bring them back"),
-    "001": ("重要挽留客户", "Key win-back customers",
-            "高消费但久未购买、次数少：发放挽回优惠券或短信召回，了解流失原因",
-            "Spent a lot, long ago and rarely: win-back coupon or SMS, and find out why they left"),
-    "110": ("一般价值客户", "General value customers",
-            "近期常买但客单低：满减、组合套餐，提高客单价",
-            "Recent and frequent but small baskets: bundles and spend-more-save-more offers to raise order value"),
-    "100": ("一般发展客户", "General development customers",
-            "新客或偶尔购买：新客关怀、二次购买优惠券",
-            "New or occasional buyers: welcome series and a second-order coupon"),
-    "010": ("一般保持客户", "General retention customers",
-            "曾经常买但近期未购、客单低：低成本提醒和大促通知",
-            "Used to buy often, small baskets, not recent: low-cost reminders and sale announcements"),
-    "000": ("一般挽留客户", "General win-back customers",
-            "价值低且已流失：只纳入大促群发，控制营销成本",
-            "Low value and gone: include only in mass campaigns and keep the cost low"),
+    "111": (
+        "重要价值客户",
+        "Key value customers",
+        "VIP 专属权益、新品优先体验，专人维护，避免频繁打折",
+        "VIP perks and early access to new products; look after them personally, don't train them to "
+        "wait for discounts",
+    ),
+    "101": (
+        "重要发展客户",
+        "Key development customers",
+        "消费高但次数少：会员积分、搭配推荐，提高购买频次",
+        "High spend but few orders: membership points and cross-selling to raise purchase frequency",
+    ),
+    "011": (
+        "重要保持客户",
+        "Key retention customers",
+        "高价值但近期未购：专属客服回访、上新提醒，唤回购买",
+        "Valuable but not recent: personal follow-up and new-arrival reminders to bring them back",
+    ),
+    "001": (
+        "重要挽留客户",
+        "Key win-back customers",
+        "高消费但久未购买、次数少：发放挽回优惠券或短信召回，了解流失原因",
+        "Spent a lot, long ago and rarely: win-back coupon or SMS, and find out why they left",
+    ),
+    "110": (
+        "一般价值客户",
+        "General value customers",
+        "近期常买但客单低：满减、组合套餐，提高客单价",
+        "Recent and frequent but small baskets: bundles and spend-more-save-more offers to raise order value",
+    ),
+    "100": (
+        "一般发展客户",
+        "General development customers",
+        "新客或偶尔购买：新客关怀、二次购买优惠券",
+        "New or occasional buyers: welcome series and a second-order coupon",
+    ),
+    "010": (
+        "一般保持客户",
+        "General retention customers",
+        "曾经常买但近期未购、客单低：低成本提醒和大促通知",
+        "Used to buy often, small baskets, not recent: low-cost reminders and sale announcements",
+    ),
+    "000": (
+        "一般挽留客户",
+        "General win-back customers",
+        "价值低且已流失：只纳入大促群发，控制营销成本",
+        "Low value and gone: include only in mass campaigns and keep the cost low",
+    ),
 }
 
 # rfm11: segment -> codes of variant A (docs/rfm.md §2.1), Chinese name, recommended action (zh, en).
 RFM11 = {
-    "Champions": ("555 554 544 545 454 455 445", "冠军客户",
-                  "给予奖励和专属体验，邀请评价、推荐好友",
-                  "Reward them, give early access, ask for reviews and referrals"),
-    "Loyal Customers": ("543 444 435 355 354 345 344 335", "忠诚客户",
-                        "推荐高价值商品、会员升级，征求反馈",
-                        "Upsell higher-value products, loyalty programme, ask for feedback"),
-    "Potential Loyalist": ("553 551 552 541 542 533 532 531 452 451 442 441 431 453 433 432 423 353 352 351 342 "
-                           "341 333 323", "潜在忠诚客户",
-                           "会员/积分计划，个性化推荐",
-                           "Offer membership or a loyalty programme, recommend related products"),
-    "New Customers": ("512 511 422 421 412 411 311", "新客户",
-                      "新客引导和首单后关怀，建立关系",
-                      "Onboarding support and a good first experience; build the relationship"),
-    "Promising": ("525 524 523 522 521 515 514 513 425 424 413 414 415 315 314 313", "有潜力客户",
-                  "提升品牌认知，小额优惠或试用",
-                  "Build brand awareness; small incentives or free trials"),
-    "Need Attention": ("535 534 443 434 343 334 325 324", "需要关注客户",
-                       "基于历史购买的限时优惠和推荐",
-                       "Limited-time offers and recommendations based on past purchases"),
-    "About To Sleep": ("331 321 312 221 213 231 241 251", "即将沉睡客户",
-                       "推送热门商品和折扣，趁早重新建立联系",
-                       "Share popular products and discounts; reconnect before they lapse"),
-    "At Risk": ("255 254 245 244 253 252 243 242 235 234 225 224 153 152 145 143 142 135 134 133 125 124",
-                "流失风险客户", "个性化召回短信/邮件，发放挽回优惠",
-                "Personalised win-back messages and offers"),
-    "Can't Lose Them": ("155 154 144 214 215 115 114 113", "不能失去的客户",
-                        "新品或续购召回，专人沟通，别让他们流向竞品",
-                        "Win them back with new products or renewals; talk to them before a competitor does"),
-    "Hibernating": ("332 322 233 232 223 222 132 123 122 212 211", "休眠客户",
-                    "推荐其他相关商品并给予特别折扣",
-                    "Offer other relevant products and special discounts"),
-    "Lost": ("111 112 121 131 141 151", "已流失客户",
-             "低成本召回一次，无效则不再投入",
-             "Try one low-cost reactivation campaign, then stop spending on them"),
+    "Champions": (
+        "555 554 544 545 454 455 445",
+        "冠军客户",
+        "给予奖励和专属体验，邀请评价、推荐好友",
+        "Reward them, give early access, ask for reviews and referrals",
+    ),
+    "Loyal Customers": (
+        "543 444 435 355 354 345 344 335",
+        "忠诚客户",
+        "推荐高价值商品、会员升级，征求反馈",
+        "Upsell higher-value products, loyalty programme, ask for feedback",
+    ),
+    "Potential Loyalist": (
+        "553 551 552 541 542 533 532 531 452 451 442 441 431 453 433 432 423 353 352 351 342 341 333 323",
+        "潜在忠诚客户",
+        "会员/积分计划，个性化推荐",
+        "Offer membership or a loyalty programme, recommend related products",
+    ),
+    "New Customers": (
+        "512 511 422 421 412 411 311",
+        "新客户",
+        "新客引导和首单后关怀，建立关系",
+        "Onboarding support and a good first experience; build the relationship",
+    ),
+    "Promising": (
+        "525 524 523 522 521 515 514 513 425 424 413 414 415 315 314 313",
+        "有潜力客户",
+        "提升品牌认知，小额优惠或试用",
+        "Build brand awareness; small incentives or free trials",
+    ),
+    "Need Attention": (
+        "535 534 443 434 343 334 325 324",
+        "需要关注客户",
+        "基于历史购买的限时优惠和推荐",
+        "Limited-time offers and recommendations based on past purchases",
+    ),
+    "About To Sleep": (
+        "331 321 312 221 213 231 241 251",
+        "即将沉睡客户",
+        "推送热门商品和折扣，趁早重新建立联系",
+        "Share popular products and discounts; reconnect before they lapse",
+    ),
+    "At Risk": (
+        "255 254 245 244 253 252 243 242 235 234 225 224 153 152 145 143 142 135 134 133 125 124",
+        "流失风险客户",
+        "个性化召回短信/邮件，发放挽回优惠",
+        "Personalised win-back messages and offers",
+    ),
+    "Can't Lose Them": (
+        "155 154 144 214 215 115 114 113",
+        "不能失去的客户",
+        "新品或续购召回，专人沟通，别让他们流向竞品",
+        "Win them back with new products or renewals; talk to them before a competitor does",
+    ),
+    "Hibernating": (
+        "332 322 233 232 223 222 132 123 122 212 211",
+        "休眠客户",
+        "推荐其他相关商品并给予特别折扣",
+        "Offer other relevant products and special discounts",
+    ),
+    "Lost": (
+        "111 112 121 131 141 151",
+        "已流失客户",
+        "低成本召回一次，无效则不再投入",
+        "Try one low-cost reactivation campaign, then stop spending on them",
+    ),
 }
 VARIANT_B_MOVES = {"231": "Hibernating", "241": "Hibernating", "251": "Hibernating"}
 
@@ -196,8 +252,9 @@ def quintile_scores(values: np.ndarray, cuts: list[float], higher_is_better: boo
 
 
 def rfm11_thresholds(metrics: pd.DataFrame) -> Thresholds:
-    return Thresholds("quintiles", *(quintile_thresholds(metrics[c].to_numpy())
-                                     for c in ("recency", "frequency", "monetary")))
+    return Thresholds(
+        "quintiles", *(quintile_thresholds(metrics[c].to_numpy()) for c in ("recency", "frequency", "monetary"))
+    )
 
 
 def rfm11_scores(metrics: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
@@ -224,8 +281,13 @@ def _segment_of(codes: pd.Categorical, names: dict[str, str], order: list[str]) 
     return pd.Categorical.from_codes(lookup[codes.codes], categories=order)
 
 
-def score(metrics: pd.DataFrame, scheme: str = "cn8", threshold: str = "mean", variant: str = "A",
-          fixed: dict[str, float] | None = None) -> tuple[pd.DataFrame, Thresholds]:
+def score(
+    metrics: pd.DataFrame,
+    scheme: str = "cn8",
+    threshold: str = "mean",
+    variant: str = "A",
+    fixed: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, Thresholds]:
     """Scores, code and segment for each customer row of `metrics` (recency,
     frequency, monetary), and the thresholds used. `code` and `segment` are
     categoricals (the segment's categories in display order)."""

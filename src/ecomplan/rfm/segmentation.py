@@ -50,8 +50,11 @@ class SegmentResult:
         """The comparisons behind the scores, with the thresholds used."""
         th = self.thresholds
         if self.scheme == "cn8":
-            return {"recency": f"R < {_num(th.recency)}", "frequency": f"F > {_num(th.frequency)}",
-                    "monetary": f"M > {_num(th.monetary)}"}
+            return {
+                "recency": f"R < {_num(th.recency)}",
+                "frequency": f"F > {_num(th.frequency)}",
+                "monetary": f"M > {_num(th.monetary)}",
+            }
         return {
             "recency": "; ".join(f"{5 - i} if R <= {_num(c)}" for i, c in enumerate(th.recency)) + "; else 1",
             "frequency": "; ".join(f"{i + 1} if F <= {_num(c)}" for i, c in enumerate(th.frequency)) + "; else 5",
@@ -95,24 +98,34 @@ class SegmentResult:
             "thresholds": self.thresholds.to_dict(),
             "rules": self.rules(),
             "segments": [
-                {"segment": row.segment, "code": row.key if self.scheme == "cn8" else None,
-                 "name_zh": row.name_zh, "name_en": row.name_en,
-                 "customers": int(row.customers), "share": _number(row.share), "revenue": round(row.revenue, 2),
-                 "revenue_share": _number(row.revenue_share), "mean_recency": _number(row.mean_recency),
-                 "mean_frequency": _number(row.mean_frequency), "mean_monetary": _number(row.mean_monetary),
-                 "action": row.action_zh if lang == "zh" else row.action_en}
+                {
+                    "segment": row.segment,
+                    "code": row.key if self.scheme == "cn8" else None,
+                    "name_zh": row.name_zh,
+                    "name_en": row.name_en,
+                    "customers": int(row.customers),
+                    "share": _number(row.share),
+                    "revenue": round(row.revenue, 2),
+                    "revenue_share": _number(row.revenue_share),
+                    "mean_recency": _number(row.mean_recency),
+                    "mean_frequency": _number(row.mean_frequency),
+                    "mean_monetary": _number(row.mean_monetary),
+                    "action": row.action_zh if lang == "zh" else row.action_en,
+                }
                 for row in self.summary.itertuples()
             ],
-            "excluded": {**self.exclusions.to_dict(), "lapsed_customers": self.lapsed,
-                         "orders_not_positive": self.orders_not_positive,
-                         "purchases_after_as_of": self.purchases_after_as_of},
+            "excluded": {
+                **self.exclusions.to_dict(),
+                "lapsed_customers": self.lapsed,
+                "orders_not_positive": self.orders_not_positive,
+                "purchases_after_as_of": self.purchases_after_as_of,
+            },
             "repurchase": self.repurchase.to_dict(),
             "migration": None,
             "issues": [issue.to_dict() for issue in self.issues],
         }
         if self.migration is not None:
-            out["migration"] = {**self.migration.to_dict(),
-                                "thresholds_before": self.compare_thresholds.to_dict()}
+            out["migration"] = {**self.migration.to_dict(), "thresholds_before": self.compare_thresholds.to_dict()}
         return out
 
 
@@ -127,7 +140,7 @@ def _num(value: float) -> str:
 
 
 def as_date(value: dt.date | dt.datetime | str | None, what: str = "--as-of") -> dt.date | None:
-    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
         return value
     if isinstance(value, dt.datetime):
         return value.date()
@@ -160,29 +173,47 @@ def summarize(customers: pd.DataFrame, scheme: str) -> pd.DataFrame:
         members = codes == position
         n = int(members.sum())
         revenue = math.fsum(monetary[members].tolist()) if n else 0.0
-        rows.append({
-            "key": seg.key, "segment": seg.name, "name_zh": seg.name_zh, "name_en": seg.name_en,
-            "customers": n, "share": n / total_customers if total_customers else None,
-            "revenue": revenue, "revenue_share": revenue / total_revenue if total_revenue else None,
-            "mean_recency": int(recency[members].sum()) / n if n else None,
-            "mean_frequency": int(frequency[members].sum()) / n if n else None,
-            "mean_monetary": revenue / n if n else None,
-            "action_zh": seg.action_zh, "action_en": seg.action_en,
-        })
+        rows.append(
+            {
+                "key": seg.key,
+                "segment": seg.name,
+                "name_zh": seg.name_zh,
+                "name_en": seg.name_en,
+                "customers": n,
+                "share": n / total_customers if total_customers else None,
+                "revenue": revenue,
+                "revenue_share": revenue / total_revenue if total_revenue else None,
+                "mean_recency": int(recency[members].sum()) / n if n else None,
+                "mean_frequency": int(frequency[members].sum()) / n if n else None,
+                "mean_monetary": revenue / n if n else None,
+                "action_zh": seg.action_zh,
+                "action_en": seg.action_en,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def _scored(snapshot: Snapshot, scheme: str, threshold: str, variant: str,
-            fixed: dict[str, float] | None) -> tuple[pd.DataFrame, Thresholds]:
+def _scored(
+    snapshot: Snapshot, scheme: str, threshold: str, variant: str, fixed: dict[str, float] | None
+) -> tuple[pd.DataFrame, Thresholds]:
     scores, thresholds = score(snapshot.customers, scheme, threshold, variant, fixed)
     return pd.concat([snapshot.customers, scores], axis=1), thresholds
 
 
-def segment(orders: pd.DataFrame | ScannedOrders, scheme: str = "cn8", threshold: str = "mean",
-            as_of: dt.date | str | None = None, window_days: int | str | None = 365, frequency: str = "orders", *,
-            variant: str = "A", fixed: dict[str, float] | None = None,
-            compare_as_of: dt.date | str | None = None, refunds: pd.DataFrame | None = None,
-            file: str = "orders") -> SegmentResult:
+def segment(
+    orders: pd.DataFrame | ScannedOrders,
+    scheme: str = "cn8",
+    threshold: str = "mean",
+    as_of: dt.date | str | None = None,
+    window_days: int | str | None = 365,
+    frequency: str = "orders",
+    *,
+    variant: str = "A",
+    fixed: dict[str, float] | None = None,
+    compare_as_of: dt.date | str | None = None,
+    refunds: pd.DataFrame | None = None,
+    file: str = "orders",
+) -> SegmentResult:
     """Segment the customers of canonical order lines (`ecomplan.ingest.load(..., "orders").frame`, or a
     canonical CSV scanned by `rfm.scan.scan_orders`).
 
@@ -202,16 +233,30 @@ def segment(orders: pd.DataFrame | ScannedOrders, scheme: str = "cn8", threshold
     measured = measure(orders, [as_of] if compare is None else [as_of, compare], window, frequency, refunds, file)
     snapshot = measured.snapshots[0]
     if snapshot.customers.empty:
-        raise InputError(f"{file}: no customer bought in the window ending {as_of}"
-                         + (f" ({window} days)" if window else "") + "; check --as-of and --window")
+        raise InputError(
+            f"{file}: no customer bought in the window ending {as_of}"
+            + (f" ({window} days)" if window else "")
+            + "; check --as-of and --window"
+        )
     customers, thresholds = _scored(snapshot, scheme, threshold, variant, fixed)
     result = SegmentResult(
-        scheme=scheme, variant=variant if scheme == "rfm11" else None, threshold=thresholds.method,
-        frequency=frequency, as_of=as_of, window_days=window, window_start=snapshot.window_start,
-        thresholds=thresholds, key=measured.key, customers=customers, summary=summarize(customers, scheme),
-        exclusions=measured.exclusions, lapsed=snapshot.lapsed, orders_not_positive=snapshot.orders_not_positive,
+        scheme=scheme,
+        variant=variant if scheme == "rfm11" else None,
+        threshold=thresholds.method,
+        frequency=frequency,
+        as_of=as_of,
+        window_days=window,
+        window_start=snapshot.window_start,
+        thresholds=thresholds,
+        key=measured.key,
+        customers=customers,
+        summary=summarize(customers, scheme),
+        exclusions=measured.exclusions,
+        lapsed=snapshot.lapsed,
+        orders_not_positive=snapshot.orders_not_positive,
         purchases_after_as_of=snapshot.purchases_after_as_of,
-        repurchase=repurchase(snapshot, measured.activity), issues=measured.issues,
+        repurchase=repurchase(snapshot, measured.activity),
+        issues=measured.issues,
     )
     if compare is not None:
         earlier = measured.snapshots[1]
@@ -224,9 +269,14 @@ def segment(orders: pd.DataFrame | ScannedOrders, scheme: str = "cn8", threshold
     return result
 
 
-def repurchase_report(orders: pd.DataFrame | ScannedOrders, as_of: dt.date | str | None = None,
-                      window_days: int | str | None = 365, frequency: str = "orders",
-                      refunds: pd.DataFrame | None = None, file: str = "orders") -> tuple[Repurchase, Exclusions]:
+def repurchase_report(
+    orders: pd.DataFrame | ScannedOrders,
+    as_of: dt.date | str | None = None,
+    window_days: int | str | None = 365,
+    frequency: str = "orders",
+    refunds: pd.DataFrame | None = None,
+    file: str = "orders",
+) -> tuple[Repurchase, Exclusions]:
     """复购率, 回购率 and cohorts of canonical order lines, and what was excluded."""
     window = parse_window(window_days)
     as_of = as_date(as_of) or default_as_of(orders, file)
@@ -234,8 +284,14 @@ def repurchase_report(orders: pd.DataFrame | ScannedOrders, as_of: dt.date | str
     return repurchase(measured.snapshots[0], measured.activity), measured.exclusions
 
 
-def weekly_changes(orders: pd.DataFrame, as_of: dt.date, scheme: str = "cn8", threshold: str = "mean",
-                   variant: str = "A", fixed: dict[str, float] | None = None) -> Migration:
+def weekly_changes(
+    orders: pd.DataFrame,
+    as_of: dt.date,
+    scheme: str = "cn8",
+    threshold: str = "mean",
+    variant: str = "A",
+    fixed: dict[str, float] | None = None,
+) -> Migration:
     """Segments at `as_of` against `as_of` - 7 days (365-day window, each date its own thresholds)."""
     week_ago = as_of - dt.timedelta(days=7)
     measured = measure(orders, [as_of, week_ago], 365, "orders")

@@ -17,8 +17,9 @@ from ecomplan.ingest.reading.header import detect_header_row, unique_headers
 from ecomplan.ingest.reading.tables import FileInfo, RawTable, ReadResult, drop_summary_rows
 
 
-def read_workbook(source: Path | io.BytesIO, info: FileInfo, sheet: str | None, password: str | None,
-                  vocabulary: frozenset[str]) -> ReadResult:
+def read_workbook(
+    source: Path | io.BytesIO, info: FileInfo, sheet: str | None, password: str | None, vocabulary: frozenset[str]
+) -> ReadResult:
     from python_calamine import CalamineError, CalamineWorkbook
 
     name = Path(info.path).name
@@ -29,8 +30,9 @@ def read_workbook(source: Path | io.BytesIO, info: FileInfo, sheet: str | None, 
         raise InputError(f"{name}: is a damaged or truncated {info.file_type} file ({exc})") from None
     except Exception as exc:  # calamine raises plain errors for some broken containers
         raise InputError(f"{name}: cannot be read as {info.file_type}: {exc}") from None
-    visible = [m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible")
-               and str(m.typ).endswith("WorkSheet")]
+    visible = [
+        m.name for m in book.sheets_metadata if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
+    ]
     if sheet is not None:
         if sheet not in book.sheet_names:
             raise InputError(f"{name}: no sheet named {sheet!r}; sheets are: {', '.join(book.sheet_names)}")
@@ -59,16 +61,18 @@ def _sheet_table(sheet_name: str, rows: list[list], vocabulary: frozenset[str]) 
     header = rows[header_index]
     width = max(i for i, c in enumerate(header) if _filled(c)) + 1
     columns = unique_headers(header[:width])
-    body = [r[:width] + [""] * (width - len(r)) for r in rows[header_index + 1:]]
+    body = [r[:width] + [""] * (width - len(r)) for r in rows[header_index + 1 :]]
     numbers = np.arange(header_index + 2, header_index + 2 + len(body), dtype=np.int64)
     keep = np.array([any(_filled(c) for c in r) for r in body], dtype=bool) if body else np.zeros(0, bool)
-    body = [r for r, k in zip(body, keep) if k]
-    frame = pd.DataFrame(body, columns=columns, dtype=object) if body else \
-        pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    body = [r for r, k in zip(body, keep, strict=False) if k]
+    frame = (
+        pd.DataFrame(body, columns=columns, dtype=object)
+        if body
+        else pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    )
     frame = frame.replace("", None) if not frame.empty else frame
     preamble = [" ".join(str(c) for c in r if _filled(c)) for r in rows[:header_index]]
-    return RawTable(sheet_name, frame, numbers[keep], header_row=header_index + 1,
-                    preamble=[p for p in preamble if p])
+    return RawTable(sheet_name, frame, numbers[keep], header_row=header_index + 1, preamble=[p for p in preamble if p])
 
 
 def _filled(cell: object) -> bool:
@@ -80,7 +84,7 @@ def _decrypt_if_needed(source: Path | io.BytesIO, info: FileInfo, password: str 
     import msoffcrypto
     from msoffcrypto.exceptions import FileFormatError, InvalidKeyError
 
-    handle = source if isinstance(source, io.BytesIO) else open(source, "rb")
+    handle = source if isinstance(source, io.BytesIO) else open(source, "rb")  # noqa: SIM115 (closed below)
     try:
         try:
             office = msoffcrypto.OfficeFile(handle)

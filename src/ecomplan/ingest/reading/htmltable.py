@@ -66,9 +66,12 @@ def read_html(path: Path, info: FileInfo, encoding: str | None, vocabulary: froz
             continue
         columns = unique_headers(rows[header_index])
         width = len(columns)
-        body = [(r + [""] * width)[:width] for r in rows[header_index + 1:]]
-        frame = pd.DataFrame(body, columns=columns, dtype="str") if body else \
-            pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+        body = [(r + [""] * width)[:width] for r in rows[header_index + 1 :]]
+        frame = (
+            pd.DataFrame(body, columns=columns, dtype="str")
+            if body
+            else pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+        )
         numbers = np.arange(header_index + 2, header_index + 2 + len(body), dtype=np.int64)
         tables.append(drop_summary_rows(RawTable(f"table {number + 1}", frame, numbers, header_index + 1), name))
     if not tables:

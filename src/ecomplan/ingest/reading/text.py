@@ -11,8 +11,8 @@ import mmap
 import os
 import re
 import statistics
-from dataclasses import replace
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 import numpy as np
@@ -20,19 +20,27 @@ import pandas as pd
 
 from ecomplan.core.errors import InputError, Issue
 from ecomplan.ingest.reading.header import detect_header_row, unique_headers
-from ecomplan.ingest.reading.values import MISSING_TOKENS, PLACEHOLDER_DATES
 from ecomplan.ingest.reading.tables import FileInfo, RawTable, ReadPlan, ReadPlanner, ReadResult, drop_summary_rows
+from ecomplan.ingest.reading.values import MISSING_TOKENS, PLACEHOLDER_DATES
 
 HEAD_BYTES = 1 << 20
 _PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 _PLAIN_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?$")
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", "utf-8"), (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
 _DELIMITERS = (",", "\t", ";", "|")
 
 
-def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str | None,
-              vocabulary: frozenset[str], planner: ReadPlanner | None = None) -> ReadResult:
+def read_text(
+    open_stream: Callable[[], BinaryIO],
+    info: FileInfo,
+    encoding: str | None,
+    vocabulary: frozenset[str],
+    planner: ReadPlanner | None = None,
+) -> ReadResult:
     name = info.path.rsplit("/", 1)[-1]
     with open_stream() as stream:
         head = stream.read(HEAD_BYTES)
@@ -72,16 +80,22 @@ def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str
     plan = planner(columns) if planner else ReadPlan()
     plan = replace(plan, quoted=_may_hold_quotes(info, offset))
     if plan.numeric or plan.datetimes:  # only columns whose first rows are plain values are worth trying
-        sample = [r for r, _ in records[header_index + 1:]]
+        sample = [r for r, _ in records[header_index + 1 :]]
 
         def all_match(pattern: re.Pattern, i: int) -> bool:
-            return all(pattern.match(r[i].strip()) for r in sample
-                       if i < len(r) and r[i].strip() not in MISSING_TOKENS | set(PLACEHOLDER_DATES))
+            return all(
+                pattern.match(r[i].strip())
+                for r in sample
+                if i < len(r) and r[i].strip() not in MISSING_TOKENS | set(PLACEHOLDER_DATES)
+            )
 
-        plan = replace(plan, numeric=frozenset(c for i, c in enumerate(columns) if c in plan.numeric
-                                               and all_match(_PLAIN_NUMBER, i)),
-                       datetimes=frozenset(c for i, c in enumerate(columns) if c in plan.datetimes
-                                           and all_match(_PLAIN_DATETIME, i)))
+        plan = replace(
+            plan,
+            numeric=frozenset(c for i, c in enumerate(columns) if c in plan.numeric and all_match(_PLAIN_NUMBER, i)),
+            datetimes=frozenset(
+                c for i, c in enumerate(columns) if c in plan.datetimes and all_match(_PLAIN_DATETIME, i)
+            ),
+        )
     frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
     if codec == "utf-8" and frame is None:  # non-UTF-8 bytes after the first megabyte
         info.encoding, codec = "gb18030", "gb18030"
@@ -90,8 +104,9 @@ def read_text(open_stream: Callable[[], BinaryIO], info: FileInfo, encoding: str
     if frame is None:
         raise InputError(f"{name}: text is not valid {info.encoding}; pass --encoding (e.g. --encoding gb18030)")
     frame, rows = _drop_blank_rows(frame, np.arange(len(frame)) + header_index + 2)
-    table = RawTable("main", frame, rows, header_row=header_index + 1, issues=issues,
-                     preamble=[p for p in preamble if p])
+    table = RawTable(
+        "main", frame, rows, header_row=header_index + 1, issues=issues, preamble=[p for p in preamble if p]
+    )
     return ReadResult(info, [drop_summary_rows(_drop_empty_columns(table), name)])
 
 
@@ -166,8 +181,9 @@ def _may_hold_quotes(info: FileInfo, offset: int) -> bool:
         return view.find(b'"', offset) != -1
 
 
-def _read_body(open_stream, offset: int, codec: str, delimiter: str, columns: list[str], name: str,
-               header_row: int, plan: ReadPlan) -> tuple[pd.DataFrame | None, list[Issue]]:
+def _read_body(
+    open_stream, offset: int, codec: str, delimiter: str, columns: list[str], name: str, header_row: int, plan: ReadPlan
+) -> tuple[pd.DataFrame | None, list[Issue]]:
     """Data rows below the header with pyarrow's multi-threaded reader.
 
     Cells are text, except the plan's numeric columns, which are tried as
@@ -197,7 +213,8 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         return "skip"
 
     keys = [f"c{i}" for i in range(len(columns))]
-    wanted = [k for k, c in zip(keys, columns) if plan.columns is None or c in plan.columns]
+    wanted = [k for k, c in zip(keys, columns, strict=False) if plan.columns is None or c in plan.columns]
+
     def arrow_type(column: str):
         if column in plan.numeric:
             return pa.float64()
@@ -207,26 +224,32 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
             return pa.dictionary(pa.int32(), pa.large_string())
         return pa.large_string()  # what pandas stores, so no copy on the way
 
-    types = {k: arrow_type(c) for k, c in zip(keys, columns)}
+    types = {k: arrow_type(c) for k, c in zip(keys, columns, strict=False)}
     typed = plan.numeric | plan.datetimes
-    convert = pacsv.ConvertOptions(column_types=types, include_columns=wanted, strings_can_be_null=False,
-                                   quoted_strings_can_be_null=False,
-                                   null_values=sorted(MISSING_TOKENS | set(PLACEHOLDER_DATES)) if typed else [""])
+    convert = pacsv.ConvertOptions(
+        column_types=types,
+        include_columns=wanted,
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=sorted(MISSING_TOKENS | set(PLACEHOLDER_DATES)) if typed else [""],
+    )
     with open_stream() as stream:
         _skip(stream, offset)
         try:
             table = pacsv.read_csv(
                 stream,
                 read_options=pacsv.ReadOptions(column_names=keys, encoding=codec, block_size=16 << 20),
-                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=plan.quoted,
-                                                 invalid_row_handler=on_bad_row),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=plan.quoted, invalid_row_handler=on_bad_row
+                ),
                 convert_options=convert,
             )
         except pa.ArrowInvalid as exc:
             message = str(exc)
             if "Empty CSV file" in message:
-                return pd.DataFrame({c: pd.Series([], dtype="str") for k, c in zip(keys, columns)
-                                     if k in wanted}), issues
+                return pd.DataFrame(
+                    {c: pd.Series([], dtype="str") for k, c in zip(keys, columns, strict=False) if k in wanted}
+                ), issues
             if "UTF8" in message or "decode" in message.lower():
                 return None, issues
             if typed and "conversion error" in message.lower():
@@ -234,11 +257,17 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
             raise InputError(f"{name}: CSV could not be parsed: {message.splitlines()[0]}") from None
         except UnicodeDecodeError:
             return None, issues
-    names = dict(zip(keys, columns))
+    names = dict(zip(keys, columns, strict=False))
     frame = pd.DataFrame({names[k]: _to_pandas(table.column(k)) for k in wanted})
     for text in skipped[:5]:
-        issues.append(Issue(name, f"row skipped: it has a different number of cells than the {len(columns)} "
-                                  f"header columns (header on row {header_row})", value=text[:80]))
+        issues.append(
+            Issue(
+                name,
+                f"row skipped: it has a different number of cells than the {len(columns)} "
+                f"header columns (header on row {header_row})",
+                value=text[:80],
+            )
+        )
     if len(skipped) > 5:
         issues.append(Issue(name, f"{len(skipped) - 5} more malformed rows skipped", count=len(skipped) - 5))
     return frame, issues
@@ -271,6 +300,7 @@ def _skip(stream: BinaryIO, offset: int) -> None:
 def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     if frame.empty:
         return frame, rows
+
     def has_value(column: pd.Series) -> np.ndarray:
         if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype != "str":
             return column.notna().to_numpy()
@@ -294,8 +324,9 @@ def _drop_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
 def _drop_empty_columns(table: RawTable) -> RawTable:
     """Columns without a header and without any value: Excel's trailing-comma padding."""
     frame = table.frame
-    empty = [c for c in frame.columns if c.startswith("column_")
-             and not (frame[c].astype("str").str.strip() != "").any()]
+    empty = [
+        c for c in frame.columns if c.startswith("column_") and not (frame[c].astype("str").str.strip() != "").any()
+    ]
     if empty:
         table.frame = frame.drop(columns=empty)
     return table
@@ -359,8 +390,7 @@ def _read_commented(text: str, name: str) -> list[RawTable]:
                 file_meta["segment"] = meta.pop("title")
             elif "title" in meta and meta["title"] == file_meta.get("segment"):
                 meta.pop("title")
-            current = {"header": cells, "header_row": number, "rows": [], "numbers": [],
-                       "meta": {**file_meta, **meta}}
+            current = {"header": cells, "header_row": number, "rows": [], "numbers": [], "meta": {**file_meta, **meta}}
             block = []
             continue
         current["rows"].append(record)
@@ -369,9 +399,14 @@ def _read_commented(text: str, name: str) -> list[RawTable]:
     for table in tables:
         table.meta.update({k: v for k, v in _ua_meta(file_meta).items() if k not in table.meta})
         if resaved:
-            table.issues.append(Issue(name, "the file was re-saved by Excel (comment lines padded with commas); "
-                                            "re-download the original export if numbers look rounded",
-                                      severity="info"))
+            table.issues.append(
+                Issue(
+                    name,
+                    "the file was re-saved by Excel (comment lines padded with commas); "
+                    "re-download the original export if numbers look rounded",
+                    severity="info",
+                )
+            )
     if not tables:
         raise InputError(f"{name}: only comment lines, no table")
     return tables
@@ -416,16 +451,24 @@ def _finish_ga_table(current: dict, name: str) -> RawTable:
     issues: list[Issue] = []
     # UA: the main table ends with a totals row whose dimension cells are empty.
     kept_rows, kept_numbers = [], []
-    for cells, number in zip(rows, numbers):
+    for cells, number in zip(rows, numbers, strict=False):
         if not cells[0].strip() and any(c.strip() for c in cells[1:]):
             issues.append(Issue(name, "totals row dropped (not data)", row=number, severity="info"))
             continue
         kept_rows.append(cells)
         kept_numbers.append(number)
-    frame = pd.DataFrame(kept_rows, columns=columns, dtype="str") if kept_rows else \
-        pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
-    table = RawTable(current["meta"].get("title") or ", ".join(c for c in header if c)[:60], frame,
-                     np.array(kept_numbers, dtype=np.int64), header_row=current["header_row"],
-                     meta=dict(current["meta"]), issues=issues)
+    frame = (
+        pd.DataFrame(kept_rows, columns=columns, dtype="str")
+        if kept_rows
+        else pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    )
+    table = RawTable(
+        current["meta"].get("title") or ", ".join(c for c in header if c)[:60],
+        frame,
+        np.array(kept_numbers, dtype=np.int64),
+        header_row=current["header_row"],
+        meta=dict(current["meta"]),
+        issues=issues,
+    )
     table.meta.pop("report_lines", None)
     return _drop_empty_columns(table)

@@ -18,8 +18,31 @@ import pandas as pd
 
 # Cells that mean "no value". Never 0: a "-" conversion rate is undefined, not zero.
 MISSING_TOKENS = frozenset(
-    {"", "-", "--", "---", "—", "——", "–", "/", "N/A", "n/a", "NA", "na", "null", "NULL",
-     "None", "none", "nan", "NaN", "#N/A", "#DIV/0!", "#VALUE!", "不适用", "无"}
+    {
+        "",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "–",
+        "/",
+        "N/A",
+        "n/a",
+        "NA",
+        "na",
+        "null",
+        "NULL",
+        "None",
+        "none",
+        "nan",
+        "NaN",
+        "#N/A",
+        "#DIV/0!",
+        "#VALUE!",
+        "不适用",
+        "无",
+    }
 )
 
 _CURRENCY = r"(?:US\$|A\$|C\$|HK\$|NT\$|S\$|R\$|RMB|CNY|USD|EUR|GBP|[¥￥$£€₩₹])"
@@ -66,8 +89,9 @@ def _arrow_text(values: pd.Series, unicode_trim: bool = False):
         return None
     if unicode_trim:
         array = pc.utf8_trim_whitespace(array)
-    elif any(pc.any(check(array, pattern)).as_py() for check in (pc.starts_with, pc.ends_with)
-             for pattern in (" ", "\t")):
+    elif any(
+        pc.any(check(array, pattern)).as_py() for check in (pc.starts_with, pc.ends_with) for pattern in (" ", "\t")
+    ):
         array = pc.ascii_trim_whitespace(array)  # copied only when needed: ~200 MB for 10M IDs
     missing = pc.is_in(array, value_set=_missing_tokens())
     if pc.any(missing).as_py():
@@ -91,8 +115,9 @@ def _per_category(values: pd.Series, parse) -> Parsed | None:
     a status or date column of 10M rows has a few hundred distinct values."""
     if not isinstance(values.dtype, pd.CategoricalDtype):
         return None
-    categories = pd.Series(values.cat.categories, dtype=object if values.cat.categories.dtype == object
-                           else values.cat.categories.dtype)
+    categories = pd.Series(
+        values.cat.categories, dtype=object if values.cat.categories.dtype == object else values.cat.categories.dtype
+    )
     parsed = parse(categories)
     parsed = parsed if isinstance(parsed, Parsed) else Parsed(parsed, pd.Series(False, index=categories.index))
     codes = values.cat.codes.to_numpy()
@@ -203,7 +228,9 @@ def parse_duration(values: pd.Series) -> Parsed:
     plain = pd.to_numeric(text.str.replace(r"[ \t]*(秒|s|sec)$", "", regex=True), errors="coerce")
     out = seconds.astype("float64").where(clock[1].notna(), plain)
     if values.dtype == object:
-        out = out.where(~values.map(_is_real_number), pd.to_numeric(values.where(values.map(_is_real_number)), errors="coerce"))
+        out = out.where(
+            ~values.map(_is_real_number), pd.to_numeric(values.where(values.map(_is_real_number)), errors="coerce")
+        )
     return Parsed(out, text.notna() & out.isna())
 
 
@@ -286,8 +313,9 @@ def _arrow_datetime(values: pd.Series) -> Parsed | None:
     text = pc.if_else(pc.is_in(text, value_set=pa.array(PLACEHOLDER_DATES)), pa.scalar(None, pa.string()), text)
     present = len(text) - text.null_count
     if present == 0:
-        return Parsed(pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"),
-                      pd.Series(False, index=values.index))
+        return Parsed(
+            pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]"), pd.Series(False, index=values.index)
+        )
     sample = pc.drop_null(text).slice(0, 200)
     for fmt in DATE_FORMATS:
         if "%y" in fmt or "%m/%d" in fmt or "%d/%m" in fmt or "%f" in fmt:
@@ -326,7 +354,7 @@ def _parse_text_dates(text: pd.Series, tz: str) -> pd.Series:
         text = text.str.replace(r"([0-9])Z$", r"\1+0000", regex=True)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     remaining = text
-    sample = remaining.iloc[: 2000]
+    sample = remaining.iloc[:2000]
     order = sorted(
         TZ_FORMATS + DATE_FORMATS,
         key=lambda f: -pd.to_datetime(sample, format=f, errors="coerce", utc=f in TZ_FORMATS).notna().sum(),

@@ -10,8 +10,13 @@ from ecomplan.ingest.sources.base import Adapter, Context
 from ecomplan.ingest.sources.generic import mapping_adapter
 
 ADAPTERS: list[Adapter] = [
-    *sycm.ADAPTERS, *jd.ADAPTERS, *ga.ADAPTERS, *shopify.ADAPTERS, *cn_orders.ADAPTERS,
-    *online_retail.ADAPTERS, *generic.ADAPTERS,
+    *sycm.ADAPTERS,
+    *jd.ADAPTERS,
+    *ga.ADAPTERS,
+    *shopify.ADAPTERS,
+    *cn_orders.ADAPTERS,
+    *online_retail.ADAPTERS,
+    *generic.ADAPTERS,
 ]
 PLATFORMS = tuple(dict.fromkeys(a.platform for a in ADAPTERS))
 
@@ -51,8 +56,9 @@ def select(table: RawTable, ctx: Context, adapters: list[Adapter]) -> tuple[Adap
     rivals = [a for score, a, _ in scored[1:] if score == best_score and a.platform != best.platform]
     if rivals:
         names = ", ".join(f"{a.platform}/{a.report}" for a in [best, *rivals])
-        raise SchemaError(f"{ctx.file}: the columns fit several exports equally well ({names}); "
-                          f"pass --platform to choose")
+        raise SchemaError(
+            f"{ctx.file}: the columns fit several exports equally well ({names}); pass --platform to choose"
+        )
     return best, mapping
 
 

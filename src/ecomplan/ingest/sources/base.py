@@ -142,9 +142,16 @@ def report_unknown_statuses(frame: pd.DataFrame, ctx: Context, column: str = "st
     unknown = frame.loc[frame["status"] == "unknown", "status_raw"].value_counts()
     unknown = unknown[unknown > 0]  # categorical columns list every category
     for value, count in unknown.head(5).items():
-        ctx.issues.append(Issue(ctx.file, "unknown order status; such orders are excluded from sales "
-                                          "(map it with a generic mapping if it means paid)",
-                                column=column, value=str(value), count=int(count)))
+        ctx.issues.append(
+            Issue(
+                ctx.file,
+                "unknown order status; such orders are excluded from sales "
+                "(map it with a generic mapping if it means paid)",
+                column=column,
+                value=str(value),
+                count=int(count),
+            )
+        )
 
 
 def first_line_only(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -26,12 +26,18 @@ METRICS = {
     "checkouts": ("Checkouts",),
     "key_events": ("Key events", "Conversions", "Goal Completions"),
     "event_count": ("Event count", "Total Events"),
-    "avg_engagement_seconds": ("Average engagement time per active user", "Average engagement time",
-                               "Average engagement time per session", "Avg. Session Duration"),
+    "avg_engagement_seconds": (
+        "Average engagement time per active user",
+        "Average engagement time",
+        "Average engagement time per session",
+        "Avg. Session Duration",
+    ),
 }
 CHANNEL_COLUMNS = (
-    "Session primary channel group (Default Channel Group)", "Session default channel group",
-    "Default Channel Grouping", "Channel Grouping",
+    "Session primary channel group (Default Channel Group)",
+    "Session default channel group",
+    "Default Channel Grouping",
+    "Channel Grouping",
 )
 SOURCE_COLUMNS = ("Session source / medium", "Source / Medium", "Session source", "Source")
 _TIME_AXES = ("Nth day", "Nth week", "Date", "Day Index")
@@ -42,8 +48,11 @@ def is_ga4(table: RawTable, ctx: Context) -> bool:
 
 
 def is_ua(table: RawTable, ctx: Context) -> bool:
-    return "view" in ctx.meta or ("start_date" in ctx.meta and "property" not in ctx.meta
-                                  and ctx.meta.get("report_title") not in {"Report CSV Export", "Reports snapshot"})
+    return "view" in ctx.meta or (
+        "start_date" in ctx.meta
+        and "property" not in ctx.meta
+        and ctx.meta.get("report_title") not in {"Report CSV Export", "Reports snapshot"}
+    )
 
 
 def _dated(table: RawTable, ctx: Context) -> RawTable:
@@ -72,8 +81,9 @@ def _dated(table: RawTable, ctx: Context) -> RawTable:
 def raise_no_start(ctx: Context) -> None:
     from ecomplan.core.errors import SchemaError
 
-    raise SchemaError(f"{ctx.file}: 'Nth day' table without a '# Start date:' line above it; "
-                      "re-download the report from GA")
+    raise SchemaError(
+        f"{ctx.file}: 'Nth day' table without a '# Start date:' line above it; re-download the report from GA"
+    )
 
 
 def _period(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -105,21 +115,38 @@ def _time_series(table: RawTable, ctx: Context) -> bool:
 
 def _daily_adapter(platform: str, accepts) -> Adapter:
     return Adapter(
-        platform, "daily", "traffic",
-        title_zh="GA 按日流量", title_en="GA traffic by day",
-        columns={"date": "__date", "date_end": "__date_end", **METRICS, "segment": ("Operating System", "Device category",
-                                                                                   "Browser", "Country", "City")},
-        accepts=lambda t, c: accepts(t, c) and _time_series(t, c) or (
-            accepts(t, c) and "Date" in t.columns and t.columns[0] != "Date" and _has_metric(t)
-            and bool(t.frame["Date"].astype("str").head(5).str.fullmatch(r"\d{8}").all())),
+        platform,
+        "daily",
+        "traffic",
+        title_zh="GA 按日流量",
+        title_en="GA traffic by day",
+        columns={
+            "date": "__date",
+            "date_end": "__date_end",
+            **METRICS,
+            "segment": ("Operating System", "Device category", "Browser", "Country", "City"),
+        },
+        accepts=lambda t, c: (
+            (accepts(t, c) and _time_series(t, c))
+            or (
+                accepts(t, c)
+                and "Date" in t.columns
+                and t.columns[0] != "Date"
+                and _has_metric(t)
+                and bool(t.frame["Date"].astype("str").head(5).str.fullmatch(r"\d{8}").all())
+            )
+        ),
         prepare=_dated,
     )
 
 
 def _channel_adapter(platform: str, accepts) -> Adapter:
     return Adapter(
-        platform, "channels", "traffic",
-        title_zh="GA 流量获取 (渠道)", title_en="GA traffic acquisition by channel",
+        platform,
+        "channels",
+        "traffic",
+        title_zh="GA 流量获取 (渠道)",
+        title_en="GA traffic acquisition by channel",
         signature=(CHANNEL_COLUMNS + SOURCE_COLUMNS,),
         columns={"channel": CHANNEL_COLUMNS, "source": SOURCE_COLUMNS, **METRICS},
         accepts=lambda t, c: accepts(t, c) and t.columns[0] in CHANNEL_COLUMNS + SOURCE_COLUMNS and _has_metric(t),
@@ -129,25 +156,44 @@ def _channel_adapter(platform: str, accepts) -> Adapter:
 
 def _recognised(platform: str, report: str, first_columns: tuple[str, ...], accepts, title: str) -> Adapter:
     """Reports we recognise (for `inspect`) but that feed no canonical table."""
-    return Adapter(platform, report, None, columns={}, title_en=title, title_zh=title,
-                   accepts=lambda t, c: accepts(t, c) and t.columns[0] in first_columns)
+    return Adapter(
+        platform,
+        report,
+        None,
+        columns={},
+        title_en=title,
+        title_zh=title,
+        accepts=lambda t, c: accepts(t, c) and t.columns[0] in first_columns,
+    )
 
 
 _OTHER = (
     ("events", ("Event name", "Event Label", "Event Category", "Event Action"), "Events"),
-    ("pages", ("Page title and screen class", "Page title", "Page path and screen class", "Page", "Page Title"),
-     "Pages and screens"),
+    (
+        "pages",
+        ("Page title and screen class", "Page title", "Page path and screen class", "Page", "Page Title"),
+        "Pages and screens",
+    ),
     ("countries", ("Country", "Country ID"), "Countries"),
     ("cities", ("City",), "Cities"),
     ("items", ("Item name", "Product"), "E-commerce items"),
     ("platforms", ("Platform", "Device category", "Operating System", "Browser"), "Platforms and devices"),
     ("retention", ("Date",), "User retention cohorts"),
     ("active_users_trend", ("Nth day", "Nth week"), "Active users over 30/7/1 days"),
-    ("first_user_channels", ("First user primary channel group (Default Channel Group)",
-                             "First user default channel group", "First user source / medium"),
-     "New users by first channel"),
-    ("engagement", ("Session Duration", "Page Depth", "Count of Sessions", "Days Since Last Session"),
-     "Engagement distribution"),
+    (
+        "first_user_channels",
+        (
+            "First user primary channel group (Default Channel Group)",
+            "First user default channel group",
+            "First user source / medium",
+        ),
+        "New users by first channel",
+    ),
+    (
+        "engagement",
+        ("Session Duration", "Page Depth", "Count of Sessions", "Days Since Last Session"),
+        "Engagement distribution",
+    ),
 )
 
 ADAPTERS = []
@@ -155,7 +201,27 @@ for _platform, _accepts in (("ga4", is_ga4), ("ga_ua", is_ua)):
     ADAPTERS.append(_daily_adapter(_platform, _accepts))
     ADAPTERS.append(_channel_adapter(_platform, _accepts))
     ADAPTERS.extend(_recognised(_platform, r, cols, _accepts, title) for r, cols, title in _OTHER)
-ADAPTERS.append(Adapter("ga4", "table", None, columns={}, title_en="Unrecognised GA4 table", title_zh="未识别的 GA4 表",
-                        accepts=is_ga4, priority=-1))
-ADAPTERS.append(Adapter("ga_ua", "table", None, columns={}, title_en="Unrecognised UA table", title_zh="未识别的 UA 表",
-                        accepts=is_ua, priority=-1))
+ADAPTERS.append(
+    Adapter(
+        "ga4",
+        "table",
+        None,
+        columns={},
+        title_en="Unrecognised GA4 table",
+        title_zh="未识别的 GA4 表",
+        accepts=is_ga4,
+        priority=-1,
+    )
+)
+ADAPTERS.append(
+    Adapter(
+        "ga_ua",
+        "table",
+        None,
+        columns={},
+        title_en="Unrecognised UA table",
+        title_zh="未识别的 UA 表",
+        accepts=is_ua,
+        priority=-1,
+    )
+)

@@ -26,12 +26,21 @@ def _amounts(table: RawTable, ctx: Context) -> RawTable:
 
 ADAPTERS = [
     Adapter(
-        "online_retail", "invoice_lines", "orders",
-        title_zh="发票明细 (Online Retail 格式)", title_en="Invoice lines (Online Retail style)",
+        "online_retail",
+        "invoice_lines",
+        "orders",
+        title_zh="发票明细 (Online Retail 格式)",
+        title_en="Invoice lines (Online Retail style)",
         signature=("InvoiceNo", "StockCode", "Quantity", "UnitPrice", "InvoiceDate"),
         columns={
-            "order_id": "InvoiceNo", "sku": "StockCode", "product_name": "Description", "quantity": "Quantity",
-            "paid_at": "InvoiceDate", "customer_id": "CustomerID", "channel": "Country", "amount": "__amount",
+            "order_id": "InvoiceNo",
+            "sku": "StockCode",
+            "product_name": "Description",
+            "quantity": "Quantity",
+            "paid_at": "InvoiceDate",
+            "customer_id": "CustomerID",
+            "channel": "Country",
+            "amount": "__amount",
             "status": "__status",
         },
         prepare=_amounts,

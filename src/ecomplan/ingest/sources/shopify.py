@@ -24,8 +24,18 @@ FINANCIAL_STATUS = {
     "expired": "cancelled",
 }
 _status = status_mapper(FINANCIAL_STATUS)
-ORDER_LEVEL = ("Email", "Financial Status", "Paid at", "Currency", "Source", "Cancelled at", "Phone",
-               "Billing Name", "Billing Phone", "Created at")
+ORDER_LEVEL = (
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Currency",
+    "Source",
+    "Cancelled at",
+    "Phone",
+    "Billing Name",
+    "Billing Phone",
+    "Created at",
+)
 
 
 def _carry_order_fields(table: RawTable, ctx: Context) -> RawTable:
@@ -60,14 +70,28 @@ def _finish(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 ADAPTERS = [
     Adapter(
-        "shopify", "orders", "orders",
-        title_zh="Shopify 订单导出", title_en="Shopify orders export",
+        "shopify",
+        "orders",
+        "orders",
+        title_zh="Shopify 订单导出",
+        title_en="Shopify orders export",
         signature=("Name", "Financial Status", "Lineitem name"),
         columns={
-            "order_id": "Name", "customer_id": "__customer", "paid_at": "Paid at", "created_at": "Created at",
-            "amount": "Total", "refund": "Refunded Amount", "status": "Financial Status", "sku": "Lineitem sku",
-            "product_name": "Lineitem name", "quantity": "Lineitem quantity", "channel": "Source",
-            "customer_name": "Billing Name", "phone": "Phone", "currency": "Currency", "__cancelled": "__cancelled",
+            "order_id": "Name",
+            "customer_id": "__customer",
+            "paid_at": "Paid at",
+            "created_at": "Created at",
+            "amount": "Total",
+            "refund": "Refunded Amount",
+            "status": "Financial Status",
+            "sku": "Lineitem sku",
+            "product_name": "Lineitem name",
+            "quantity": "Lineitem quantity",
+            "channel": "Source",
+            "customer_name": "Billing Name",
+            "phone": "Phone",
+            "currency": "Currency",
+            "__cancelled": "__cancelled",
         },
         prepare=_carry_order_fields,
         finish=_finish,
