@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 
 from ecomplan.abtest import build_report, evaluate, load_experiment, to_json, verdict, weekly_section
 from ecomplan.abtest import stats as S
+from ecomplan.config import parse_settings
 from ecomplan.core.errors import ConfigError, SchemaError, UsageError
 from ecomplan.core.report import Section
+from ecomplan.ingest.options import ReadOptions
 from ecomplan.render import write_report
 
 FIELDS = ("control_value", "variant_value", "absolute_diff", "relative_lift", "p_value", "p_value_adjusted")
@@ -108,8 +110,8 @@ def test_fixture_files_in_both_forms_and_languages_agree(fixtures):
     runs = [
         load_experiment(folder / "agg_en.csv")[0],
         load_experiment(folder / "users_en.csv")[0],
-        load_experiment(folder / "agg_zh.xlsx", mapping=mapping)[0],
-        load_experiment(folder / "users_zh.xlsx", mapping=mapping)[0],
+        load_experiment(folder / "agg_zh.xlsx", options=ReadOptions(mapping=mapping))[0],
+        load_experiment(folder / "users_zh.xlsx", options=ReadOptions(mapping=mapping))[0],
     ]
     results = [evaluate(frame, metric="all", bayes=True) for frame in runs]
     for other in results[1:]:
@@ -430,6 +432,11 @@ def test_report_renders_to_markdown_and_excel(tmp_path, fixtures):
 # --------------------------------------------------------------------------- weekly report hook
 
 
+def experiments(entries, folder):
+    """`[[experiments]]` tables as the config validates them."""
+    return parse_settings({"experiments": entries}, folder, "shop.toml").experiments
+
+
 def test_weekly_section_lists_experiments_with_verdicts(fixtures):
     folder = fixtures / "abtest"
     entries = [
@@ -446,7 +453,7 @@ def test_weekly_section_lists_experiments_with_verdicts(fixtures):
         },
         {"name": "坏数据", "file": "bad_conversions.csv"},
     ]
-    section = weekly_section(entries, folder, "zh")
+    section = weekly_section(experiments(entries, folder), folder, "zh")
     assert isinstance(section, Section)
     table = section.tables[0].frame
     assert list(table["experiment"])[:3] == ["新结算页"] * 3  # running first
@@ -460,21 +467,24 @@ def test_weekly_section_lists_experiments_with_verdicts(fixtures):
 @pytest.mark.parametrize(
     "entry, message",
     [
-        ({"file": "agg_en.csv"}, "'name'"),
-        ({"name": "x"}, "'file'"),
+        ({"file": "agg_en.csv"}, r"shop\.toml: experiments\.0\.name: Field required"),
+        ({"name": "x"}, r"experiments\.0\.file"),
+        ({"name": "", "file": "agg_en.csv"}, r"experiments\.0\.name"),
         ({"name": "x", "file": "missing.csv"}, "file not found"),
-        ({"name": "x", "file": "agg_en.csv", "metric": "gmv"}, "'metric'"),
-        ({"name": "x", "file": "agg_en.csv", "alpha": 5}, "'alpha'"),
-        ({"name": "x", "file": "agg_en.csv", "weights": "50,50"}, "'weights'"),
+        ({"name": "x", "file": "agg_en.csv", "metric": "gmv"}, r"experiments\.0\.metric"),
+        ({"name": "x", "file": "agg_en.csv", "alpha": 5}, r"experiments\.0\.alpha"),
+        ({"name": "x", "file": "agg_en.csv", "alpha": True}, r"experiments\.0\.alpha"),
+        ({"name": "x", "file": "agg_en.csv", "weights": "50,50"}, r"experiments\.0\.weights"),
+        ({"name": "x", "file": "agg_en.csv", "weights": [50, -50]}, r"experiments\.0\.weights.*positive"),
         ({"name": "x", "file": "agg_en.csv", "weights": [50, 25, 25]}, "3 values"),
-        ({"name": "x", "file": "agg_en.csv", "correction": "bonferroni"}, "'correction'"),
-        ({"name": "x", "file": "agg_en.csv", "owner": "me"}, "unknown key"),
-        ("agg_en.csv", "must be a table"),
+        ({"name": "x", "file": "agg_en.csv", "correction": "bonferroni"}, r"experiments\.0\.correction"),
+        ({"name": "x", "file": "agg_en.csv", "owner": "me"}, r"experiments\.0\.owner: Extra inputs"),
+        ("agg_en.csv", r"expected a \[experiments\.0\] table"),
     ],
 )
 def test_weekly_section_rejects_bad_entries(fixtures, entry, message):
     with pytest.raises(ConfigError, match=message):
-        weekly_section([entry], fixtures / "abtest", "en")
+        weekly_section(experiments([entry], fixtures / "abtest"), fixtures / "abtest", "en")
 
 
 def test_relative_lift_interval_is_unbounded_when_control_is_near_zero():

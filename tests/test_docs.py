@@ -38,3 +38,22 @@ def test_readme_quick_start_commands_are_make_targets():
         assert re.search(rf"^{target}:", makefile, re.M)
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_every_issue_code_is_documented_and_nothing_else():
+    from ecomplan.core.errors import ISSUE_CODES
+
+    documented = set(re.findall(r"^\| `([a-z_]+)` \| ", README, re.M))
+    for code, meaning in ISSUE_CODES.items():
+        assert f"| `{code}` | {meaning} |" in README, f"issue code {code} is not in README.md's table"
+    table = README.split("| code | meaning |", 2)[2].split("\n\n", 1)[0]
+    assert set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M)) == set(ISSUE_CODES)
+    assert documented >= set(ISSUE_CODES)
+
+
+def test_an_issue_needs_a_known_code():
+    from ecomplan.core.errors import Issue
+
+    assert Issue("f.csv", "summary row dropped", code="summary_row").to_dict()["code"] == "summary_row"
+    with pytest.raises(ValueError, match="unknown issue code"):
+        Issue("f.csv", "something", code="no_such_code")

@@ -13,15 +13,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ecomplan.config import load_settings, parse_settings
 from ecomplan.core.errors import ConfigError, SchemaError
+from ecomplan.core.periods import Campaign
 from ecomplan.ingest.load import load
 from ecomplan.inventory import (
-    Campaign,
+    InventoryPolicy,
     PricingRules,
-    Settings,
     alerts,
-    config_from_mapping,
-    read_config,
+    from_settings,
+    to_json,
     weekly_section,
 )
 from ecomplan.inventory import demand as demand_module
@@ -441,14 +442,14 @@ def test_markdowns_and_campaign_promotion_stops():
     lines += [("small", AS_OF - pd.Timedelta(days=k), 1) for k in range(1, 200, 3)]
     stock = _stock(fast={"on_hand": 20}, slow={"on_hand": 500}, small={"on_hand": 12})
     campaign = Campaign("38节", pd.Timestamp("2026-02-25").date(), pd.Timestamp("2026-03-08").date())
-    settings = Settings(campaigns=(campaign,), pricing=PricingRules({"slow_moving": 0.3}, 60.0, True))
+    settings = InventoryPolicy(campaigns=(campaign,), pricing=PricingRules({"slow_moving": 0.3}, 60.0, True))
     result = alerts(stock, _orders(lines), AS_OF, settings=settings)
     assert result.campaign == campaign
     assert _row(result, "fast")["stop_promotion"]  # 4 days of cover < 10-day lead time during 38节
     assert _row(result, "slow")["markdown_pct"] == pytest.approx(0.3)
     small = _row(result, "small")
     assert small["status"] == "slow_moving" and pd.isna(small["markdown_pct"])  # 36 days of cover: no markdown
-    records = {r["sku"]: r for r in result.to_dict("en")["items"]}
+    records = {r["sku"]: r for r in to_json(result, "en")["items"]}
     assert "38节" in records["fast"]["suggestion"]
     assert records["small"]["suggestion"] == "Do not reorder"
     quiet = alerts(stock, _orders(lines), "2026-03-10", settings=settings)
@@ -459,7 +460,7 @@ def test_markdowns_and_campaign_promotion_stops():
 
 
 def test_json_document_shape(fixture_result):
-    doc = fixture_result.to_dict("zh")
+    doc = to_json(fixture_result, "zh")
     assert {"as_of", "parameters", "summary", "sources", "items", "findings"} <= set(doc)
     required = {
         "sku",
@@ -489,7 +490,7 @@ def test_weekly_section(fixture_result):
 
 
 def test_settings_from_the_example_config(examples):
-    config = read_config(examples / "ecomplan.toml")
+    config = from_settings(load_settings(examples / "ecomplan.toml"))
     assert config.settings.lead_time_days == 10 and config.settings.window_days == 28
     assert config.stock == examples / "inventory" / "库存快照_2026-11-23.xlsx"
     assert [p.name for p in config.sales] == ["淘宝订单导出_2025-10-01_2026-11-22.csv"]
@@ -499,26 +500,28 @@ def test_settings_from_the_example_config(examples):
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"inventory": {"servce_level": 0.9}}, "unknown key"),
+        ({"inventory": {"servce_level": 0.9}}, r"shop\.toml: inventory\.servce_level: Extra inputs"),
         ({"inventory": {"service_level": 95}}, "service_level must be"),
-        ({"inventory": {"window_days": "28d"}}, "whole number"),
+        ({"inventory": {"window_days": "28d"}}, r"inventory\.window_days: Input should be a valid integer"),
+        ({"inventory": {"lead_time_days": True}}, r"inventory\.lead_time_days"),
         ({"inventory": {"abc_cutoffs": [0.95, 0.8]}}, "abc_cutoffs"),
         ({"inventory": {"pricing": {"markdown_pct": {"ok": 0.2}}}}, "markdown_pct"),
         ({"inventory": {"pricing": {"markdown_pct": 20}}}, "markdown_pct"),
         ({"inventory": {"sales": ["nothing/*.csv"]}}, "matches no file"),
         ({"campaigns": [{"name": "618", "start": "2026-06-18", "end": "2026-05-20"}]}, "before start"),
-        ({"campaigns": [{"name": "618"}]}, "needs name, start and end"),
+        ({"campaigns": [{"name": "618"}]}, r"campaigns\.0\.start: Field required"),
+        ({"campaigns": [{"name": "618", "start": "2026-06-01", "end": "2026-06-18", "owner": "x"}]}, "campaigns"),
     ],
 )
 def test_config_errors_name_the_key(table, message, tmp_path):
     with pytest.raises(ConfigError, match=message):
-        config_from_mapping(table, tmp_path, "shop.toml")
+        from_settings(parse_settings(table, tmp_path, "shop.toml"))
 
 
 def test_alerts_from_config_for_the_weekly_report(fixtures):
     from ecomplan.inventory import alerts_from_config
 
-    config = read_config(fixtures / "inventory" / "config.toml")
+    config = from_settings(load_settings(fixtures / "inventory" / "config.toml"))
     result, issues = alerts_from_config(config, "2026-03-01")
     assert result.settings.overstock_days == 120 and result.campaign.name == "38节"
     assert result.counts()["urgent"] == 1 and issues == []

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecomplan.inventory import Settings
+from ecomplan.inventory import InventoryPolicy
 from ecomplan.inventory.classify import PRECEDENCE, abc_classes, resolve_status, status_flags, xyz_classes
 
 
@@ -76,7 +76,7 @@ def _items(**columns) -> pd.DataFrame:
 
 
 def _status(items: pd.DataFrame, slow: bool = True, dead: bool = True, **overrides) -> tuple[str, list[str]]:
-    flags = status_flags(items, Settings(**overrides), slow, dead)
+    flags = status_flags(items, InventoryPolicy(**overrides), slow, dead)
     true = [name for name in (*PRECEDENCE, "inactive") if flags[name].iloc[0]]
     return resolve_status(flags)[0], true
 

@@ -8,7 +8,7 @@ import pytest
 
 from ecomplan.ingest.load import load
 from ecomplan.ingest.schemas import PAID_STATUSES
-from ecomplan.inventory import Settings, alerts
+from ecomplan.inventory import InventoryPolicy, alerts, to_json
 
 pytestmark = pytest.mark.realdata
 
@@ -39,7 +39,7 @@ def test_online_retail_demand_and_reconciliation(shared_data):
     paid = orders["status"].isin(PAID_STATUSES)
     assert negative.count == int((paid & (orders["quantity"] < 0)).sum())
     assert result.demand.slow_evaluated and result.demand.dead_evaluated  # a year of history
-    assert len(result.to_dict("en")["items"]) == 30
+    assert len(to_json(result, "en")["items"]) == 30
 
 
 def test_shopify_order_totals_are_split_over_their_lines(shared_data):
@@ -47,7 +47,7 @@ def test_shopify_order_totals_are_split_over_their_lines(shared_data):
     orders = load(shared_data / "shopify" / "orders_export__kidsliving_2021__REDACTED.csv", "orders").frame
     paid = orders[orders["status"].isin(PAID_STATUSES)]
     stock = pd.DataFrame({"sku": paid["sku"].dropna().unique(), "on_hand": 5.0})
-    result = alerts(stock, orders, "2021-05-18", settings=Settings(abc_days=30))
+    result = alerts(stock, orders, "2021-05-18", settings=InventoryPolicy(abc_days=30))
     items = result.items.set_index("sku")
     assert items["abc_value"].sum() == pytest.approx(paid["amount"].sum())
     multi = paid[paid["order_id"].duplicated(keep=False)]

@@ -1,4 +1,4 @@
-"""The wheel carries the templates, so a non-editable install run from cron finds them."""
+"""The wheel carries the templates and the text catalogue, so a non-editable install run from cron finds them."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def test_wheel_contains_templates_and_entry_point(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     shipped = {Path(n).name for n in names if n.startswith("ecomplan/templates/")}
     assert shipped >= {p.name for p in (ROOT / "templates").glob("*.j2")}
+    assert "ecomplan/core/text.toml" in names  # the zh/en text catalogue, read by ecomplan.core.text
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "ecomplan = ecomplan.cli.app:main" in entry_points
 

@@ -9,7 +9,7 @@ import pytest
 
 from ecomplan.core.errors import InputError
 from ecomplan.ingest.reading import read_tables
-from ecomplan.ingest.reading.tables import sniff
+from ecomplan.ingest.reading.detect import sniff
 from ecomplan.ingest.sources import vocabulary
 
 

@@ -1,11 +1,15 @@
-"""The [rfm] table of --config: fixed thresholds, validated strictly."""
+"""The [rfm] table of --config (ecomplan.config.RfmSettings): fixed thresholds, validated strictly."""
 
 from __future__ import annotations
 
 import pytest
 
+from ecomplan.config import load_settings
 from ecomplan.core.errors import ConfigError
-from ecomplan.rfm import load_config
+
+
+def load_config(path):
+    return load_settings(path).rfm
 
 
 def write(tmp_path, text: str):
@@ -18,7 +22,7 @@ def test_fixed_thresholds(tmp_path):
     config = load_config(
         write(
             tmp_path,
-            '[kpi]\nanything = 1\n\n[rfm]\nthreshold = "fixed"\nrecency_days = 30\nfrequency = 2\nmonetary = 500\n',
+            '[kpi]\ntop = 5\n\n[rfm]\nthreshold = "fixed"\nrecency_days = 30\nfrequency = 2\nmonetary = 500\n',
         )
     )
     assert config.fixed() == {"recency_days": 30, "frequency": 2, "monetary": 500}

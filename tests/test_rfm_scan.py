@@ -23,6 +23,7 @@ from ecomplan import rfm
 from ecomplan.cli.app import app
 from ecomplan.core.errors import InputError
 from ecomplan.ingest.load import load
+from ecomplan.ingest.options import ReadOptions
 from ecomplan.render.output import dumps
 from ecomplan.rfm import scan
 from ecomplan.rfm.metrics import ORDER_COLUMNS, create_orders
@@ -75,14 +76,14 @@ def write(tmp_path, text: str, name: str = "orders.csv", encoding: str = "utf-8"
     return path
 
 
-def scanned(path, **options) -> scan.ScannedOrders:
-    result = scan.scan_orders(path, **options)
+def scanned(path, options: ReadOptions | None = None) -> scan.ScannedOrders:
+    result = scan.scan_orders(path, options)
     assert result is not None, "the scan gave way on a file it should read"
     return result
 
 
-def loaded(path, **options):
-    return load(path, "orders", columns=list(ORDER_COLUMNS), **options)
+def loaded(path, options: ReadOptions | None = None):
+    return load(path, "orders", options, columns=list(ORDER_COLUMNS))
 
 
 def segment_document(orders, issues, **options) -> str:
@@ -261,7 +262,7 @@ def test_gbk_file_is_transcoded_in_pieces(tmp_path, monkeypatch):
     assert fast == dumps(rfm.segment(loaded(gbk).frame, as_of=dt.date(2026, 12, 31)).to_dict())
     with scanned(utf8) as orders:
         assert fast == dumps(rfm.segment(orders, as_of=dt.date(2026, 12, 31)).to_dict())
-    with scanned(gbk, encoding="gbk", platform="generic") as orders:  # --encoding and --platform as given
+    with scanned(gbk, ReadOptions(encoding="gbk", platform="generic")) as orders:  # --encoding and --platform as given
         assert fast == dumps(rfm.segment(orders, as_of=dt.date(2026, 12, 31)).to_dict())
     assert_same_results(write(tmp_path, TRICKY, "tricky.gbk.csv", "gb18030"), as_of=AS_OF)
 
@@ -321,7 +322,7 @@ def test_files_that_are_not_plain_canonical_csvs_are_left_to_the_loader(tmp_path
     assert scan.scan_orders(write(tmp_path, "订单导出 2026-11\n" + TRICKY)) is None  # header below a title
     mapping = tmp_path / "map.toml"
     mapping.write_text('kind = "orders"\n[columns]\norder_id = "order_id"\n', encoding="utf-8")
-    assert scan.scan_orders(write(tmp_path, TRICKY), mapping=mapping) is None
+    assert scan.scan_orders(write(tmp_path, TRICKY), ReadOptions(mapping=mapping)) is None
     broken = write(tmp_path, generated_orders(40_000, 1_000, 3), "broken.csv", "gb18030")
     data = broken.read_bytes()
     assert len(data) > 1 << 20  # the first megabyte decodes: the bad byte is found while reading

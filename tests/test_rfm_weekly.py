@@ -46,9 +46,9 @@ def test_weekly_section_explains_when_it_cannot_segment():
 
 
 def test_weekly_section_follows_the_config(tmp_path):
-    from ecomplan.rfm import parse_config
+    from ecomplan.config import RfmSettings
 
-    config = parse_config({"threshold": "fixed", "recency_days": 5, "frequency": 1, "monetary": 100}, "ecomplan.toml")
+    config = RfmSettings(threshold="fixed", recency_days=5, frequency=1, monetary=100)
     section = weekly_section(ORDERS, dt.date(2026, 11, 22), "zh", threshold=config.threshold, fixed=config.fixed())
     # fixed R < 5, F > 1, M > 100 -> a 111, c 100, d 100, b 000
     assert "重要价值客户 1 人（较上周 +1）" in section.bullets

@@ -9,6 +9,7 @@ import pytest
 
 from ecomplan.core.errors import ConfigError, SchemaError
 from ecomplan.ingest.load import load, read
+from ecomplan.ingest.options import ReadOptions
 
 
 @pytest.mark.parametrize(
@@ -112,7 +113,7 @@ def test_shopify_order_fields_carried_and_totals_counted_once(fixtures):
 
 
 def test_shopify_in_its_own_time_zone(fixtures):
-    frame = load(fixtures / "shopify/orders_export.csv", "orders", tz="Africa/Johannesburg").frame
+    frame = load(fixtures / "shopify/orders_export.csv", "orders", ReadOptions(tz="Africa/Johannesburg")).frame
     assert str(frame["paid_at"].iloc[0]) == "2026-11-20 10:00:00"
 
 
@@ -149,7 +150,7 @@ def test_canonical_orders_statuses(fixtures):
 
 def test_mapping_file(fixtures):
     frame = load(
-        fixtures / "generic/orders_mapped.csv", "orders", mapping=fixtures / "generic/orders_mapping.toml"
+        fixtures / "generic/orders_mapped.csv", "orders", ReadOptions(mapping=fixtures / "generic/orders_mapping.toml")
     ).frame
     assert frame["amount"].tolist() == [1200.0, 80.0]
     assert frame["status"].tolist() == ["completed", "pending"]
@@ -171,7 +172,7 @@ def test_mapping_file_errors(tmp_path, fixtures, text, message):
     mapping = tmp_path / "map.toml"
     mapping.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
-        load(fixtures / "generic/orders_mapped.csv", "orders", mapping=mapping)
+        load(fixtures / "generic/orders_mapped.csv", "orders", ReadOptions(mapping=mapping))
 
 
 def test_refunds_file(fixtures):
@@ -222,9 +223,9 @@ def test_invalid_cells_are_reported_with_row_and_column(tmp_path):
 
 def test_platform_override(fixtures):
     with pytest.raises(SchemaError, match="no known export matches"):
-        load(fixtures / "sycm/订单导出_gbk.csv", "orders", platform="jd")
+        load(fixtures / "sycm/订单导出_gbk.csv", "orders", ReadOptions(platform="jd"))
     with pytest.raises(SchemaError, match="unknown platform 'tmall'"):
-        load(fixtures / "sycm/订单导出_gbk.csv", "orders", platform="tmall")
+        load(fixtures / "sycm/订单导出_gbk.csv", "orders", ReadOptions(platform="tmall"))
 
 
 def test_column_projection_reads_only_what_is_needed(fixtures):

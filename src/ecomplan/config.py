@@ -1,28 +1,36 @@
-"""`ecomplan.toml`: where the exports are, the shop's calendar and report settings.
+"""`ecomplan.toml` (and the targets file it names): one typed model, validated once.
 
 Paths and glob patterns are relative to the config file, so the same config
 works from cron in any directory. Unknown keys are errors (a typo must not be
-silently ignored); the `[rfm]`, `[inventory]` and `[[experiments]]` tables
-are validated by their own modules.
+silently ignored), and every error names the file and the key path
+(`shop.toml: inventory.service_level: ...`). Every command and the weekly job
+read their part of the file from the one `Settings` value `load_settings` returns.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import glob
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ecomplan.core.errors import ConfigError
+from ecomplan.core.periods import Campaign
+from ecomplan.ingest.options import DEFAULT_TZ, ReadOptions
 
 SECTIONS = ("kpis", "funnel", "channels", "products", "ads", "targets", "signals", "rfm", "inventory", "experiments")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class StrictTyped(Strict):
+    """Tables whose numbers must be numbers as written: "28d" or true is not a count of days."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Source(Strict):
@@ -36,23 +44,99 @@ class Source(Strict):
     password: str | None = None
 
 
-class Orders(Strict):
+class OrdersSource(Strict):
     files: list[str]
     platform: str | None = None
     mapping: str | None = None
 
 
-class CampaignWindow(Strict):
-    name: str
-    start: dt.date
-    end: dt.date
+class RfmSettings(Strict):
+    """`[rfm]`: scheme and (fixed) cn8 thresholds; the command line overrides them."""
 
-    @field_validator("end")
+    scheme: Literal["cn8", "rfm11"] = "cn8"
+    variant: Literal["A", "B"] = "A"  # rfm11 code table
+    threshold: Literal["mean", "median", "fixed"] = "mean"
+    recency_days: float | None = Field(default=None, gt=0)  # recent when R < recency_days
+    frequency: float | None = Field(default=None, ge=0)  # frequent when F > frequency
+    monetary: float | None = Field(default=None, ge=0)  # high spend when M > monetary
+
+    @model_validator(mode="after")
+    def _fixed_values(self) -> RfmSettings:
+        given = {k: getattr(self, k) for k in ("recency_days", "frequency", "monetary")}
+        if self.threshold == "fixed":
+            missing = [k for k, v in given.items() if v is None]
+            if missing:
+                raise ValueError(f'threshold = "fixed" needs {", ".join(missing)}')
+        elif any(v is not None for v in given.values()):
+            raise ValueError('recency_days, frequency and monetary are only used with threshold = "fixed"')
+        return self
+
+    def fixed(self) -> dict[str, float] | None:
+        """The fixed thresholds, or None when they come from the data (mean, median)."""
+        if self.threshold != "fixed":
+            return None
+        assert self.recency_days is not None and self.frequency is not None and self.monetary is not None
+        return {"recency_days": self.recency_days, "frequency": self.frequency, "monetary": self.monetary}
+
+
+class PricingSettings(StrictTyped):
+    """`[inventory.pricing]`: when to suggest a markdown or stopping a promotion (None: the default)."""
+
+    markdown_pct: float | dict[str, float] | None = None  # 0.2, or per status {overstock = 0.1, ...}
+    markdown_min_cover_days: float | None = None
+    stop_promotion_in_campaigns: bool | None = None
+
+
+class InventorySettings(StrictTyped):
+    """`[inventory]`: the stock and sales files and the policy thresholds (None: the default)."""
+
+    stock: str | None = None
+    sales: list[str] = []
+    lead_time_days: float | None = None
+    lead_time_std_days: float | None = None
+    service_level: float | None = None
+    window_days: int | None = None
+    target_cover_days: float | None = None
+    overstock_days: float | None = None
+    slow_moving_days: int | None = None
+    slow_moving_units: float | None = None
+    dead_days: int | None = None
+    abc_cutoffs: list[float] | None = Field(default=None, min_length=2, max_length=2)
+    abc_days: int | None = None
+    xyz_cutoffs: list[float] | None = Field(default=None, min_length=2, max_length=2)
+    xyz_weeks: int | None = None
+    pricing: PricingSettings = PricingSettings()
+
+    @field_validator("sales", mode="before")
     @classmethod
-    def _order(cls, end: dt.date, info) -> dt.date:
-        if "start" in info.data and end < info.data["start"]:
-            raise ValueError("campaign end is before its start")
-        return end
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    def thresholds(self) -> dict[str, Any]:
+        """The policy values the file sets (the rest keep their defaults)."""
+        fields = [key for key in type(self).model_fields if key not in {"stock", "sales", "pricing"}]
+        values = {key: getattr(self, key) for key in fields if getattr(self, key) is not None}
+        return {key: tuple(value) if isinstance(value, list) else value for key, value in values.items()}
+
+
+class ExperimentSettings(Strict):
+    """One `[[experiments]]` table: an experiment export the weekly report evaluates."""
+
+    name: str = Field(min_length=1)
+    file: str = Field(min_length=1)
+    control: str | None = None
+    metric: Literal["conversion", "revenue", "aov", "all"] = "conversion"
+    alpha: float = Field(default=0.05, gt=0, lt=0.5, strict=True)
+    weights: list[float] | None = Field(default=None, min_length=1)
+    correction: Literal["holm", "bh", "none"] = "holm"
+    status: str = "running"  # "running" or "stopped"; other words are shown as written
+
+    @field_validator("weights")
+    @classmethod
+    def _positive(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and any(w <= 0 for w in value):
+            raise ValueError("weights must be positive numbers like [50, 50]")
+        return value
 
 
 class KpiSettings(Strict):
@@ -79,21 +163,24 @@ class ReportSettings(Strict):
 
 
 class Settings(Strict):
+    """The whole ecomplan.toml. `source` and `base_dir` say where it was read from."""
+
     shop: str = ""
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TZ
     currency: str = "¥"
     lang: Literal["zh", "en"] = "zh"
     output_dir: str = "reports"
     targets: str | None = None
     sources: list[Source] = []
-    orders: Orders | None = None
-    inventory: dict | None = None
-    rfm: dict = {}
+    orders: OrdersSource | None = None
+    inventory: InventorySettings | None = None
+    rfm: RfmSettings = RfmSettings()
     kpi: KpiSettings = KpiSettings()
     report: ReportSettings = ReportSettings()
-    campaigns: list[CampaignWindow] = []
-    experiments: list[dict] = []
+    campaigns: list[Campaign] = []
+    experiments: list[ExperimentSettings] = []
     base_dir: Path = Field(default=Path("."), exclude=True)
+    source: str = Field(default="config", exclude=True)
 
     @field_validator("timezone")
     @classmethod
@@ -110,6 +197,17 @@ class Settings(Strict):
         candidate = Path(relative).expanduser()
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
+    def read_options(self, source: Source | OrdersSource) -> ReadOptions:
+        """How to read the files of one `[[sources]]` or `[orders]` table: its options, the shop's time zone."""
+        return ReadOptions(
+            platform=source.platform,
+            mapping=self.path(source.mapping) if source.mapping else None,
+            encoding=getattr(source, "encoding", None),
+            sheet=getattr(source, "sheet", None),
+            password=getattr(source, "password", None),
+            tz=self.timezone,
+        )
+
     def files(self, patterns: list[str], what: str) -> list[Path]:
         """Files matching the glob patterns, sorted; a pattern that matches nothing is an error."""
         found: list[Path] = []
@@ -122,7 +220,7 @@ class Settings(Strict):
         return found
 
 
-def read_toml(path: str | Path, what: str = "config file") -> dict:
+def read_toml(path: str | Path, what: str = "config file") -> dict[str, Any]:
     """A TOML file as a dict; a missing or malformed file is a ConfigError naming it."""
     path = Path(path)
     try:
@@ -133,22 +231,25 @@ def read_toml(path: str | Path, what: str = "config file") -> dict:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
 
 
-def timezone_of(path: str | Path | None) -> str:
-    """The shop's time zone from a config file (commands that read only part of the config)."""
-    return load_settings(path).timezone if path is not None else Settings().timezone
-
-
 def load_settings(path: str | Path | None) -> Settings:
-    """Defaults, overlaid by the TOML file when given."""
+    """Defaults, overlaid by the TOML file when given; ConfigError naming the file and the key path."""
     if path is None:
         return Settings()
     path = Path(path)
-    data = read_toml(path)
+    return parse_settings(read_toml(path), path.resolve().parent, str(path))
+
+
+def parse_settings(data: dict[str, Any], base_dir: str | Path = ".", source: str = "config") -> Settings:
+    """Validate an already parsed ecomplan.toml document (`source` names it in errors)."""
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
-    settings.base_dir = path.resolve().parent
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] in {"model_type", "dataclass_type", "dict_type", "model_attributes_type"}:
+            message = f"expected a [{where}] table, got {first['input']!r}"
+        raise ConfigError(f"{source}: {where}: {message}") from None
+    settings.base_dir = Path(base_dir)
+    settings.source = source
     return settings

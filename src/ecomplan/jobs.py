@@ -1,4 +1,6 @@
-"""The cron-driven weekly report (周报): KPIs, findings, funnel, channels, products,
+"""Jobs composed from the packages' public functions: `kpi report` and the weekly report.
+
+The cron-driven weekly report (周报): KPIs, findings, funnel, channels, products,
 ads, targets, customer tiers, stock alerts and running experiments, in one
 Markdown file and one workbook per ISO week.
 
@@ -12,21 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from ecomplan.config import Settings, load_settings
-from ecomplan.core.errors import EcomplanError, Issue, UsageError
-from ecomplan.core.periods import Period, parse_period
+from ecomplan.core.errors import ArgumentError, EcomplanError, Issue, SchemaError
+from ecomplan.core.periods import Period, parse_period, today_in
 from ecomplan.core.report import Report, Section
-from ecomplan.core.text import add, platform_name, t
+from ecomplan.core.text import platform_name, t
 from ecomplan.ingest.load import Loaded, concat_canonical, load, load_by_kind
+from ecomplan.ingest.options import ReadOptions
 from ecomplan.kpi import compute as kpi
 from ecomplan.kpi import report as kpi_report
+from ecomplan.kpi.targets import load_targets
 
 
 class StaleSourceError(EcomplanError):
@@ -45,61 +49,61 @@ class WeeklyResult:
     issues: list[Issue] = field(default_factory=list)
 
 
-add(
-    {
-        "weekly.title": ("{shop}电商运营周报 {label}", "{shop}Weekly e-commerce report {label}"),
-        "weekly.meta.period": ("统计周期", "Week"),
-        "weekly.meta.as_of": ("数据截至", "Data as of"),
-        "weekly.meta.platforms": ("平台", "Platforms"),
-        "weekly.meta.sources": ("数据文件", "Source files"),
-        "weekly.section.summary": ("本周摘要", "Summary"),
-        "weekly.section.actions": ("下周行动建议", "Actions for next week"),
-        "weekly.action.conversion": (
-            "{platform} 转化率显著下滑：逐项检查详情页、价格、评价和库存，并与上周的改动对照。",
-            "{platform} conversion fell significantly: check product pages, prices, reviews and "
-            "stock against last week's changes.",
-        ),
-        "weekly.action.anomaly": (
-            "复盘 {day} {platform} 的异常：核对活动链接、商品上下架和库存锁定。",
-            "Review {platform}'s outlier on {day}: campaign links, listings and stock locks.",
-        ),
-        "weekly.action.target_behind": (
-            "本月目标落后于计划：剩余每天需完成 {needed}，安排促销或调整投放。",
-            "This month is behind target: {needed} a day is needed; plan a promotion or shift ad budget.",
-        ),
-        "weekly.action.channel_drop": (
-            "查明「{source}」下滑原因（排名、出价、活动结束）。",
-            'Find out why "{source}" fell (ranking, bids, a campaign ending).',
-        ),
-        "weekly.action.wasted": (
-            "关键词「{keyword}」只花钱不成交：降价或暂停。",
-            'Keyword "{keyword}" spends without sales: lower the bid or pause it.',
-        ),
-        "weekly.action.no_sales": (
-            "商品「{name}」有流量无成交：检查库存与价格。",
-            'Product "{name}" gets traffic without sales: check stock and price.',
-        ),
-        "weekly.action.restock": ("立即补货：{skus}。", "Reorder now: {skus}."),
-        "weekly.action.none": (
-            "本周没有需要特别处理的异常，保持当前节奏。",
-            "Nothing needs special attention this week.",
-        ),
-        "weekly.log.read": ("读取 {file}：{what}，{rows} 行", "read {file}: {what}, {rows} rows"),
-    }
-)
+def run_kpi_report(
+    files: Sequence[str | Path],
+    options: ReadOptions | None = None,
+    *,
+    period: str,
+    compare: str | None = None,
+    targets: str | Path | None = None,
+    as_of: dt.date | None = None,
+    config: str | Path | None = None,
+    lang: str = "zh",
+    include: tuple[str, ...] | None = None,
+) -> tuple[kpi_report.KpiResult, Report, list[Issue]]:
+    """`ecomplan kpi report`: read any mix of exports, analyse one period, build the Report.
+
+    The files are read with `options` in the config's time zone; `as_of` is
+    "today" (default: today in that zone). Returns (result, report, issues).
+    """
+    settings = load_settings(config)
+    today = as_of or today_in(settings.timezone)
+    chosen = parse_period(period, today)
+    loaded = load_by_kind(files, replace(options or ReadOptions(), tz=settings.timezone))
+    if "traffic" not in loaded:
+        raise SchemaError(
+            "none of the files holds traffic/sales by day (a Sycm 交易概况, JD 经营概况, GA4 report or "
+            "a file with date/visitors/pay_amount columns); KPIs need one"
+        )
+    target_file = targets or (settings.path(settings.targets) if settings.targets else None)
+    result = kpi_report.analyse(
+        loaded["traffic"].frame,
+        chosen,
+        today,
+        settings,
+        products=loaded["products"].frame if "products" in loaded else None,
+        ads=loaded["ads"].frame if "ads" in loaded else None,
+        orders=loaded["orders"].frame if "orders" in loaded else None,
+        targets=load_targets(target_file) if target_file else None,
+        compare=kpi_report.parse_compare(compare),
+    )
+    issues = [i for item in loaded.values() for i in item.issues]
+    return result, kpi_report.build_report(result, settings, lang, include), issues
 
 
 def run_weekly(
     config: str | Path,
     week: str = "last",
     out_dir: str | Path | None = None,
-    as_of: str | None = None,
+    as_of: dt.date | None = None,
     lang: str | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> WeeklyResult:
-    """Build and write the weekly report described by the config file; returns what was written."""
+    """Build and write the weekly report described by the config file; returns what was written.
+
+    `as_of` is "today" for choosing the week (default: today in the shop's time zone)."""
     settings = load_settings(config)
-    today = kpi_report.as_of_date(as_of, settings.timezone)
+    today = as_of or today_in(settings.timezone)
     period = _week(week, today)
     lang = lang or settings.lang
     target_dir = Path(out_dir) if out_dir else settings.path(settings.output_dir)
@@ -152,7 +156,7 @@ def _week(spec: str, today: dt.date) -> Period:
         "last-week" if spec in {"last", "last-week"} else "this-week" if spec in {"this", "this-week"} else spec, today
     )
     if not period.label.count("-W"):
-        raise UsageError(f"--week {spec!r}: the weekly report needs an ISO week (last, this or 2026-W47)")
+        raise ArgumentError("week", f"{spec!r}: the weekly report needs an ISO week (last, this or 2026-W47)")
     return period
 
 
@@ -182,17 +186,10 @@ def _load_sources(settings: Settings, lang: str, log) -> dict[str, Loaded]:
     merged: dict[str, list[Loaded]] = {}
     for index, source in enumerate(settings.sources, start=1):
         files = settings.files(source.files, f"[[sources]] #{index} ({source.platform or 'auto'})")
-        options = dict(
-            platform=source.platform,
-            encoding=source.encoding,
-            sheet=source.sheet,
-            password=source.password,
-            tz=settings.timezone,
-            mapping=settings.path(source.mapping) if source.mapping else None,
-        )
-        for kind, loaded in load_by_kind(files, **options).items():
+        for kind, loaded in load_by_kind(files, settings.read_options(source)).items():
             merged.setdefault(kind, []).append(loaded)
             for dataset in loaded.datasets:
+                assert dataset.frame is not None  # load_by_kind keeps only tables of a canonical kind: all read
                 log(
                     t(
                         "weekly.log.read",
@@ -215,15 +212,10 @@ def _load_orders(settings: Settings, lang: str, log) -> Loaded | None:
     if settings.orders is None:
         return None
     files = settings.files(settings.orders.files, "[orders]")
-    loaded = load(
-        files,
-        "orders",
-        platform=settings.orders.platform,
-        tz=settings.timezone,
-        mapping=settings.path(settings.orders.mapping) if settings.orders.mapping else None,
-    )
+    loaded = load(files, "orders", settings.read_options(settings.orders))
     for dataset in loaded.datasets:
         if dataset.kind == "orders":
+            assert dataset.frame is not None  # a table of a canonical kind is always read
             log(
                 t(
                     "weekly.log.read",
@@ -262,8 +254,6 @@ def _check_fresh(
 
 
 def _targets(settings: Settings):
-    from ecomplan.kpi.targets import load_targets
-
     return load_targets(settings.path(settings.targets)) if settings.targets else None
 
 
@@ -275,7 +265,7 @@ def _other_sections(
     if "rfm" in include and orders is not None:
         from ecomplan import rfm
 
-        config = rfm.parse_config(settings.rfm, "[rfm]")
+        config = settings.rfm
         # As of the week's last day (included): segment sizes at the end of the week vs a week earlier.
         sections.append(
             rfm.weekly_section(
@@ -291,13 +281,11 @@ def _other_sections(
     if "inventory" in include and settings.inventory:
         from ecomplan import inventory
 
-        config = inventory.config_from_mapping(
-            {"inventory": settings.inventory, "campaigns": [c.model_dump() for c in settings.campaigns]},
-            settings.base_dir,
-            "config",
-        )
+        inventory_config = inventory.from_settings(settings)
         # Stock as of the Monday after the week, so a re-run later reports the same week's position.
-        result, _ = inventory.alerts_from_config(config, as_of=period.end + dt.timedelta(days=1), tz=settings.timezone)
+        result, _ = inventory.alerts_from_config(
+            inventory_config, as_of=period.end + dt.timedelta(days=1), options=ReadOptions(tz=settings.timezone)
+        )
         sections.append(inventory.weekly_section(result, lang, currency=settings.currency))
         urgent = result.items[result.items["status"].isin(["stockout", "urgent"])]
         alerts += [f"{row.sku}: {row.status}" for row in urgent.itertuples(index=False)]

@@ -11,15 +11,22 @@ number of variants, and only then decide.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
+from scipy import stats as scipy_stats
 
 from ecomplan.abtest import stats as S
-from ecomplan.core.errors import SchemaError, UsageError
+from ecomplan.core.errors import Issue, SchemaError, UsageError
+from ecomplan.ingest.options import ReadOptions
+
+if TYPE_CHECKING:
+    from ecomplan.ingest.load import Dataset
 
 METRICS = ("conversion", "revenue", "aov")
 CORRECTIONS = ("holm", "bh", "none")
@@ -108,6 +115,9 @@ class CupedResult(BaseModel):
     variance_reduction: float  # 1 − Var(adjusted)/Var(raw) of the difference
 
 
+Decision = Literal["win", "lose", "inconclusive", "non_inferior", "invalid_srm"]
+
+
 class MetricResult(BaseModel):
     metric: str
     variant: str
@@ -130,7 +140,7 @@ class MetricResult(BaseModel):
     ci_level: float
     margin: float | None = None
     margin_relative: bool = False
-    decision: Literal["win", "lose", "inconclusive", "non_inferior", "invalid_srm"] = "inconclusive"
+    decision: Decision = "inconclusive"
     bayes: BayesResult | None = None
     sequential: SequentialResult | None = None
     cuped: CupedResult | None = None
@@ -530,6 +540,9 @@ class Settings:
 
 
 def _fieller(pair: Pair, q: float, alternative: str) -> tuple[list[float | None], bool]:
+    # compare() tests only pairs with a diff, whose variances then all exist (make_pair)
+    assert pair.diff is not None and pair.base is not None and pair.var_diff is not None
+    assert pair.var_base is not None and pair.cov is not None
     lower, upper, unbounded = S.fieller_interval(
         pair.diff, pair.base, pair.var_diff, pair.var_base, pair.cov, q, alternative
     )
@@ -540,6 +553,9 @@ def _means_test(metric: str, pair: Pair, settings: Settings) -> dict:
     """Welch's t-test (delta-method variances for AOV, CUPED-adjusted when asked),
     absolute CI with t quantiles and Fieller's relative CI at the same df, so the
     three never disagree."""
+    # compare() tests only pairs with a diff, whose variances then all exist (make_pair)
+    assert pair.diff is not None and pair.var_c is not None and pair.var_t is not None
+    assert pair.var_diff is not None and pair.base is not None and pair.var_base is not None and pair.cov is not None
     base = "delta_method_t" if metric == "aov" else "welch_t"
     test = ("cuped_" if pair.theta is not None else "") + base
     df = S.welch_df(pair.var_c, pair.n_c, pair.var_t, pair.n_t)
@@ -635,6 +651,7 @@ def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, 
     (running minimum of 1/Λ) and the intersection of the per-look confidence
     sequences, absolute and (Fieller at the sequence's width) relative."""
     looks = reduced.looks
+    assert looks is not None  # sufficient_statistics(looks=True) when --sequential msprt
     cuped = settings.cuped is not None and metric in ("conversion", "revenue")
     pairs = [
         make_pair(metric, looks.loc[(look, control)], looks.loc[(look, variant)], cuped)
@@ -651,6 +668,7 @@ def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, 
             "relative_ci": [None, None],
             "notes": [Note(key="zero_variance")],
         }
+    assert final.base is not None  # usable
     tau2 = (MSPRT_RELATIVE_TAU * abs(final.base)) ** 2
     diffs = np.array([p.diff if ok else 0.0 for p, ok in zip(pairs, usable, strict=False)])
     variances = np.array([p.var_diff if ok else np.inf for p, ok in zip(pairs, usable, strict=False)])
@@ -660,12 +678,16 @@ def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, 
     for pair, ok in zip(pairs, usable, strict=False):
         if not ok:
             continue
+        # usable: the pair has variances, so all its estimates exist (make_pair)
+        assert pair.diff is not None and pair.base is not None and pair.var_diff is not None
+        assert pair.var_base is not None and pair.cov is not None
         radius = float(S.msprt_radius(pair.var_diff, tau2, settings.alpha))
         lower, upper = max(lower, pair.diff - radius), min(upper, pair.diff + radius)
         low, high, unbounded = S.fieller_interval(
             pair.diff, pair.base, pair.var_diff, pair.var_base, pair.cov, radius / math.sqrt(pair.var_diff)
         )
         if not unbounded:
+            assert low is not None and high is not None  # a bounded two-sided interval has both ends
             rel_lower, rel_upper = max(rel_lower, low), min(rel_upper, high)
     unbounded = not (math.isfinite(rel_lower) and math.isfinite(rel_upper))
     sequential = SequentialResult(tau=math.sqrt(tau2), looks=reduced.look_labels, p_values=[float(p) for p in p_values])
@@ -694,6 +716,8 @@ def _bayes(metric: str, pair: Pair, sums_c: pd.Series, sums_t: pd.Series) -> Bay
         )
     if not pair.base or pair.var_diff is None:
         return None
+    # the pair has variances, so all its estimates exist (make_pair)
+    assert pair.diff is not None and pair.var_c is not None and pair.var_t is not None
     treated = pair.base + pair.diff
     variance = S.relative_variance_delta(pair.base, pair.var_c, treated, pair.var_t)
     if variance is None or variance <= 0:
@@ -703,7 +727,7 @@ def _bayes(metric: str, pair: Pair, sums_c: pd.Series, sums_t: pd.Series) -> Bay
     scale = abs(pair.base)
     return BayesResult(
         method="gaussian",
-        prob_beat_control=float(S.stats.norm.sf(0, mean, sd)),
+        prob_beat_control=float(scipy_stats.norm.sf(0, mean, sd)),
         expected_loss=downside * scale,
         expected_loss_control=upside * scale,
     )
@@ -762,7 +786,7 @@ def compare(metric: str, reduced: Reduced, control: str, variant: str, settings:
     return result
 
 
-def decide(result: MetricResult, alpha: float, srm_failed: bool) -> str:
+def decide(result: MetricResult, alpha: float, srm_failed: bool) -> Decision:
     """win / lose / inconclusive / non_inferior / invalid_srm from the adjusted p-value."""
     if srm_failed:
         return "invalid_srm"
@@ -931,6 +955,7 @@ def evaluate(
     omnibus = None
     if "conversion" in usable and len(reduced.variants) > 2:
         test = S.chi2_proportions(reduced.totals["conv"], reduced.totals["n"])
+        assert test.df is not None  # chi2_proportions always gives its df
         omnibus = OmnibusResult(chi2=test.statistic, df=int(test.df), p_value=test.p_value)
     return Evaluation(
         form=reduced.form,
@@ -959,7 +984,9 @@ def _missing_message(metric: str, reduced: Reduced, files: str) -> str:
     return f"{files}: cannot test {what}: missing column {missing}"
 
 
-def load_experiment(paths, covariate: str | None = None, **options) -> tuple[pd.DataFrame, list]:
+def load_experiment(
+    paths: str | Path | Sequence[str | Path], covariate: str | None = None, options: ReadOptions | None = None
+) -> tuple[pd.DataFrame, list[Issue]]:
     """Load experiment files (`ecomplan.ingest.load.load(paths, "experiment")`) and, for
     CUPED, attach the pre-period column `covariate` as a numeric column of the
     frame under that name. Returns (frame, data-quality issues).
@@ -970,7 +997,7 @@ def load_experiment(paths, covariate: str | None = None, **options) -> tuple[pd.
     """
     from ecomplan.ingest.load import load
 
-    loaded = load(paths, "experiment", **options)
+    loaded = load(paths, "experiment", options)
     frame = loaded.frame
     if covariate is None or covariate in frame.columns:
         return frame, loaded.issues
@@ -984,18 +1011,25 @@ def load_experiment(paths, covariate: str | None = None, **options) -> tuple[pd.
     return frame.assign(**{covariate: np.concatenate(values)}), loaded.issues
 
 
-def _raw_column(dataset, column: str, options: dict) -> np.ndarray:
+def _raw_column(dataset: Dataset, column: str, options: ReadOptions | None) -> np.ndarray:
     from ecomplan.ingest.reading import read_tables
     from ecomplan.ingest.reading.values import parse_number
     from ecomplan.ingest.sources import vocabulary
 
-    read_options = {k: options[k] for k in ("encoding", "sheet", "password") if options.get(k) is not None}
-    tables = read_tables(dataset.path, vocabulary=vocabulary(), **read_options).tables
+    options = options or ReadOptions()
+    tables = read_tables(
+        dataset.path,
+        encoding=options.encoding,
+        sheet=options.sheet,
+        password=options.password,
+        vocabulary=vocabulary(),
+    ).tables
     table = next(t for t in tables if t.name == dataset.table)
     if column not in table.frame.columns:
         raise SchemaError(
             f"{dataset.name}: no column {column!r} for --cuped; columns: {', '.join(map(str, table.frame.columns))}"
         )
+    assert dataset.rows is not None  # an experiment table was read: it has its row numbers
     raw = pd.Series(table.frame[column].to_numpy(), index=table.rows).reindex(dataset.rows)
     parsed = parse_number(raw.reset_index(drop=True))
     if parsed.invalid.any():

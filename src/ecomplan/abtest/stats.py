@@ -16,9 +16,12 @@ function names its source. Conventions:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 from scipy import optimize, special, stats
 
 ALTERNATIVES = ("two-sided", "greater", "less")
@@ -67,6 +70,7 @@ def ratio_variance(
     var_num = (num_sum_sq - num_sum * num_sum / n) / (n - 1)
     var_den = (den_sum_sq - den_sum * den_sum / n) / (n - 1)
     cov = sample_covariance(n, num_sum, den_sum, num_den_sum)
+    assert cov is not None  # n >= 2 was checked above
     value = (var_num - 2 * ratio * cov + ratio * ratio * var_den) / (n * mean_den * mean_den)
     return max(value, 0.0)
 
@@ -129,7 +133,7 @@ def two_proportion_ztest(x_c: float, n_c: float, x_t: float, n_t: float, alterna
     return TestResult(z, normal_p(z, alternative))
 
 
-def chi2_proportions(counts, nobs) -> TestResult:
+def chi2_proportions(counts: npt.ArrayLike, nobs: npt.ArrayLike) -> TestResult:
     """Pearson χ² test of homogeneity of k proportions (k×2 table, no continuity
     correction). Source: statsmodels `proportions_chisquare`, R `prop.test`."""
     counts = np.asarray(counts, dtype=float)
@@ -180,7 +184,7 @@ def exact_proportion_test(
     return TestResult(float(result.statistic), float(result.pvalue)), "fisher_exact"
 
 
-def _restricted_mle_diff(x_c, n_c, x_t, n_t, delta):
+def _restricted_mle_diff(x_c: float, n_c: float, x_t: float, n_t: float, delta: float) -> tuple[float, float]:
     """Treatment and control rates maximising the likelihood under p_t − p_c = δ.
 
     Closed-form cubic root of Farrington & Manning (1990, eq. 6) with group 1 =
@@ -216,7 +220,7 @@ def score_diff_statistic(x_c: float, n_c: float, x_t: float, n_t: float, delta: 
     return observed / math.sqrt(variance)
 
 
-def _restricted_mle_ratio(x_c, n_c, x_t, n_t, ratio):
+def _restricted_mle_ratio(x_c: float, n_c: float, x_t: float, n_t: float, ratio: float) -> tuple[float, float]:
     """Rates maximising the likelihood under p_t = φ·p_c (Farrington & Manning 1990):
     the smaller root of N φ p² − (n_t φ + x_t + n_c + x_c φ) p + (x_t + x_c) = 0."""
     a = (n_c + n_t) * ratio
@@ -238,18 +242,22 @@ def score_ratio_statistic(x_c: float, n_c: float, x_t: float, n_t: float, ratio:
     return observed / math.sqrt(variance)
 
 
-def _invert(statistic, q: float, low: float, high: float, alternative: str) -> tuple[float | None, float | None]:
+def _invert(
+    statistic: Callable[[float], float], q: float, low: float, high: float, alternative: str
+) -> tuple[float | None, float | None]:
     """Confidence bounds {θ in [low, high] : statistic(θ) within ±q} for a statistic
     that decreases in θ. A bound the data cannot push inside the range is the
     range's edge; the side a one-sided alternative leaves open is None."""
 
     def bound(target: float) -> float:
-        f = lambda theta: statistic(theta) - target  # noqa: E731
+        def f(theta: float) -> float:
+            return statistic(theta) - target
+
         if f(low) <= 0:
             return low
         if f(high) >= 0:
             return high
-        return optimize.brentq(f, low, high, xtol=1e-13, rtol=1e-13, maxiter=500)
+        return cast(float, optimize.brentq(f, low, high, xtol=1e-13, rtol=1e-13, maxiter=500))
 
     lower = bound(q) if alternative in ("two-sided", "greater") else None
     upper = bound(-q) if alternative in ("two-sided", "less") else None
@@ -267,12 +275,15 @@ def score_diff_interval(
     q = quantile(alpha, alternative)
     edge = 1 - 1e-12
 
-    def statistic(delta):
+    def statistic(delta: float) -> float:
         value = score_diff_statistic(x_c, n_c, x_t, n_t, delta)
         return 0.0 if value is None else value
 
     lower, upper = _invert(statistic, q, -edge, edge, alternative)
-    snap = lambda x: None if x is None else (math.copysign(1.0, x) if abs(x) >= edge else x)  # noqa: E731
+
+    def snap(x: float | None) -> float | None:
+        return None if x is None else (math.copysign(1.0, x) if abs(x) >= edge else x)
+
     return snap(lower), snap(upper)
 
 
@@ -285,7 +296,7 @@ def score_ratio_interval(
     q = quantile(alpha, alternative)
     low, high = math.log(1e-9), math.log(1e9)
 
-    def statistic(log_ratio):
+    def statistic(log_ratio: float) -> float:
         value = score_ratio_statistic(x_c, n_c, x_t, n_t, math.exp(log_ratio))
         return 0.0 if value is None else value
 
@@ -420,7 +431,7 @@ def cuped_arm(arm: CupedArm, theta: float, pooled_x_mean: float) -> tuple[float,
 # --------------------------------------------------------------------------- SRM
 
 
-def srm_test(observed, weights) -> TestResult:
+def srm_test(observed: npt.ArrayLike, weights: npt.ArrayLike) -> TestResult:
     """Sample-ratio-mismatch χ² goodness of fit against the designed split.
 
     χ² = Σ(O − E)²/E with E_i = w_i N / Σw, df k − 1 (Kohavi, Tang & Xu 2020
@@ -441,7 +452,7 @@ def srm_test(observed, weights) -> TestResult:
 # --------------------------------------------------------------------------- multiple testing
 
 
-def holm(p_values) -> list[float]:
+def holm(p_values: npt.ArrayLike) -> list[float]:
     """Holm–Bonferroni step-down adjusted p-values, in input order (Holm 1979;
     R `p.adjust(method="holm")`)."""
     p = np.asarray(p_values, dtype=float)
@@ -453,7 +464,7 @@ def holm(p_values) -> list[float]:
     return out.tolist()
 
 
-def benjamini_hochberg(p_values) -> list[float]:
+def benjamini_hochberg(p_values: npt.ArrayLike) -> list[float]:
     """Benjamini–Hochberg step-up adjusted p-values (FDR), in input order
     (R `p.adjust(method="BH")`)."""
     p = np.asarray(p_values, dtype=float)
@@ -474,7 +485,7 @@ def adjust_p_values(p_values: list[float | None], method: str) -> list[float | N
         return out
     if method not in ("holm", "bh"):
         raise ValueError(f"correction must be holm, bh or none, got {method!r}")
-    adjusted = (holm if method == "holm" else benjamini_hochberg)([p_values[i] for i in present])
+    adjusted = (holm if method == "holm" else benjamini_hochberg)([p for p in p_values if p is not None])
     for i, value in zip(present, adjusted, strict=False):
         out[i] = value
     return out
@@ -498,7 +509,9 @@ def prob_beta_greater(a_x: float, b_x: float, a_y: float, b_y: float) -> float:
     return float(min(1.0, max(0.0, np.exp(special.logsumexp(terms)))))
 
 
-def beta_binomial(x_c: int, n_c: int, x_t: int, n_t: int, prior: tuple[float, float] = (1.0, 1.0)):
+def beta_binomial(
+    x_c: int, n_c: int, x_t: int, n_t: int, prior: tuple[float, float] = (1.0, 1.0)
+) -> tuple[float, float, float]:
     """Posterior comparison of two conversion rates with Beta priors.
 
     Returns (P(p_t > p_c), E[max(p_c − p_t, 0)], E[max(p_t − p_c, 0)]): the
@@ -542,7 +555,9 @@ def normal_expected_loss(mean: float, sd: float) -> tuple[float, float]:
 # --------------------------------------------------------------------------- sequential (mSPRT)
 
 
-def msprt_log_lambda(diff, variance, tau2: float, null_diff: float = 0.0):
+def msprt_log_lambda(
+    diff: npt.ArrayLike, variance: npt.ArrayLike, tau2: float, null_diff: float = 0.0
+) -> npt.NDArray[np.float64]:
     """log of the normal-mixture SPRT likelihood ratio (Johari, Koomen, Pekelis &
     Walsh 2017): Λ = √(v/(v+τ²)) · exp(τ²(Δ̂−θ₀)²/(2v(v+τ²))), v = Var(Δ̂), mixture
     N(θ₀, τ²). Element-wise on arrays of looks; logs because Λ overflows for
@@ -554,19 +569,20 @@ def msprt_log_lambda(diff, variance, tau2: float, null_diff: float = 0.0):
     return np.where(np.isinf(v), 0.0, log_lambda)
 
 
-def msprt_p_values(diffs, variances, tau2: float):
+def msprt_p_values(diffs: npt.ArrayLike, variances: npt.ArrayLike, tau2: float) -> npt.NDArray[np.float64]:
     """Always-valid p-values over looks: p_t = min(1, min_{s≤t} 1/Λ_s) (Johari et al.
     2017, eq. 11). Looking at them every day keeps the false-positive rate ≤ α."""
     inverse = np.minimum(1.0, np.exp(-msprt_log_lambda(diffs, variances, tau2)))
     return np.minimum.accumulate(inverse, axis=-1)
 
 
-def msprt_radius(variance, tau2: float, alpha: float):
+def msprt_radius(variance: npt.ArrayLike, tau2: float, alpha: float) -> npt.NDArray[np.float64]:
     """Half-width of the mSPRT confidence sequence {θ : Λ(θ) < 1/α}:
     √(2v(v+τ²)/τ² · ln(√((v+τ²)/v)/α)). Intersected over looks it is valid at
     every look and excludes 0 exactly when the always-valid p ≤ α."""
     v = np.asarray(variance, dtype=float)
-    return np.sqrt(2 * v * (v + tau2) / tau2 * np.log(np.sqrt((v + tau2) / v) / alpha))
+    radius = np.sqrt(2 * v * (v + tau2) / tau2 * np.log(np.sqrt((v + tau2) / v) / alpha))
+    return cast(npt.NDArray[np.float64], radius)  # numpy's ufunc stubs return Any
 
 
 # --------------------------------------------------------------------------- power and sample size
@@ -598,7 +614,7 @@ def sample_size_proportions(
     sample-size calculator; the null spread at the baseline, the alternative's
     unpooled). Unrounded; plans round up."""
     p2 = baseline + delta
-    z_a, z_b = quantile(alpha, alternative), stats.norm.ppf(power)
+    z_a, z_b = quantile(alpha, alternative), cast(float, stats.norm.ppf(power))
     spread = z_a * math.sqrt(2 * baseline * (1 - baseline)) + z_b * math.sqrt(baseline * (1 - baseline) + p2 * (1 - p2))
     return spread * spread / (delta * delta)
 
@@ -620,7 +636,7 @@ def sample_size_means(
     """Per-variant n for a difference δ in means with standard deviation σ in both arms:
     n = 2σ²(z_α + z_β)²/δ² (normal approximation; Kohavi's 16σ²/δ² at α=.05,
     power .8). Unrounded."""
-    z_a, z_b = quantile(alpha, alternative), stats.norm.ppf(power)
+    z_a, z_b = quantile(alpha, alternative), cast(float, stats.norm.ppf(power))
     return 2 * std * std * (z_a + z_b) ** 2 / (delta * delta)
 
 
@@ -641,13 +657,16 @@ def mde_proportions(
     with the given power: the root of `sample_size_proportions(δ) = n`. None when
     even the largest possible change is not detectable."""
     top = (1 - baseline if direction > 0 else baseline) - 1e-12
-    f = lambda d: sample_size_proportions(baseline, direction * d, alpha, power, alternative) - n  # noqa: E731
+
+    def f(d: float) -> float:
+        return sample_size_proportions(baseline, direction * d, alpha, power, alternative) - n
+
     if top <= 0 or f(top) > 0:
         return None
-    return direction * optimize.brentq(f, 1e-12, top, xtol=1e-14, rtol=1e-12)
+    return direction * cast(float, optimize.brentq(f, 1e-12, top, xtol=1e-14, rtol=1e-12))
 
 
 def mde_means(std: float, n: float, alpha: float = 0.05, power: float = 0.8, alternative: str = "two-sided") -> float:
     """Smallest difference in means n per variant detects: (z_α + z_β)σ√(2/n)."""
-    z_a, z_b = quantile(alpha, alternative), stats.norm.ppf(power)
+    z_a, z_b = quantile(alpha, alternative), cast(float, stats.norm.ppf(power))
     return (z_a + z_b) * std * math.sqrt(2 / n)

@@ -17,6 +17,7 @@ from ecomplan.cli.common import (
     OutputOpt,
     SheetOpt,
     handle_errors,
+    read_options,
     warn_issues,
     write_result,
 )
@@ -119,7 +120,7 @@ def evaluate_command(
     """
     from ecomplan.abtest import build_report, evaluate, load_experiment, to_json
 
-    frame, issues = load_experiment(files, covariate=cuped, mapping=mapping, encoding=encoding, sheet=sheet)
+    frame, issues = load_experiment(files, covariate=cuped, options=read_options(None, mapping, encoding, sheet))
     warn_issues(issues)
     evaluation = evaluate(
         frame,

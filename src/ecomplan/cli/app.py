@@ -8,7 +8,6 @@ the result. Heavy libraries (pandas, scipy) are imported inside commands so
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +29,7 @@ from ecomplan.cli.common import (
     SheetOpt,
     emit_json,
     handle_errors,
+    read_options,
 )
 
 app = typer.Typer(
@@ -90,9 +90,7 @@ def inspect_command(
     from ecomplan.ingest.inspect import inspect_files
     from ecomplan.render import inspect_view
 
-    results = inspect_files(
-        files, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet, password=password
-    )
+    results = inspect_files(files, read_options(platform, mapping, encoding, sheet, password))
     if json_:
         emit_json([r.model_dump() for r in results])
     elif output:
@@ -113,4 +111,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

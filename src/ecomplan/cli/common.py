@@ -6,12 +6,16 @@ the analysis code load inside the command functions.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ecomplan.ingest.options import ReadOptions
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ALERTS = 0, 1, 2, 3
 state = {"debug": False}
@@ -69,7 +73,7 @@ def handle_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from ecomplan.core.errors import EcomplanError, UsageError
+        from ecomplan.core.errors import ArgumentError, EcomplanError, UsageError
 
         try:
             return command(*args, **kwargs)
@@ -78,7 +82,8 @@ def handle_errors(command):
         except UsageError as exc:
             if state["debug"]:
                 raise
-            typer.echo(f"error: {exc}", err=True)
+            message = f"{flag(exc.argument)} {exc.detail}" if isinstance(exc, ArgumentError) else str(exc)
+            typer.echo(f"error: {message}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
         except EcomplanError as exc:
             if state["debug"]:
@@ -104,6 +109,36 @@ def handle_errors(command):
             raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper
+
+
+def flag(argument: str) -> str:
+    """The command-line flag of a library argument: `as_of` -> `--as-of`."""
+    return "--" + argument.replace("_", "-")
+
+
+def read_options(
+    platform: str | None = None,
+    mapping: Path | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    password: str | None = None,
+    tz: str | None = None,
+) -> ReadOptions:
+    """The library's ReadOptions from the shared reading flags."""
+    from ecomplan.ingest.options import DEFAULT_TZ, ReadOptions
+
+    return ReadOptions(platform, mapping, encoding, sheet, password, tz or DEFAULT_TZ)
+
+
+def parse_day_option(value: str | dt.date) -> dt.date:
+    """The parser of `--as-of`-style options: YYYY-MM-DD -> date; a bad value is a usage error (exit 2)."""
+    from ecomplan.core.errors import ArgumentError
+    from ecomplan.core.periods import parse_day
+
+    try:
+        return parse_day(value)
+    except ArgumentError as exc:
+        raise typer.BadParameter(exc.detail) from None
 
 
 def emit_json(result) -> None:

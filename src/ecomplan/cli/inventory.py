@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,8 @@ from ecomplan.cli.common import (
     PlatformOpt,
     check_output,
     handle_errors,
+    parse_day_option,
+    read_options,
     warn_issues,
     write_result,
 )
@@ -28,26 +29,17 @@ from ecomplan.cli.common import (
 app = typer.Typer(help="Stock alerts: safety stock, reorder points, days of cover, slow movers.", no_args_is_help=True)
 
 
-def _window(value: str | None) -> int | None:
-    """'28d', '28' or '4w' -> days (an option callback: bad values are usage errors, exit 2)."""
-    if value is None:
-        return None
-    found = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", value.lower())
-    if not found or int(found.group(1)) < 2:
-        raise typer.BadParameter(
-            f"expected a number of days like 28d (or weeks like 4w), at least 2 days; got {value!r}"
-        )
-    return int(found.group(1)) * (7 if found.group(2) == "w" else 1)
+def _window(value: str | int) -> int:
+    """The parser of --window: '28d', '28' or '4w' -> days, at least 2 (bad values exit 2)."""
+    from ecomplan.core.errors import ArgumentError
+    from ecomplan.core.periods import parse_days
 
-
-def _as_of(value: str | None) -> dt.date | None:
-    """YYYY-MM-DD -> date (an option callback)."""
-    if value is None:
-        return None
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise typer.BadParameter(f"expected a date like 2026-11-23; got {value!r}") from None
+        days = parse_days(value, minimum=2)
+    except ArgumentError as exc:
+        raise typer.BadParameter(exc.detail) from None
+    assert days is not None  # only None gives None
+    return days
 
 
 @app.command("alerts")
@@ -81,12 +73,13 @@ def alerts_command(
         ),
     ] = None,
     as_of: Annotated[
-        str | None,
+        dt.date | None,
         typer.Option(
             "--as-of",
+            metavar="YYYY-MM-DD",
             help="Date of the stock snapshot (YYYY-MM-DD); sales from this day on are ignored. Default: "
             "the sheet's snapshot date, else the day after the last sale.",
-            callback=_as_of,
+            parser=parse_day_option,
         ),
     ] = None,
     lead_time: Annotated[
@@ -104,9 +97,12 @@ def alerts_command(
         ),
     ] = None,
     window: Annotated[
-        str | None,
+        int | None,
         typer.Option(
-            "--window", help="Days of sales that average daily demand: 28d (default), 56d, 8w ...", callback=_window
+            "--window",
+            parser=_window,
+            metavar="DAYS",
+            help="Days of sales that average daily demand: 28d (default), 56d, 8w ...",
         ),
     ] = None,
     config: Annotated[
@@ -150,21 +146,22 @@ def alerts_command(
 
     Example: ecomplan inventory alerts --stock 库存.xlsx --sales 订单.csv --as-of 2026-11-23 --lead-time 10
     """
+    from ecomplan.config import load_settings
     from ecomplan.core.errors import UsageError
-    from ecomplan.inventory import Settings, alerts, build_report, load_sales, load_stock, read_config
+    from ecomplan.inventory import InventoryPolicy, alerts, build_report, from_settings, load_sales, load_stock, to_json
 
-    configured = read_config(config) if config else None
-    settings = configured.settings if configured else Settings()
+    shop = load_settings(config)
+    configured = from_settings(shop) if config else None
+    settings = configured.settings if configured else InventoryPolicy()
     stock_path = stock or (configured.stock if configured else None)
     if stock_path is None:
         raise UsageError('--stock FILE is required (or [inventory] stock = "..." in --config)')
     sales_paths = [*(sales or []), *(files or [])] or list(configured.sales if configured else [])
     check_output(output)
-    from ecomplan.config import timezone_of
-
-    common = {"encoding": encoding, "password": password, "tz": timezone_of(config)}
-    stock_frame, issues = load_stock(stock_path, platform=stock_platform, mapping=stock_mapping, sheet=sheet, **common)
-    sales_frames, sales_issues = load_sales(sales_paths, platform=platform, mapping=mapping, **common)
+    stock_options = read_options(stock_platform, stock_mapping, encoding, sheet, password, shop.timezone)
+    stock_frame, issues = load_stock(stock_path, stock_options)
+    sales_options = read_options(platform, mapping, encoding, None, password, shop.timezone)
+    sales_frames, sales_issues = load_sales(sales_paths, sales_options)
     warn_issues([*issues, *sales_issues])
     result = alerts(
         stock_frame,
@@ -183,6 +180,6 @@ def alerts_command(
     terminal = (
         build_report(result, lang.value, compact=True, currency=currency) if output is None and not json_ else None
     )
-    write_result(output, json_, lambda: result.to_dict(lang.value), full, terminal_report=terminal)
+    write_result(output, json_, lambda: to_json(result, lang.value), full, terminal_report=terminal)
     if fail_on_alerts and result.has_alerts:
         raise typer.Exit(EXIT_ALERTS)

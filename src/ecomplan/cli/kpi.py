@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,8 @@ from ecomplan.cli.common import (
     SheetOpt,
     check_output,
     handle_errors,
+    parse_day_option,
+    read_options,
     warn_issues,
     write_result,
 )
@@ -49,9 +52,12 @@ TargetsOpt = Annotated[
     typer.Option("--targets", help="targets.toml with monthly/annual targets.", exists=True, dir_okay=False),
 ]
 AsOfOpt = Annotated[
-    str | None,
+    dt.date | None,
     typer.Option(
-        "--as-of", help="Report as if today were this date (YYYY-MM-DD); default: today in the configured time zone."
+        "--as-of",
+        parser=parse_day_option,
+        metavar="YYYY-MM-DD",
+        help="Report as if today were this date (YYYY-MM-DD); default: today in the configured time zone.",
     ),
 ]
 ConfigOpt = Annotated[
@@ -93,22 +99,19 @@ def report_command(
 
     Example: ecomplan kpi report examples/sycm/*.csv examples/jd/*.xlsx --period 2026-W47 -o week.xlsx
     """
-    from ecomplan.kpi.report import run, to_json
+    from ecomplan.jobs import run_kpi_report
+    from ecomplan.kpi.report import to_json
 
     check_output(output)
-    result, report, issues = run(
+    result, report, issues = run_kpi_report(
         files,
+        read_options(platform, mapping, encoding, sheet, password),
         period=period,
         compare=compare,
         targets=targets,
         as_of=as_of,
         config=config,
         lang=lang.value,
-        platform=platform,
-        mapping=mapping,
-        encoding=encoding,
-        sheet=sheet,
-        password=password,
     )
     warn_issues(issues)
     write_result(output, json_, lambda: to_json(result), report)

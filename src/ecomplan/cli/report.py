@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ecomplan.cli.common import EXIT_ALERTS, Lang, handle_errors, warn_issues
+from ecomplan.cli.common import EXIT_ALERTS, Lang, handle_errors, parse_day_option, warn_issues
 
 app = typer.Typer(help="Scheduled reports (the cron-driven weekly report).", no_args_is_help=True)
 
@@ -35,7 +36,15 @@ def weekly_command(
             file_okay=False,
         ),
     ] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Run as if today were this date (YYYY-MM-DD).")] = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=parse_day_option,
+            metavar="YYYY-MM-DD",
+            help="Run as if today were this date (YYYY-MM-DD).",
+        ),
+    ] = None,
     lang: Annotated[
         Lang | None,
         typer.Option("--lang", help="Report language (default: the config's lang).", envvar="ECOMPLAN_LANG"),

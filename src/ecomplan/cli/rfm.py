@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -22,6 +23,8 @@ from ecomplan.cli.common import (
     SheetOpt,
     check_output,
     handle_errors,
+    parse_day_option,
+    read_options,
     warn_issues,
     write_result,
 )
@@ -51,9 +54,11 @@ class Frequency(str, Enum):
 
 
 AsOfOpt = Annotated[
-    str | None,
+    dt.date | None,
     typer.Option(
         "--as-of",
+        parser=parse_day_option,
+        metavar="YYYY-MM-DD",
         help="Reference date (YYYY-MM-DD), included in the window. Default: the day after the last sale in the data.",
     ),
 ]
@@ -78,21 +83,19 @@ RefundsOpt = Annotated[
 
 
 @contextmanager
-def _load(files, refunds, platform, mapping, encoding, sheet, password, config=None):
+def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str):
     """The order lines (a canonical CSV scanned by DuckDB, or the loader's frame), the refunds frame
     and the findings; the scan's memory is freed on leaving."""
-    from ecomplan.config import timezone_of
     from ecomplan.ingest.load import load
+    from ecomplan.ingest.options import ReadOptions
     from ecomplan.rfm.scan import read_orders
 
-    tz = timezone_of(config)  # timestamps with an offset convert to the shop's zone, as in every report
-    orders, issues = read_orders(
-        files, platform=platform, mapping=mapping, encoding=encoding, sheet=sheet, password=password, tz=tz
-    )
+    # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
+    orders, issues = read_orders(files, read_options(platform, mapping, encoding, sheet, password, tz))
     try:
         refund_frame = None
         if refunds:
-            loaded = load(refunds, "refunds", encoding=encoding, password=password, tz=tz)
+            loaded = load(refunds, "refunds", ReadOptions(encoding=encoding, password=password, tz=tz))
             refund_frame, issues = loaded.frame, issues + loaded.issues
         yield orders, refund_frame, issues
     finally:
@@ -146,8 +149,13 @@ def segment_command(
     window: WindowOpt = "365d",
     frequency: FrequencyOpt = Frequency.orders,
     compare_as_of: Annotated[
-        str | None,
-        typer.Option("--compare-as-of", help="An earlier date: also report who moved between segments since then."),
+        dt.date | None,
+        typer.Option(
+            "--compare-as-of",
+            parser=parse_day_option,
+            metavar="YYYY-MM-DD",
+            help="An earlier date: also report who moved between segments since then.",
+        ),
     ] = None,
     output: OutputOpt = None,
     customers_out: Annotated[
@@ -194,11 +202,13 @@ def segment_command(
     Example: ecomplan rfm segment orders.csv --scheme rfm11 -o rfm.xlsx --customers-out customers.csv
     """
     from ecomplan import rfm
+    from ecomplan.config import load_settings
     from ecomplan.core.errors import UsageError
     from ecomplan.render.output import output_format
     from ecomplan.rfm.scan import currency_columns
 
-    settings = rfm.load_config(config)
+    shop = load_settings(config)
+    settings = shop.rfm
     scheme_name = scheme.value if scheme is not None else settings.scheme
     if threshold is not None and scheme_name == "rfm11":
         raise UsageError("--threshold applies to --scheme cn8; rfm11 always uses quintiles")
@@ -209,7 +219,7 @@ def segment_command(
     if customers_out is not None:
         output_format(customers_out, (".csv", ".xlsx"))
     needs_report = _needs_report(output, json_)
-    with _load(files, refunds, platform, mapping, encoding, sheet, password, config) as loaded:
+    with _load(files, refunds, platform, mapping, encoding, sheet, password, shop.timezone) as loaded:
         orders, refund_frame, issues = loaded
         result = rfm.segment(
             orders,
@@ -262,11 +272,16 @@ def repurchase_command(
     Example: ecomplan rfm repurchase orders.csv --window all -o repurchase.xlsx
     """
     from ecomplan import rfm
+    from ecomplan.ingest.options import DEFAULT_TZ
     from ecomplan.rfm.scan import currency_columns
 
     check_output(output)
     needs_report = _needs_report(output, json_)
-    with _load(files, refunds, platform, mapping, encoding, sheet, password) as (orders, refund_frame, issues):
+    with _load(files, refunds, platform, mapping, encoding, sheet, password, DEFAULT_TZ) as (
+        orders,
+        refund_frame,
+        issues,
+    ):
         result, exclusions = rfm.repurchase_report(
             orders, as_of, window, frequency.value, refund_frame, file=files[0].name
         )

@@ -9,6 +9,7 @@ the result, so one bad row never hides the rest of the file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class EcomplanError(Exception):
@@ -31,6 +32,47 @@ class UsageError(EcomplanError):
     """Options that contradict each other; the CLI exits 2 like any other usage error."""
 
 
+class ArgumentError(UsageError):
+    """A bad value of one argument of a library function.
+
+    The message names the argument by its Python name (`window '400x': ...`);
+    the CLI, which alone knows the flags, shows the flag instead (`--window '400x': ...`).
+    """
+
+    def __init__(self, argument: str, detail: str) -> None:
+        self.argument = argument
+        self.detail = detail
+        super().__init__(f"{argument} {detail}")
+
+
+# Every data-quality finding has a stable code, so a script reading `--json` can
+# match on it instead of on message text. README.md lists the same table
+# (tests/test_docs.py keeps the two equal).
+ISSUE_CODES: dict[str, str] = {
+    "summary_row": "a 合计/汇总/totals row was dropped (it is not data)",
+    "subtotal_rows": "subtotal rows of a source hierarchy were skipped; leaf rows kept",
+    "malformed_row": "a row with a different number of cells than the header was skipped",
+    "resaved_by_excel": "the file was re-saved by Excel; numbers may be rounded",
+    "bad_number": "a cell is not a number, money amount, count or rate; left empty",
+    "bad_date": "a cell is not a date or time; left empty",
+    "bad_duration": "a cell is not a duration; left empty",
+    "rounded_id": "an ID of more than 15 digits stored as an Excel number (already rounded)",
+    "missing_required": "a row was skipped because a required field is empty",
+    "not_recognised": "no known export matches the file's columns",
+    "empty_column": "a column is empty in every row",
+    "duplicate_rows": "several rows for the same key; they would be counted twice",
+    "missing_days": "days missing inside the file's date range",
+    "missing_customer_id": "order lines without a customer ID",
+    "no_customer_id_column": "the order export has no customer ID column",
+    "future_dates": "dates after today",
+    "unknown_status": "an order status ecomplan does not know; those orders are excluded",
+    "masked_customer_id": "buyer IDs are encrypted or masked; those orders have no customer",
+    "date_from_order_number": "an empty order date was taken from the order number",
+    "order_time_as_paid": "no payment time column; the order time is used as the purchase time",
+    "duplicate_file": "the same file was given twice; it is read once",
+}
+
+
 @dataclass(frozen=True)
 class Issue:
     """One data-quality finding: where it is, what was found, what was expected.
@@ -38,15 +80,21 @@ class Issue:
     `row` is the row number as the user sees it in Excel or a text editor
     (1-based, counting preamble and header rows), or None for file-level findings.
     `count` says how many rows share this finding when only the first is shown.
+    `code` is one of ISSUE_CODES: stable across versions, unlike the message.
     """
 
     file: str
     message: str
+    code: str
     row: int | None = None
     column: str | None = None
     value: str | None = None
     severity: str = "warning"  # "warning": data was kept or skipped and reported; "info": a note
     count: int = 1
+
+    def __post_init__(self) -> None:
+        if self.code not in ISSUE_CODES:
+            raise ValueError(f"unknown issue code {self.code!r}; add it to ISSUE_CODES and the README")
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
@@ -55,7 +103,7 @@ class Issue:
         more = f" [{self.count} rows]" if self.count > 1 else ""
         return f"{where}:{column} {self.message}{value}{more}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "row": self.row,
@@ -64,4 +112,5 @@ class Issue:
             "message": self.message,
             "severity": self.severity,
             "count": self.count,
+            "code": self.code,
         }

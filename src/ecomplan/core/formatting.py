@@ -3,34 +3,35 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 
-def _missing(value) -> bool:
+def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def num(value, digits: int = 0) -> str:
+def num(value: Any, digits: int = 0) -> str:
     """1234567 -> '1,234,567'; missing -> '—'."""
     if _missing(value):
         return "—"
     return f"{value:,.{digits}f}"
 
 
-def money(value, symbol: str = "¥", digits: int = 0) -> str:
+def money(value: Any, symbol: str = "¥", digits: int = 0) -> str:
     if _missing(value):
         return "—"
     sign = "-" if value < 0 else ""
     return f"{sign}{symbol}{abs(value):,.{digits}f}"
 
 
-def pct(value, digits: int = 2) -> str:
+def pct(value: Any, digits: int = 2) -> str:
     """0.0345 -> '3.45%'."""
     if _missing(value):
         return "—"
     return f"{value * 100:.{digits}f}%"
 
 
-def change(value, digits: int = 1) -> str:
+def change(value: Any, digits: int = 1) -> str:
     """Signed percentage change with an arrow: 0.123 -> '▲12.3%'."""
     if _missing(value):
         return "—"
@@ -41,14 +42,14 @@ def change(value, digits: int = 1) -> str:
     return f"{0:.{digits}f}%"
 
 
-def pp(value, digits: int = 2) -> str:
+def pp(value: Any, digits: int = 2) -> str:
     """Change of a rate in percentage points: 0.0012 -> '+0.12pp'."""
     if _missing(value):
         return "—"
     return f"{value * 100:+.{digits}f}pp"
 
 
-def cell(value) -> str:
+def cell(value: Any) -> str:
     """Markdown-safe cell text: pipes escaped, newlines flattened."""
     if _missing(value):
         return "—"

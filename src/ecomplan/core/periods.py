@@ -11,10 +11,53 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from ecomplan.core.errors import UsageError
+from ecomplan.core.errors import ArgumentError, UsageError
 
 DAY = dt.timedelta(days=1)
+
+
+def parse_day(text: str | dt.date, argument: str = "as_of") -> dt.date:
+    """A calendar day from `2026-11-23` (or a date/datetime); the one date parser of arguments."""
+    if isinstance(text, dt.datetime):
+        return text.date()
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ArgumentError(argument, f"{text!r}: expected a date like 2026-11-23") from None
+
+
+def parse_days(
+    text: str | int | None, argument: str = "window", minimum: int = 1, allow_all: bool = False
+) -> int | None:
+    """A number of days from `28d`, `28`, `4w` (or an int); `all` (with `allow_all`) and None give None."""
+    if text is None:
+        return None
+    if isinstance(text, int) and not isinstance(text, bool):
+        days = text
+    else:
+        value = str(text).strip().lower()
+        if allow_all and value == "all":
+            return None
+        found = re.fullmatch(r"(\d+)\s*([dw]?)", value)
+        if not found:
+            also = ", or 'all'" if allow_all else ""
+            raise ArgumentError(argument, f"{text!r}: expected days or weeks like 28d, 90d, 52w{also}")
+        days = int(found.group(1)) * (7 if found.group(2) == "w" else 1)
+    if days < minimum:
+        also = " (or 'all')" if allow_all else ""
+        raise ArgumentError(argument, f"{text!r}: must be at least {minimum} day{'s' if minimum > 1 else ''}{also}")
+    return days
+
+
+def today_in(timezone: str) -> dt.date:
+    """Today in the shop's time zone: the only place that reads the clock."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(timezone)).date()
 
 
 @dataclass(frozen=True)
@@ -39,7 +82,7 @@ class Period:
         last = min(self.end, as_of - DAY)
         return max((last - self.start).days + 1, 0)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label, "days": self.days}
 
 
@@ -160,9 +203,20 @@ def _minus_year(day: dt.date) -> dt.date:
 
 @dataclass(frozen=True)
 class Campaign:
+    """A sales campaign (双11, 618 ...) from the config's `[[campaigns]]`; both ends inclusive."""
+
     name: str
     start: dt.date
     end: dt.date
+    # read by pydantic when the config validates [[campaigns]]: a misspelt key is an error
+    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"campaign {self.name!r}: end {self.end} is before start {self.start}")
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
 
 
 def campaign_aligned(period: Period, campaigns: list[Campaign]) -> tuple[Period, Campaign, Campaign] | None:

@@ -7,7 +7,7 @@ Excel or the terminal. Labels are already in the report's language.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -43,12 +43,13 @@ class Table:
     heatmap: bool = False  # colour scale over the numeric cells (cohort matrices)
     excel_only: bool = False  # long tables (daily series) that only the workbook should carry
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, Any]]:
         keys = [c.key for c in self.columns] + (["_fmt"] if "_fmt" in self.frame else [])
         if not len(self.frame):
             return []
         frame = self.frame[keys].astype(object)
-        return frame.where(frame.notna(), None).to_dict("records")
+        records: list[dict[str, Any]] = frame.where(frame.notna(), None).to_dict("records")
+        return records
 
 
 @dataclass

@@ -1,66 +1,71 @@
-"""Report text in Chinese and English. Every label a report prints comes from here."""
+"""Report text in Chinese and English. Every label a report prints comes from `text.toml` next to this
+module: one table per key with its `zh` and `en` text, read on first use (not at import, so
+`ecomplan --help` doesn't pay for it)."""
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import cast
+
 LANGS = ("zh", "en")
-
-TEXT: dict[str, dict[str, str]] = {}
-
-
-def add(entries: dict[str, tuple[str, str]]) -> None:
-    """Register `key: (zh, en)` pairs; modules add their own vocabulary."""
-    for key, (zh, en) in entries.items():
-        TEXT[key] = {"zh": zh, "en": en}
+CATALOGUE = Path(__file__).with_name("text.toml")
 
 
-def t(key: str, lang: str, **values) -> str:
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every key -> {"zh": text, "en": text}, in the file's order."""
+    import tomllib
+
+    with CATALOGUE.open("rb") as file:
+        return cast(dict[str, dict[str, str]], tomllib.load(file))
+
+
+def has(key: str) -> bool:
+    """Whether `key` has a text (for keys built from data that may fall outside the vocabulary)."""
+    return key in catalogue()
+
+
+def t(key: str, lang: str, **values: object) -> str:
     """The text for `key` in `lang`, formatted with `values`; unknown keys fail loudly."""
-    text = TEXT[key][lang]
+    text = catalogue()[key][lang]
     return text.format(**values) if values else text
 
 
-add(
-    {
-        "inspect.title": ("文件检查", "File inspection"),
-        "inspect.file": ("文件", "File"),
-        "inspect.table": ("表", "Table"),
-        "inspect.platform": ("平台", "Platform"),
-        "inspect.report": ("报表", "Report"),
-        "inspect.kind": ("标准数据类型", "Canonical kind"),
-        "inspect.type": ("文件类型", "File type"),
-        "inspect.encoding": ("编码", "Encoding"),
-        "inspect.sheet": ("工作表", "Sheet"),
-        "inspect.header_row": ("表头行", "Header row"),
-        "inspect.rows": ("数据行数", "Rows"),
-        "inspect.date_range": ("日期范围", "Date range"),
-        "inspect.columns": ("列映射", "Column mapping"),
-        "inspect.unmapped": ("未使用的列", "Unused columns"),
-        "inspect.issues": ("数据质量", "Data quality"),
-        "inspect.none": ("无", "none"),
-        "inspect.unrecognised": ("未识别", "not recognised"),
-        "inspect.inferred": (
-            "（表头来自第三方代码，尚未用真实文件核对）",
-            "(headers known from third-party code, not yet checked against a real file)",
-        ),
-    }
-)
-
-PLATFORMS = {
-    "sycm": ("天猫/淘宝", "Tmall/Taobao"),
-    "jd": ("京东", "JD"),
-    "ga4": ("独立站 (GA4)", "Own site (GA4)"),
-    "ga_ua": ("独立站 (UA)", "Own site (UA)"),
-    "shopify": ("Shopify", "Shopify"),
-    "douyin": ("抖店", "Douyin"),
-    "pdd": ("拼多多", "Pinduoduo"),
-    "online_retail": ("发票明细", "Invoice lines"),
-    "erp": ("ERP", "ERP"),
-    "generic": ("通用", "Generic"),
-    "total": ("全店合计", "All platforms"),
-}
-
-
 def platform_name(code: str, lang: str) -> str:
-    """How a platform code reads in a report (JSON keeps the code)."""
-    names = PLATFORMS.get(str(code))
-    return names[0 if lang == "zh" else 1] if names else str(code)
+    """How a platform code reads in a report (JSON keeps the code); `platform.{code}` in the catalogue."""
+    names = catalogue().get(f"platform.{code}")
+    return names["zh" if lang == "zh" else "en"] if names else str(code)
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` fields of a str.format text."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def problems(entries: Mapping[str, object]) -> list[str]:
+    """What is wrong with a catalogue: a key without a non-empty `zh` and `en` text, a field other
+    than those two, or placeholders that differ between the languages. Empty when all is well."""
+    found: list[str] = []
+    for key, entry in entries.items():
+        if not isinstance(entry, dict):
+            found.append(f"{key}: not a table")
+            continue
+        missing = [lang for lang in LANGS if not (isinstance(entry.get(lang), str) and entry[lang])]
+        if missing:
+            found.append(f"{key}: no {' or '.join(missing)} text")
+        extra = sorted(str(field) for field in entry if field not in LANGS)
+        if extra:
+            found.append(f"{key}: unexpected {', '.join(extra)}")
+        if missing:
+            continue
+        try:
+            fields = [placeholders(entry[lang]) for lang in LANGS]
+        except ValueError as error:
+            found.append(f"{key}: not a format string ({error})")
+            continue
+        if fields[0] != fields[1]:
+            found.append(f"{key}: placeholders differ, zh {sorted(fields[0])} vs en {sorted(fields[1])}")
+    return found

@@ -8,6 +8,7 @@ columns, rows, date range and data-quality findings.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 
 from ecomplan.core.errors import EcomplanError, Issue
 from ecomplan.ingest.load import Dataset, read
+from ecomplan.ingest.options import ReadOptions
 
 
 class IssueModel(BaseModel):
@@ -25,6 +27,7 @@ class IssueModel(BaseModel):
     message: str
     severity: str
     count: int
+    code: str
 
 
 class TableInspection(BaseModel):
@@ -58,12 +61,12 @@ class TableInspection(BaseModel):
         return self.error is None and self.platform is not None
 
 
-def inspect_files(paths: list[str | Path], **options) -> list[TableInspection]:
+def inspect_files(paths: Sequence[str | Path], options: ReadOptions | None = None) -> list[TableInspection]:
     """Inspect every file; a file that can't be read yields one entry with `error`."""
     results = []
     for path in paths:
         try:
-            datasets = read(path, **options)
+            datasets = read(path, options)
         except EcomplanError as exc:
             results.append(TableInspection(path=str(path), error=str(exc)))
             continue
@@ -82,6 +85,7 @@ def _table(d: Dataset) -> TableInspection:
             Issue(
                 d.name,
                 "no known export matches these columns; use --platform, --mapping FILE.toml or canonical column names",
+                code="not_recognised",
             )
         )
     return TableInspection(
@@ -122,9 +126,11 @@ def _date_range(frame: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
 def findings(d: Dataset) -> list[Issue]:
     """Checks that catch the usual reasons a report looks wrong."""
     frame, out = d.frame, []
+    # `_table` checks only datasets with a frame: a canonical kind read by `load._apply`, which sets the rows too
+    assert frame is not None and d.kind is not None and d.rows is not None
     for raw, canonical in d.columns.items():
         if canonical and canonical in frame and len(frame) and frame[canonical].isna().all():
-            out.append(Issue(d.name, "column is empty in every row", column=raw))
+            out.append(Issue(d.name, "column is empty in every row", code="empty_column", column=raw))
     keys = {
         "traffic": [c for c in ("date", "date_end", "channel", "source", "keyword", "segment") if c in frame],
         "products": [c for c in ("date", "sku") if c in frame],
@@ -139,6 +145,7 @@ def findings(d: Dataset) -> list[Issue]:
                 Issue(
                     d.name,
                     f"duplicate rows for the same {' + '.join(keys)}; they would be counted twice",
+                    code="duplicate_rows",
                     row=int(d.rows[first]),
                     count=int(duplicated.sum()),
                 )
@@ -153,6 +160,7 @@ def findings(d: Dataset) -> list[Issue]:
                     Issue(
                         d.name,
                         f"{len(gaps)} days missing between {days.min().date()} and {days.max().date()}",
+                        code="missing_days",
                         value=str(gaps[0].date()),
                         count=len(gaps),
                     )
@@ -165,17 +173,33 @@ def findings(d: Dataset) -> list[Issue]:
                     Issue(
                         d.name,
                         "order lines without a customer ID (RFM counts them as unknown)",
+                        code="missing_customer_id",
                         column=_raw(d, "customer_id"),
                         count=int(missing.sum()),
                     )
                 )
         else:
-            out.append(Issue(d.name, "no customer ID column: RFM and repurchase need one", severity="info"))
+            out.append(
+                Issue(
+                    d.name,
+                    "no customer ID column: RFM and repurchase need one",
+                    code="no_customer_id_column",
+                    severity="info",
+                )
+            )
         for column in ("paid_at", "created_at"):
             if column in frame and frame[column].notna().any():
                 future = frame[column] > pd.Timestamp.now() + pd.Timedelta(days=1)
                 if future.any():
-                    out.append(Issue(d.name, "dates in the future", column=_raw(d, column), count=int(future.sum())))
+                    out.append(
+                        Issue(
+                            d.name,
+                            "dates in the future",
+                            code="future_dates",
+                            column=_raw(d, column),
+                            count=int(future.sum()),
+                        )
+                    )
     return out
 
 

@@ -7,6 +7,7 @@ with `platform`, `report` and `source_file` columns, from any mix of exports.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.core.errors import Issue, SchemaError
+from ecomplan.ingest.options import ReadOptions
 from ecomplan.ingest.reading import FileInfo, RawTable, read_tables
 from ecomplan.ingest.reading.tables import ReadPlan
 from ecomplan.ingest.schemas import KINDS, field_map
 from ecomplan.ingest.sources import Adapter, Context, adapters_for, select, vocabulary
 from ecomplan.ingest.validate import coerce
 
-DEFAULT_TZ = "Asia/Shanghai"
 DIMENSIONS = ("date", "date_end", "channel", "source", "keyword", "segment")
 LOW_CARDINALITY = frozenset({"status", "channel", "currency", "category", "segment", "warehouse", "supplier", "scene"})
 
@@ -69,28 +70,25 @@ def _vocabulary() -> frozenset[str]:
     return vocabulary()
 
 
-def read(
-    path: str | Path,
-    *,
-    platform: str | None = None,
-    mapping: str | Path | None = None,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    password: str | None = None,
-    tz: str = DEFAULT_TZ,
-    columns: list[str] | None = None,
-) -> list[Dataset]:
+def read(path: str | Path, options: ReadOptions | None = None, *, columns: list[str] | None = None) -> list[Dataset]:
     """Every table of `path`, mapped to its canonical kind where one fits.
 
     `columns` (canonical names) lets a large CSV be read partly: only the
     columns that feed them (plus required ones) are parsed.
     """
-    adapters = adapters_for(platform, str(mapping) if mapping else None)
+    options = options or ReadOptions()
+    tz = options.tz
+    adapters = adapters_for(options.platform, str(options.mapping) if options.mapping else None)
     name = Path(path).name
     planned: dict[str, tuple[Adapter, dict[str, str]]] = {}
     planner = _planner(name, adapters, tz, columns, planned)
     result = read_tables(
-        path, encoding=encoding, sheet=sheet, password=password, vocabulary=_vocabulary(), plan=planner
+        path,
+        encoding=options.encoding,
+        sheet=options.sheet,
+        password=options.password,
+        vocabulary=_vocabulary(),
+        plan=planner,
     )
     datasets = []
     for table in result.tables:
@@ -132,9 +130,11 @@ def _planner(
             chosen = select(table, Context(name, {}, [], tz), adapters)
         except SchemaError:
             return ReadPlan()
-        if chosen is None or chosen[0].kind is None or chosen[0].prepare is not None:
+        if chosen is None:
             return ReadPlan()
         adapter, mapping = chosen
+        if adapter.kind is None or adapter.prepare is not None:
+            return ReadPlan()
         planned["main"] = chosen
         schema = field_map(adapter.kind)
 
@@ -204,7 +204,13 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
     return dataset
 
 
-def load(paths: str | Path | list[str | Path], kind: str, **options) -> Loaded:
+def load(
+    paths: str | Path | Sequence[str | Path],
+    kind: str,
+    options: ReadOptions | None = None,
+    *,
+    columns: list[str] | None = None,
+) -> Loaded:
     """All `kind` tables of `paths` as one canonical frame.
 
     Raises SchemaError naming the file when a file has no table of that kind,
@@ -216,7 +222,7 @@ def load(paths: str | Path | list[str | Path], kind: str, **options) -> Loaded:
         paths = [paths]
     frames, used = [], []
     for path in paths:
-        datasets = read(path, **options)
+        datasets = read(path, options, columns=columns)
         matching = [d for d in datasets if d.kind == kind]
         if not matching:
             raise SchemaError(no_table_message(Path(path).name, kind, datasets))
@@ -250,23 +256,30 @@ def _combine_series(datasets: list[Dataset]) -> list[pd.DataFrame]:
     tables that share their dimensions into one frame so a day is one row."""
     groups: dict[tuple, list[Dataset]] = {}
     for d in datasets:
-        dims = tuple(c for c in DIMENSIONS if c in d.frame.columns)
-        key = (d.platform, d.report, dims) if d.platform in {"ga4", "ga_ua"} else (id(d),)
+        dim_key = tuple(c for c in DIMENSIONS if c in _canonical_frame(d).columns)
+        key = (d.platform, d.report, dim_key) if d.platform in {"ga4", "ga_ua"} else (id(d),)
         groups.setdefault(key, []).append(d)
     frames = []
     for members in groups.values():
-        dims = [c for c in DIMENSIONS if c in members[0].frame.columns]
-        merged = members[0].frame
+        dims = [c for c in DIMENSIONS if c in _canonical_frame(members[0]).columns]
+        merged = _canonical_frame(members[0])
         for other in members[1:]:
-            extra = [c for c in other.frame.columns if c not in merged.columns or c in dims]
+            other_frame = _canonical_frame(other)
+            extra = [c for c in other_frame.columns if c not in merged.columns or c in dims]
             if len(extra) == len(dims):
                 continue
-            merged = merged.merge(other.frame[extra], on=dims, how="outer") if dims else merged
+            merged = merged.merge(other_frame[extra], on=dims, how="outer") if dims else merged
         first = members[0]
         for column, value in (("platform", first.platform), ("report", first.report), ("source_file", first.name)):
             merged[column] = pd.Categorical.from_codes(np.zeros(len(merged), dtype=np.int8), [value])
         frames.append(merged)
     return frames
+
+
+def _canonical_frame(dataset: Dataset) -> pd.DataFrame:
+    """The frame of a dataset of a canonical kind: `_apply` always sets it."""
+    assert dataset.frame is not None, f"{dataset.name}: {dataset.kind} table without a frame"
+    return dataset.frame
 
 
 def no_table_message(name: str, kind: str, datasets: list[Dataset]) -> str:
@@ -283,7 +296,7 @@ def no_table_message(name: str, kind: str, datasets: list[Dataset]) -> str:
     )
 
 
-def load_by_kind(paths: list[str | Path], **options) -> dict[str, Loaded]:
+def load_by_kind(paths: Sequence[str | Path], options: ReadOptions | None = None) -> dict[str, Loaded]:
     """Every canonical table of `paths`, grouped by kind, for commands that take any mix of exports.
 
     A file in which no table maps to a canonical kind is an error naming the
@@ -292,11 +305,11 @@ def load_by_kind(paths: list[str | Path], **options) -> dict[str, Loaded]:
     frames: dict[str, list[pd.DataFrame]] = {}
     used: dict[str, list[Dataset]] = {}
     for path in paths:
-        datasets = read(path, **options)
+        datasets = read(path, options)
         canonical = [d for d in datasets if d.kind]
         if not canonical:
             raise SchemaError(no_table_message(Path(path).name, "traffic, products, orders or ads", datasets))
-        for kind in dict.fromkeys(d.kind for d in canonical):
+        for kind in dict.fromkeys(d.kind for d in canonical if d.kind):  # all of them: `canonical` has a kind
             frames.setdefault(kind, []).extend(_combine_series([d for d in canonical if d.kind == kind]))
             used.setdefault(kind, []).extend(d for d in datasets if d.kind == kind)
     return {kind: Loaded(kind, concat_canonical(parts), used[kind]) for kind, parts in frames.items()}

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Literal, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Literal, cast, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
 ValueType = Literal["id", "text", "date", "datetime", "count", "number", "money", "rate", "duration", "status"]
 Aggregation = Literal["sum", "distinct", "mean_daily", "ratio", "last"] | None
@@ -247,12 +248,12 @@ ORDER_STATUSES = ("pending", "paid", "shipped", "completed", "refunded", "partia
 PAID_STATUSES = frozenset({"paid", "shipped", "completed", "refunded", "partially_refunded"})
 
 
-def purchase_time_column(orders) -> str | None:
+def purchase_time_column(orders: pd.DataFrame) -> str | None:
     """`paid_at`, or `created_at` for exports that have no payment time."""
     return "paid_at" if "paid_at" in orders else "created_at" if "created_at" in orders else None
 
 
-def sold_lines(orders) -> np.ndarray:
+def sold_lines(orders: pd.DataFrame) -> np.ndarray:
     """Which order lines are sales, the one rule every analysis uses (RFM states it in SQL):
     a purchase time and a paid-like status, or a purchase time and no status (column absent
     or cell empty)."""
@@ -264,7 +265,7 @@ def sold_lines(orders) -> np.ndarray:
     sold = orders[column].notna()
     if "status" in orders:
         sold &= orders["status"].isin(PAID_STATUSES) | orders["status"].isna()
-    return sold.to_numpy(dtype=bool)
+    return cast("np.ndarray", sold.to_numpy(dtype=bool))
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ def fields(kind: str) -> list[Field]:
     for name, info in model.model_fields.items():
         hint = hints[name]
         col = next(m for m in get_args(hint)[1:] if isinstance(m, Col)) if get_origin(hint) is Annotated else None
+        assert col is not None, f"{model.__name__}.{name}: every canonical field is Annotated with a Col"
         out.append(Field(name, col, info.is_required()))
     return out
 

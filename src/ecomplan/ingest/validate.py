@@ -69,6 +69,7 @@ def coerce(
                         if spec.col.type != "id"
                         else "ID has more than 15 digits but is stored as an Excel number, "
                         "so Excel has already rounded it; export IDs as text",
+                        code=_bad_value_code(spec),
                         row=int(rows[position]),
                         column=raw,
                         value=str(frame[name].iloc[position]),
@@ -79,6 +80,7 @@ def coerce(
                     Issue(
                         file,
                         f"{bad - SAMPLE_ISSUES} more cells are not {message}",
+                        code=_bad_value_code(spec),
                         column=raw,
                         count=bad - SAMPLE_ISSUES,
                     )
@@ -94,13 +96,20 @@ def coerce(
                 first = np.flatnonzero(empty & keep)
                 for position in first[:SAMPLE_ISSUES]:
                     issues.append(
-                        Issue(file, f"row skipped: required {spec.name} is empty", row=int(rows[position]), column=raw)
+                        Issue(
+                            file,
+                            f"row skipped: required {spec.name} is empty",
+                            code="missing_required",
+                            row=int(rows[position]),
+                            column=raw,
+                        )
                     )
                 if len(first) > SAMPLE_ISSUES:
                     issues.append(
                         Issue(
                             file,
                             f"{len(first) - SAMPLE_ISSUES} more rows skipped: required {spec.name} is empty",
+                            code="missing_required",
                             column=raw,
                             count=len(first) - SAMPLE_ISSUES,
                         )
@@ -112,6 +121,16 @@ def coerce(
     else:
         typed = typed.reset_index(drop=True)
     return typed, rows, issues
+
+
+def _bad_value_code(spec: Field) -> str:
+    """The Issue code of a cell that does not parse as its field's type."""
+    kind = spec.col.type
+    if kind == "id":
+        return "rounded_id"
+    if kind in {"date", "datetime"}:
+        return "bad_date"
+    return "bad_duration" if kind == "duration" else "bad_number"
 
 
 def _split_date_ranges(frame: pd.DataFrame, schema: dict[str, Field]) -> pd.DataFrame:

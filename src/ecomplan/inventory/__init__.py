@@ -12,36 +12,29 @@ from __future__ import annotations
 
 from ecomplan.inventory.classify import ALERTS, PRECEDENCE, STATUSES, abc_classes, xyz_classes
 from ecomplan.inventory.engine import AlertsResult, alerts
+from ecomplan.inventory.explain import to_json
 from ecomplan.inventory.files import alerts_from_config, load_sales, load_stock
 from ecomplan.inventory.findings import Finding
 from ecomplan.inventory.report import build_report, weekly_section
-from ecomplan.inventory.settings import (
-    Campaign,
-    InventoryConfig,
-    PricingRules,
-    Settings,
-    config_from_mapping,
-    read_config,
-)
+from ecomplan.inventory.settings import InventoryConfig, InventoryPolicy, PricingRules, from_settings
 
 __all__ = [
     "ALERTS",
     "PRECEDENCE",
     "STATUSES",
     "AlertsResult",
-    "Campaign",
     "Finding",
     "InventoryConfig",
+    "InventoryPolicy",
     "PricingRules",
-    "Settings",
     "abc_classes",
     "alerts",
     "alerts_from_config",
     "build_report",
-    "config_from_mapping",
+    "from_settings",
     "load_sales",
     "load_stock",
-    "read_config",
+    "to_json",
     "weekly_section",
     "xyz_classes",
 ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecomplan.inventory.settings import Settings
+from ecomplan.inventory.settings import InventoryPolicy
 
 # Display order of the status scale: shortage, normal, excess (the issue's order), then inactive.
 STATUSES = ("stockout", "urgent", "reorder", "ok", "overstock", "slow_moving", "dead", "inactive")
@@ -68,7 +68,9 @@ def xyz_classes(cv, cutoffs: tuple[float, float] = (0.5, 1.0)) -> np.ndarray:
     return classes
 
 
-def status_flags(items: pd.DataFrame, settings: Settings, slow_evaluated: bool, dead_evaluated: bool) -> pd.DataFrame:
+def status_flags(
+    items: pd.DataFrame, settings: InventoryPolicy, slow_evaluated: bool, dead_evaluated: bool
+) -> pd.DataFrame:
     """Each status rule as a boolean column; `items` needs the policy columns built in `alerts()`.
 
     A rule that the sales history is too short to judge (slow_moving needs

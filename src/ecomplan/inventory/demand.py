@@ -26,7 +26,7 @@ import pandas as pd
 from ecomplan.core.errors import SchemaError
 from ecomplan.ingest.schemas import sold_lines
 from ecomplan.inventory.findings import Finding
-from ecomplan.inventory.settings import Settings
+from ecomplan.inventory.settings import InventoryPolicy
 from ecomplan.inventory.stock import STOCK_SALES
 
 DENSE_CELLS = 10_000_000  # SKU × bucket cells held as a dense matrix (80 MB); more go through a sparse group-by
@@ -94,7 +94,8 @@ class SalesRows:
     def concat(cls, parts: list[SalesRows]) -> SalesRows:
         if len(parts) == 1:
             return parts[0]
-        names, offsets = [], []
+        names: list[pd.Index] = []
+        offsets: list[int] = []
         for part in parts:
             offsets.append(sum(len(n) for n in names))
             names.append(part.names)
@@ -296,7 +297,7 @@ def _orders_rows(
         if repeated.any():
             findings.append(Finding("duplicate_sales", "info", count=int(repeated.sum())))
             keep[np.flatnonzero(keep)[repeated]] = False
-    revenue = np.nan
+    revenue: float | np.ndarray = np.nan
     if "amount" in frame:
         multi = frame["order_id"].duplicated(keep=False).to_numpy()[keep]  # hashes the IDs once, in Arrow
         price = names.map(prices).to_numpy(dtype="float64")[sku[keep]]
@@ -475,6 +476,8 @@ def _overlaps(sources: list[SalesSource]) -> list[Finding]:
         for b in known[i + 1 :]:  # a handful of files
             if a.platform != b.platform or (a.kind, a.report) == (b.kind, b.report):
                 continue
+            # `known` holds dated sources, and a source with a first day has a last one (_source_rows)
+            assert a.first is not None and a.last is not None and b.first is not None and b.last is not None
             start, end = max(a.first, b.first), min(a.last, b.last)
             if start <= end:
                 findings.append(
@@ -506,7 +509,7 @@ class DemandStats:
     findings: list[Finding] = field(default_factory=list)
 
 
-def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, settings: Settings) -> DemandStats:
+def demand_statistics(sales: DailySales, skus: pd.Index, as_of: pd.Timestamp, settings: InventoryPolicy) -> DemandStats:
     """Mean and standard deviation of daily units over the window (days without sales count as zero),
     plus the figures the status rules and ABC/XYZ need, for every SKU in `skus`."""
     findings: list[Finding] = []

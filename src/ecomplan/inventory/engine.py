@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.core.errors import SchemaError
+from ecomplan.core.periods import Campaign
 from ecomplan.inventory import policy
 from ecomplan.inventory.classify import (
     ALERTS,
@@ -25,7 +26,7 @@ from ecomplan.inventory.classify import (
 from ecomplan.inventory.demand import DailySales, DemandStats, SalesSource, collect_sales, demand_statistics, sales_kind
 from ecomplan.inventory.findings import Finding
 from ecomplan.inventory.pricing import price_suggestions
-from ecomplan.inventory.settings import Campaign, Settings
+from ecomplan.inventory.settings import InventoryPolicy
 from ecomplan.inventory.stock import prepare_stock
 
 
@@ -36,7 +37,7 @@ class AlertsResult:
     as_of: pd.Timestamp
     as_of_from: str  # "given" | "stock" | "sales"
     items: pd.DataFrame  # one row per SKU, most urgent first
-    settings: Settings
+    settings: InventoryPolicy
     demand: DemandStats
     sources: list[SalesSource]
     findings: list[Finding] = field(default_factory=list)
@@ -110,20 +111,6 @@ class AlertsResult:
             "excess_skus_without_cost": int(missing_cost.sum()),
         }
 
-    def to_dict(self, lang: str = "zh") -> dict:
-        """The JSON document of `ecomplan inventory alerts --json` (keys documented in the README)."""
-        from ecomplan.inventory.explain import item_records
-
-        return {
-            "as_of": self.as_of.date(),
-            "as_of_from": self.as_of_from,
-            "parameters": self.parameters(),
-            "summary": self.summary(),
-            "sources": [s.to_dict() for s in self.sources],
-            "items": item_records(self, lang),
-            "findings": [f.to_dict(lang) for f in self.findings],
-        }
-
 
 def alerts(
     stock: pd.DataFrame,
@@ -134,7 +121,7 @@ def alerts(
     lead_time_std_days: float | None = None,
     service_level: float | None = None,
     window_days: int | None = None,
-    settings: Settings | None = None,
+    settings: InventoryPolicy | None = None,
 ) -> AlertsResult:
     """Safety stock, reorder point, days of cover, order suggestion and status for every stock SKU.
 
@@ -145,7 +132,7 @@ def alerts(
     `as_of` defaults to the stock snapshot's date, else the day after the
     latest sale; sales on or after it are ignored.
     """
-    settings = (settings or Settings()).with_overrides(
+    settings = (settings or InventoryPolicy()).with_overrides(
         lead_time_days=lead_time_days,
         lead_time_std_days=lead_time_std_days,
         service_level=service_level,
@@ -154,21 +141,21 @@ def alerts(
     frames = [] if sales is None else [sales] if isinstance(sales, pd.DataFrame) else list(sales)
     for frame in frames:
         sales_kind(frame)
-    as_of, as_of_from = _resolve_as_of(as_of, stock, frames)
-    table, findings = prepare_stock(stock, as_of)
-    daily = collect_sales(frames, table, as_of, settings.window_days)
-    stats = demand_statistics(daily, table.index, as_of, settings)
-    items, item_findings, basis = _evaluate(table, stats, settings, as_of)
+    as_of_ts, as_of_from = _resolve_as_of(as_of, stock, frames)
+    table, findings = prepare_stock(stock, as_of_ts)
+    daily = collect_sales(frames, table, as_of_ts, settings.window_days)
+    stats = demand_statistics(daily, table.index, as_of_ts, settings)
+    items, item_findings, basis = _evaluate(table, stats, settings, as_of_ts)
     findings = [*findings, *daily.findings, *stats.findings, *item_findings, *_reconcile(items, daily, stats)]
     return AlertsResult(
-        as_of,
+        as_of_ts,
         as_of_from,
         items,
         settings,
         stats,
         daily.sources,
         findings,
-        settings.active_campaign(as_of.date()),
+        settings.active_campaign(as_of_ts.date()),
         basis,
     )
 
@@ -193,7 +180,7 @@ def _resolve_as_of(as_of, stock: pd.DataFrame, frames: list[pd.DataFrame]) -> tu
 
 
 def _evaluate(
-    table: pd.DataFrame, stats: DemandStats, settings: Settings, as_of: pd.Timestamp
+    table: pd.DataFrame, stats: DemandStats, settings: InventoryPolicy, as_of: pd.Timestamp
 ) -> tuple[pd.DataFrame, list[Finding], str]:
     findings: list[Finding] = []
     demand = stats.frame

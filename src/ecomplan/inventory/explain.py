@@ -7,11 +7,11 @@ from `alerts()`), so evaluating 100,000 SKUs never formats a string.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ecomplan.core.text import add, t
+from ecomplan.core.text import t
 
 if TYPE_CHECKING:
     from ecomplan.inventory.engine import AlertsResult
@@ -56,73 +56,6 @@ BODY = (
     "stop_promotion",
 )
 DATES = ("projected_stockout_date", "reorder_date", "last_sale_date")
-
-add(
-    {
-        "inventory.status.stockout": ("断货", "stockout"),
-        "inventory.status.urgent": ("紧急", "urgent"),
-        "inventory.status.reorder": ("待补货", "reorder"),
-        "inventory.status.ok": ("正常", "ok"),
-        "inventory.status.overstock": ("超储", "overstock"),
-        "inventory.status.slow_moving": ("滞销", "slow moving"),
-        "inventory.status.dead": ("呆滞", "dead stock"),
-        "inventory.status.inactive": ("停售", "inactive"),
-        "inventory.reason.stockout": (
-            "已断货：可用库存 {available}，日均销量 {d}",
-            "Out of stock: {available} available, selling {d} a day",
-        ),
-        "inventory.reason.stockout_idle": (
-            "已断货：可用库存 {available}，近 {window} 天无销售",
-            "Out of stock: {available} available, no sales in the last {window} days",
-        ),
-        "inventory.reason.urgent": (
-            "可售 {cover} 天（含在途 {cover_transit} 天），短于采购周期 {lead} 天：预计 {date} 断货，现在下单也赶不上",
-            "{cover} days of cover ({cover_transit} with stock in transit), "
-            "shorter than the {lead}-day lead time: runs out on {date}, before a new order "
-            "can arrive",
-        ),
-        "inventory.reason.reorder": (
-            "库存含在途 {position} ≤ 再订货点 {rop}（安全库存 {ss}），可售 {cover} 天：应下单",
-            "Stock incl. in transit {position} ≤ reorder point {rop} (safety stock {ss}), "
-            "{cover} days of cover: order now",
-        ),
-        "inventory.reason.ok": (
-            "可售 {cover} 天，高于再订货点 {rop}（约 {reorder_date} 需补货）",
-            "{cover} days of cover, above the reorder point {rop} (reorder around {reorder_date})",
-        ),
-        "inventory.reason.overstock": (
-            "可售 {cover} 天，超过上限 {limit} 天（库存 {on_hand}，日均 {d}）",
-            "{cover} days of cover, above the {limit}-day ceiling ({on_hand} in stock, {d} a day)",
-        ),
-        "inventory.reason.overstock_idle": (
-            "近 {window} 天无销售，库存 {on_hand}",
-            "No sales in the last {window} days, {on_hand} in stock",
-        ),
-        "inventory.reason.slow_moving": (
-            "近 {days} 天仅售 {units} 件（少于 {threshold} 件），库存 {on_hand}",
-            "Only {units} sold in the last {days} days (fewer than {threshold}), {on_hand} in stock",
-        ),
-        "inventory.reason.dead": (
-            "{since} 天无销售（超过 {days} 天），库存 {on_hand}",
-            "No sale for {since} days (more than {days}), {on_hand} in stock",
-        ),
-        "inventory.reason.dead_never": (
-            "销售数据覆盖的 {coverage} 天内从未售出，库存 {on_hand}",
-            "Never sold in the {coverage} days the sales data covers, {on_hand} in stock",
-        ),
-        "inventory.reason.inactive": (
-            "无库存、无在途，{days} 天以上无销售：疑似停售，不报警",
-            "No stock, nothing in transit and no sale for over {days} days: likely discontinued, no alert",
-        ),
-        "inventory.suggest.order": ("建议采购 {qty} 件", "Order {qty} units"),
-        "inventory.suggest.markdown": ("建议降价 {pct} 清库存", "Consider a {pct} markdown to clear stock"),
-        "inventory.suggest.stop_promotion": (
-            "「{campaign}」期间暂停推广该商品",
-            "Pause promoting it during {campaign}",
-        ),
-        "inventory.suggest.no_reorder": ("暂停补货", "Do not reorder"),
-    }
-)
 
 
 def number(value) -> str:
@@ -244,6 +177,19 @@ def suggestion(row: dict, result: AlertsResult, lang: str) -> str:
     if row["stop_promotion"] and result.campaign is not None:
         parts.append(t("inventory.suggest.stop_promotion", lang, campaign=result.campaign.name))
     return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def to_json(result: AlertsResult, lang: str = "zh") -> dict[str, Any]:
+    """The JSON document of `ecomplan inventory alerts --json` (keys documented in the README)."""
+    return {
+        "as_of": result.as_of.date(),
+        "as_of_from": result.as_of_from,
+        "parameters": result.parameters(),
+        "summary": result.summary(),
+        "sources": [s.to_dict() for s in result.sources],
+        "items": item_records(result, lang),
+        "findings": [f.to_dict(lang) for f in result.findings],
+    }
 
 
 def item_records(result: AlertsResult, lang: str) -> list[dict]:

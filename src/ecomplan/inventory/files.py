@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from ecomplan.core.errors import Issue, SchemaError, UsageError
 from ecomplan.ingest.load import load, read
+from ecomplan.ingest.options import ReadOptions
 from ecomplan.inventory.engine import AlertsResult, alerts
 from ecomplan.inventory.settings import InventoryConfig
 from ecomplan.inventory.stock import STOCK_SALES
@@ -15,13 +18,15 @@ from ecomplan.inventory.stock import STOCK_SALES
 SALES_KINDS = ("orders", "products")
 
 
-def load_stock(path: str | Path, **options) -> tuple[pd.DataFrame, list[Issue]]:
+def load_stock(path: str | Path, options: ReadOptions | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """The canonical inventory frame of a stock export (ERP sheet, JD 库存, canonical names)."""
-    loaded = load(path, "inventory", **options)
+    loaded = load(path, "inventory", options)
     return loaded.frame, loaded.issues
 
 
-def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], list[Issue]]:
+def load_sales(
+    paths: Sequence[str | Path], options: ReadOptions | None = None
+) -> tuple[list[pd.DataFrame], list[Issue]]:
     """One canonical frame per sales file: its order lines if it has any, else its product days, else a
     stock sheet's outbound columns (近N日出库). A file with none of them is an error naming what it is."""
     frames, issues, seen = [], [], set()
@@ -29,11 +34,11 @@ def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], 
     for path, name in zip(paths, names, strict=False):
         key = Path(path).resolve()
         if key in seen:
-            issues.append(Issue(name, "the same file was given twice; it is read once"))
+            issues.append(Issue(name, "the same file was given twice; it is read once", code="duplicate_file"))
             continue
         seen.add(key)
         label = name if names.count(name) == 1 else str(path)  # two folders' orders.csv stay apart
-        datasets = read(path, **options)
+        datasets = read(path, options)
         issues.extend(issue for d in datasets for issue in d.issues)
         chosen = []
         for kind in SALES_KINDS:
@@ -48,7 +53,11 @@ def load_sales(paths: list[str | Path], **options) -> tuple[list[pd.DataFrame], 
             ]
         if not chosen:
             raise SchemaError(_not_sales(Path(path).name, datasets))
-        parts = [d.frame.assign(platform=d.platform, report=d.report, source_file=label) for d in chosen]
+        parts = [
+            d.frame.assign(platform=d.platform, report=d.report, source_file=label)
+            for d in chosen
+            if d.frame is not None  # always: `chosen` holds only datasets with a frame
+        ]
         frames.append(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
     return frames, issues
 
@@ -68,13 +77,15 @@ def _not_sales(name: str, datasets) -> str:
     )
 
 
-def alerts_from_config(config: InventoryConfig, as_of=None, **options) -> tuple[AlertsResult, list[Issue]]:
+def alerts_from_config(
+    config: InventoryConfig, as_of: dt.date | None = None, options: ReadOptions | None = None
+) -> tuple[AlertsResult, list[Issue]]:
     """Alerts for the files and settings of an ecomplan.toml `[inventory]` table (what the weekly report
     calls; for a week Monday..Sunday pass the following Monday as `as_of`). `options` go to the loaders
-    (encoding, password). Returns the result and the loaders' data-quality issues."""
+    (encoding, password, time zone). Returns the result and the loaders' data-quality issues."""
     if config.stock is None:
         raise UsageError('the config has no [inventory] stock = "..." file')
-    stock, issues = load_stock(config.stock, **options)
-    frames, sales_issues = load_sales(list(config.sales), **options)
+    stock, issues = load_stock(config.stock, options)
+    frames, sales_issues = load_sales(list(config.sales), options)
     result = alerts(stock, frames or None, as_of, settings=config.settings)
     return result, [*issues, *sales_issues]

@@ -15,10 +15,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ecomplan.inventory.settings import Settings
+from ecomplan.inventory.settings import InventoryPolicy
 
 
-def price_suggestions(items: pd.DataFrame, settings: Settings, as_of: dt.date) -> pd.DataFrame:
+def price_suggestions(items: pd.DataFrame, settings: InventoryPolicy, as_of: dt.date) -> pd.DataFrame:
     """Columns `markdown_pct` (NaN: none) and `stop_promotion` (bool) for `items` (needs status,
     days_of_cover, avg_daily_demand, lead_time_days)."""
     rules = settings.pricing

@@ -5,110 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecomplan.core.report import Column, Report, Section, Table
-from ecomplan.core.text import add, t
+from ecomplan.core.report import Column, Format, Report, Section, Table
+from ecomplan.core.text import t
 from ecomplan.inventory.classify import EXCESS, SHORTAGE, STATUSES
 from ecomplan.inventory.engine import AlertsResult
 from ecomplan.inventory.explain import number, status_label, with_text
-
-add(
-    {
-        "inventory.title": ("库存预警 {as_of}", "Inventory alerts {as_of}"),
-        "inventory.meta.as_of": ("截至", "As of"),
-        "inventory.meta.as_of_from.given": ("（指定）", "(given)"),
-        "inventory.meta.as_of_from.stock": ("（库存快照日期）", "(stock snapshot date)"),
-        "inventory.meta.as_of_from.sales": ("（最后销售日的次日）", "(day after the last sale)"),
-        "inventory.meta.sales": ("销售数据", "Sales data"),
-        "inventory.meta.window": ("需求窗口", "Demand window"),
-        "inventory.meta.window_value": (
-            "近 {days} 天日均（缺销售的日子按 0 计）",
-            "average of the last {days} days (days without sales count as 0)",
-        ),
-        "inventory.meta.defaults": ("默认参数", "Defaults"),
-        "inventory.meta.defaults_value": (
-            "采购周期 {lead} 天（标准差 {lead_sd}），服务水平 {level}，目标覆盖 {target} 天",
-            "lead time {lead} days (std. dev. {lead_sd}), service level {level}, target cover {target} days",
-        ),
-        "inventory.meta.campaign": ("进行中的活动", "Campaign running"),
-        "inventory.section.summary": ("概览", "Summary"),
-        "inventory.section.shortage": ("补货预警", "Replenishment alerts"),
-        "inventory.section.excess": ("超储与滞销", "Overstock and slow movers"),
-        "inventory.section.all": ("全部 SKU", "All SKUs"),
-        "inventory.section.findings": ("数据核对", "Reconciliation"),
-        "inventory.section.method": ("计算方法", "Method"),
-        "inventory.section.weekly": ("库存", "Inventory"),
-        "inventory.summary.counts": ("{skus} 个 SKU：{counts}", "{skus} SKUs: {counts}"),
-        "inventory.summary.alerts": (
-            "{alerts} 个 SKU 断货或补货来不及（断货/紧急），{orders} 个建议下单，合计 {units} 件、{value}",
-            "{alerts} SKUs are out of stock or will run out before a new order can "
-            "arrive (stockout/urgent); {orders} need an order: {units} units, {value}",
-        ),
-        "inventory.summary.tied": (
-            "占用资金：超储 {overstock}，滞销 {slow_moving}，呆滞 {dead}，合计 {total}（成本价 × 在库）",
-            "Value tied up: overstock {overstock}, slow moving {slow_moving}, dead {dead}, "
-            "total {total} (unit cost × on hand)",
-        ),
-        "inventory.summary.no_shortage": ("没有需要补货的 SKU", "No SKU needs replenishing"),
-        "inventory.summary.more": ("另有 {more} 个，见完整报告", "{more} more in the full report"),
-        "inventory.summary.cover_note": (
-            "可售天数 — 表示需求窗口内无销售",
-            "Days of cover — means no sales in the demand window",
-        ),
-        "inventory.col.sku": ("SKU", "SKU"),
-        "inventory.col.name": ("商品名称", "Product"),
-        "inventory.col.status": ("状态", "Status"),
-        "inventory.col.count": ("SKU 数", "SKUs"),
-        "inventory.col.on_hand": ("在库", "On hand"),
-        "inventory.col.available": ("可用", "Available"),
-        "inventory.col.in_transit": ("在途", "In transit"),
-        "inventory.col.avg_daily_demand": ("日均销量", "Units/day"),
-        "inventory.col.std_daily_demand": ("日销量标准差", "Std. dev./day"),
-        "inventory.col.days_of_cover": ("可售天数", "Days of cover"),
-        "inventory.col.lead_time_days": ("采购周期(天)", "Lead time (days)"),
-        "inventory.col.safety_stock": ("安全库存", "Safety stock"),
-        "inventory.col.reorder_point": ("再订货点", "Reorder point"),
-        "inventory.col.projected_stockout_date": ("预计断货日", "Stock-out date"),
-        "inventory.col.suggested_order_qty": ("建议采购量", "Order qty"),
-        "inventory.col.order_value": ("采购金额", "Order value"),
-        "inventory.col.stock_value": ("库存金额", "Stock value"),
-        "inventory.col.units_slow_window": ("近 {days} 天销量", "Units, last {days} days"),
-        "inventory.col.last_sale_date": ("最后销售日", "Last sale"),
-        "inventory.col.markdown_pct": ("建议降价", "Markdown"),
-        "inventory.col.abc": ("ABC", "ABC"),
-        "inventory.col.xyz": ("XYZ", "XYZ"),
-        "inventory.col.supplier": ("供应商", "Supplier"),
-        "inventory.col.reason": ("原因", "Reason"),
-        "inventory.col.suggestion": ("建议", "Suggestion"),
-        "inventory.method.ss": (
-            "安全库存 = z × √(采购周期 × 日销量方差 + 日均销量² × 采购周期方差)，z 由服务水平得出（95% → 1.645）",
-            "Safety stock = z × √(lead time × daily demand variance + daily demand² × lead-time "
-            "variance); z from the service level (95% → 1.645)",
-        ),
-        "inventory.method.rop": (
-            "再订货点 = 日均销量 × 采购周期 + 安全库存；库存含在途 ≤ 再订货点时补货到 再订货点 + 日均 × {target} 天，"
-            "向上取整到起订量和箱规",
-            "Reorder point = daily demand × lead time + safety stock; at or below it (counting "
-            "stock in transit) order up to reorder point + {target} days of demand, rounded up to "
-            "the MOQ and whole case packs",
-        ),
-        "inventory.method.status": (
-            "状态取第一个成立的规则：断货 > 紧急（含在途可售天数 < 采购周期）> 待补货 > 呆滞（{dead} 天无销售）"
-            "> 滞销（近 {slow_days} 天销量 < {slow_units}）> 超储（可售 > {over} 天）> 正常",
-            "Status is the first rule that holds: stockout > urgent (cover incl. in transit < "
-            "lead time) > reorder > dead (no sale in {dead} days) > slow moving (< {slow_units} "
-            "units in {slow_days} days) > overstock (cover > {over} days) > ok",
-        ),
-        "inventory.method.abc": (
-            "ABC：近 {days} 天销售额累计占比 {a:.0%} / {b:.0%} 分界（按{basis}）；XYZ：近 {weeks} 周周销量变异系数 "
-            "< {x} 为 X，≤ {y} 为 Y，其余 Z",
-            "ABC: cumulative share of {basis} over {days} days, cut at {a:.0%} / {b:.0%}; XYZ: "
-            "coefficient of variation of weekly units over {weeks} weeks, X below {x}, Y up to "
-            "{y}, Z above",
-        ),
-        "inventory.basis.revenue": ("销售额", "revenue"),
-        "inventory.basis.units": ("销量", "units"),
-    }
-)
 
 
 def _money(value: float, currency: str) -> str:
@@ -147,7 +48,7 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _columns(keys: list[tuple[str, str]], lang: str, result: AlertsResult) -> list[Column]:
+def _columns(keys: list[tuple[str, Format]], lang: str, result: AlertsResult) -> list[Column]:
     out = []
     for key, fmt in keys:
         label_key = "status" if key == "status_label" else key
@@ -156,7 +57,7 @@ def _columns(keys: list[tuple[str, str]], lang: str, result: AlertsResult) -> li
     return out
 
 
-SHORTAGE_COLUMNS = [
+SHORTAGE_COLUMNS: list[tuple[str, Format]] = [
     ("sku", "text"),
     ("name", "text"),
     ("status_label", "text"),
@@ -174,7 +75,7 @@ SHORTAGE_COLUMNS = [
     ("reason", "text"),
     ("suggestion", "text"),
 ]
-EXCESS_COLUMNS = [
+EXCESS_COLUMNS: list[tuple[str, Format]] = [
     ("sku", "text"),
     ("name", "text"),
     ("status_label", "text"),
@@ -190,7 +91,7 @@ EXCESS_COLUMNS = [
     ("reason", "text"),
     ("suggestion", "text"),
 ]
-ALL_COLUMNS = [
+ALL_COLUMNS: list[tuple[str, Format]] = [
     ("sku", "text"),
     ("name", "text"),
     ("supplier", "text"),
@@ -213,7 +114,7 @@ ALL_COLUMNS = [
     ("reason", "text"),
     ("suggestion", "text"),
 ]
-WEEKLY_COLUMNS = [
+WEEKLY_COLUMNS: list[tuple[str, Format]] = [
     ("sku", "text"),
     ("name", "text"),
     ("status_label", "text"),
@@ -250,14 +151,14 @@ def _table(
     lang: str,
     name: str,
     title: str,
-    columns: list[tuple[str, str]],
+    columns: list[tuple[str, Format]],
     note: str | None = None,
 ) -> Table:
     frame = _display(with_text(result, rows, lang))
     return Table(name, title, frame.reset_index(drop=True), _columns(columns, lang, result), note=note)
 
 
-COMPACT_SHORTAGE = [
+COMPACT_SHORTAGE: list[tuple[str, Format]] = [
     ("sku", "text"),
     ("name", "text"),
     ("status_label", "text"),
@@ -267,7 +168,7 @@ COMPACT_SHORTAGE = [
     ("projected_stockout_date", "date"),
     ("suggested_order_qty", "int"),
 ]
-COMPACT_EXCESS = [
+COMPACT_EXCESS: list[tuple[str, Format]] = [
     ("sku", "text"),
     ("name", "text"),
     ("status_label", "text"),

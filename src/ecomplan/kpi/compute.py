@@ -5,6 +5,8 @@ products, ads. Pure functions: frames and periods in, plain results out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -137,6 +139,7 @@ def finish_ratios(values: dict[str, float | None]) -> None:
     values["net_gmv"] = None if gmv is None or refund is None else gmv - refund
     for metric in METRICS.values():
         if metric.rollup == "ratio" and metric.numerator:
+            assert metric.denominator is not None  # every ratio metric with a numerator names its denominator
             values[metric.key] = ratio(values.get(metric.numerator), values.get(metric.denominator))
 
 
@@ -154,21 +157,25 @@ def combine(parts: list[Totals]) -> Totals:
     values: dict[str, float | None] = {}
     for metric in METRICS.values():
         if metric.rollup in {"sum", "distinct"}:
-            present = [p.get(metric.key) for p in parts if p.get(metric.key) is not None]
+            present = [v for p in parts if (v := p.get(metric.key)) is not None]
             values[metric.key] = float(sum(present)) if present else None
         elif metric.rollup == "mean_daily":
-            present = [p.get(metric.key) for p in parts if p.get(metric.key) is not None]
+            present = [v for p in parts if (v := p.get(metric.key)) is not None]
             values[metric.key] = present[0] if len(present) == 1 else None
     values["net_gmv"] = None
     for metric in METRICS.values():
         if metric.rollup == "ratio" and metric.numerator:
-            both = [p for p in parts if p.get(metric.numerator) is not None and p.get(metric.denominator) is not None]
+            assert metric.denominator is not None  # every ratio metric with a numerator names its denominator
+            numerator, denominator = metric.numerator, metric.denominator
+            both = [
+                (n, d) for p in parts if (n := p.get(numerator)) is not None and (d := p.get(denominator)) is not None
+            ]
             values[metric.key] = ratio(
-                sum(p.get(metric.numerator) for p in both) if both else None,
-                sum(p.get(metric.denominator) for p in both) if both else None,
+                sum(n for n, _ in both) if both else None,
+                sum(d for _, d in both) if both else None,
             )
-    net = [p.get("net_gmv") for p in parts]
-    values["net_gmv"] = float(sum(net)) if net and all(v is not None for v in net) else None
+    net = [v for p in parts if (v := p.get("net_gmv")) is not None]
+    values["net_gmv"] = float(sum(net)) if parts and len(net) == len(parts) else None  # only when every part has it
     bases = {p.visitors_basis for p in parts if p.get("visitors") is not None}
     basis = bases.pop() if len(bases) == 1 else "mixed"
     covered = min((p.days_covered for p in parts), default=0)
@@ -201,7 +208,7 @@ def compare(current: Totals, previous: Totals) -> dict[str, Change]:
 
 
 def totals_for(
-    daily: pd.DataFrame, period_rows: pd.DataFrame, platforms: list[str], current: Period, others: list[Period] = ()
+    daily: pd.DataFrame, period_rows: pd.DataFrame, platforms: list[str], current: Period, others: Sequence[Period] = ()
 ) -> tuple[dict[str, Totals], list[dict[str, Totals]]]:
     """Per-platform totals for `current` and each of `others`, all on one basis:
     a platform's period exports are used only when they cover every one of the
@@ -469,7 +476,11 @@ class Anomaly:
 
 
 def gmv_anomalies(
-    series: pd.DataFrame, period: Period, weeks: int = 6, threshold: float = 3.0, exclude: set[dt.date] = frozenset()
+    series: pd.DataFrame,
+    period: Period,
+    weeks: int = 6,
+    threshold: float = 3.0,
+    exclude: AbstractSet[dt.date] = frozenset(),
 ) -> list[Anomaly]:
     """Days of the period whose GMV lies far outside the same weekday of the
     previous `weeks` weeks (robust z: median and MAD, so one odd day in the

@@ -11,9 +11,10 @@ plain mean of the daily values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ecomplan.core.text import add
+if TYPE_CHECKING:
+    from ecomplan.core.report import Format
 
 Rollup = Literal["sum", "distinct", "ratio", "mean_daily"]
 
@@ -22,7 +23,7 @@ Rollup = Literal["sum", "distinct", "ratio", "mean_daily"]
 class Metric:
     key: str
     rollup: Rollup
-    fmt: str  # render.model.Format
+    fmt: Format
     sources: tuple[str, ...] = ()  # canonical traffic columns, first present wins (sum / distinct / mean_daily)
     numerator: str | None = None  # ratio metrics
     denominator: str | None = None
@@ -90,37 +91,4 @@ GA_HEADLINE = (
     "purchases",
     "revenue",
     "session_conversion_rate",
-)
-
-add(
-    {
-        "metric.gmv": ("支付金额 (GMV)", "GMV (pay amount)"),
-        "metric.refund_amount": ("退款金额", "Refunds"),
-        "metric.net_gmv": ("净支付金额", "Net GMV"),
-        "metric.visitors": ("访客数", "Visitors"),
-        "metric.pageviews": ("浏览量", "Pageviews"),
-        "metric.add_to_cart_buyers": ("加购人数", "Add-to-cart buyers"),
-        "metric.ordering_buyers": ("下单买家数", "Ordering buyers"),
-        "metric.paying_buyers": ("支付买家数", "Paying buyers"),
-        "metric.orders": ("支付订单数", "Orders"),
-        "metric.units": ("支付件数", "Units"),
-        "metric.new_buyers": ("新买家数", "New buyers"),
-        "metric.returning_buyers": ("老买家数", "Returning buyers"),
-        "metric.bounce_rate": ("跳失率 (日均)", "Bounce rate (daily mean)"),
-        "metric.conversion_rate": ("支付转化率", "Conversion rate"),
-        "metric.aov": ("客单价", "AOV (per buyer)"),
-        "metric.uv_value": ("UV价值", "Value per visitor"),
-        "metric.pv_per_visitor": ("人均浏览量", "Pageviews per visitor"),
-        "metric.refund_rate": ("退款率 (金额)", "Refund rate (amount)"),
-        "metric.returning_share": ("老买家占比", "Returning buyer share"),
-        "metric.sessions": ("会话数", "Sessions"),
-        "metric.engaged_sessions": ("互动会话数", "Engaged sessions"),
-        "metric.engagement_rate": ("互动率", "Engagement rate"),
-        "metric.add_to_carts": ("加购次数", "Add to carts"),
-        "metric.checkouts": ("结账次数", "Checkouts"),
-        "metric.purchases": ("购买次数", "Purchases"),
-        "metric.revenue": ("收入", "Revenue"),
-        "metric.session_conversion_rate": ("会话转化率", "Session conversion rate"),
-        "metric.repurchase_rate": ("复购率", "Repurchase rate"),
-    }
 )

@@ -16,8 +16,8 @@ from ecomplan.core.formatting import change as fmt_change
 from ecomplan.core.formatting import money as fmt_money
 from ecomplan.core.formatting import pct as fmt_pct
 from ecomplan.core.periods import Campaign, Period, campaign_aligned, previous, year_over_year, year_over_year_weekday
-from ecomplan.core.report import Chart, Column, Section, Table
-from ecomplan.core.text import add, platform_name, t
+from ecomplan.core.report import Chart, Column, Report, Section, Table
+from ecomplan.core.text import platform_name, t
 from ecomplan.kpi import compute as kpi
 from ecomplan.kpi.metrics import GA_HEADLINE, HEADLINE, METRICS
 from ecomplan.kpi.targets import Targets, rate_target, track_gmv
@@ -102,7 +102,7 @@ def analyse(
 
     daily, period_rows, notes = kpi.shop_level(traffic)
     platforms = sorted(set(daily["platform"].astype("str")) | set(period_rows["platform"].astype("str")))
-    campaigns = [Campaign(c.name, c.start, c.end) for c in settings.campaigns]
+    campaigns = list(settings.campaigns)
     chosen = []
     for name in compare:
         other, note = _comparison_period(name, period, campaigns)
@@ -225,51 +225,6 @@ def orders_kpis(orders: pd.DataFrame, period: Period) -> dict | None:
 # Findings: changes worth a sentence
 # ---------------------------------------------------------------------------------------------
 
-add(
-    {
-        "finding.conversion": (
-            "{platform} 支付转化率 {now} vs {before}（{change}），{verdict}（双比例 z 检验，p={p}{basis}）。",
-            "{platform} conversion {now} vs {before} ({change}), {verdict} (two-proportion z-test, p={p}{basis}).",
-        ),
-        "finding.significant": ("变化显著", "a significant change"),
-        "finding.not_significant": ("属正常波动", "within normal variation"),
-        "finding.person_days": ("；访客按人天计", "; visitors counted as person-days"),
-        "finding.anomaly": (
-            "{day}（{weekday}）{platform} GMV {value}，比前 {weeks} 周同星期中位数 {baseline} {direction} "
-            "{pct}{more}。",
-            "{day} ({weekday}) {platform} GMV {value} is {pct} {direction} the median of the previous "
-            "{weeks} {weekday}s ({baseline}){more}.",
-        ),
-        "finding.up": ("高", "above"),
-        "finding.down": ("低", "below"),
-        "finding.no_sales": (
-            "{platform} 商品「{name}」本期 {visitors} 访客却零成交：检查库存、价格和详情页。",
-            '{platform} product "{name}" had {visitors} visitors and no sales: check stock, price and '
-            "the product page.",
-        ),
-        "finding.wasted": (
-            "关键词「{keyword}」花费 {spend}、{clicks} 次点击却没有成交：考虑降价或暂停。",
-            'Keyword "{keyword}" spent {spend} on {clicks} clicks without an order: lower the bid or pause it.',
-        ),
-        "finding.target_behind": (
-            "{month} GMV 目标达成率 {attainment}，落后计划进度 {plan}：剩余每天需 {needed}。",
-            "{month} GMV is at {attainment} of target, behind the plan's {plan}: {needed} a day is "
-            "needed for the rest of the month.",
-        ),
-        "finding.target_ahead": (
-            "{month} GMV 目标达成率 {attainment}，领先计划进度 {plan}。",
-            "{month} GMV is at {attainment} of target, ahead of the plan's {plan}.",
-        ),
-        "finding.channel_drop": (
-            "{platform} 渠道「{source}」支付金额 {change}（{before} → {now}），是本期最大的下滑。",
-            '{platform} source "{source}" pay amount {change} ({before} → {now}), the largest fall this period.',
-        ),
-        "finding.stale": (
-            "{platform} 数据只到 {last}，本期 {days} 天中缺 {missing} 天。",
-            "{platform} data ends on {last}; {missing} of the period's {days} days are missing.",
-        ),
-    }
-)
 WEEKDAY_NAMES = {
     "zh": "一二三四五六日",
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -305,7 +260,7 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
         before = main.platforms[platform]
         x_now, n_now = now.get("paying_buyers"), now.get("visitors")
         x_then, n_then = before.get("paying_buyers"), before.get("visitors")
-        if None in (x_now, n_now, x_then, n_then) or min(n_now, n_then) <= 0:
+        if x_now is None or n_now is None or x_then is None or n_then is None or min(n_now, n_then) <= 0:
             continue
         test = two_proportion_ztest(x_then, n_then, x_now, n_now)
         significant = test.p_value is not None and test.p_value < settings.kpi.alpha
@@ -525,117 +480,6 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # Report sections
 # ---------------------------------------------------------------------------------------------
-
-add(
-    {
-        "kpi.section.kpis": ("核心指标", "Key metrics"),
-        "kpi.section.findings": ("关键发现", "Findings"),
-        "kpi.section.funnel": ("转化漏斗", "Funnel"),
-        "kpi.section.channels": ("流量来源", "Traffic sources"),
-        "kpi.section.products": ("商品", "Products"),
-        "kpi.section.ads": ("广告投放", "Advertising"),
-        "kpi.section.targets": ("目标达成", "Targets"),
-        "kpi.section.trend": ("GMV 趋势", "GMV trend"),
-        "kpi.section.notes": ("数据说明", "Data notes"),
-        "kpi.col.metric": ("指标", "Metric"),
-        "kpi.col.value": ("本期", "This period"),
-        "kpi.col.platform": ("平台", "Platform"),
-        "kpi.col.step": ("环节", "Step"),
-        "kpi.col.step_conversion": ("环节转化率", "Step conversion"),
-        "kpi.col.drop_off": ("流失率", "Drop-off"),
-        "kpi.col.overall": ("累计转化率", "Overall conversion"),
-        "kpi.col.previous": ("上期", "Previous"),
-        "kpi.col.previous_step": ("上期环节转化率", "Previous step conversion"),
-        "kpi.col.change": ("变化", "Change"),
-        "kpi.col.channel": ("一级来源", "Channel"),
-        "kpi.col.source": ("来源", "Source"),
-        "kpi.col.share": ("访客占比", "Visitor share"),
-        "kpi.col.sku": ("商品ID", "Product ID"),
-        "kpi.col.name": ("商品名称", "Product"),
-        "kpi.col.amount": ("支付金额", "GMV"),
-        "kpi.col.previous_amount": ("上期支付金额", "Previous GMV"),
-        "kpi.col.units": ("支付件数", "Units"),
-        "kpi.col.campaign": ("计划", "Campaign"),
-        "kpi.col.keyword": ("关键词", "Keyword"),
-        "kpi.col.spend": ("花费", "Spend"),
-        "kpi.col.impressions": ("展现量", "Impressions"),
-        "kpi.col.clicks": ("点击量", "Clicks"),
-        "kpi.col.ctr": ("点击率", "CTR"),
-        "kpi.col.cpc": ("平均点击花费", "CPC"),
-        "kpi.col.ad_gmv": ("成交金额", "Attributed GMV"),
-        "kpi.col.ad_orders": ("成交笔数", "Orders"),
-        "kpi.col.roi": ("投入产出比", "ROI"),
-        "kpi.col.date": ("日期", "Date"),
-        "kpi.col.total": ("合计", "Total"),
-        "kpi.col.item": ("项目", "Item"),
-        "kpi.col.week": ("周", "Week"),
-        "kpi.table.weekly": ("近 8 周 GMV", "GMV, last 8 weeks"),
-        "kpi.table.kpis": ("核心指标", "Key metrics"),
-        "kpi.table.by_platform": ("分平台", "By platform"),
-        "kpi.table.top_products": ("GMV 领先商品", "Top products by GMV"),
-        "kpi.table.movers": ("涨跌最大的商品", "Biggest risers and fallers"),
-        "kpi.table.no_sales": ("有流量无成交", "Traffic without sales"),
-        "kpi.table.campaigns": ("按计划", "By campaign"),
-        "kpi.table.keywords": ("按关键词", "By keyword"),
-        "kpi.compare.previous_period": ("环比", "vs previous"),
-        "kpi.compare.year_over_year": ("同比(同日期)", "YoY (same dates)"),
-        "kpi.compare.year_over_year_weekday": ("同比(同星期)", "YoY (same weekday)"),
-        "kpi.compare.campaign": ("大促对齐", "Campaign-aligned"),
-        "kpi.note.person_days": (
-            "{platform} 访客数为每日访客数之和（人天），并非本期去重访客；转化率和客单价按同一口径计算。",
-            "{platform} visitors are the sum of daily visitors (person-days), not the period's unique "
-            "visitors; conversion and AOV use the same basis.",
-        ),
-        "kpi.note.period_export": (
-            "{platform} 访客、买家等去重指标取自平台的整期导出（已去重）。",
-            "{platform} visitors and buyers come from the platform's own export for the whole period (de-duplicated).",
-        ),
-        "kpi.note.total_visitors": (
-            "合计访客为各平台访客之和（跨平台未去重）；合计转化率只含同时有访客和支付买家的平台。",
-            "Total visitors add the platforms' visitors (not de-duplicated across platforms); total "
-            "conversion uses the platforms that report both visitors and paying buyers.",
-        ),
-        "kpi.note.ads_attribution": (
-            "广告成交按点击后 15 天归因，最近两周的 ROI 还会变化。",
-            "Ad sales are attributed up to 15 days after the click: the last two weeks' ROI will still change.",
-        ),
-        "kpi.note.coverage": (
-            "{platform}：数据截至 {last}，本期覆盖 {covered}/{days} 天；文件：{files}",
-            "{platform}: data up to {last}, {covered}/{days} days of the period; files: {files}",
-        ),
-        "kpi.note.comparison": ("{name}：{start} 至 {end}", "{name}: {start} to {end}"),
-        "kpi.target.month_target": ("{month} 目标", "{month} target"),
-        "kpi.target.actual": ("实际（截至完整日）", "Actual (complete days)"),
-        "kpi.target.attainment": ("目标达成率", "Attainment"),
-        "kpi.target.time_progress": ("时间进度", "Time elapsed"),
-        "kpi.target.plan_progress": ("计划进度（按日目标）", "Plan progress (daily targets)"),
-        "kpi.target.gap": ("进度差", "Gap to plan"),
-        "kpi.target.projection": ("按当前节奏预计月底", "Projected month end at current pace"),
-        "kpi.target.daily_needed": ("剩余每天需完成", "Needed per remaining day"),
-        "kpi.target.period_target": ("本期目标", "This period's target"),
-        "kpi.target.period_attainment": ("本期达成率", "This period's attainment"),
-        "kpi.target.ytd": ("年度累计达成率", "Year to date attainment"),
-        "kpi.target.conversion": ("支付转化率目标", "Conversion rate target"),
-        "kpi.orders.repurchase": (
-            "近 90 天复购率（订单数据）：{rate}（{repeat}/{buyers} 位买家下单两次及以上）",
-            "90-day repurchase rate (orders): {rate} ({repeat} of {buyers} buyers ordered twice or more)",
-        ),
-        "kpi.orders.buyers": (
-            "本期下单买家 {buyers} 人，其中新买家 {new}、老买家 {returning}（订单数据）。",
-            "{buyers} buyers this period: {new} new, {returning} returning (orders).",
-        ),
-        "kpi.funnel.note": (
-            "店铺漏斗：访客 → 加购 → 下单 → 支付（人数）；GA4 漏斗：会话 → 加购 → 结账 → 购买（次数）。",
-            "Shop funnel: visitors → add-to-cart → order → pay (people); GA4 funnel: sessions → add to "
-            "cart → checkout → purchase (events).",
-        ),
-        "kpi.channels.note": (
-            "只取来源层级的末级行，汇总行不重复计算；一个访客可能从多个来源进店，各来源访客不可相加。",
-            "Leaf sources only, subtotal rows are not counted twice; a visitor may arrive through several "
-            "sources, so source visitors don't add up to the shop's.",
-        ),
-    }
-)
 
 
 def sections(result: KpiResult, lang: str, include: tuple[str, ...], headline: bool = True) -> list[Section]:
@@ -975,81 +819,19 @@ def _notes_section(result: KpiResult, lang: str) -> Section:
     return Section(t("kpi.section.notes", lang), bullets=bullets)
 
 
-add(
-    {
-        "kpi.title": ("{shop}经营周报 {label}", "{shop}KPI report {label}"),
-        "kpi.meta.period": ("统计周期", "Period"),
-        "kpi.meta.as_of": ("数据截至", "As of"),
-        "kpi.meta.platforms": ("平台", "Platforms"),
-    }
-)
+def build_report(result: KpiResult, settings: Settings, lang: str, include: tuple[str, ...] | None = None) -> Report:
+    """The `kpi report` document: title, period, as-of date, platforms, and the chosen sections."""
+    from ecomplan.config import SECTIONS
 
-
-def as_of_date(text: str | None, timezone: str) -> dt.date:
-    """`--as-of` or today in the shop's time zone (the only place that reads the clock)."""
-    from zoneinfo import ZoneInfo
-
-    from ecomplan.core.errors import UsageError
-
-    if text:
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise UsageError(f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
-    return dt.datetime.now(ZoneInfo(timezone)).date()
-
-
-def run(
-    files,
-    *,
-    period: str,
-    compare: str | None,
-    targets,
-    as_of: str | None,
-    config,
-    lang: str,
-    include: tuple[str, ...] | None = None,
-    **load_options,
-):
-    """Load the files, analyse, and build the Report. Returns (result, report, issues)."""
-    from ecomplan.config import SECTIONS, load_settings
-    from ecomplan.core.errors import SchemaError
-    from ecomplan.core.periods import parse_period
-    from ecomplan.core.report import Report
-    from ecomplan.ingest.load import load_by_kind
-    from ecomplan.kpi.targets import load_targets
-
-    settings = load_settings(config)
-    today = as_of_date(as_of, settings.timezone)
-    chosen = parse_period(period, today)
-    loaded = load_by_kind(files, tz=settings.timezone, **load_options)
-    if "traffic" not in loaded:
-        raise SchemaError(
-            "none of the files holds traffic/sales by day (a Sycm 交易概况, JD 经营概况, GA4 report or "
-            "a file with date/visitors/pay_amount columns); KPIs need one"
-        )
-    target_file = targets or (settings.path(settings.targets) if settings.targets else None)
-    result = analyse(
-        loaded["traffic"].frame,
-        chosen,
-        today,
-        settings,
-        products=loaded["products"].frame if "products" in loaded else None,
-        ads=loaded["ads"].frame if "ads" in loaded else None,
-        orders=loaded["orders"].frame if "orders" in loaded else None,
-        targets=load_targets(target_file) if target_file else None,
-        compare=parse_compare(compare),
-    )
-    report = Report(
-        title=t("kpi.title", lang, shop=settings.shop + " " if settings.shop else "", label=chosen.label),
+    period = result.period
+    return Report(
+        title=t("kpi.title", lang, shop=settings.shop + " " if settings.shop else "", label=period.label),
         lang=lang,
         currency=settings.currency,
         meta=[
-            (t("kpi.meta.period", lang), f"{chosen.start} – {chosen.end} ({chosen.label})"),
-            (t("kpi.meta.as_of", lang), today.isoformat()),
+            (t("kpi.meta.period", lang), f"{period.start} – {period.end} ({period.label})"),
+            (t("kpi.meta.as_of", lang), result.as_of.isoformat()),
             (t("kpi.meta.platforms", lang), ", ".join(result.platforms)),
         ],
         sections=sections(result, lang, include or SECTIONS),
     )
-    issues = [i for item in loaded.values() for i in item.issues]
-    return result, report, issues

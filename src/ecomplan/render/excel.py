@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ecomplan.core.report import Report, Table
+from ecomplan.core.text import t
 from ecomplan.render.output import atomic_path
 
 NUMBER_FORMATS = {
@@ -79,7 +80,7 @@ def _formats(book, currency: str) -> dict:
 
 
 def _summary_sheet(book, report: Report, formats: dict, used: set[str]) -> None:
-    sheet = book.add_worksheet(sheet_name("概览" if report.lang == "zh" else "Summary", used))
+    sheet = book.add_worksheet(sheet_name(t("report.sheet.summary", report.lang), used))
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 1, 100)
     sheet.write_string(0, 0, report.title, formats["title"])
@@ -180,6 +181,7 @@ def _width(column, records: list[dict]) -> float:
 
 def _chart(book, sheet, table: Table, n: int) -> None:
     spec = table.chart
+    assert spec is not None  # the only caller charts tables that have a chart
     keys = [c.key for c in table.columns]
     subtype = {"column": "column", "bar": "bar", "line": "line", "pie": "pie"}[spec.kind]
     chart = book.add_chart({"type": subtype})

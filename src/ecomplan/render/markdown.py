@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
-from ecomplan.core.formatting import FILTERS
+from typing import Any
+
+from ecomplan.core.formatting import cell, change, money, num, pct, pp
 from ecomplan.core.report import Report, Table
 from ecomplan.render.templates import render
 
 
-def format_cell(value, fmt: str, currency: str = "¥") -> str:
+def format_cell(value: Any, fmt: str, currency: str = "¥") -> str:
+    # the filter functions themselves (FILTERS maps the same names to them for the templates)
     if fmt == "int":
-        return FILTERS["num"](value, 0)
+        return num(value, 0)
     if fmt == "num":
-        return FILTERS["num"](value, 2)
+        return num(value, 2)
     if fmt == "money":
-        return FILTERS["money"](value, currency, 2)
+        return money(value, currency, 2)
     if fmt == "pct":
-        return FILTERS["pct"](value)
+        return pct(value)
     if fmt == "change":
-        return FILTERS["change"](value)
+        return change(value)
     if fmt == "pp":
-        return FILTERS["pp"](value)
+        return pp(value)
     if fmt == "date":
         return "—" if value is None or value != value else str(value)[:10]
     if fmt == "row":
-        return FILTERS["num"](value, 2)
-    return FILTERS["cell"](value)
+        return num(value, 2)
+    return cell(value)
 
 
 def table_markdown(table: Table, currency: str = "¥") -> str:
-    header = "| " + " | ".join(FILTERS["cell"](c.label) for c in table.columns) + " |"
+    header = "| " + " | ".join(cell(c.label) for c in table.columns) + " |"
     align = "|" + "|".join("---:" if c.fmt not in {"text", "date"} else "---" for c in table.columns) + "|"
     lines = [header, align]
     for row in table.rows():

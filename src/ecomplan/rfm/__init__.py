@@ -13,7 +13,6 @@ The rules (which orders count, refunds, ties, thresholds) are documented in
 `metrics.py` and `scoring.py`; the reference is `docs/rfm.md`.
 """
 
-from ecomplan.rfm.config import RfmConfig, load_config, parse_config
 from ecomplan.rfm.masking import mask_value, mask_values
 from ecomplan.rfm.metrics import Exclusions, Snapshot, measure, parse_window
 from ecomplan.rfm.migration import Migration, migrate
@@ -34,17 +33,14 @@ __all__ = [
     "Exclusions",
     "Migration",
     "Repurchase",
-    "RfmConfig",
     "SegmentResult",
     "Snapshot",
     "Thresholds",
     "currency_symbol",
-    "load_config",
     "mask_value",
     "mask_values",
     "measure",
     "migrate",
-    "parse_config",
     "parse_window",
     "quintile_scores",
     "quintile_thresholds",

@@ -54,10 +54,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ecomplan.core.errors import InputError, Issue, SchemaError, UsageError
+from ecomplan.core.periods import parse_days
 from ecomplan.ingest.schemas import PAID_STATUSES, sold_lines
 
 if TYPE_CHECKING:
-    from ecomplan.rfm.scan import ScannedOrders
+    import duckdb
 
 SOLD_STATUSES = tuple(sorted(PAID_STATUSES))
 # 退款状态 values meaning the money went back to the buyer (千牛 售后 退款成功, generic exports).
@@ -90,24 +91,50 @@ ORDER_COLUMNS = (
 CONTACTS = ("customer_name", "phone")
 
 
+@dataclass
+class ScannedOrders:
+    """The orders DuckDB collapsed from one CSV: table `orders` of `connection`, for `metrics.measure`.
+
+    `columns` are the canonical columns the file holds, `lines` its number of
+    data rows, `status_of_word` the canonical status of each status word in
+    the file (None: no status), `issues` what the loader would have reported
+    (unknown statuses). Close it (or use `with`) to free the memory.
+    """
+
+    connection: duckdb.DuckDBPyConnection
+    columns: frozenset[str]
+    lines: int
+    file: str
+    issues: list[Issue]
+    currencies: tuple[str, ...] | None  # distinct currency values; None without a currency column
+    words: dict[str, str | None]  # status word of the file ('' = empty cell) -> canonical status
+
+    def __len__(self) -> int:
+        return self.lines
+
+    def status_of_word(self, word: str | None) -> str | None:
+        return None if word is None else self.words[word]
+
+    def currency_frame(self) -> pd.DataFrame:
+        """The columns `rfm.currency_symbol` reads: the platform, and each distinct currency."""
+        if self.currencies is None:
+            return pd.DataFrame({"platform": ["generic"]})
+        values: list[str | None] = [*self.currencies] or [None]
+        return pd.DataFrame({"platform": ["generic"] * len(values), "currency": pd.Series(values, dtype="object")})
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> ScannedOrders:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def parse_window(text: str | int | None) -> int | None:
     """'365d' / '52w' / '365' -> days; 'all' (or None) -> None, meaning all history."""
-    if text is None:
-        return None
-    if isinstance(text, int):
-        days = text
-    else:
-        value = text.strip().lower()
-        if value == "all":
-            return None
-        unit = 7 if value.endswith("w") else 1
-        number = value[:-1] if value[-1:] in {"d", "w"} else value
-        if not number.isdigit():
-            raise UsageError(f"--window {text!r}: expected days or weeks like 365d, 90d, 52w, or 'all'")
-        days = int(number) * unit
-    if days <= 0:
-        raise UsageError(f"--window {text!r}: must be at least 1 day (or 'all')")
-    return days
+    return parse_days(text, "window", minimum=1, allow_all=True)
 
 
 @dataclass
@@ -237,7 +264,7 @@ def measure(
     frame_input = isinstance(lines, pd.DataFrame)
     db = duckdb.connect() if frame_input else lines.connection
     try:
-        if frame_input:
+        if isinstance(lines, pd.DataFrame):  # == frame_input
             db.execute("SET enable_progress_bar = false")
             key, contacts, time_column, text = _register_frame(db, lines, file, issues)
             create_orders(db, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
@@ -369,6 +396,7 @@ def _time_column(columns, file: str, issues: list[Issue]) -> str:
             Issue(
                 file,
                 "no payment time column: the order time (created_at) is used as the purchase time",
+                code="order_time_as_paid",
                 severity="info",
             )
         )

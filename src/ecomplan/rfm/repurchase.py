@@ -73,6 +73,7 @@ class Repurchase:
         """First and last day of the window before this one (None without a window)."""
         if self.window_start is None:
             return None
+        assert self.window_days is not None  # window_start is set only with a window (metrics._snapshot)
         return (self.window_start - dt.timedelta(days=self.window_days), self.window_start - dt.timedelta(days=1))
 
     @property
@@ -180,7 +181,7 @@ def cohort_counts(activity: pd.DataFrame, as_of: dt.date, since: dt.date | None)
         active = eligible & (((months >> shift) & 1) == 1)
         counts[:, k] = np.bincount(offsets[active], minlength=span + 1)[: span + 1]
     last = month_index(as_of)
-    rows = []
+    rows: list[dict[str | int, str | int]] = []  # "cohort", "size", then month offsets 0..span
     for c in range(span, -1, -1):  # oldest cohort first
         rows.append(
             {

@@ -39,7 +39,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,14 +49,16 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.core.errors import EcomplanError, Issue
+from ecomplan.ingest.options import ReadOptions
+from ecomplan.ingest.reading.detect import sniff
 from ecomplan.ingest.reading.header import detect_header_row, unique_headers
-from ecomplan.ingest.reading.tables import SUMMARY_LABELS, RawTable, sniff
+from ecomplan.ingest.reading.tables import SUMMARY_LABELS, RawTable
 from ecomplan.ingest.reading.text import HEAD_BYTES, detect_delimiter, detect_encoding
 from ecomplan.ingest.reading.values import MISSING_TOKENS, clean_text
 from ecomplan.ingest.sources import Context, adapters_for, select, vocabulary
 from ecomplan.ingest.sources.base import report_unknown_statuses, status_mapper
 from ecomplan.ingest.sources.generic import COMMON_STATUS
-from ecomplan.rfm.metrics import CONTACTS, ORDER_COLUMNS, SOLD_STATUSES, create_orders, status_word
+from ecomplan.rfm.metrics import CONTACTS, ORDER_COLUMNS, SOLD_STATUSES, ScannedOrders, create_orders, status_word
 
 # Timestamp layouts DuckDB reads here; the loader reads these plain forms to the same values.
 TIMESTAMP_FORMATS = (
@@ -81,47 +83,6 @@ CHUNK_BYTES = 1 << 20  # transcoding block: decoding is fastest on about a megab
 PIECE_BYTES = 1 << 25  # files larger than two pieces are transcoded in parallel
 
 
-@dataclass
-class ScannedOrders:
-    """The orders DuckDB collapsed from one CSV: table `orders` of `connection`, for `metrics.measure`.
-
-    `columns` are the canonical columns the file holds, `lines` its number of
-    data rows, `status_of_word` the canonical status of each status word in
-    the file (None: no status), `issues` what the loader would have reported
-    (unknown statuses). Close it (or use `with`) to free the memory.
-    """
-
-    connection: object
-    columns: frozenset[str]
-    lines: int
-    file: str
-    issues: list[Issue]
-    currencies: tuple[str, ...] | None  # distinct currency values; None without a currency column
-    words: dict[str, str | None]  # status word of the file ('' = empty cell) -> canonical status
-
-    def __len__(self) -> int:
-        return self.lines
-
-    def status_of_word(self, word: str | None) -> str | None:
-        return None if word is None else self.words[word]
-
-    def currency_frame(self) -> pd.DataFrame:
-        """The columns `rfm.currency_symbol` reads: the platform, and each distinct currency."""
-        if self.currencies is None:
-            return pd.DataFrame({"platform": ["generic"]})
-        values = list(self.currencies) or [None]
-        return pd.DataFrame({"platform": ["generic"] * len(values), "currency": pd.Series(values, dtype="object")})
-
-    def close(self) -> None:
-        self.connection.close()
-
-    def __enter__(self) -> ScannedOrders:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
 @dataclass(frozen=True)
 class _Plan:
     """What the header and the first megabyte say about the file."""
@@ -140,7 +101,7 @@ class _Plan:
     @property
     def first_column(self) -> str:
         """The canonical column in the file's first position: where the loader looks for 合计 rows."""
-        return min(self.positions, key=self.positions.get)
+        return min(self.positions, key=self.positions.__getitem__)
 
 
 class _NotExact(Exception):
@@ -148,14 +109,7 @@ class _NotExact(Exception):
 
 
 def read_orders(
-    files: list[str | Path],
-    *,
-    platform: str | None = None,
-    mapping: str | Path | None = None,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    password: str | None = None,
-    tz: str = "Asia/Shanghai",
+    files: Sequence[str | Path], options: ReadOptions | None = None
 ) -> tuple[pd.DataFrame | ScannedOrders, list[Issue]]:
     """The order lines RFM reads from `files`, and the findings on the way.
 
@@ -164,22 +118,12 @@ def read_orders(
     needs only). Either result goes to `rfm.segment` / `rfm.measure`.
     """
     if len(files) == 1:
-        scanned = scan_orders(files[0], platform=platform, mapping=mapping, encoding=encoding, tz=tz)
+        scanned = scan_orders(files[0], options)
         if scanned is not None:
             return scanned, list(scanned.issues)
     from ecomplan.ingest.load import load
 
-    loaded = load(
-        files,
-        "orders",
-        platform=platform,
-        mapping=mapping,
-        encoding=encoding,
-        sheet=sheet,
-        password=password,
-        columns=list(ORDER_COLUMNS),
-        tz=tz,
-    )
+    loaded = load(files, "orders", options, columns=list(ORDER_COLUMNS))
     return loaded.frame, list(loaded.issues)
 
 
@@ -188,24 +132,18 @@ def currency_columns(orders: pd.DataFrame | ScannedOrders) -> pd.DataFrame:
     return orders.currency_frame() if isinstance(orders, ScannedOrders) else orders
 
 
-def scan_orders(
-    path: str | Path,
-    *,
-    platform: str | None = None,
-    mapping: str | Path | None = None,
-    encoding: str | None = None,
-    tz: str = "Asia/Shanghai",
-) -> ScannedOrders | None:
+def scan_orders(path: str | Path, options: ReadOptions | None = None) -> ScannedOrders | None:
     """The orders of a canonical CSV collapsed by DuckDB, or None when the loader must read the file.
 
-    The options are `ecomplan.ingest.load`'s. A mapping file, another platform's
-    adapter, a spreadsheet, a compressed file, or any cell the loader would
+    The options are `ecomplan.ingest.load`'s (sheet and password mean nothing to a CSV). A mapping
+    file, another platform's adapter, a spreadsheet, a compressed file, or any cell the loader would
     read or report differently gives None.
     """
     import duckdb
 
     path = Path(path)
-    plan = _plan(path, platform, mapping, encoding, tz)
+    options = options or ReadOptions()
+    plan = _plan(path, options.platform, options.mapping, options.encoding, options.tz)
     if plan is None or _spaces_around_quotes(path, plan.body):
         return None
     try:
@@ -272,7 +210,7 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
     positions = {c: names.index(chosen[1][c]) for c in ORDER_COLUMNS if c in chosen[1]}
     if "order_id" not in positions or "amount" not in positions or not {"paid_at", "created_at"} & set(positions):
         return None  # the loader's path reports what is missing
-    if min(positions, key=positions.get) in CONTACTS:
+    if min(positions, key=positions.__getitem__) in CONTACTS:
         return None  # a summary row would hide in a column the scan does not keep
     timestamp_format = _timestamp_format(
         records[1:61], [positions[c] for c in ("paid_at", "created_at") if c in positions]
@@ -302,7 +240,7 @@ def _spaces_around_quotes(path: Path, start: int) -> bool:
                     return True
             return False
         finally:
-            data = chunk = None  # the map closes only when no array looks into it
+            data = chunk = np.empty(0, dtype=np.uint8)  # the map closes only when no array looks into it
 
 
 @lru_cache(maxsize=1)
@@ -432,7 +370,7 @@ def _scan(db, source: _Source, file: str) -> ScannedOrders:
     the loader would have read differently; read again when status words or IDs need it."""
     plan = source.plan
     words = {"": None, **_map_words(plan.words)}  # '' = an empty cell: no status
-    ids = {c: "{}" for c in ("order_id", "customer_id") if c in plan.positions}
+    ids: dict[str, str] = {c: "{}" for c in ("order_id", "customer_id") if c in plan.positions}
     # A second pass, when needed, finds nothing new: the first pass's excluded lines hold every word the
     # first megabyte did not show, and cleaned IDs need no more cleaning.
     for _ in range(2):

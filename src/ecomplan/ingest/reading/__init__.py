@@ -5,6 +5,7 @@ file really is, decodes it, finds the header row, splits multi-table files and
 hands back `RawTable`s of cells plus the row numbers the user sees.
 """
 
-from ecomplan.ingest.reading.tables import FileInfo, RawTable, ReadResult, read_tables
+from ecomplan.ingest.reading.detect import read_tables
+from ecomplan.ingest.reading.tables import FileInfo, RawTable, ReadResult
 
 __all__ = ["FileInfo", "RawTable", "ReadResult", "read_tables"]

@@ -265,11 +265,14 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
                 name,
                 f"row skipped: it has a different number of cells than the {len(columns)} "
                 f"header columns (header on row {header_row})",
+                code="malformed_row",
                 value=text[:80],
             )
         )
     if len(skipped) > 5:
-        issues.append(Issue(name, f"{len(skipped) - 5} more malformed rows skipped", count=len(skipped) - 5))
+        issues.append(
+            Issue(name, f"{len(skipped) - 5} more malformed rows skipped", code="malformed_row", count=len(skipped) - 5)
+        )
     return frame, issues
 
 
@@ -404,6 +407,7 @@ def _read_commented(text: str, name: str) -> list[RawTable]:
                     name,
                     "the file was re-saved by Excel (comment lines padded with commas); "
                     "re-download the original export if numbers look rounded",
+                    code="resaved_by_excel",
                     severity="info",
                 )
             )
@@ -453,7 +457,7 @@ def _finish_ga_table(current: dict, name: str) -> RawTable:
     kept_rows, kept_numbers = [], []
     for cells, number in zip(rows, numbers, strict=False):
         if not cells[0].strip() and any(c.strip() for c in cells[1:]):
-            issues.append(Issue(name, "totals row dropped (not data)", row=number, severity="info"))
+            issues.append(Issue(name, "totals row dropped (not data)", code="summary_row", row=number, severity="info"))
             continue
         kept_rows.append(cells)
         kept_numbers.append(number)

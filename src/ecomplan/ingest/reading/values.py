@@ -408,7 +408,7 @@ def clean_id(values: pd.Series) -> Parsed:
     return Parsed(text, lost)
 
 
-def _integer_text(value: object) -> str:
+def _integer_text(value: float) -> str:
     number = float(value)
     return str(int(number)) if number.is_integer() else repr(number)
 

@@ -47,9 +47,9 @@ class Context:
                 if start and end and start <= end:
                     return start, end
         for text in self.preamble:
-            found = _SINGLE.search(text)
-            if found and _date(found.group(1)):
-                day = _date(found.group(1))
+            single = _SINGLE.search(text)
+            day = _date(single.group(1)) if single else None
+            if day:
                 return day, day
         return None
 
@@ -147,6 +147,7 @@ def report_unknown_statuses(frame: pd.DataFrame, ctx: Context, column: str = "st
                 ctx.file,
                 "unknown order status; such orders are excluded from sales "
                 "(map it with a generic mapping if it means paid)",
+                code="unknown_status",
                 column=column,
                 value=str(value),
                 count=int(count),

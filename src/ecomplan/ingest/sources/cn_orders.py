@@ -55,7 +55,12 @@ def _after_sales(frame: pd.DataFrame, ctx: Context, mapper) -> pd.DataFrame:
     if "paid_at" not in frame and "created_at" in frame:
         frame["paid_at"] = frame["created_at"].where(frame["status"] != "pending")
         ctx.issues.append(
-            Issue(ctx.file, "no payment time column: the order submission time is used as paid time", severity="info")
+            Issue(
+                ctx.file,
+                "no payment time column: the order submission time is used as paid time",
+                code="order_time_as_paid",
+                severity="info",
+            )
         )
     if "customer_id" in frame:
         encrypted = frame["customer_id"].astype("str").str.match(r"^(##|\$\$|\*{3})", na=False)
@@ -65,6 +70,7 @@ def _after_sales(frame: pd.DataFrame, ctx: Context, mapper) -> pd.DataFrame:
                 Issue(
                     ctx.file,
                     "buyer phone numbers are encrypted/masked; those orders have no customer ID",
+                    code="masked_customer_id",
                     column="收件人手机号",
                     count=int(encrypted.sum()),
                 )
@@ -89,6 +95,7 @@ def _pdd_dates(table: RawTable, ctx: Context) -> RawTable:
                 Issue(
                     ctx.file,
                     f"{int(fill.sum())} orders without {column}: date taken from the order number",
+                    code="date_from_order_number",
                     column=column,
                     severity="info",
                 )

@@ -7,6 +7,8 @@ and shop systems that clone the export (marked `inferred`).
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import numpy as np
 import pandas as pd
 
@@ -45,7 +47,7 @@ def _fill_period(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return frame
 
 
-def raise_missing_period(ctx: Context) -> None:
+def raise_missing_period(ctx: Context) -> NoReturn:
     from ecomplan.core.errors import SchemaError
 
     raise SchemaError(
@@ -95,6 +97,7 @@ def _leaf_sources(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
                 ctx.file,
                 f"{dropped} subtotal rows of the source hierarchy (一级/二级/汇总) skipped; "
                 "leaf sources kept so nothing is counted twice",
+                code="subtotal_rows",
                 severity="info",
             )
         )
