@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -81,3 +82,63 @@ def test_no_import_circles():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _strings(node: ast.AST) -> list[str]:
+    return [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def test_only_the_cli_names_flags_in_errors():
+    """Library errors name arguments (`{as_of}`), which the CLI shows as flags (`--as-of`)."""
+    offenders = []
+    for path in (SRC / "ecomplan").rglob("*.py"):
+        if "cli" in path.relative_to(SRC / "ecomplan").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                flagged = [s for s in _strings(node.exc) if re.search(r"(^|[\s(])--[a-z]", s)]
+                offenders += [f"{path.name}:{node.lineno}: {s!r}" for s in flagged]
+    assert offenders == []
+
+
+def test_an_argument_error_reads_as_the_argument_in_python_and_as_the_flag_on_the_command_line():
+    from ecomplan.cli.common import flag
+    from ecomplan.core.errors import ArgumentError
+
+    error = ArgumentError("window_days", "'3m': expected days, not {as_of}", others=("as_of",))
+    assert str(error) == "window_days '3m': expected days, not as_of"
+    assert error.render(flag) == "--window '3m': expected days, not --as-of"
+
+
+ANALYSIS = ("ecomplan.core", "ecomplan.ingest", "ecomplan.kpi", "ecomplan.rfm", "ecomplan.inventory", "ecomplan.abtest")
+
+
+def test_analysis_and_reading_never_import_the_cli_the_jobs_or_the_renderers():
+    """Analysis returns values; only render/ writes reports and only cli/ knows flags."""
+    graph = import_graph()
+    wrong = {
+        module: sorted(t for t in targets if t.startswith(("ecomplan.cli", "ecomplan.render", "ecomplan.jobs")))
+        for module, targets in graph.items()
+        if module.startswith(ANALYSIS)
+    }
+    assert {module: targets for module, targets in wrong.items() if targets} == {}
+
+
+def test_core_imports_nothing_above_it():
+    graph = import_graph()
+    above = {
+        m: sorted(t for t in ts if not t.startswith("ecomplan.core"))
+        for m, ts in graph.items()
+        if m.startswith("ecomplan.core")
+    }
+    assert {m: ts for m, ts in above.items() if ts} == {}
+
+
+def test_the_public_api_resolves_to_functions_and_classes():
+    import ecomplan
+
+    for name in ecomplan.__all__:
+        assert getattr(ecomplan, name) is not None, name
+    from ecomplan import load
+
+    assert callable(load) and load.__module__ == "ecomplan.ingest.load"

@@ -57,3 +57,12 @@ def test_an_issue_needs_a_known_code():
     assert Issue("f.csv", "summary row dropped", code="summary_row").to_dict()["code"] == "summary_row"
     with pytest.raises(ValueError, match="unknown issue code"):
         Issue("f.csv", "something", code="no_such_code")
+
+
+def test_the_readme_python_api_example_runs_and_prints_what_it_says(monkeypatch, capsys):
+    block = README.split("## Python API", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.split("\n")
+    promised = [line.split("# ", 1)[1].strip() for line in block.splitlines() if line.startswith("print(")]
+    assert [p.strip() for p in printed if p.strip()] == promised

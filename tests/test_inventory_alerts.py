@@ -359,8 +359,9 @@ def test_no_sales_at_all_is_an_error():
 def test_as_of_defaults_to_the_day_after_the_last_sale():
     result = alerts(_stock(a={}), _orders([("a", "2026-02-27", 1)]))
     assert result.as_of == pd.Timestamp("2026-02-28") and result.as_of_from == "sales"
-    with pytest.raises(SchemaError, match="--as-of"):
+    with pytest.raises(SchemaError, match="pass as_of YYYY-MM-DD") as error:  # the library names its argument
         alerts(_stock(a={"sales_7d": 1}), None)
+    assert error.value.render(lambda name: "--as-of").endswith("pass --as-of YYYY-MM-DD")
 
 
 # --- stock sheet ----------------------------------------------------------------------------------------

@@ -40,9 +40,9 @@ def test_biff_xls_named_csv_is_read_as_excel(fixtures):
 
 def test_password_protected_xlsx(fixtures):
     path = fixtures / "jd/商品明细_password_tea2026.xlsx"
-    with pytest.raises(InputError, match="password-protected; pass --password"):
+    with pytest.raises(InputError, match="password-protected; pass password to open it"):
         read(path)
-    with pytest.raises(InputError, match="password given with --password is wrong"):
+    with pytest.raises(InputError, match="password given with password is wrong"):
         read(path, password="nope")
     result = read(path, password="tea2026")
     assert result.info.encrypted and result.info.file_type == "xlsx"

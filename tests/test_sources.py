@@ -257,3 +257,11 @@ def test_week_view_saved_as_excel(tmp_path):
     book.close()
     frame = load(path, "traffic").frame
     assert str(frame["date"].iloc[0].date()) == "2026-11-16" and str(frame["date_end"].iloc[0].date()) == "2026-11-22"
+
+
+def test_a_file_of_no_known_kind_names_what_each_kind_needs(fixtures):
+    """The error path of `load_by_kind` (a mix of exports): it once crashed with a KeyError."""
+    from ecomplan.ingest.load import load_by_kind
+
+    with pytest.raises(SchemaError, match=r"no known export matches.*traffic: .*orders: .*mapping FILE\.toml"):
+        load_by_kind([fixtures / "bad/no_known_columns.csv"])

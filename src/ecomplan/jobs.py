@@ -153,7 +153,9 @@ def run_weekly(
 
 def _week(spec: str, today: dt.date) -> Period:
     period = parse_period(
-        "last-week" if spec in {"last", "last-week"} else "this-week" if spec in {"this", "this-week"} else spec, today
+        "last-week" if spec in {"last", "last-week"} else "this-week" if spec in {"this", "this-week"} else spec,
+        today,
+        "week",
     )
     if not period.label.count("-W"):
         raise ArgumentError("week", f"{spec!r}: the weekly report needs an ISO week (last, this or 2026-W47)")
@@ -242,7 +244,8 @@ def _check_fresh(
             raise StaleSourceError(
                 f"stale source: {platform} data ends {last.date() if pd.notna(last) else 'never'}, "
                 f"before the end of {period.label} ({period.end}); download the missing days "
-                f"({files}) or report an earlier week with --week"
+                f"({files}) or report an earlier week with {{week}}",
+                arguments=("week",),
             )
     if orders is not None and "paid_at" in orders.frame:
         last = orders.frame["paid_at"].max()

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from scipy import stats as scipy_stats
 
 from ecomplan.abtest import stats as S
-from ecomplan.core.errors import Issue, SchemaError, UsageError
+from ecomplan.core.errors import ArgumentError, Issue, SchemaError
 from ecomplan.ingest.options import ReadOptions
 
 if TYPE_CHECKING:
@@ -180,14 +180,14 @@ class Margin:
         try:
             value = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
         except ValueError:
-            raise UsageError(
-                f"--margin must be a number (0.002, in the metric's units) or a percentage of "
-                f"control (2%), got {text!r}"
+            raise ArgumentError(
+                "margin",
+                f"must be a number (0.002, in the metric's units) or a percentage of control (2%), got {text!r}",
             ) from None
         if not value > 0:
-            raise UsageError(f"--margin must be positive, got {text!r}")
+            raise ArgumentError("margin", f"must be positive, got {text!r}")
         if raw.endswith("%") and value >= 1:
-            raise UsageError(f"--margin {text} would allow the variant to lose everything; use less than 100%")
+            raise ArgumentError("margin", f"{text} would allow the variant to lose everything; use less than 100%")
         return cls(value, raw.endswith("%"))
 
 
@@ -203,7 +203,7 @@ def parse_weights(text: str | list | dict | None) -> list[float] | dict[str, flo
             return {name.strip(): float(value) for name, value in pairs}
         return [float(p.rstrip("%")) for p in parts]
     except ValueError:
-        raise UsageError(f"--weights must be numbers like 50,50 or names like A:50,B:50, got {text!r}") from None
+        raise ArgumentError("weights", f"must be numbers like 50,50 or names like A:50,B:50, got {text!r}") from None
 
 
 # --------------------------------------------------------------------------- reduction
@@ -428,7 +428,9 @@ def _look_sums(frame: pd.DataFrame, sums: pd.DataFrame, variants: list[str], agg
         dates = (sums["date"] if "date" in sums else frame["date"]).reset_index(drop=True)
         if dates.isna().any():
             raise SchemaError(
-                f"{files}: --sequential needs a {_col('date')} on every row; {int(dates.isna().sum())} row(s) have none"
+                f"{files}: {{sequential}} needs a {_col('date')} on every row; "
+                f"{int(dates.isna().sum())} row(s) have none",
+                arguments=("sequential",),
             )
         look = dates.dt.normalize()
         labels_of = lambda values: [pd.Timestamp(v).date().isoformat() for v in values]  # noqa: E731
@@ -438,8 +440,9 @@ def _look_sums(frame: pd.DataFrame, sums: pd.DataFrame, variants: list[str], agg
         labels_of = lambda values: [order[int(v)] for v in values]  # noqa: E731
     else:
         raise SchemaError(
-            f"{files}: --sequential msprt needs a {_col('date')} column (one row per day or per user "
-            f"with their first exposure date) or several exports, one per period, given in order"
+            f"{files}: {{sequential}} msprt needs a {_col('date')} column (one row per day or per user "
+            f"with their first exposure date) or several exports, one per period, given in order",
+            arguments=("sequential",),
         )
     columns = [c for c in SUMS if c in sums]
     data = sums[columns].reset_index(drop=True).assign(look=look, variant=sums["variant"].to_numpy())
@@ -530,7 +533,9 @@ def make_pair(metric: str, sums_c: pd.Series, sums_t: pd.Series, cuped: bool = F
 
 
 @dataclass(frozen=True)
-class Settings:
+class ComparisonOptions:
+    """How each variant is compared with control (the arguments of `evaluate`, checked)."""
+
     alpha: float
     alternative: str
     margin: Margin | None
@@ -549,7 +554,7 @@ def _fieller(pair: Pair, q: float, alternative: str) -> tuple[list[float | None]
     return [lower, upper], unbounded
 
 
-def _means_test(metric: str, pair: Pair, settings: Settings) -> dict:
+def _means_test(metric: str, pair: Pair, settings: ComparisonOptions) -> dict:
     """Welch's t-test (delta-method variances for AOV, CUPED-adjusted when asked),
     absolute CI with t quantiles and Fieller's relative CI at the same df, so the
     three never disagree."""
@@ -606,7 +611,7 @@ def _means_test(metric: str, pair: Pair, settings: Settings) -> dict:
     }
 
 
-def _conversion_test(sums_c: pd.Series, sums_t: pd.Series, settings: Settings) -> dict:
+def _conversion_test(sums_c: pd.Series, sums_t: pd.Series, settings: ComparisonOptions) -> dict:
     """Pooled two-proportion z-test (exact test for small samples) with score
     intervals, which invert the same test: the CI excludes 0 exactly when z
     rejects. With a margin: the score test of the shifted hypothesis."""
@@ -646,7 +651,7 @@ def _conversion_test(sums_c: pd.Series, sums_t: pd.Series, settings: Settings) -
     }
 
 
-def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, settings: Settings) -> dict:
+def _sequential_test(metric: str, reduced: Reduced, control: str, variant: str, settings: ComparisonOptions) -> dict:
     """mSPRT on the cumulative difference after each look: always-valid p-values
     (running minimum of 1/Λ) and the intersection of the per-look confidence
     sequences, absolute and (Fieller at the sequence's width) relative."""
@@ -733,7 +738,7 @@ def _bayes(metric: str, pair: Pair, sums_c: pd.Series, sums_t: pd.Series) -> Bay
     )
 
 
-def compare(metric: str, reduced: Reduced, control: str, variant: str, settings: Settings) -> MetricResult:
+def compare(metric: str, reduced: Reduced, control: str, variant: str, settings: ComparisonOptions) -> MetricResult:
     """One variant against control on one metric (p-value not yet adjusted)."""
     sums_c, sums_t = reduced.totals.loc[control], reduced.totals.loc[variant]
     cuped = settings.cuped is not None and metric in ("conversion", "revenue")
@@ -830,20 +835,21 @@ def _srm(reduced: Reduced, weights, files: str) -> SrmResult:
     elif isinstance(weights, dict):
         unknown = [v for v in observed if v not in weights]
         if unknown:
-            raise UsageError(f"--weights names {', '.join(weights)} but the data also has {', '.join(unknown)}")
+            raise ArgumentError("weights", f"names {', '.join(weights)} but the data also has {', '.join(unknown)}")
         designed = dict(weights)
         for name in designed:
             observed.setdefault(name, 0.0)  # an arm that got no traffic at all
     else:
         if len(weights) != len(observed):
-            raise UsageError(
-                f"--weights has {len(weights)} values but {files} has {len(observed)} variants "
+            raise ArgumentError(
+                "weights",
+                f"has {len(weights)} values but {files} has {len(observed)} variants "
                 f"({', '.join(observed)}); give one weight per variant in that order, or name them "
-                f"(A:50,B:50) if an arm got no traffic"
+                f"(A:50,B:50) if an arm got no traffic",
             )
         designed = dict(zip(observed, weights, strict=False))
     if any(not (w > 0) for w in designed.values()):
-        raise UsageError("--weights must all be positive")
+        raise ArgumentError("weights", "must all be positive")
     names = list(designed)
     total_w = sum(designed.values())
     total_n = sum(observed[v] for v in names)
@@ -903,25 +909,28 @@ def evaluate(
     absolute amount); `cuped` names a pre-period column of per-user rows.
     """
     if not 0 < alpha < 0.5:
-        raise UsageError(f"--alpha must be between 0 and 0.5, got {alpha}")
+        raise ArgumentError("alpha", f"must be between 0 and 0.5, got {alpha}")
     if alternative not in S.ALTERNATIVES:
-        raise UsageError(f"--alternative must be one of {', '.join(S.ALTERNATIVES)}, got {alternative!r}")
+        raise ArgumentError("alternative", f"must be one of {', '.join(S.ALTERNATIVES)}, got {alternative!r}")
     if correction not in CORRECTIONS:
-        raise UsageError(f"--correction must be one of {', '.join(CORRECTIONS)}, got {correction!r}")
+        raise ArgumentError("correction", f"must be one of {', '.join(CORRECTIONS)}, got {correction!r}")
     if sequential not in SEQUENTIAL:
-        raise UsageError(f"--sequential must be one of {', '.join(SEQUENTIAL)}, got {sequential!r}")
+        raise ArgumentError("sequential", f"must be one of {', '.join(SEQUENTIAL)}, got {sequential!r}")
     if metric not in (*METRICS, "all"):
-        raise UsageError(f"--metric must be one of {', '.join(METRICS)}, all; got {metric!r}")
+        raise ArgumentError("metric", f"must be one of {', '.join(METRICS)}, all; got {metric!r}")
     margin = margin if isinstance(margin, Margin) or margin is None else Margin.parse(margin)
     if margin is not None and alternative != "two-sided":
-        raise UsageError(
-            "--margin already makes the test one-sided (variant not worse than control by more than "
-            "the margin); drop --alternative"
+        raise ArgumentError(
+            "margin",
+            "already makes the test one-sided (variant not worse than control by more than the margin); "
+            "drop {alternative}",
+            others=("alternative",),
         )
     if sequential == "msprt" and (margin is not None or alternative != "two-sided"):
-        raise UsageError(
-            "--sequential msprt gives two-sided always-valid p-values; it cannot be combined with "
-            "--margin or --alternative"
+        raise ArgumentError(
+            "sequential",
+            "msprt gives two-sided always-valid p-values; it cannot be combined with {margin} or {alternative}",
+            others=("margin", "alternative"),
         )
     files = _files(frame)
     reduced = sufficient_statistics(frame, covariate=cuped, looks=sequential == "msprt")
@@ -943,7 +952,7 @@ def evaluate(
             f"{files}: no metric can be tested: " + "; ".join(_missing_message(m, reduced, files) for m in metrics)
         )
     srm = _srm(reduced, parse_weights(weights), files)
-    settings = Settings(alpha, alternative, margin, bayes, cuped, sequential)
+    settings = ComparisonOptions(alpha, alternative, margin, bayes, cuped, sequential)
     results: list[MetricResult] = []
     for name in usable:
         group = [compare(name, reduced, chosen, v, settings) for v in reduced.variants if v != chosen]
@@ -1027,7 +1036,9 @@ def _raw_column(dataset: Dataset, column: str, options: ReadOptions | None) -> n
     table = next(t for t in tables if t.name == dataset.table)
     if column not in table.frame.columns:
         raise SchemaError(
-            f"{dataset.name}: no column {column!r} for --cuped; columns: {', '.join(map(str, table.frame.columns))}"
+            f"{dataset.name}: no column {column!r} for {{covariate}}; columns: "
+            f"{', '.join(map(str, table.frame.columns))}",
+            arguments=("covariate",),
         )
     assert dataset.rows is not None  # an experiment table was read: it has its row numbers
     raw = pd.Series(table.frame[column].to_numpy(), index=table.rows).reindex(dataset.rows)

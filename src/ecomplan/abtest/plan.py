@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ecomplan.abtest import stats as S
-from ecomplan.core.errors import UsageError
+from ecomplan.core.errors import ArgumentError, UsageError
 
 
 class Plan(BaseModel):
@@ -37,13 +37,13 @@ class Plan(BaseModel):
     power_at_sample_size: float | None = None
 
 
-def parse_amount(text: str | float, name: str) -> float:
+def parse_amount(text: str | float, argument: str) -> float:
     """'10%' → 0.10, '0.1' → 0.1."""
     raw = str(text).strip()
     try:
         return float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
     except ValueError:
-        raise UsageError(f"{name} must be a number or a percentage like 10%, got {text!r}") from None
+        raise ArgumentError(argument, f"must be a number or a percentage like 10%, got {text!r}") from None
 
 
 def plan(
@@ -67,34 +67,40 @@ def plan(
     more than two variants each comparison gets α/(variants − 1)
     (Bonferroni, the first step of the Holm correction `evaluate` uses).
     """
-    p = parse_amount(baseline, "--baseline")
+    p = parse_amount(baseline, "baseline")
     if not 0 < alpha < 0.5:
-        raise UsageError(f"--alpha must be between 0 and 0.5, got {alpha}")
+        raise ArgumentError("alpha", f"must be between 0 and 0.5, got {alpha}")
     if not alpha < power < 1:
-        raise UsageError(f"--power must be between alpha and 1 (e.g. 0.8), got {power}")
+        raise ArgumentError("power", f"must be between alpha and 1 (e.g. 0.8), got {power}")
     if variants < 2:
-        raise UsageError(f"--variants counts all groups including control; at least 2, got {variants}")
+        raise ArgumentError("variants", f"counts all groups including control; at least 2, got {variants}")
     if alternative not in S.ALTERNATIVES:
-        raise UsageError(f"--alternative must be one of {', '.join(S.ALTERNATIVES)}, got {alternative!r}")
+        raise ArgumentError("alternative", f"must be one of {', '.join(S.ALTERNATIVES)}, got {alternative!r}")
     if daily_visitors is not None and not daily_visitors > 0:
-        raise UsageError(f"--daily-visitors must be positive, got {daily_visitors}")
+        raise ArgumentError("daily_visitors", f"must be positive, got {daily_visitors}")
     if mde is None and sample_size is None:
-        raise UsageError("give --mde (to get the sample size) or --sample-size (to get the detectable effect)")
+        raise UsageError(
+            "give {mde} (to get the sample size) or {sample_size} (to get the detectable effect)",
+            arguments=("mde", "sample_size"),
+        )
     if sample_size is not None and sample_size < 2:
-        raise UsageError(f"--sample-size is visitors per variant; at least 2, got {sample_size}")
+        raise ArgumentError("sample_size", f"is visitors per variant; at least 2, got {sample_size}")
     if std is not None and not std > 0:
-        raise UsageError(f"--std must be positive, got {std}")
+        raise ArgumentError("std", f"must be positive, got {std}")
     if std is None and not 0 < p < 1:
-        raise UsageError(f"--baseline is a conversion rate between 0 and 1 (e.g. 0.05 or 5%), got {baseline}")
+        raise ArgumentError("baseline", f"is a conversion rate between 0 and 1 (e.g. 0.05 or 5%), got {baseline}")
     if std is not None and relative and p == 0 and mde is not None:
-        raise UsageError("a relative --mde needs a non-zero --baseline mean; use --absolute")
+        raise UsageError(
+            "a relative {mde} needs a non-zero {baseline} mean; use {absolute}",
+            arguments=("mde", "baseline", "absolute"),
+        )
     alpha_each = alpha / (variants - 1)
     direction = -1 if alternative == "less" else 1
     mde_abs = None
     if mde is not None:
-        amount = parse_amount(mde, "--mde")
+        amount = parse_amount(mde, "mde")
         if amount <= 0:
-            raise UsageError(f"--mde must be positive, got {mde}")
+            raise ArgumentError("mde", f"must be positive, got {mde}")
         mde_abs = direction * (amount * abs(p) if relative else amount)
         if std is None and not 0 < p + mde_abs < 1:
             raise UsageError(

@@ -28,6 +28,7 @@ from ecomplan.cli.common import (
     PlatformOpt,
     SheetOpt,
     emit_json,
+    flag,
     handle_errors,
     read_options,
 )
@@ -91,6 +92,8 @@ def inspect_command(
     from ecomplan.render import inspect_view
 
     results = inspect_files(files, read_options(platform, mapping, encoding, sheet, password))
+    for result in results:
+        result.name_arguments(flag)
     if json_:
         emit_json([r.model_dump() for r in results])
     elif output:

@@ -73,7 +73,7 @@ def handle_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from ecomplan.core.errors import ArgumentError, EcomplanError, UsageError
+        from ecomplan.core.errors import EcomplanError, UsageError
 
         try:
             return command(*args, **kwargs)
@@ -82,13 +82,12 @@ def handle_errors(command):
         except UsageError as exc:
             if state["debug"]:
                 raise
-            message = f"{flag(exc.argument)} {exc.detail}" if isinstance(exc, ArgumentError) else str(exc)
-            typer.echo(f"error: {message}", err=True)
+            typer.echo(f"error: {exc.render(flag)}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
         except EcomplanError as exc:
             if state["debug"]:
                 raise
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {exc.render(flag)}", err=True)
             raise typer.Exit(EXIT_INPUT) from None
         except KeyboardInterrupt:
             raise
@@ -111,9 +110,13 @@ def handle_errors(command):
     return wrapper
 
 
+# Library arguments whose flag is not their name with dashes.
+RENAMED_FLAGS = {"covariate": "--cuped", "window_days": "--window"}
+
+
 def flag(argument: str) -> str:
     """The command-line flag of a library argument: `as_of` -> `--as-of`."""
-    return "--" + argument.replace("_", "-")
+    return RENAMED_FLAGS.get(argument, "--" + argument.replace("_", "-"))
 
 
 def read_options(

@@ -204,6 +204,7 @@ def segment_command(
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.errors import UsageError
+    from ecomplan.render import TABLE_SUFFIXES, write_table
     from ecomplan.render.output import output_format
     from ecomplan.rfm.scan import currency_columns
 
@@ -217,7 +218,7 @@ def segment_command(
         raise UsageError("--threshold fixed needs --config FILE with [rfm] recency_days, frequency and monetary")
     check_output(output)
     if customers_out is not None:
-        output_format(customers_out, (".csv", ".xlsx"))
+        output_format(customers_out, TABLE_SUFFIXES)
     needs_report = _needs_report(output, json_)
     with _load(files, refunds, platform, mapping, encoding, sheet, password, shop.timezone) as loaded:
         orders, refund_frame, issues = loaded
@@ -239,7 +240,7 @@ def segment_command(
     warn_issues(result.issues)
     _warn_excluded(result.exclusions)
     if customers_out is not None:
-        rfm.write_customers(result.customer_table(mask=not no_mask), customers_out, lang.value)
+        write_table(rfm.customers_table(result.customer_table(mask=not no_mask), lang.value), customers_out, lang.value)
         typer.echo(str(customers_out), err=True)
     report = rfm.segment_report(result, lang.value, [f.name for f in files], currency) if needs_report else None
     write_result(output, json_, lambda: result.to_dict(lang.value), report)

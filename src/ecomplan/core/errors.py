@@ -8,12 +8,30 @@ the result, so one bad row never hides the rest of the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 
 class EcomplanError(Exception):
-    """A problem the user can fix. The CLI prints it without a traceback and exits 1."""
+    """A problem the user can fix. The CLI prints it without a traceback and exits 1.
+
+    A message may name an argument of the library function as `{name}`, listed
+    in `arguments`: a Python caller reads the argument's name (`encoding`), the
+    command line reads its flag (`--encoding`), which only the CLI knows.
+    """
+
+    def __init__(self, message: str, *, arguments: tuple[str, ...] = ()) -> None:
+        self.template = message
+        self.arguments = arguments
+        super().__init__(self.render())
+
+    def render(self, name_of: Callable[[str], str] = str) -> str:
+        """The message with each `{argument}` shown as `name_of(argument)`."""
+        text = self.template
+        for argument in self.arguments:
+            text = text.replace("{" + argument + "}", name_of(argument))
+        return text
 
 
 class InputError(EcomplanError):
@@ -33,16 +51,16 @@ class UsageError(EcomplanError):
 
 
 class ArgumentError(UsageError):
-    """A bad value of one argument of a library function.
+    """A bad value of one argument of a library function: `ArgumentError("window", "'400x': expected ...")`.
 
-    The message names the argument by its Python name (`window '400x': ...`);
-    the CLI, which alone knows the flags, shows the flag instead (`--window '400x': ...`).
+    It reads `window '400x': ...` from Python and `--window '400x': ...` on the
+    command line. `detail` may name other arguments as `{name}` (listed in `others`).
     """
 
-    def __init__(self, argument: str, detail: str) -> None:
+    def __init__(self, argument: str, detail: str, *, others: tuple[str, ...] = ()) -> None:
         self.argument = argument
         self.detail = detail
-        super().__init__(f"{argument} {detail}")
+        super().__init__("{" + argument + "} " + detail, arguments=(argument, *others))
 
 
 # Every data-quality finding has a stable code, so a script reading `--json` can

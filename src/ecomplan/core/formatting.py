@@ -56,4 +56,25 @@ def cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def format_cell(value: Any, fmt: str, currency: str = "¥") -> str:
+    """A cell as Markdown and the terminal show it, by the column's format (Excel gets number formats)."""
+    if fmt == "int":
+        return num(value, 0)
+    if fmt == "num":
+        return num(value, 2)
+    if fmt == "money":
+        return money(value, currency, 2)
+    if fmt == "pct":
+        return pct(value)
+    if fmt == "change":
+        return change(value)
+    if fmt == "pp":
+        return pp(value)
+    if fmt == "date":
+        return "—" if value is None or value != value else str(value)[:10]
+    if fmt == "row":
+        return num(value, 2)
+    return cell(value)
+
+
 FILTERS = {"num": num, "money": money, "pct": pct, "change": change, "pp": pp, "cell": cell}

@@ -104,9 +104,9 @@ def quarter(year: int, number: int) -> Period:
     return Period(first.start, month(year, 3 * number).end, f"{year}-Q{number}")
 
 
-def parse_period(spec: str, as_of: dt.date) -> Period:
+def parse_period(spec: str, as_of: dt.date, argument: str = "period") -> Period:
     """`last-week` | `this-week` | `last-month` | `this-month` | `2026-W47` | `2026-11` | `2026-Q4` |
-    `2026-11-01..2026-11-22` | `2026-11-20` (one day)."""
+    `2026-11-01..2026-11-22` | `2026-11-20` (one day). Errors name `argument`."""
     text = spec.strip()
     lowered = text.lower()
     year, week, _ = as_of.isocalendar()
@@ -130,27 +130,28 @@ def parse_period(spec: str, as_of: dt.date) -> Period:
         return quarter(int(match.group(1)), int(match.group(2)))
     if match := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
         if not 1 <= int(match.group(2)) <= 12:
-            raise UsageError(f"--period {spec}: month must be 01-12")
+            raise ArgumentError(argument, f"{spec}: month must be 01-12")
         return month(int(match.group(1)), int(match.group(2)))
     if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})", text):
-        start, end = _date(match.group(1), spec), _date(match.group(2), spec)
+        start, end = _date(match.group(1), spec, argument), _date(match.group(2), spec, argument)
         if end < start:
-            raise UsageError(f"--period {spec}: the end is before the start")
+            raise ArgumentError(argument, f"{spec}: the end is before the start")
         return Period(start, end, f"{start}..{end}")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        day = _date(text, spec)
+        day = _date(text, spec, argument)
         return Period(day, day, text)
-    raise UsageError(
-        f"--period {spec!r} not understood; use last-week, this-week, last-month, 2026-W47, 2026-11, "
-        "2026-Q4 or 2026-11-01..2026-11-22"
+    raise ArgumentError(
+        argument,
+        f"{spec!r} not understood; use last-week, this-week, last-month, 2026-W47, 2026-11, "
+        "2026-Q4 or 2026-11-01..2026-11-22",
     )
 
 
-def _date(text: str, spec: str) -> dt.date:
+def _date(text: str, spec: str, argument: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--period {spec}: {text} is not a date") from None
+        raise ArgumentError(argument, f"{spec}: {text} is not a date") from None
 
 
 def previous(period: Period) -> Period:

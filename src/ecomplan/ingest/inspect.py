@@ -8,11 +8,11 @@ columns, rows, date range and data-quality findings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from ecomplan.core.errors import EcomplanError, Issue
 from ecomplan.ingest.load import Dataset, read
@@ -54,11 +54,17 @@ class TableInspection(BaseModel):
     unmapped: list[str] = []
     inferred: bool = False
     error: str | None = None
+    _exception: EcomplanError | None = PrivateAttr(default=None)
     issues: list[IssueModel] = []
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.platform is not None
+
+    def name_arguments(self, name_of: Callable[[str], str]) -> None:
+        """Show the arguments an error names as `name_of(argument)` (the CLI shows its flags)."""
+        if self._exception is not None:
+            self.error = self._exception.render(name_of)
 
 
 def inspect_files(paths: Sequence[str | Path], options: ReadOptions | None = None) -> list[TableInspection]:
@@ -68,7 +74,9 @@ def inspect_files(paths: Sequence[str | Path], options: ReadOptions | None = Non
         try:
             datasets = read(path, options)
         except EcomplanError as exc:
-            results.append(TableInspection(path=str(path), error=str(exc)))
+            failed = TableInspection(path=str(path), error=str(exc))
+            failed._exception = exc
+            results.append(failed)
             continue
         results.extend(_table(d) for d in datasets)
     return results

@@ -23,6 +23,7 @@ from ecomplan.ingest.schemas import KINDS, field_map
 from ecomplan.ingest.sources import Adapter, Context, adapters_for, select, vocabulary
 from ecomplan.ingest.validate import coerce
 
+REPORT_KINDS = ("traffic", "products", "orders", "ads")  # what a mix of report exports may hold
 DIMENSIONS = ("date", "date_end", "channel", "source", "keyword", "segment")
 LOW_CARDINALITY = frozenset({"status", "channel", "currency", "category", "segment", "warehouse", "supplier", "scene"})
 
@@ -225,7 +226,7 @@ def load(
         datasets = read(path, options, columns=columns)
         matching = [d for d in datasets if d.kind == kind]
         if not matching:
-            raise SchemaError(no_table_message(Path(path).name, kind, datasets))
+            raise no_table_error(Path(path).name, (kind,), datasets)
         for frame in _combine_series(matching):
             frames.append(frame)
         used.extend(datasets)
@@ -282,17 +283,24 @@ def _canonical_frame(dataset: Dataset) -> pd.DataFrame:
     return dataset.frame
 
 
-def no_table_message(name: str, kind: str, datasets: list[Dataset]) -> str:
+def no_table_error(name: str, kinds: Sequence[str], datasets: list[Dataset]) -> SchemaError:
+    """The error for a file that holds no table of the `kinds` asked for: what it was read as, or
+    which columns would have made it one."""
+    wanted = " or ".join(kinds)
     found = [d for d in datasets if d.platform]
     if found:
         what = ", ".join(sorted({f"{d.platform}/{d.report}" + (f" ({d.kind})" if d.kind else "") for d in found}))
-        return f"{name}: has no {kind} table; it was read as {what}. Pass a {kind} export here."
+        return SchemaError(f"{name}: has no {wanted} table; it was read as {what}. Pass a {wanted} export here.")
     headers = ", ".join(list(datasets[0].columns)[:15]) if datasets else ""
-    required = ", ".join(f for f, spec in field_map(kind).items() if spec.required)
-    return (
-        f"{name}: no known export matches its columns ({headers}). Expected a {kind} export from a "
-        f"supported platform, canonical column names (at least: {required}), or --mapping FILE.toml "
-        f"(see README 'Generic files')"
+    required = "; ".join(
+        (f"{kind}: " if len(kinds) > 1 else "") + ", ".join(f for f, spec in field_map(kind).items() if spec.required)
+        for kind in kinds
+    )
+    return SchemaError(
+        f"{name}: no known export matches its columns ({headers}). Expected a {wanted} export from a "
+        f"supported platform, canonical column names (at least: {required}), or {{mapping}} FILE.toml "
+        f"(see README 'Generic files')",
+        arguments=("mapping",),
     )
 
 
@@ -308,7 +316,7 @@ def load_by_kind(paths: Sequence[str | Path], options: ReadOptions | None = None
         datasets = read(path, options)
         canonical = [d for d in datasets if d.kind]
         if not canonical:
-            raise SchemaError(no_table_message(Path(path).name, "traffic, products, orders or ads", datasets))
+            raise no_table_error(Path(path).name, REPORT_KINDS, datasets)
         for kind in dict.fromkeys(d.kind for d in canonical if d.kind):  # all of them: `canonical` has a kind
             frames.setdefault(kind, []).extend(_combine_series([d for d in canonical if d.kind == kind]))
             used.setdefault(kind, []).extend(d for d in datasets if d.kind == kind)

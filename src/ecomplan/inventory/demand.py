@@ -446,8 +446,9 @@ def _stock_columns_rows(
     available = [c for c in STOCK_SALES if c in per_sku and per_sku[c].notna().any()]
     if not available:
         raise SchemaError(
-            "no sales data: pass --sales with order exports or product daily exports (or a stock "
-            "sheet with 近7/14/28/30日出库 columns)"
+            "no sales data: pass {sales} with order exports or product daily exports (or a stock "
+            "sheet with 近7/14/28/30日出库 columns)",
+            arguments=("sales",),
         )
     column = min(available, key=lambda c: (abs(STOCK_SALES[c] - window_days), -STOCK_SALES[c]))
     days = STOCK_SALES[column]

@@ -174,7 +174,8 @@ def _resolve_as_of(as_of, stock: pd.DataFrame, frames: list[pd.DataFrame]) -> tu
     if not last:
         raise SchemaError(
             "cannot tell the as-of date: the stock sheet has no snapshot date and there are no "
-            "dated sales; pass --as-of YYYY-MM-DD"
+            "dated sales; pass {as_of} YYYY-MM-DD",
+            arguments=("as_of",),
         )
     return max(last) + pd.Timedelta(days=1), "sales"
 

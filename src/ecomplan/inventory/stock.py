@@ -51,7 +51,8 @@ def prepare_stock(frame: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFram
         if data.empty:
             raise SchemaError(
                 f"every stock row is dated after the as-of date {as_of.date()}; pass the snapshot "
-                "taken on or before it, or a later --as-of"
+                "taken on or before it, or a later {as_of}",
+                arguments=("as_of",),
             )
     for column in QUANTITIES:
         if column not in data:

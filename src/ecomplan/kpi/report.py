@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ecomplan.config import Settings
+from ecomplan.core.errors import ArgumentError
 from ecomplan.core.formatting import change as fmt_change
+from ecomplan.core.formatting import format_cell
 from ecomplan.core.formatting import money as fmt_money
 from ecomplan.core.formatting import pct as fmt_pct
 from ecomplan.core.periods import Campaign, Period, campaign_aligned, previous, year_over_year, year_over_year_weekday
@@ -36,7 +38,6 @@ DEFAULT_COMPARE = ("previous_period", "year_over_year_weekday", "campaign")
 
 
 def parse_compare(text: str | None) -> tuple[str, ...]:
-    from ecomplan.core.errors import UsageError
 
     if not text:
         return DEFAULT_COMPARE
@@ -46,7 +47,7 @@ def parse_compare(text: str | None) -> tuple[str, ...]:
     for item in text.split(","):
         key = COMPARE_ALIASES.get(item.strip(), item.strip())
         if key not in COMPARISONS:
-            raise UsageError(f"--compare {item!r}: choose from previous, yoy, yoy-weekday, campaign or all")
+            raise ArgumentError("compare", f"{item!r}: choose from previous, yoy, yoy-weekday, campaign or all")
         names.append(key)
     return tuple(dict.fromkeys(names))
 
@@ -742,8 +743,6 @@ def _targets_section(result: KpiResult, lang: str) -> Section:
 
 
 def _format(value, fmt: str, currency: str) -> str:
-    from ecomplan.render.markdown import format_cell
-
     return format_cell(value, fmt, currency)
 
 

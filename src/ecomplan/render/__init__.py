@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ecomplan.core.report import Report
+from ecomplan.core.errors import UsageError
+from ecomplan.core.report import Report, Section, Table
 
 SUFFIXES = (".md", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx")
+EXCEL_ROWS = 1_048_575  # rows of one sheet below its header
 
 
 def write_report(
@@ -34,4 +37,21 @@ def write_report(
         write_excel(report, path)
 
 
-__all__ = ["SUFFIXES", "write_report"]
+def write_table(table: Table, path: str | Path, lang: str) -> None:
+    """One table as a file: UTF-8 CSV with a BOM (Excel opens Chinese correctly) or one Excel sheet."""
+    from ecomplan.render.output import atomic_path, output_format
+
+    if output_format(path, TABLE_SUFFIXES) == ".csv":
+        with atomic_path(path) as tmp:
+            table.frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        return
+    if len(table.frame) > EXCEL_ROWS:
+        raise UsageError(
+            f"{path}: {len(table.frame):,} rows do not fit in one Excel sheet ({EXCEL_ROWS:,} rows); write it as .csv"
+        )
+    frame = table.frame.astype("object").where(table.frame.notna(), None)
+    sheet = Table(table.name, table.title, frame, table.columns)
+    write_report(Report(table.title, lang, sections=[Section(table.title, tables=[sheet])]), path)
+
+
+__all__ = ["SUFFIXES", "TABLE_SUFFIXES", "write_report", "write_table"]

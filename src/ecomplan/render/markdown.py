@@ -2,32 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ecomplan.core.formatting import cell, change, money, num, pct, pp
+from ecomplan.core.formatting import cell, format_cell
 from ecomplan.core.report import Report, Table
 from ecomplan.render.templates import render
-
-
-def format_cell(value: Any, fmt: str, currency: str = "¥") -> str:
-    # the filter functions themselves (FILTERS maps the same names to them for the templates)
-    if fmt == "int":
-        return num(value, 0)
-    if fmt == "num":
-        return num(value, 2)
-    if fmt == "money":
-        return money(value, currency, 2)
-    if fmt == "pct":
-        return pct(value)
-    if fmt == "change":
-        return change(value)
-    if fmt == "pp":
-        return pp(value)
-    if fmt == "date":
-        return "—" if value is None or value != value else str(value)[:10]
-    if fmt == "row":
-        return num(value, 2)
-    return cell(value)
 
 
 def table_markdown(table: Table, currency: str = "¥") -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ecomplan.core.formatting import format_cell
 from ecomplan.core.report import Report
-from ecomplan.render.markdown import format_cell
 
 
 def print_report(report: Report) -> None:

@@ -18,10 +18,10 @@ from ecomplan.rfm.metrics import Exclusions, Snapshot, measure, parse_window
 from ecomplan.rfm.migration import Migration, migrate
 from ecomplan.rfm.report import (
     currency_symbol,
+    customers_table,
     repurchase_report_model,
     segment_report,
     weekly_section,
-    write_customers,
 )
 from ecomplan.rfm.repurchase import Repurchase
 from ecomplan.rfm.scoring import CN8, RFM11, Thresholds, quintile_scores, quintile_thresholds, rfm11_codes, score
@@ -37,6 +37,7 @@ __all__ = [
     "Snapshot",
     "Thresholds",
     "currency_symbol",
+    "customers_table",
     "mask_value",
     "mask_values",
     "measure",
@@ -52,5 +53,4 @@ __all__ = [
     "segment_report",
     "weekly_changes",
     "weekly_section",
-    "write_customers",
 ]

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ecomplan.core.errors import InputError, Issue, SchemaError, UsageError
+from ecomplan.core.errors import ArgumentError, InputError, Issue, SchemaError
 from ecomplan.core.periods import parse_days
 from ecomplan.ingest.schemas import PAID_STATUSES, sold_lines
 
@@ -134,7 +134,7 @@ class ScannedOrders:
 
 def parse_window(text: str | int | None) -> int | None:
     """'365d' / '52w' / '365' -> days; 'all' (or None) -> None, meaning all history."""
-    return parse_days(text, "window", minimum=1, allow_all=True)
+    return parse_days(text, "window_days", minimum=1, allow_all=True)
 
 
 @dataclass
@@ -257,7 +257,7 @@ def measure(
     import duckdb
 
     if frequency not in FREQUENCIES:
-        raise UsageError(f"--frequency {frequency!r}: use orders or days")
+        raise ArgumentError("frequency", f"{frequency!r}: use orders or days")
     if not as_of:
         raise ValueError("measure() needs at least one as-of date")
     issues: list[Issue] = []

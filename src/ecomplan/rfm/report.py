@@ -1,19 +1,16 @@
-"""RFM results as `ecomplan.render.Report`s (Markdown, Excel, terminal) and the weekly-report section."""
+"""RFM results as `ecomplan.core.report.Report`s (Markdown, Excel, terminal) and the weekly-report section."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import cast
 
 import pandas as pd
 
-from ecomplan.core.errors import EcomplanError, UsageError
+from ecomplan.core.errors import EcomplanError
 from ecomplan.core.formatting import money, num, pct
 from ecomplan.core.report import Chart, Column, Format, Report, Section, Table
 from ecomplan.core.text import has, t
-from ecomplan.render import write_report
-from ecomplan.render.output import atomic_path
 from ecomplan.rfm.metrics import Exclusions
 from ecomplan.rfm.migration import NOT_SCORED, Migration
 from ecomplan.rfm.repurchase import Repurchase
@@ -393,7 +390,6 @@ def currency_symbol(orders: pd.DataFrame) -> str:
     return ""
 
 
-EXCEL_ROWS = 1_048_575
 CUSTOMER_FORMATS: dict[str, Format] = {
     "recency": "int",
     "frequency": "int",
@@ -408,18 +404,7 @@ CUSTOMER_FORMATS: dict[str, Format] = {
 }
 
 
-def write_customers(table: pd.DataFrame, path: str | Path, lang: str) -> None:
-    """The per-customer file: UTF-8 CSV with a BOM (Excel opens Chinese correctly) or one Excel sheet."""
-    if Path(path).suffix.lower() == ".csv":
-        with atomic_path(path) as tmp:
-            table.to_csv(tmp, index=False, encoding="utf-8-sig")
-        return
-    if len(table) > EXCEL_ROWS:
-        raise UsageError(
-            f"{path}: {len(table):,} customers do not fit in one Excel sheet "
-            f"({EXCEL_ROWS:,} rows); write --customers-out as .csv"
-        )
-    frame = table.astype("object").where(table.notna(), None)
-    columns = [Column(c, c, CUSTOMER_FORMATS.get(c, "text")) for c in table.columns]
+def customers_table(table: pd.DataFrame, lang: str) -> Table:
+    """The per-customer table (`SegmentResult.customer_table`) with its column formats, for `render.write_table`."""
     title = t("rfm.customers.title", lang)
-    write_report(Report(title, lang, sections=[Section(title, tables=[Table(title, title, frame, columns)])]), path)
+    return Table(title, title, table, [Column(c, c, CUSTOMER_FORMATS.get(c, "text")) for c in table.columns])

@@ -28,7 +28,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from ecomplan.core.errors import UsageError
+from ecomplan.core.errors import ArgumentError, UsageError
 from ecomplan.core.text import t
 
 SCHEMES = ("cn8", "rfm11")
@@ -120,7 +120,11 @@ def cn8_thresholds(metrics: pd.DataFrame, method: str, fixed: dict[str, float] |
     """Mean, median or fixed thresholds for `recency`, `frequency`, `monetary`."""
     if method == "fixed":
         if not fixed:
-            raise UsageError("--threshold fixed needs recency_days, frequency and monetary under [rfm] in --config")
+            raise ArgumentError(
+                "threshold",
+                "fixed needs recency_days, frequency and monetary under [rfm] in {config}",
+                others=("config",),
+            )
         return Thresholds("fixed", float(fixed["recency_days"]), float(fixed["frequency"]), float(fixed["monetary"]))
     if method not in ("mean", "median"):
         raise UsageError(f"unknown threshold {method!r}; use mean, median or fixed")

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
-from ecomplan.core.errors import InputError, Issue, UsageError
+from ecomplan.core.errors import ArgumentError, InputError, Issue
+from ecomplan.core.periods import parse_day
 from ecomplan.rfm.masking import mask_frame
 from ecomplan.rfm.metrics import Exclusions, Snapshot, last_sale_date, measure, parse_window
 from ecomplan.rfm.migration import Migration, migrate
@@ -143,17 +144,6 @@ def _num(value: float) -> str:
     return text if text not in {"", "-0"} else "0"
 
 
-def as_date(value: dt.date | dt.datetime | str | None, what: str = "--as-of") -> dt.date | None:
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise UsageError(f"{what} {value!r}: expected a date like 2026-11-23") from None
-
-
 def default_as_of(orders: pd.DataFrame | ScannedOrders, file: str = "orders") -> dt.date:
     """The day after the last payment of a sold line."""
     last = last_sale_date(orders)
@@ -228,19 +218,20 @@ def segment(
     earlier date, adds the segment migration between the two dates.
     """
     if scheme not in SCHEMES:
-        raise UsageError(f"--scheme {scheme!r}: use cn8 or rfm11")
+        raise ArgumentError("scheme", f"{scheme!r}: use cn8 or rfm11")
     window = parse_window(window_days)
-    as_of = as_date(as_of) or default_as_of(orders, file)
-    compare = as_date(compare_as_of, "--compare-as-of")
+    as_of = parse_day(as_of) if as_of is not None else default_as_of(orders, file)
+    compare = parse_day(compare_as_of, "compare_as_of") if compare_as_of is not None else None
     if compare is not None and compare >= as_of:
-        raise UsageError(f"--compare-as-of {compare} must be before the as-of date {as_of}")
+        raise ArgumentError("compare_as_of", f"{compare} must be before the as-of date {as_of}")
     measured = measure(orders, [as_of] if compare is None else [as_of, compare], window, frequency, refunds, file)
     snapshot = measured.snapshots[0]
     if snapshot.customers.empty:
         raise InputError(
             f"{file}: no customer bought in the window ending {as_of}"
             + (f" ({window} days)" if window else "")
-            + "; check --as-of and --window"
+            + "; check {as_of} and {window_days}",
+            arguments=("as_of", "window_days"),
         )
     customers, thresholds = _scored(snapshot, scheme, threshold, variant, fixed)
     result = SegmentResult(
@@ -283,7 +274,7 @@ def repurchase_report(
 ) -> tuple[Repurchase, Exclusions]:
     """复购率, 回购率 and cohorts of canonical order lines, and what was excluded."""
     window = parse_window(window_days)
-    as_of = as_date(as_of) or default_as_of(orders, file)
+    as_of = parse_day(as_of) if as_of is not None else default_as_of(orders, file)
     measured = measure(orders, [as_of], window, frequency, refunds, file)
     return repurchase(measured.snapshots[0], measured.activity), measured.exclusions
 

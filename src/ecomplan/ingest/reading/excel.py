@@ -96,13 +96,17 @@ def _decrypt_if_needed(source: Path | io.BytesIO, info: FileInfo, password: str 
             return source
         info.encrypted = True
         if not password:
-            raise InputError(f"{name}: the workbook is password-protected; pass --password to open it")
+            raise InputError(
+                f"{name}: the workbook is password-protected; pass {{password}} to open it", arguments=("password",)
+            )
         decrypted = io.BytesIO()
         try:
             office.load_key(password=password)
             office.decrypt(decrypted)
         except InvalidKeyError:
-            raise InputError(f"{name}: the password given with --password is wrong") from None
+            raise InputError(
+                f"{name}: the password given with {{password}} is wrong", arguments=("password",)
+            ) from None
         except Exception as exc:
             raise InputError(f"{name}: cannot decrypt the workbook ({exc})") from None
         decrypted.seek(0)

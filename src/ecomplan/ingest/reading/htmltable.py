@@ -56,7 +56,9 @@ def read_html(path: Path, info: FileInfo, encoding: str | None, vocabulary: froz
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError(f"{name}: HTML export is neither UTF-8 nor GB18030; pass --encoding")
+        raise InputError(
+            f"{name}: HTML export is neither UTF-8 nor GB18030; pass {{encoding}}", arguments=("encoding",)
+        )
     parser = _TableParser()
     parser.feed(text)
     tables = []

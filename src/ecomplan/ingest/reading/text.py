@@ -102,7 +102,10 @@ def read_text(
         offset = bom + len(head_text[:end_of_header].encode(codec))
         frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
     if frame is None:
-        raise InputError(f"{name}: text is not valid {info.encoding}; pass --encoding (e.g. --encoding gb18030)")
+        raise InputError(
+            f"{name}: text is not valid {info.encoding}; pass {{encoding}} (e.g. {{encoding}} gb18030)",
+            arguments=("encoding",),
+        )
     frame, rows = _drop_blank_rows(frame, np.arange(len(frame)) + header_index + 2)
     table = RawTable(
         "main", frame, rows, header_row=header_index + 1, issues=issues, preamble=[p for p in preamble if p]
@@ -121,7 +124,9 @@ def detect_encoding(head: bytes, complete: bool, forced: str | None, name: str) 
         try:
             codecs.lookup(forced)
         except LookupError:
-            raise InputError(f"{name}: unknown encoding {forced!r} given with --encoding") from None
+            raise InputError(
+                f"{name}: unknown encoding {forced!r} given with {{encoding}}", arguments=("encoding",)
+            ) from None
         return forced, forced, 0
     for codec in ("utf-8", "gb18030"):
         try:
@@ -135,7 +140,8 @@ def detect_encoding(head: bytes, complete: bool, forced: str | None, name: str) 
         position = exc.start
     raise InputError(
         f"{name}: text is neither UTF-8 nor GB18030 (undecodable byte 0x{head[position]:02x} at offset "
-        f"{position}); pass --encoding, e.g. --encoding latin-1"
+        f"{position}); pass {{encoding}}, e.g. {{encoding}} latin-1",
+        arguments=("encoding",),
     )
 
 

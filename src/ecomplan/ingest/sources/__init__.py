@@ -37,7 +37,7 @@ def select(table: RawTable, ctx: Context, adapters: list[Adapter]) -> tuple[Adap
 
     Adapters whose signature columns are missing, or whose `accepts` check
     fails, are out. Most mapped columns wins, then the longer signature, then
-    priority; a tie between two platforms is an error that asks for --platform.
+    priority; a tie between two platforms is an error that asks for a platform.
     """
     scored = []
     for adapter in adapters:
@@ -57,7 +57,8 @@ def select(table: RawTable, ctx: Context, adapters: list[Adapter]) -> tuple[Adap
     if rivals:
         names = ", ".join(f"{a.platform}/{a.report}" for a in [best, *rivals])
         raise SchemaError(
-            f"{ctx.file}: the columns fit several exports equally well ({names}); pass --platform to choose"
+            f"{ctx.file}: the columns fit several exports equally well ({names}); pass {{platform}} to choose",
+            arguments=("platform",),
         )
     return best, mapping
 
