@@ -76,17 +76,8 @@ def run_kpi_report(
             "a file with date/visitors/pay_amount columns); KPIs need one"
         )
     target_file = targets or (settings.path(settings.targets) if settings.targets else None)
-    result = kpi_report.analyse(
-        loaded["traffic"].frame,
-        chosen,
-        today,
-        settings,
-        products=loaded["products"].frame if "products" in loaded else None,
-        ads=loaded["ads"].frame if "ads" in loaded else None,
-        orders=loaded["orders"].frame if "orders" in loaded else None,
-        targets=load_targets(target_file) if target_file else None,
-        compare=kpi_report.parse_compare(compare),
-    )
+    orders = loaded.get("orders")
+    result = _analyse(loaded, orders, chosen, today, settings, target_file, kpi_report.parse_compare(compare))
     issues = [i for item in loaded.values() for i in item.issues]
     return result, kpi_report.build_report(result, settings, lang, include), issues
 
@@ -113,16 +104,8 @@ def run_weekly(
         orders = _load_orders(settings, lang, log)
         _check_fresh(loaded, orders, period, today, settings)
         include = tuple(settings.report.sections)
-        result = kpi_report.analyse(
-            loaded["traffic"].frame,
-            period,
-            today,
-            settings,
-            products=loaded["products"].frame if "products" in loaded else None,
-            ads=loaded["ads"].frame if "ads" in loaded else None,
-            orders=orders.frame if orders is not None else None,
-            targets=_targets(settings),
-        )
+        target_file = settings.path(settings.targets) if settings.targets else None
+        result = _analyse(loaded, orders, period, today, settings, target_file)
         extra, alerts, restock = _other_sections(settings, orders, period, today, lang, include)
         alerts += [f[f"text_{lang}"] for f in result.findings if f["severity"] == "alert"]
         sections = kpi_report.sections(result, lang, include, headline=False)
@@ -256,8 +239,27 @@ def _check_fresh(
             )
 
 
-def _targets(settings: Settings):
-    return load_targets(settings.path(settings.targets)) if settings.targets else None
+def _analyse(
+    loaded: dict[str, Loaded],
+    orders: Loaded | None,
+    period: Period,
+    today: dt.date,
+    settings: Settings,
+    target_file: str | Path | None,
+    compare: tuple[str, ...] = kpi_report.DEFAULT_COMPARE,
+) -> kpi_report.KpiResult:
+    """The KPI analysis of both jobs, from the frames each kind of export gave."""
+    return kpi_report.analyse(
+        loaded["traffic"].frame,
+        period,
+        today,
+        settings,
+        products=loaded["products"].frame if "products" in loaded else None,
+        ads=loaded["ads"].frame if "ads" in loaded else None,
+        orders=orders.frame if orders is not None else None,
+        targets=load_targets(target_file) if target_file else None,
+        compare=compare,
+    )
 
 
 def _other_sections(

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.core.errors import SchemaError
-from ecomplan.core.periods import Campaign
+from ecomplan.core.periods import Campaign, parse_day
 from ecomplan.inventory import policy
 from ecomplan.inventory.classify import (
     ALERTS,
@@ -162,7 +162,7 @@ def alerts(
 
 def _resolve_as_of(as_of, stock: pd.DataFrame, frames: list[pd.DataFrame]) -> tuple[pd.Timestamp, str]:
     if as_of is not None:
-        return pd.Timestamp(as_of).normalize(), "given"
+        return pd.Timestamp(parse_day(as_of)), "given"
     if "date" in stock and stock["date"].notna().any():
         return pd.Timestamp(stock["date"].max()).normalize(), "stock"
     last = []

@@ -226,11 +226,6 @@ def orders_kpis(orders: pd.DataFrame, period: Period) -> dict | None:
 # Findings: changes worth a sentence
 # ---------------------------------------------------------------------------------------------
 
-WEEKDAY_NAMES = {
-    "zh": "一二三四五六日",
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-
 
 def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date]) -> list[dict]:
     """Plain-language findings, most important first; each carries zh and en text and its numbers."""
@@ -323,10 +318,7 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
                     day=worst.day.isoformat(),
                     platform=scope,
                     weeks=worst.weeks,
-                    weekday={
-                        "zh": "周" + WEEKDAY_NAMES["zh"][worst.day.weekday()],
-                        "en": WEEKDAY_NAMES["en"][worst.day.weekday()],
-                    },
+                    weekday={lang: t(f"weekday.{worst.day.weekday()}", lang) for lang in ("zh", "en")},
                     value=fmt_money(worst.value, result.currency),
                     baseline=fmt_money(worst.baseline, result.currency),
                     direction={
