@@ -142,3 +142,12 @@ def test_the_public_api_resolves_to_functions_and_classes():
     from ecomplan import load
 
     assert callable(load) and load.__module__ == "ecomplan.ingest.load"
+
+
+def test_the_platform_option_names_every_platform():
+    """`--platform` help is plain text (the CLI imports no adapters to stay fast): it must not fall behind."""
+    from ecomplan.cli.common import PlatformOpt
+    from ecomplan.ingest.sources import PLATFORMS
+
+    help_text = PlatformOpt.__metadata__[0].help
+    assert [p for p in PLATFORMS if p not in help_text] == []

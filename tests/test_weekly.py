@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 
 import pytest
@@ -145,12 +146,34 @@ def test_missing_source_names_the_pattern(tmp_path, examples):
 
 
 def test_a_second_run_while_one_holds_the_lock_fails(tmp_path, examples):
-    with open(tmp_path / ".ecomplan-weekly.lock", "a+") as held:
+    held = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)  # the lock is on the output folder itself
+    try:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         result = runner.invoke(
             app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(tmp_path)]
         )
+    finally:
+        os.close(held)
     assert result.exit_code == 1 and "holds the lock" in result.stderr
+
+
+def test_the_lock_leaves_no_file_and_follows_no_link(tmp_path, examples):
+    """A `.ecomplan-weekly.lock` link (from an attacker or an old version) is never written through."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / ".ecomplan-weekly.lock").symlink_to(victim)
+    result = runner.invoke(
+        app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".ecomplan-weekly.lock")) == [
+        "weekly-2026-W47.md",
+        "weekly-2026-W47.xlsx",
+    ]
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_weekly_needs_an_iso_week(examples, tmp_path):
@@ -198,8 +221,9 @@ def test_formula_like_text_from_exports_stays_text(tmp_path, fixtures):
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out)["GMV 领先商品"]
     names = [row[2] for row in sheet.iter_rows(min_row=2)]
-    cell = next(c for c in names if str(c.value).startswith("="))
-    assert cell.data_type == "s" and cell.value == '=HYPERLINK("x") 铁观音'
+    cell = next(c for c in names if "HYPERLINK" in str(c.value))
+    # a string cell, and neutralised (OWASP CSV injection) so it stays inert if re-saved as CSV
+    assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("x") 铁观音'
 
 
 def test_kpi_report_without_traffic_is_an_error(fixtures):
@@ -270,3 +294,32 @@ def test_language_from_the_environment(tmp_path, examples):
         env={"ECOMPLAN_LANG": "en"},
     )
     assert result.exit_code == 0 and "## Summary" in (tmp_path / "weekly-2026-W47.md").read_text(encoding="utf-8")
+
+
+def test_a_failed_write_keeps_the_old_pair_and_leaves_no_temporary_file(tmp_path):
+    from ecomplan.render.output import publish_together
+
+    md, xlsx = tmp_path / "weekly.md", tmp_path / "weekly.xlsx"
+    md.write_text("old md", encoding="utf-8")
+    xlsx.write_text("old xlsx", encoding="utf-8")
+
+    def broken(path):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        publish_together({md: lambda p: p.write_text("new md", encoding="utf-8"), xlsx: broken})
+    assert (md.read_text(encoding="utf-8"), xlsx.read_text(encoding="utf-8")) == ("old md", "old xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["weekly.md", "weekly.xlsx"]
+
+
+def test_the_next_run_removes_what_a_killed_run_left(tmp_path, examples):
+    out = tmp_path / "reports"
+    out.mkdir()
+    stale = [out / ".weekly-2026-W47.md.abc123.tmp", out / ".weekly-2026-W47.xlsx.def456.tmp"]
+    for path in stale:
+        path.write_bytes(b"")  # what a kill between creating and renaming leaves
+    result = runner.invoke(
+        app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["weekly-2026-W47.md", "weekly-2026-W47.xlsx"]

@@ -10,6 +10,7 @@ read their part of the file from the one `Settings` value `load_settings` return
 from __future__ import annotations
 
 import glob
+import string
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -160,6 +161,24 @@ class ReportSettings(Strict):
         if unknown:
             raise ValueError(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
         return value
+
+    @field_validator("title")
+    @classmethod
+    def _placeholders(cls, value: str | None) -> str | None:
+        """Only {shop} and {week} may stand in the title: anything else would fail when the report is built."""
+        if value is None:
+            return value
+        try:
+            fields = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid title ({exc}); write a brace as {{{{ or }}}}") from None
+        wrong = [f for f in fields if f not in TITLE_FIELDS]
+        if wrong:
+            raise ValueError(f"unknown placeholder {{{wrong[0]}}} in {value!r}; use {{shop}} and {{week}}")
+        return value
+
+
+TITLE_FIELDS = ("shop", "week")
 
 
 class Settings(Strict):

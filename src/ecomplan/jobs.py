@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -70,13 +71,17 @@ def run_kpi_report(
     today = as_of or today_in(settings.timezone)
     chosen = parse_period(period, today)
     loaded = load_by_kind(files, replace(options or ReadOptions(), tz=settings.timezone))
-    if "traffic" not in loaded:
-        raise SchemaError(
-            "none of the files holds traffic/sales by day (a Sycm 交易概况, JD 经营概况, GA4 report or "
-            "a file with date/visitors/pay_amount columns); KPIs need one"
-        )
-    target_file = targets or (settings.path(settings.targets) if settings.targets else None)
     orders = loaded.get("orders")
+    if "traffic" not in loaded:
+        if orders is None:
+            raise SchemaError(
+                "none of the files holds traffic/sales by day (a Sycm 交易概况, JD 经营概况, GA4 report or "
+                "a file with date/visitors/pay_amount columns) or orders; KPIs need one"
+            )
+        # Orders only: kpi.report.analyse derives the daily figures from the orders (no visitors).
+        empty = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "platform": pd.Series(dtype="str")})
+        loaded = {**loaded, "traffic": Loaded("traffic", empty, [])}
+    target_file = targets or (settings.path(settings.targets) if settings.targets else None)
     result = _analyse(loaded, orders, chosen, today, settings, target_file, kpi_report.parse_compare(compare))
     issues = [i for item in loaded.values() for i in item.issues]
     return result, kpi_report.build_report(result, settings, lang, include), issues
@@ -99,7 +104,7 @@ def run_weekly(
     lang = lang or settings.lang
     target_dir = Path(out_dir) if out_dir else settings.path(settings.output_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
-    with _lock(target_dir / ".ecomplan-weekly.lock"):
+    with _lock(target_dir):
         loaded = _load_sources(settings, lang, log)
         orders = _load_orders(settings, lang, log)
         _check_fresh(loaded, orders, period, today, settings)
@@ -146,23 +151,31 @@ def _week(spec: str, today: dt.date) -> Period:
 
 
 @contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    """An exclusive lock on `path`; a second run fails at once instead of waiting or interleaving."""
-    handle = open(path, "a+")  # noqa: SIM115 (held for the lock)
+def _lock(directory: Path) -> Iterator[None]:
+    """An exclusive lock on the output folder itself: a second run fails at once instead of waiting or
+    interleaving. No lock file is created, so none is left behind, and no link can be followed into
+    another file; the lock ends with the process, whatever kills it."""
+    old = directory / LEGACY_LOCK  # earlier versions left this file; remove it if it is a plain file
+    with suppress(OSError):
+        if stat.S_ISREG(os.lstat(old).st_mode):
+            old.unlink()
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise EcomplanError(f"{directory}: cannot open the output folder ({exc.strerror})") from None
     try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LockedError(
-                f"another weekly report run holds the lock {path}; try again when it has finished"
+                f"another weekly report run holds the lock on {directory}; try again when it has finished"
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
         yield
     finally:
-        handle.close()
+        os.close(fd)
+
+
+LEGACY_LOCK = ".ecomplan-weekly.lock"
 
 
 def _load_sources(settings: Settings, lang: str, log) -> dict[str, Loaded]:
@@ -333,12 +346,19 @@ def _summary(result: kpi_report.KpiResult, lang: str, restock: list[str]) -> lis
 
 
 def _write(report: Report, target_dir: Path, period: Period) -> list[Path]:
-    from ecomplan.render.excel import write_excel
+    """The run's files, published together (`render.output.publish_together`); called under the lock, so
+    temporary files of a killed earlier run are removed first."""
+    from ecomplan.render.excel import build_workbook
     from ecomplan.render.markdown import to_markdown
-    from ecomplan.render.output import write_text
+    from ecomplan.render.output import publish_together, remove_stale_temps
 
     markdown = target_dir / f"weekly-{period.label}.md"
     workbook = target_dir / f"weekly-{period.label}.xlsx"
-    write_text(markdown, to_markdown(report))
-    write_excel(report, workbook)
-    return [markdown, workbook]
+    remove_stale_temps([markdown, workbook])
+    text = to_markdown(report)
+    return publish_together(
+        {
+            markdown: lambda tmp: tmp.write_text(text, encoding="utf-8"),
+            workbook: lambda tmp: build_workbook(report, tmp),
+        }
+    )

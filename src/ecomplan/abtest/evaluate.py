@@ -1032,6 +1032,7 @@ def _raw_column(dataset: Dataset, column: str, options: ReadOptions | None) -> n
         sheet=options.sheet,
         password=options.password,
         vocabulary=vocabulary(),
+        limits=options.limits,
     ).tables
     table = next(t for t in tables if t.name == dataset.table)
     if column not in table.frame.columns:

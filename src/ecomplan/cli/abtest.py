@@ -18,6 +18,7 @@ from ecomplan.cli.common import (
     SheetOpt,
     handle_errors,
     read_options,
+    refuse_overwrite,
     warn_issues,
     write_result,
 )
@@ -118,6 +119,7 @@ def evaluate_command(
 
     Example: ecomplan abtest evaluate abtest_results.csv --control A --metric all --bayes
     """
+    refuse_overwrite([*files, mapping], {"output": output})
     from ecomplan.abtest import build_report, evaluate, load_experiment, to_json
 
     frame, issues = load_experiment(files, covariate=cuped, options=read_options(None, mapping, encoding, sheet))

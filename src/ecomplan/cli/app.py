@@ -9,9 +9,12 @@ the result. Heavy libraries (pandas, scipy) are imported inside commands so
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ecomplan.ingest.inspect import TableInspection
 
 from ecomplan import __version__
 from ecomplan.cli import abtest, common, inventory, kpi, report, rfm
@@ -31,6 +34,7 @@ from ecomplan.cli.common import (
     flag,
     handle_errors,
     read_options,
+    refuse_overwrite,
 )
 
 app = typer.Typer(
@@ -79,6 +83,15 @@ def inspect_command(
     output: OutputOpt = None,
     json_: JsonOpt = False,
     lang: LangOpt = Lang.zh,
+    write_mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-mapping",
+            help="Write a --mapping TOML for the file's (first unrecognised) table: every column with the best "
+            "guess of its canonical name, to check and then pass with --mapping.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Show what each file really is and how ecomplan reads it.
 
@@ -88,6 +101,7 @@ def inspect_command(
 
     Example: ecomplan inspect 【生意参谋平台】商品_全部_2026-11-16_2026-11-22.xls orders.csv
     """
+    refuse_overwrite([*files, mapping], {"output": output, "write_mapping": write_mapping})
     from ecomplan.ingest.inspect import inspect_files
     from ecomplan.render import inspect_view
 
@@ -102,10 +116,30 @@ def inspect_command(
     else:
         inspect_view.print_terminal(results, lang.value)
     failed = [r for r in results if not r.ok]
+    if write_mapping is not None:
+        _write_mapping(results, failed, write_mapping)
     if failed:
         for r in failed:
-            typer.echo(f"error: {r.error or Path(r.path).name + ': ' + (r.table or '') + ': not recognised'}", err=True)
+            why = next((f" ({i.message})" for i in r.issues if i.code == "not_recognised"), "")
+            typer.echo(
+                f"error: {r.error or Path(r.path).name + ': ' + (r.table or '') + ': not recognised' + why}", err=True
+            )
         raise typer.Exit(EXIT_INPUT)
+
+
+def _write_mapping(results: list[TableInspection], failed: list[TableInspection], path: Path) -> None:
+    """The mapping stub of the first unrecognised table (else the first table) of the one file given."""
+    from ecomplan.core.errors import UsageError
+    from ecomplan.render.output import write_text
+
+    if len({r.path for r in results}) != 1:
+        raise UsageError("--write-mapping takes one file: a mapping describes one export layout")
+    chosen = next((r for r in failed if r.error is None), None) or results[0]
+    stub = chosen.mapping_stub()
+    if stub is None:
+        raise UsageError(f"{Path(chosen.path).name}: cannot be read, so there is no header to map")
+    write_text(path, stub)
+    typer.echo(f"{path} ({Path(chosen.path).name}, table {chosen.table})", err=True)
 
 
 def main() -> None:

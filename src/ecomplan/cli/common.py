@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import re
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,6 +19,7 @@ import typer
 
 if TYPE_CHECKING:
     from ecomplan.ingest.options import ReadOptions
+    from ecomplan.ingest.reading.limits import ReadLimits
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ALERTS = 0, 1, 2, 3
 state = {"debug": False}
@@ -42,9 +46,9 @@ PlatformOpt = Annotated[
     str | None,
     typer.Option(
         "--platform",
-        help="Force the platform adapter (sycm, jd, ga4, "
-        "ga_ua, shopify, douyin, pdd, online_retail, generic) instead "
-        "of detecting it from the headers.",
+        help="Force the platform adapter (sycm, jd, ga4, ga_ua, shopify, douyin, pdd, qianchuan, youzan, "
+        "woocommerce, jushuitan, wangdiantong, guanjiapo, online_retail, erp, generic) instead of detecting it "
+        "from the headers.",
     ),
 ]
 MappingOpt = Annotated[
@@ -92,11 +96,18 @@ def handle_errors(command):
         except KeyboardInterrupt:
             raise
         except BrokenPipeError:  # `ecomplan … --json | head`: the reader left, nothing to report
-            import os
-            import sys
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _silence_stdout()
             raise typer.Exit(EXIT_OK) from None
+        except OSError as exc:  # the system said no: a full disk, stdout on /dev/full, a permission
+            if state["debug"]:
+                raise
+            reason = exc.strerror or str(exc)
+            if exc.filename is not None:
+                typer.echo(f"error: {exc.filename}: {reason}", err=True)
+            else:  # a failed write names no file: the output file, or stdout (`--json > /dev/full`)
+                _silence_stdout()  # so that the interpreter's last flush cannot fail again
+                typer.echo(f"error: cannot write the result: {reason}", err=True)
+            raise typer.Exit(EXIT_INPUT) from None
         except Exception as exc:  # a bug: still one line, unless --debug
             if state["debug"]:
                 raise
@@ -110,13 +121,92 @@ def handle_errors(command):
     return wrapper
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush at exit cannot fail again."""
+    import sys
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 # Library arguments whose flag is not their name with dashes.
 RENAMED_FLAGS = {"covariate": "--cuped", "window_days": "--window"}
 
+# The caps of the readers (ingest.reading.limits.ReadLimits): set through the environment, not flags,
+# because every command that reads a file has them. (argument, environment variable, unit in bytes or 1)
+LIMIT_VARIABLES = (
+    ("max_cells", "ECOMPLAN_MAX_CELLS", 1),
+    ("max_rows", "ECOMPLAN_MAX_ROWS", 1),
+    ("max_span", "ECOMPLAN_MAX_SPAN", 1),
+    ("max_decompressed_bytes", "ECOMPLAN_MAX_DECOMPRESSED_MB", 1 << 20),
+)
+
 
 def flag(argument: str) -> str:
-    """The command-line flag of a library argument: `as_of` -> `--as-of`."""
+    """The command-line flag of a library argument: `as_of` -> `--as-of` (a reader's cap: its variable)."""
+    for name, variable, _ in LIMIT_VARIABLES:
+        if argument == name:
+            return f"the environment variable {variable}"
     return RENAMED_FLAGS.get(argument, "--" + argument.replace("_", "-"))
+
+
+def read_limits() -> ReadLimits:
+    """The readers' caps: the defaults, raised (or lowered) by ECOMPLAN_MAX_* variables (bad values exit 2)."""
+    from ecomplan.core.errors import UsageError
+    from ecomplan.ingest.reading.limits import ReadLimits
+
+    values = {}
+    for argument, variable, unit in LIMIT_VARIABLES:
+        text = os.environ.get(variable, "").strip()
+        if not text:
+            continue
+        if not re.fullmatch(r"[0-9]{1,15}", text) or int(text) < 1:
+            raise UsageError(f"{variable}={text!r}: expected a positive whole number")
+        values[argument] = int(text) * unit
+    return ReadLimits(**values)
+
+
+def refuse_overwrite(inputs: Iterable[Path | None], outputs: Mapping[str, Path | Iterable[Path] | None]) -> None:
+    """Refuse (exit 2), before anything is read, an output that is one of the inputs: the same path,
+    or the same file through a symbolic or hard link; and two outputs that are one file.
+
+    `outputs` maps each output's library argument (`output`, `customers_out`) to its path (or paths)."""
+    from ecomplan.core.errors import UsageError
+
+    def identity(path: Path) -> tuple[int, int] | None:
+        try:
+            found = os.stat(path)
+        except (OSError, ValueError):
+            return None  # not there (yet): it cannot be an existing input
+        return found.st_dev, found.st_ino
+
+    known: dict[tuple[int, int], Path] = {}
+    for path in inputs:
+        if path is not None and (key := identity(path)) is not None:
+            known.setdefault(key, path)
+    written: dict[str, tuple[str, Path]] = {}
+    pairs = [
+        (argument, path)
+        for argument, given in outputs.items()
+        for path in ([] if given is None else [given] if isinstance(given, Path) else list(given))
+    ]
+    for argument, output in pairs:
+        key = identity(output)
+        if key is not None and key in known:
+            source = known[key]
+            same = "" if os.path.abspath(source) == os.path.abspath(output) else " (the same file through a link)"
+            raise UsageError(
+                f"{{{argument}}} {output} is the input file {source}{same}; writing it would destroy the input - "
+                "choose another output path",
+                arguments=(argument,),
+            )
+        real = os.path.realpath(output)
+        if real in written:
+            other, path = written[real]
+            raise UsageError(
+                f"{{{argument}}} {output} and {{{other}}} {path} are the same file; give each output its own path",
+                arguments=(argument, other),
+            )
+        written[real] = (argument, output)
 
 
 def read_options(
@@ -130,7 +220,7 @@ def read_options(
     """The library's ReadOptions from the shared reading flags."""
     from ecomplan.ingest.options import DEFAULT_TZ, ReadOptions
 
-    return ReadOptions(platform, mapping, encoding, sheet, password, tz or DEFAULT_TZ)
+    return ReadOptions(platform, mapping, encoding, sheet, password, tz or DEFAULT_TZ, read_limits())
 
 
 def parse_day_option(value: str | dt.date) -> dt.date:

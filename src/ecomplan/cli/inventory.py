@@ -22,6 +22,7 @@ from ecomplan.cli.common import (
     handle_errors,
     parse_day_option,
     read_options,
+    refuse_overwrite,
     warn_issues,
     write_result,
 )
@@ -146,6 +147,7 @@ def alerts_command(
 
     Example: ecomplan inventory alerts --stock 库存.xlsx --sales 订单.csv --as-of 2026-11-23 --lead-time 10
     """
+    refuse_overwrite([stock, *(sales or []), *(files or []), config, mapping, stock_mapping], {"output": output})
     from ecomplan.config import load_settings
     from ecomplan.core.errors import UsageError
     from ecomplan.inventory import InventoryPolicy, alerts, build_report, from_settings, load_sales, load_stock, to_json
@@ -157,6 +159,7 @@ def alerts_command(
     if stock_path is None:
         raise UsageError('--stock FILE is required (or [inventory] stock = "..." in --config)')
     sales_paths = [*(sales or []), *(files or [])] or list(configured.sales if configured else [])
+    refuse_overwrite([stock_path, *sales_paths], {"output": output})  # the files the config named
     check_output(output)
     stock_options = read_options(stock_platform, stock_mapping, encoding, sheet, password, shop.timezone)
     stock_frame, issues = load_stock(stock_path, stock_options)

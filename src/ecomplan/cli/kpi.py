@@ -23,6 +23,7 @@ from ecomplan.cli.common import (
     handle_errors,
     parse_day_option,
     read_options,
+    refuse_overwrite,
     warn_issues,
     write_result,
 )
@@ -99,6 +100,7 @@ def report_command(
 
     Example: ecomplan kpi report examples/sycm/*.csv examples/jd/*.xlsx --period 2026-W47 -o week.xlsx
     """
+    refuse_overwrite([*files, targets, config, mapping], {"output": output})
     from ecomplan.jobs import run_kpi_report
     from ecomplan.kpi.report import to_json
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ecomplan.cli.common import EXIT_ALERTS, Lang, handle_errors, parse_day_option, warn_issues
+from ecomplan.cli.common import EXIT_ALERTS, Lang, handle_errors, parse_day_option, refuse_overwrite, warn_issues
 
 app = typer.Typer(help="Scheduled reports (the cron-driven weekly report).", no_args_is_help=True)
 
@@ -67,6 +67,7 @@ def weekly_command(
 
     Example: ecomplan report weekly --config examples/ecomplan.toml --week 2026-W47 --out-dir reports
     """
+    refuse_overwrite(*_weekly_files(config, week, out_dir, as_of))
     from ecomplan.jobs import run_weekly
 
     result = run_weekly(
@@ -79,3 +80,38 @@ def weekly_command(
         for line in result.alerts:
             typer.echo(f"alert: {line}", err=True)
         raise typer.Exit(EXIT_ALERTS)
+
+
+def _weekly_files(
+    config: Path, week: str, out_dir: Path | None, as_of: dt.date | None
+) -> tuple[list[Path], dict[str, list[Path]]]:
+    """The files the weekly run would read (the config and every file its globs name) and write
+    (weekly-<week>.md/.xlsx in the output directory, and the old lock file the job removes), for `refuse_overwrite`.
+    A config or week that does not parse is left to the job, which says why."""
+    import glob
+
+    from ecomplan.config import OrdersSource, Source, load_settings
+    from ecomplan.core.errors import EcomplanError
+    from ecomplan.core.periods import parse_period, today_in
+
+    settings = load_settings(config)
+    tables: list[Source | OrdersSource] = [*settings.sources, *([settings.orders] if settings.orders else [])]
+    patterns = [pattern for table in tables for pattern in table.files]
+    if settings.inventory is not None:
+        patterns += [*([settings.inventory.stock] if settings.inventory.stock else []), *settings.inventory.sales]
+    inputs = [config] + [
+        Path(p) for pattern in patterns for p in glob.glob(str(settings.path(pattern)), recursive=True)
+    ]
+    inputs += [settings.path(t.mapping) for t in tables if t.mapping]
+    if settings.targets:
+        inputs.append(settings.path(settings.targets))
+    target_dir = out_dir or settings.path(settings.output_dir)
+    written = [target_dir / ".ecomplan-weekly.lock"]
+    try:
+        today = as_of or today_in(settings.timezone)
+        spec = "last-week" if week in {"last", "last-week"} else "this-week" if week in {"this", "this-week"} else week
+        label = parse_period(spec, today, "week").label
+        written += [target_dir / f"weekly-{label}.md", target_dir / f"weekly-{label}.xlsx"]
+    except EcomplanError:
+        pass
+    return inputs, {"out_dir": written}

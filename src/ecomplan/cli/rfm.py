@@ -25,6 +25,7 @@ from ecomplan.cli.common import (
     handle_errors,
     parse_day_option,
     read_options,
+    refuse_overwrite,
     warn_issues,
     write_result,
 )
@@ -87,7 +88,6 @@ def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str)
     """The order lines (a canonical CSV scanned by DuckDB, or the loader's frame), the refunds frame
     and the findings; the scan's memory is freed on leaving."""
     from ecomplan.ingest.load import load
-    from ecomplan.ingest.options import ReadOptions
     from ecomplan.rfm.scan import read_orders
 
     # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
@@ -95,7 +95,7 @@ def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str)
     try:
         refund_frame = None
         if refunds:
-            loaded = load(refunds, "refunds", ReadOptions(encoding=encoding, password=password, tz=tz))
+            loaded = load(refunds, "refunds", read_options(None, None, encoding, None, password, tz))
             refund_frame, issues = loaded.frame, issues + loaded.issues
         yield orders, refund_frame, issues
     finally:
@@ -201,6 +201,7 @@ def segment_command(
 
     Example: ecomplan rfm segment orders.csv --scheme rfm11 -o rfm.xlsx --customers-out customers.csv
     """
+    refuse_overwrite([*files, *(refunds or []), config, mapping], {"output": output, "customers_out": customers_out})
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.errors import UsageError
@@ -272,6 +273,7 @@ def repurchase_command(
 
     Example: ecomplan rfm repurchase orders.csv --window all -o repurchase.xlsx
     """
+    refuse_overwrite([*files, *(refunds or []), mapping], {"output": output})
     from ecomplan import rfm
     from ecomplan.ingest.options import DEFAULT_TZ
     from ecomplan.rfm.scan import currency_columns

@@ -88,6 +88,8 @@ ISSUE_CODES: dict[str, str] = {
     "date_from_order_number": "an empty order date was taken from the order number",
     "order_time_as_paid": "no payment time column; the order time is used as the purchase time",
     "duplicate_file": "the same file was given twice; it is read once",
+    "duplicate_view": "a table repeats another table of the same file split by a segment; it is read once",
+    "placeholder_customer_id": "a placeholder buyer (REDACTED, 匿名) on many orders; those orders have no customer",
 }
 
 

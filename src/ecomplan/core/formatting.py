@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 
@@ -49,11 +50,31 @@ def pp(value: Any, digits: int = 2) -> str:
     return f"{value * 100:+.{digits}f}pp"
 
 
-def cell(value: Any) -> str:
-    """Markdown-safe cell text: pipes escaped, newlines flattened."""
+# Characters that would make input text markup in Markdown: a link, a code span, a line break; `<` is
+# escaped where it could open an HTML tag (`<script`, `</`, `<!`), not in `R < 30`.
+_MARKUP = str.maketrans({"[": "\\[", "]": "\\]", "`": "\\`", "\r": " ", "\n": " "})
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text(value: Any) -> str:
+    """Input text (a product, channel or customer name) as inert Markdown: no tag, link or code span."""
     if _missing(value):
         return "—"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return _TAG.sub("&lt;", str(value).translate(_MARKUP))
+
+
+def cell(value: Any) -> str:
+    """Markdown-safe table cell: inert text (`text`), pipes escaped."""
+    if _missing(value):
+        return "—"
+    return text(value).replace("|", "\\|")
+
+
+def inert_formula(value: str) -> str:
+    """A text cell for CSV or Excel that no spreadsheet runs as a formula: `=HYPERLINK(…)` -> `'=HYPERLINK(…)`."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def format_cell(value: Any, fmt: str, currency: str = "¥") -> str:
@@ -77,4 +98,4 @@ def format_cell(value: Any, fmt: str, currency: str = "¥") -> str:
     return cell(value)
 
 
-FILTERS = {"num": num, "money": money, "pct": pct, "change": change, "pp": pp, "cell": cell}
+FILTERS = {"num": num, "money": money, "pct": pct, "change": change, "pp": pp, "cell": cell, "text": text}

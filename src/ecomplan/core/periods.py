@@ -16,18 +16,26 @@ from typing import Any
 from ecomplan.core.errors import ArgumentError, UsageError
 
 DAY = dt.timedelta(days=1)
+# The days an argument may name: far from date.min/date.max, so that windows, comparisons (a year
+# back, the previous period) and week ends never leave the calendar Python can represent.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+MAX_DAYS = 36_600  # a window or day count: a hundred years
 
 
 def parse_day(text: str | dt.date, argument: str = "as_of") -> dt.date:
     """A calendar day from `2026-11-23` (or a date/datetime); the one date parser of arguments."""
     if isinstance(text, dt.datetime):
-        return text.date()
-    if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ArgumentError(argument, f"{text!r}: expected a date like 2026-11-23") from None
+        day = text.date()
+    elif isinstance(text, dt.date):
+        day = text
+    else:
+        try:
+            day = dt.date.fromisoformat(str(text).strip())
+        except ValueError:
+            raise ArgumentError(argument, f"{text!r}: expected a date like 2026-11-23") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ArgumentError(argument, f"{text!r}: expected a date between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def parse_days(
@@ -50,6 +58,9 @@ def parse_days(
     if days < minimum:
         also = " (or 'all')" if allow_all else ""
         raise ArgumentError(argument, f"{text!r}: must be at least {minimum} day{'s' if minimum > 1 else ''}{also}")
+    if days > MAX_DAYS:
+        also = " (or 'all')" if allow_all else ""
+        raise ArgumentError(argument, f"{text!r}: must be at most {MAX_DAYS:,} days{also}")
     return days
 
 
@@ -106,7 +117,18 @@ def quarter(year: int, number: int) -> Period:
 
 def parse_period(spec: str, as_of: dt.date, argument: str = "period") -> Period:
     """`last-week` | `this-week` | `last-month` | `this-month` | `2026-W47` | `2026-11` | `2026-Q4` |
-    `2026-11-01..2026-11-22` | `2026-11-20` (one day). Errors name `argument`."""
+    `2026-11-01..2026-11-22` | `2026-11-20` (one day). Errors name `argument`. The period lies between
+    FIRST_DAY and LAST_DAY, so its comparisons stay inside the calendar."""
+    try:
+        period = _parse_period(spec, as_of, argument)
+    except (ValueError, OverflowError):  # year 0, or a relative period next to date.min/date.max
+        period = None
+    if period is None or not (period.start >= FIRST_DAY and period.end <= LAST_DAY):
+        raise ArgumentError(argument, f"{spec!r}: the period must lie between {FIRST_DAY} and {LAST_DAY}")
+    return period
+
+
+def _parse_period(spec: str, as_of: dt.date, argument: str) -> Period:
     text = spec.strip()
     lowered = text.lower()
     year, week, _ = as_of.isocalendar()

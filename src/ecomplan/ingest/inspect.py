@@ -8,8 +8,10 @@ columns, rows, date range and data-quality findings.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, PrivateAttr
@@ -55,11 +57,19 @@ class TableInspection(BaseModel):
     inferred: bool = False
     error: str | None = None
     _exception: EcomplanError | None = PrivateAttr(default=None)
+    _dataset: Dataset | None = PrivateAttr(default=None)
     issues: list[IssueModel] = []
+    match: dict[str, Any] | None = None  # why this report: fields and how each matched, titles found, score
+    runner_up: dict[str, Any] | None = None  # the next best report and what it lacks or why it was refused
+    closest: list[dict[str, Any]] = []  # for a table no report fits: the nearest ones and what each lacks
 
     @property
     def ok(self) -> bool:
         return self.error is None and self.platform is not None
+
+    def mapping_stub(self) -> str | None:
+        """A `--mapping` file to start from for this table (`mapping_stub`), or None for an unreadable file."""
+        return mapping_stub(self._dataset) if self._dataset is not None else None
 
     def name_arguments(self, name_of: Callable[[str], str]) -> None:
         """Show the arguments an error names as `name_of(argument)` (the CLI shows its flags)."""
@@ -89,14 +99,23 @@ def _table(d: Dataset) -> TableInspection:
         start, end = _date_range(d.frame)
         issues.extend(findings(d))
     elif d.platform is None:
+        near = "; ".join(
+            f"{c['platform']}/{c['report']} " + (f"lacks {', '.join(c['missing'])}" if c["missing"] else c["refused"])
+            for c in _closest(d)
+        )
         issues.append(
             Issue(
                 d.name,
-                "no known export matches these columns; use --platform, --mapping FILE.toml or canonical column names",
+                "no known export matches these columns"
+                + (f" (closest: {near})" if near else "")
+                + "; use --platform, --mapping FILE.toml (`ecomplan inspect --write-mapping` writes one to start from) "
+                "or canonical column names",
                 code="not_recognised",
             )
         )
-    return TableInspection(
+    chosen = next((c for c in d.candidates if c.adapter.report == d.report and c.adapter.platform == d.platform), None)
+    others = [c for c in d.candidates if c is not chosen]
+    inspection = TableInspection(
         path=d.path,
         table=d.table,
         platform=d.platform,
@@ -118,7 +137,74 @@ def _table(d: Dataset) -> TableInspection:
         unmapped=[raw for raw, canonical in d.columns.items() if canonical is None],
         inferred=d.inferred,
         issues=[IssueModel(**i.to_dict()) for i in issues],
+        match=chosen.explain() if chosen is not None else None,
+        runner_up=others[0].explain() if chosen is not None and others else None,
+        closest=_closest(d) if d.platform is None else [],
     )
+    inspection._dataset = d
+    return inspection
+
+
+def _closest(d: Dataset, limit: int = 3) -> list[dict[str, Any]]:
+    """The reports nearest to an unrecognised table: most fields read first, each with what it lacks."""
+    near = sorted(
+        (c for c in d.candidates if c.adapter.kind and (c.missing or c.refused)),
+        key=lambda c: (len(c.match.mapping), len(c.titles_found)),
+        reverse=True,
+    )
+    return [c.explain() for c in near[:limit] if c.match.mapping]
+
+
+def mapping_stub(d: Dataset) -> str:
+    """A `--mapping` TOML for the table: every column with ecomplan's best guess, ready to be checked.
+
+    The kind is the nearest known report's; a column's guess is the canonical field whose names (in any
+    adapter of that kind) match the header; columns without a guess are listed as comments.
+    """
+    from ecomplan.ingest.schemas import field_map
+    from ecomplan.ingest.sources import ADAPTERS
+    from ecomplan.ingest.sources.vocabulary import header_key, match_header
+
+    kind: str = d.kind or next((c.adapter.kind for c in d.candidates if c.adapter.kind), None) or "orders"
+    keys = [header_key(raw) for raw in d.columns]
+    guesses: dict[str, tuple[str, str]] = {}  # canonical -> (raw, where the name comes from)
+    for adapter in sorted(ADAPTERS, key=lambda a: a.report != d.report):
+        if adapter.kind != kind:
+            continue
+        for canonical in adapter.columns:
+            if canonical in guesses or canonical.startswith("__"):
+                continue
+            for alias in adapter.aliases(canonical):
+                hit = match_header(alias, keys, {raw for raw, _ in guesses.values()})
+                if hit:
+                    guesses[canonical] = (hit[0], f"{adapter.platform}/{adapter.report}, {hit[1]}")
+                    break
+    for raw in d.columns:  # canonical names used as headers
+        name = header_key(raw).key
+        if name in field_map(kind) and name not in guesses and raw not in {r for r, _ in guesses.values()}:
+            guesses[name] = (raw, "canonical name")
+    used = {raw for raw, _ in guesses.values()}
+    required = [f for f, spec in field_map(kind).items() if spec.required and f not in guesses]
+    lines = [
+        f"# Mapping stub for {d.name} (table {d.table}), written by `ecomplan inspect --write-mapping`.",
+        "# Check every line, fix or delete what is wrong, then read the file with --mapping.",
+        f'kind = "{kind}"  # traffic, products, orders, refunds, inventory, ads or experiment',
+        "",
+        "[columns]  # canonical name = header in the file",
+    ]
+    lines += [f"{canonical} = {_toml_string(raw)}  # {source}" for canonical, (raw, source) in guesses.items()]
+    if required:
+        lines.append(f"# still needed for {kind}: {', '.join(required)}")
+    refusals = {c.refused for c in d.candidates if c.refused and "breakdown" in c.refused}
+    if refusals and kind == "traffic":
+        lines.append(f"# {sorted(refusals)[0]}: map that column to channel, source, keyword or segment")
+    lines += [f"# {_toml_string(raw)} has no guess" for raw in d.columns if raw not in used]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (its escapes are JSON's)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _date_range(frame: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:

@@ -8,7 +8,7 @@ with `platform`, `report` and `source_file` columns, from any mix of exports.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,9 +18,18 @@ import pandas as pd
 from ecomplan.core.errors import Issue, SchemaError
 from ecomplan.ingest.options import ReadOptions
 from ecomplan.ingest.reading import FileInfo, RawTable, read_tables
-from ecomplan.ingest.reading.tables import ReadPlan
+from ecomplan.ingest.reading.tables import SUMMARY_LABELS, ReadPlan, labels_in
 from ecomplan.ingest.schemas import KINDS, field_map
-from ecomplan.ingest.sources import Adapter, Context, adapters_for, select, vocabulary
+from ecomplan.ingest.sources import (
+    Adapter,
+    Candidate,
+    Context,
+    adapters_for,
+    rank,
+    select,
+    vocabulary,
+)
+from ecomplan.ingest.sources.base import Match
 from ecomplan.ingest.validate import coerce
 
 REPORT_KINDS = ("traffic", "products", "orders", "ads")  # what a mix of report exports may hold
@@ -47,6 +56,7 @@ class Dataset:
     rows: np.ndarray | None = None  # the user-visible row number of each frame row
     meta: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)  # the adapters weighed, best first (inspect)
 
     @property
     def name(self) -> str:
@@ -90,11 +100,15 @@ def read(path: str | Path, options: ReadOptions | None = None, *, columns: list[
         password=options.password,
         vocabulary=_vocabulary(),
         plan=planner,
+        limits=options.limits,
     )
     datasets = []
     for table in result.tables:
         ctx = Context(name, dict(table.meta), table.preamble, tz, list(table.issues))
-        chosen = planned.get("main") if table.name == "main" and "main" in planned else select(table, ctx, adapters)
+        # The plan chose from the header alone; the description rows and the data (a breakdown is not
+        # daily totals) have their say here.
+        candidates = rank(table, ctx, adapters)
+        chosen = select(table, ctx, adapters, candidates)
         if chosen is None:
             datasets.append(
                 Dataset(
@@ -106,10 +120,40 @@ def read(path: str | Path, options: ReadOptions | None = None, *, columns: list[
                     {c: None for c in table.columns},
                     meta=table.meta,
                     issues=ctx.issues,
+                    candidates=candidates,
                 )
             )
             continue
-        datasets.append(_apply(chosen[0], table, ctx, result.info, str(path)))
+        dataset = _apply(chosen[0], table, ctx, result.info, str(path))
+        dataset.candidates = candidates
+        datasets.append(dataset)
+    return _one_view_of_each_report(datasets)
+
+
+def _one_view_of_each_report(datasets: list[Dataset]) -> list[Dataset]:
+    """A workbook that holds one report twice, once whole and once split by a segment (生意参谋 店铺来源:
+    sheets 全店流量来源 and 分载体流量来源), is counted once: the split view is shown but not loaded."""
+    for split in datasets:
+        whole = [
+            d
+            for d in datasets
+            if d is not split
+            and (d.platform, d.report, d.kind) == (split.platform, split.report, split.kind)
+            and d.frame is not None
+            and "segment" not in d.frame
+        ]
+        sheets = split.info.file_type in {"xlsx", "xls"}  # GA's CSV tables split on purpose (OS x date)
+        if not sheets or split.kind is None or split.frame is None or "segment" not in split.frame or not whole:
+            continue
+        split.issues.append(
+            Issue(
+                split.name,
+                f"table {split.table!r} splits table {whole[0].table!r} by segment: read once, from {whole[0].table!r}",
+                code="duplicate_view",
+                severity="info",
+            )
+        )
+        split.kind, split.frame = None, None
     return datasets
 
 
@@ -176,9 +220,12 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
         return dataset
     if adapter.prepare is not None:
         table = adapter.prepare(table, ctx)
-    mapping = adapter.mapping(list(table.columns))
+    match = adapter.match(list(table.columns))
+    mapping = match.mapping
+    table = _drop_labelled_totals(table, mapping, ctx)
     frame = pd.DataFrame({canonical: table.frame[raw] for canonical, raw in mapping.items()})
     typed, rows, issues = coerce(frame, adapter.kind, table.rows, ctx.file, raw_names=mapping, tz=ctx.tz)
+    _percent_headers(typed, frame, match, adapter.kind)
     ctx.issues.extend(issues)
     if adapter.finish is not None:
         typed["_row"] = rows
@@ -203,6 +250,40 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
     dataset.frame = typed.reset_index(drop=True)
     dataset.rows = np.asarray(rows)
     return dataset
+
+
+# Columns that name what a row is about; a 合计/汇总 there marks a totals row wherever it stands.
+IDENTITY = ("sku", "name", "product_name", "item_name", "keyword", "campaign", "channel", "source", "segment")
+
+
+def _drop_labelled_totals(table: RawTable, mapping: dict[str, str], ctx: Context) -> RawTable:
+    """Drop rows whose product, keyword, campaign or channel cell is 合计/汇总/Total: a JD 商品明细 puts its
+    合计 row under 商品名称 (the reader drops only those labelled in the first column), and kept it
+    would be a product named 合计 over the whole date range."""
+    labelled = np.zeros(len(table.frame), dtype=bool)
+    for canonical in IDENTITY:
+        if canonical in mapping:
+            labelled |= labels_in(table.frame[mapping[canonical]], SUMMARY_LABELS)
+    if not labelled.any():
+        return table
+    for row in table.rows[labelled][:3]:
+        ctx.issues.append(Issue(ctx.file, "summary row dropped (not data)", code="summary_row", row=int(row)))
+    frame = table.frame.loc[~labelled].reset_index(drop=True)
+    return replace(table, frame=frame, rows=table.rows[~labelled])
+
+
+def _percent_headers(typed: pd.DataFrame, raw: pd.DataFrame, match: Match, kind: str) -> None:
+    """A rate whose header says `(%)` and whose cells lack the % sign is in percent: 3.5 means 0.035."""
+    schema = field_map(kind)
+    for canonical, header in match.mapping.items():
+        if match.units.get(header) != "%" or canonical not in typed or canonical not in schema:
+            continue
+        if schema[canonical].col.type != "rate":
+            continue
+        cells = raw[canonical]
+        if not pd.api.types.is_numeric_dtype(cells) and cells.astype("str").str.contains("%", regex=False).any():
+            continue
+        typed[canonical] = typed[canonical] / 100
 
 
 def load(
@@ -296,10 +377,17 @@ def no_table_error(name: str, kinds: Sequence[str], datasets: list[Dataset]) -> 
         (f"{kind}: " if len(kinds) > 1 else "") + ", ".join(f for f, spec in field_map(kind).items() if spec.required)
         for kind in kinds
     )
+    near = [
+        f"{c.adapter.platform}/{c.adapter.report} " + (f"lacks {', '.join(c.missing)}" if c.missing else f"{c.refused}")
+        for d in datasets[:1]
+        for c in d.candidates
+        if c.adapter.kind in kinds and c.match.mapping
+    ][:3]
+    closest = f" Closest: {'; '.join(near)}." if near else ""
     return SchemaError(
-        f"{name}: no known export matches its columns ({headers}). Expected a {wanted} export from a "
+        f"{name}: no known export matches its columns ({headers}).{closest} Expected a {wanted} export from a "
         f"supported platform, canonical column names (at least: {required}), or {{mapping}} FILE.toml "
-        f"(see README 'Generic files')",
+        f"(see README 'Generic files'; `ecomplan inspect --write-mapping` writes one to start from)",
         arguments=("mapping",),
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ecomplan.ingest.reading.limits import DEFAULT_LIMITS, ReadLimits
+
 DEFAULT_TZ = "Asia/Shanghai"
 
 
@@ -15,7 +17,8 @@ class ReadOptions:
     `platform` forces an adapter (sycm, jd, ga4, ...) instead of detection;
     `mapping` is a TOML column mapping for exports ecomplan does not know;
     `encoding`, `sheet` and `password` override what the file itself says;
-    `tz` is the shop's time zone, for timestamps without one.
+    `tz` is the shop's time zone, for timestamps without one;
+    `limits` caps what one hostile file may cost (cells, spans, decompressed bytes).
     """
 
     platform: str | None = None
@@ -24,3 +27,4 @@ class ReadOptions:
     sheet: str | None = None
     password: str | None = None
     tz: str = DEFAULT_TZ
+    limits: ReadLimits = DEFAULT_LIMITS

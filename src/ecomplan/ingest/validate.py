@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.core.errors import Issue, SchemaError
+from ecomplan.core.masking import CONTACT_FIELDS, mask_value
 from ecomplan.ingest.reading import values as V
 from ecomplan.ingest.schemas import Field, field_map
 
@@ -27,6 +28,8 @@ EXPECTED = {
     "duration": "a duration like 00:02:26 or 146 (seconds)",
 }
 SAMPLE_ISSUES = 3
+# The largest number a cell may hold: sums of millions of such cells stay exact in float64.
+LARGEST = 1e12
 
 
 def coerce(
@@ -59,7 +62,7 @@ def coerce(
                 sample = frame[name].iloc[first[0]]
                 raise SchemaError(
                     f"{file}: column {raw!r} (→ {name}): none of its {present} values is {message}; "
-                    f"row {rows[first[0]]} has {str(sample)!r}. Check the file or the column mapping."
+                    f"row {rows[first[0]]} has {shown(name, sample)!r}. Check the file or the column mapping."
                 )
             for position in first[:SAMPLE_ISSUES]:
                 issues.append(
@@ -72,7 +75,7 @@ def coerce(
                         code=_bad_value_code(spec),
                         row=int(rows[position]),
                         column=raw,
-                        value=str(frame[name].iloc[position]),
+                        value=shown(name, frame[name].iloc[position]),
                     )
                 )
             if bad > SAMPLE_ISSUES:
@@ -121,6 +124,15 @@ def coerce(
     else:
         typed = typed.reset_index(drop=True)
     return typed, rows, issues
+
+
+def shown(field: str, value: object, limit: int = 40) -> str:
+    """A cell as a message may quote it: contact values masked (messages end up in logs and cron
+    mails), long cells cut."""
+    text = str(value)
+    if field in CONTACT_FIELDS:
+        text = mask_value(text) or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _bad_value_code(spec: Field) -> str:
@@ -177,6 +189,12 @@ def _parse(values: pd.Series, spec: Field, tz: str) -> tuple[pd.Series, pd.Serie
         return parsed.values, parsed.invalid, message
     parsed = V.parse_number(values)
     result, invalid = parsed.values, parsed.invalid
+    huge = ~result.abs().le(LARGEST)  # also inf; NaN (missing) is not huge
+    huge &= result.notna()
+    if huge.any():  # 1e308 overflows every sum: no export holds such a number
+        invalid = invalid | huge
+        result = result.mask(huge)
+        message = f"{message} (within ±{LARGEST:.0e})"
     if spec.col.non_negative:
         negative = result < 0
         if negative.any():

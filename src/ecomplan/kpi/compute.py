@@ -18,6 +18,8 @@ from ecomplan.kpi.metrics import METRICS
 BREAKDOWNS = ("channel", "source", "keyword", "segment")
 # When a platform sends the same day in two reports, the shop-level one wins.
 REPORT_PREFERENCE = ("shop_overview", "daily", "product_macro")
+_ADDITIVE = {s for m in METRICS.values() if m.rollup == "sum" for s in m.sources}
+_DISTINCT = {s for m in METRICS.values() if m.rollup == "distinct" for s in m.sources}
 
 
 @dataclass
@@ -25,10 +27,15 @@ class Totals:
     """KPI values of one platform (or all) over one period."""
 
     values: dict[str, float | None]
-    visitors_basis: str  # "period_export": de-duplicated by the platform; "sum_of_daily": person-days
+    visitors_basis: str  # "period_export": de-duplicated by the platform; "sum_of_daily": person-days;
+    # "sum_of_ranges": the sum of weekly/monthly rows' de-duplicated counts (person-weeks, person-months);
+    # "sum_of_channels": a channel table's counts added up (see from_channels); "orders": see orders_traffic
     days_covered: int
     days: int
     platforms: list[str] = field(default_factory=list)
+    covered: tuple[dt.date, dt.date] | None = None  # first and last day of the period the counted rows cover
+    grain: str = "day"  # of the counted rows: day, week, month, range, or several joined by "+"
+    partial: list[tuple[dt.date, dt.date]] = field(default_factory=list)  # rows only partly in the period: uncounted
 
     def get(self, key: str) -> float | None:
         return self.values.get(key)
@@ -47,13 +54,59 @@ def shop_level(traffic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[
     for column in BREAKDOWNS:
         if column in traffic:
             mask &= traffic[column].isna()
-    shop = traffic[mask]
+    notes: list[str] = []
+    shop = pd.concat([traffic[mask], from_channels(traffic, mask, notes)], ignore_index=True)
     end = shop["date_end"] if "date_end" in shop else pd.Series(pd.NaT, index=shop.index)
     is_period = end.notna() & (end > shop["date"])
-    notes: list[str] = []
     daily = _one_per_key(shop[~is_period], ["platform", "date"], notes)
     period = _one_per_key(shop[is_period], ["platform", "date", "date_end"], notes)
     return daily, period, notes
+
+
+def from_channels(traffic: pd.DataFrame, shop: pd.Series, notes: list[str]) -> pd.DataFrame:
+    """Shop-level rows summed from a channel table, for the ranges of a platform that has no
+    shop-level row on any of their days (a GA traffic-acquisition export is one row per channel
+    for its whole range). Sums are exact for sessions, revenue and other additive measures; a
+    visitor who came through two channels counts twice in the summed users, and a note says so."""
+    if "channel" not in traffic or not (~shop).any():
+        return traffic.iloc[0:0]
+    level = ~shop & traffic["channel"].notna()
+    for column in BREAKDOWNS[1:]:
+        if column in traffic:
+            level &= traffic[column].isna()
+    rows = traffic[level]
+    if rows.empty:
+        return rows
+    end = rows["date_end"] if "date_end" in rows else rows["date"]
+    rows = rows.assign(date_end=end.fillna(rows["date"]))
+    own = traffic[shop]
+    own_end = own["date_end"].fillna(own["date"]) if "date_end" in own else own["date"]
+    measures = [c for c in rows.columns if c in _ADDITIVE or c in _DISTINCT]
+    out = []
+    for (platform, start, stop), part in rows.groupby(["platform", "date", "date_end"], observed=True):
+        mine = own[own["platform"] == platform]
+        if ((mine["date"] <= stop) & (own_end[mine.index] >= start)).any():
+            continue  # the platform's own shop-level rows cover (some of) these days
+        summed = part[measures].sum(min_count=1)
+        summed = summed.where(part[measures].notna().any())
+        row = {"platform": platform, "date": start, "date_end": stop, **summed.to_dict()}
+        row["report"] = "channel_sum"
+        row["source_file"] = part["source_file"].iloc[0]
+        out.append(row)
+        summed_distinct = [c for c in measures if c in _DISTINCT and pd.notna(row.get(c))]
+        if summed_distinct:
+            notes.append(
+                f"{platform}: {start.date()} – {stop.date()} has no shop total, only a channel table; "
+                f"{', '.join(summed_distinct)} are the sum over its {len(part)} channels "
+                "(someone who came through two channels counts twice)"
+            )
+    if not out:
+        return traffic.iloc[0:0]
+    frame = pd.DataFrame(out)
+    for column in ("platform", "report", "source_file"):
+        if column in traffic and isinstance(traffic[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype("str")
+    return frame
 
 
 def _one_per_key(rows: pd.DataFrame, key: list[str], notes: list[str]) -> pd.DataFrame:
@@ -97,6 +150,53 @@ def _exact(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
     return frame[(frame["date"] == pd.Timestamp(period.start)) & (frame["date_end"] == pd.Timestamp(period.end))]
 
 
+def _days(start: pd.Timestamp, end: pd.Timestamp) -> set[pd.Timestamp]:
+    return set(pd.date_range(start, end, freq="D"))
+
+
+def tiles(
+    ranges: pd.DataFrame, period: Period, taken: set[pd.Timestamp]
+) -> tuple[pd.DataFrame, list[tuple[dt.date, dt.date]]]:
+    """(rows to count, rows left out) of a platform's multi-day rows (weeks, months, a GA4 `Nth week`
+    axis) for `period`, on the days not in `taken` (the days its daily rows already count).
+
+    A row that lies inside the period counts whole (longest first, never two rows on one day); a
+    row that only partly overlaps the period is left out and returned, so the report can say which
+    part of the period the figures cover instead of passing a week off as the month. `taken`
+    grows by the counted rows' days. The export for exactly the period is not a tile (see
+    platform_totals)."""
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    if ranges.empty:
+        return ranges, []
+    exact = (ranges["date"] == start) & (ranges["date_end"] == end)
+    overlapping = ranges[~exact & (ranges["date"] <= end) & (ranges["date_end"] >= start)]
+    inside = overlapping[(overlapping["date"] >= start) & (overlapping["date_end"] <= end)]
+    order = (inside["date_end"] - inside["date"]).sort_values(ascending=False, kind="stable").index
+    chosen = []
+    for index in order:
+        days = _days(inside.at[index, "date"], inside.at[index, "date_end"])
+        if not days & taken:
+            chosen.append(index)
+            taken |= days
+    partial = []
+    for row in overlapping.drop(index=inside.index).drop_duplicates(["date", "date_end"]).itertuples():
+        days = _days(max(row.date, start), min(row.date_end, end))
+        if not days <= taken:
+            partial.append((row.date.date(), row.date_end.date()))
+    return inside.loc[chosen], sorted(partial)
+
+
+def grain_of(rows: pd.DataFrame) -> str:
+    """day, week, month or range (or several joined by "+") of the rows counted for a period."""
+    if rows.empty:
+        return "day"
+    end = rows["date_end"].fillna(rows["date"]) if "date_end" in rows else rows["date"]
+    length = (end - rows["date"]).dt.days + 1
+    month = (rows["date"].dt.day == 1) & (end == rows["date"] + pd.offsets.MonthEnd(0))
+    kinds = np.select([length == 1, length == 7, month], ["day", "week", "month"], "range")
+    return "+".join(k for k in ("day", "week", "month", "range") if k in set(kinds))
+
+
 def platform_totals(
     daily: pd.DataFrame, period_rows: pd.DataFrame, platform: str, period: Period, use_period_export: bool
 ) -> Totals:
@@ -108,8 +208,15 @@ def platform_totals(
     so compared periods share a basis) or when there are no daily rows at all.
     """
     rows = _within(daily[daily["platform"] == platform], period)
-    export = _exact(period_rows[period_rows["platform"] == platform], period) if len(period_rows) else period_rows
-    covered = int(rows["date"].nunique())
+    ranges = period_rows[period_rows["platform"] == platform] if len(period_rows) else period_rows
+    export = _exact(ranges, period) if len(ranges) else ranges
+    taken = set(rows["date"])
+    # orders_traffic's period rows are made for exactly the periods asked: never tiles of another
+    own = ranges[ranges["report"].astype("str") != "orders"] if len(ranges) else ranges
+    counted, partial = tiles(own, period, taken)
+    if len(counted):
+        rows = pd.concat([rows, counted])
+    covered = len(taken)
     has_export = len(export) > 0
     sums_from_export = has_export and covered < period.days
     distinct_from_export = has_export and (use_period_export or covered == 0)
@@ -120,8 +227,15 @@ def platform_totals(
         from_export = distinct_from_export if metric.rollup == "distinct" else sums_from_export
         values[metric.key] = _aggregate(export if from_export else rows, metric.sources, metric.rollup)
     finish_ratios(values)
-    basis = "period_export" if distinct_from_export else "sum_of_daily"
-    return Totals(values, basis, period.days if sums_from_export else covered, period.days, [platform])
+    basis = "period_export" if distinct_from_export else "sum_of_ranges" if len(counted) else "sum_of_daily"
+    if distinct_from_export and export["report"].astype("str").eq("channel_sum").all():
+        basis = "sum_of_channels"  # from_channels: no shop total, the channels' counts added up
+    elif has_export and export["report"].astype("str").eq("orders").all():
+        basis = "orders"  # orders_traffic: buyers de-duplicated over the period, no visitors at all
+    if sums_from_export and not export["report"].astype("str").eq("orders").all():  # orders_traffic: days are real
+        return Totals(values, basis, period.days, period.days, [platform], (period.start, period.end), "period")
+    span = (min(taken).date(), max(taken).date()) if taken else None
+    return Totals(values, basis, covered, period.days, [platform], span, grain_of(rows), partial)
 
 
 def _aggregate(rows: pd.DataFrame, sources: tuple[str, ...], rollup: str) -> float | None:
@@ -176,7 +290,7 @@ def combine(parts: list[Totals]) -> Totals:
             )
     net = [v for p in parts if (v := p.get("net_gmv")) is not None]
     values["net_gmv"] = float(sum(net)) if parts and len(net) == len(parts) else None  # only when every part has it
-    bases = {p.visitors_basis for p in parts if p.get("visitors") is not None}
+    bases = {p.visitors_basis for p in parts if p.get("visitors") is not None} or {p.visitors_basis for p in parts}
     basis = bases.pop() if len(bases) == 1 else "mixed"
     covered = min((p.days_covered for p in parts), default=0)
     return Totals(values, basis, covered, parts[0].days if parts else 0, [x for p in parts for x in p.platforms])
@@ -506,3 +620,92 @@ def gmv_anomalies(
             if abs(z) >= threshold:
                 found.append(Anomaly(column, day, float(series.at[stamp, column]), median, z, len(base)))
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Orders as the only source: a traffic-like frame without traffic
+# ---------------------------------------------------------------------------------------------
+
+
+def orders_traffic(orders: pd.DataFrame, periods: Sequence[Period]) -> pd.DataFrame:
+    """A canonical traffic frame derived from order lines, for platforms that have orders but no
+    traffic export: per platform one row a day from its first to its last sale (GMV = amounts of
+    the sold lines by `sold_lines`, the rule every analysis uses; paid orders; units; refunds; that
+    day's buyers), and for each of `periods` one row for exactly that period carrying its
+    de-duplicated buyers, new buyers (first purchase in the file falls in the period) and returning
+    buyers. No visitors: an order export knows nothing about traffic, so conversion and UV value
+    stay unknown (the registry recomputes every rate from these parts).
+
+    Orders without a customer ID count as one buyer each; when no order has one, buyers are unknown."""
+    from ecomplan.ingest.schemas import purchase_time_column, sold_lines
+
+    column = purchase_time_column(orders)
+    if column is None or orders.empty:
+        return pd.DataFrame(columns=["date", "date_end", "platform", "report", "source_file"])
+    sold = orders[sold_lines(orders)]
+    when = sold[column]
+    if isinstance(when.dtype, pd.DatetimeTZDtype):
+        when = when.dt.tz_localize(None)
+    ids = sold["customer_id"] if "customer_id" in sold else pd.Series(pd.NA, index=sold.index, dtype="object")
+    lines = pd.DataFrame(
+        {
+            "platform": sold["platform"].astype("str") if "platform" in sold else "orders",
+            "day": when.dt.normalize(),
+            "order": sold["order_id"].astype("str"),
+            "buyer": ids.astype("object").where(ids.notna(), "\0order:" + sold["order_id"].astype("str")),
+            "known": ids.notna(),
+            "amount": sold.get("amount", np.nan),
+            "refund": sold.get("refund", np.nan),
+            "units": sold.get("quantity", np.nan),
+            "file": sold["source_file"].astype("str") if "source_file" in sold else "",
+        }
+    )
+    first = lines.groupby(["platform", "buyer"])["day"].transform("min")
+    rows = []
+    for platform, part in lines.groupby("platform"):
+        no_ids = not part["known"].any()
+        file = ", ".join(sorted(set(part["file"])))
+        by_day = part.groupby("day").agg(
+            pay_amount=("amount", lambda s: s.sum(min_count=1)),
+            refund_amount=("refund", lambda s: s.sum(min_count=1)),
+            units=("units", lambda s: s.sum(min_count=1)),
+            orders=("order", "nunique"),
+            paying_buyers=("buyer", "nunique"),
+        )
+        days = pd.date_range(by_day.index.min(), by_day.index.max(), freq="D")
+        by_day = by_day.reindex(days)
+        by_day[["orders", "paying_buyers"]] = by_day[["orders", "paying_buyers"]].fillna(0)
+        for measure in ("pay_amount", "refund_amount", "units"):
+            if part[{"pay_amount": "amount", "refund_amount": "refund", "units": "units"}[measure]].notna().any():
+                by_day[measure] = by_day[measure].fillna(0.0)
+        if no_ids:
+            by_day["paying_buyers"] = np.nan
+        for day, values in by_day.iterrows():
+            rows.append({"date": day, "date_end": pd.NaT, "platform": platform, **values.to_dict(), "source": file})
+        for period in dict.fromkeys(periods):
+            start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+            if end < days[0] or start > days[-1]:  # before or after the file: unknown, not zero
+                rows.append({"date": start, "date_end": end, "platform": platform, "source": file})
+                continue
+            inside = part[(part["day"] >= start) & (part["day"] <= end)]
+            buyers = inside.drop_duplicates("buyer")
+            new = int((first[buyers.index] >= start).sum())
+            rows.append(
+                {
+                    "date": start,
+                    "date_end": end,
+                    "platform": platform,
+                    "pay_amount": inside["amount"].sum(min_count=1) if len(inside) else 0.0,
+                    "refund_amount": inside["refund"].sum(min_count=1) if len(inside) else 0.0,
+                    "units": inside["units"].sum(min_count=1) if len(inside) else 0.0,
+                    "orders": inside["order"].nunique(),
+                    "paying_buyers": np.nan if no_ids else len(buyers),
+                    "new_buyers": np.nan if no_ids else new,
+                    "returning_buyers": np.nan if no_ids else len(buyers) - new,
+                    "source": file,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["source_file"] = frame.pop("source")
+    frame["report"] = "orders"
+    return frame

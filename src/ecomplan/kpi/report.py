@@ -85,6 +85,7 @@ class KpiResult:
     currency: str = "¥"
     top: int = 10
     notes: list[str] = field(default_factory=list)  # data caveats found while computing (overlapping files)
+    basis: dict[str, str] = field(default_factory=dict)  # per platform: "traffic" (an export) or "orders"
 
 
 def analyse(
@@ -98,17 +99,28 @@ def analyse(
     targets: Targets | None = None,
     compare: tuple[str, ...] = DEFAULT_COMPARE,
 ) -> KpiResult:
-    """All KPI computations for `period`; `traffic` is the canonical traffic frame of any platforms."""
+    """All KPI computations for `period`; `traffic` is the canonical traffic frame of any platforms.
+
+    With no traffic rows at all, the daily figures come from `orders` (`kpi.orders_traffic`):
+    GMV, orders, buyers and AOV, no visitors; `basis` says so per platform."""
     from ecomplan.core.errors import EcomplanError
 
-    daily, period_rows, notes = kpi.shop_level(traffic)
-    platforms = sorted(set(daily["platform"].astype("str")) | set(period_rows["platform"].astype("str")))
     campaigns = list(settings.campaigns)
     chosen = []
     for name in compare:
         other, note = _comparison_period(name, period, campaigns)
         if other is not None:
             chosen.append((name, other, note))
+    basis = {str(p): "traffic" for p in traffic["platform"].unique()} if len(traffic) else {}
+    # Only when there is no traffic at all: beside a traffic export the orders may be the same sales
+    # under another platform name (Shopify orders of the site GA4 measures), and GMV would count twice.
+    if traffic.empty and orders is not None and len(orders) and "platform" in orders:
+        traffic = kpi.orders_traffic(orders, [period, *(other for _, other, _ in chosen)])
+        basis = {str(p): "orders" for p in traffic["platform"].unique()}
+    if traffic.empty:
+        raise EcomplanError("none of the files holds traffic/sales by day or orders; KPIs need one")
+    daily, period_rows, notes = kpi.shop_level(traffic)
+    platforms = sorted(set(daily["platform"].astype("str")) | set(period_rows["platform"].astype("str")))
     # One basis for the current period and every comparison (see kpi.totals_for).
     current, others = kpi.totals_for(daily, period_rows, platforms, period, [other for _, other, _ in chosen])
     comparisons = {
@@ -117,7 +129,16 @@ def analyse(
     }
     total = kpi.combine(list(current.values()))
     if all(value is None for value in total.values.values()):
-        first, last = traffic["date"].min(), traffic["date"].max()
+        first, last = traffic["date"].min(), kpi.last_day(traffic)
+        partial = sorted({row for totals in current.values() for row in totals.partial})
+        if partial:
+            rows = ", ".join(f"{a} – {b}" for a, b in partial[:4])
+            raise EcomplanError(
+                f"no row of the files fits inside {period.label} ({period.start} – {period.end}): their rows "
+                f"span several days and these only partly fall in it: {rows}. A week's or month's visitors "
+                f"cannot be split by day; ask for a period made of whole rows, e.g. "
+                f"{partial[0][0]}..{partial[-1][1]}"
+            )
         raise EcomplanError(
             f"no traffic or sales data in {period.label} ({period.start} – {period.end}); the "
             f"files cover {first.date()} – {last.date()}"
@@ -139,7 +160,9 @@ def analyse(
         current=current,
         total=total,
         comparisons=comparisons,
-        funnel=kpi.funnel(current, main.platforms if main else None),
+        funnel=kpi.funnel(  # orders alone have no funnel: no visitors, no carts
+            {p: v for p, v in current.items() if basis.get(p) != "orders"}, main.platforms if main else None
+        ),
         channels=kpi.channels(traffic, period, previous_period),
         products=product_table,
         no_sales=kpi.traffic_without_sales(product_table, settings.kpi.min_product_visitors).head(top),
@@ -155,8 +178,9 @@ def analyse(
         currency=settings.currency,
         top=top,
         notes=notes,
+        basis=basis,
     )
-    result.coverage = coverage(daily, period_rows, traffic, period, as_of)
+    result.coverage = coverage(current, traffic, period)
     campaign_days = {d for c in campaigns for d in Period(c.start, c.end, c.name).dates()}
     result.findings = findings(result, settings, campaign_days)
     return result
@@ -176,20 +200,40 @@ def _comparison_period(name: str, period: Period, campaigns: list[Campaign]) -> 
     return other, f"{now.name} {now.start}..{now.end} vs {before.start}..{before.end}"
 
 
-def coverage(
-    daily: pd.DataFrame, period_rows: pd.DataFrame, traffic: pd.DataFrame, period: Period, as_of: dt.date
-) -> dict[str, dict]:
-    """Per platform: the newest day with data and the period days covered (stale sources show here)."""
+def coverage(current: dict[str, kpi.Totals], traffic: pd.DataFrame, period: Period) -> dict[str, dict]:
+    """Per platform: the newest day with data, the period days the counted rows cover (from the
+    rows' own grain: a week counts 7 days), the first and last of them, the grain, and the rows
+    that only partly overlap the period and were left out (stale sources and partial weeks show here)."""
     out = {}
     for platform, rows in traffic.groupby("platform", observed=True):
-        last = kpi.last_day(rows)
-        shop = daily[daily["platform"] == platform]
-        in_period = shop[(shop["date"] >= pd.Timestamp(period.start)) & (shop["date"] <= pd.Timestamp(period.end))]
+        derived = rows["report"].astype("str").eq("orders")
+        if "date_end" in rows:
+            derived &= rows["date_end"].notna()
+        last = kpi.last_day(rows[~derived])  # orders_traffic's period rows span the asked periods, not the data
+        totals = current.get(str(platform))
+        partial = totals.partial if totals else []
         out[str(platform)] = {
             "last_date": last.date().isoformat() if pd.notna(last) else None,
-            "days_covered": int(in_period["date"].nunique()),
+            "days_covered": totals.days_covered if totals else 0,
             "days": period.days,
             "files": sorted(set(rows["source_file"].astype("str"))),
+            **(
+                {
+                    "grain": totals.grain,
+                    "covered_start": totals.covered[0].isoformat() if totals.covered else None,
+                    "covered_end": totals.covered[1].isoformat() if totals.covered else None,
+                    "partial": [
+                        {
+                            "start": a.isoformat(),
+                            "end": b.isoformat(),
+                            "days_in_period": (min(b, period.end) - max(a, period.start)).days + 1,
+                        }
+                        for a, b in partial
+                    ],
+                }
+                if totals and (totals.grain != "day" or partial)
+                else {}
+            ),
         }
     return out
 
@@ -235,9 +279,10 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
     main = result.comparisons.get("previous_period")
     for platform, now in result.current.items():
         info = result.coverage.get(platform, {})
+        in_partial = sum(row["days_in_period"] for row in info.get("partial", []))
         if (
             info
-            and info["days_covered"] < result.period.complete_days(result.as_of)
+            and info["days_covered"] + in_partial < result.period.complete_days(result.as_of)
             and now.visitors_basis != "period_export"
         ):
             out.append(
@@ -248,7 +293,22 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
                     platform=platform,
                     last=info["last_date"],
                     days=result.period.days,
-                    missing=result.period.days - info["days_covered"],
+                    missing=result.period.days - info["days_covered"] - in_partial,
+                )
+            )
+        if in_partial and info.get("covered_start"):
+            out.append(
+                _finding(
+                    "partial",
+                    "warning",
+                    platform,
+                    numbers={"days_covered": info["days_covered"], "partial": info["partial"]},
+                    platform=platform,
+                    start=info["covered_start"],
+                    end=info["covered_end"],
+                    covered=info["days_covered"],
+                    days=result.period.days,
+                    rows=", ".join(f"{row['start']} – {row['end']}" for row in info["partial"]),
                 )
             )
         if main is None:
@@ -278,6 +338,8 @@ def findings(result: KpiResult, settings: Settings, campaign_days: set[dt.date])
                 p=f"{test.p_value:.3g}" if test.p_value is not None else "—",
                 basis={"zh": t("finding.person_days", "zh"), "en": t("finding.person_days", "en")}
                 if now.visitors_basis == "sum_of_daily"
+                else {"zh": t("finding.person_ranges", "zh"), "en": t("finding.person_ranges", "en")}
+                if now.visitors_basis == "sum_of_ranges"
                 else "",
             )
         )
@@ -444,7 +506,12 @@ def to_json(result: KpiResult) -> dict:
         "visitors_basis": result.total.visitors_basis,
         "kpis": kpis(result.total),
         "kpis_by_platform": {
-            p: {**kpis(v), "visitors_basis": v.visitors_basis, "days_covered": v.days_covered}
+            p: {
+                **kpis(v),
+                "visitors_basis": v.visitors_basis,
+                "days_covered": v.days_covered,
+                "basis": result.basis.get(p, "traffic"),
+            }
             for p, v in result.current.items()
         },
         "comparisons": comparisons,
@@ -522,9 +589,10 @@ def _kpi_section(result: KpiResult, lang: str, headline: bool = True) -> Section
     paragraphs = [headline_sentence(result, lang)] if headline else []
     if result.orders:
         o = result.orders
-        paragraphs.append(
-            t("kpi.orders.buyers", lang, buyers=o["buyers"], new=o["new_buyers"], returning=o["returning_buyers"])
-        )
+        if not result.basis or any(b != "orders" for b in result.basis.values()):  # else the table has buyers
+            paragraphs.append(
+                t("kpi.orders.buyers", lang, buyers=o["buyers"], new=o["new_buyers"], returning=o["returning_buyers"])
+            )
         if o["repurchase_rate_90d"] is not None:
             paragraphs.append(
                 t(
@@ -777,8 +845,12 @@ def _named(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _notes_section(result: KpiResult, lang: str) -> Section:
     bullets = list(result.notes)
     for platform, totals in result.current.items():
-        if totals.get("visitors") is not None:
-            key = "kpi.note.period_export" if totals.visitors_basis == "period_export" else "kpi.note.person_days"
+        if result.basis.get(platform) == "orders":
+            bullets.append(t("kpi.note.orders_basis", lang, platform=platform_name(platform, lang)))
+        if totals.get("visitors") is not None and totals.visitors_basis != "sum_of_channels":  # noted by shop_level
+            key = {"period_export": "kpi.note.period_export", "sum_of_ranges": "kpi.note.sum_of_ranges"}.get(
+                totals.visitors_basis, "kpi.note.person_days"
+            )
             bullets.append(t(key, lang, platform=platform_name(platform, lang)))
     if len(result.current) > 1:
         bullets.append(t("kpi.note.total_visitors", lang))
@@ -792,6 +864,17 @@ def _notes_section(result: KpiResult, lang: str) -> Section:
                 end=comparison.period.end,
             )
             + (f" ({comparison.note})" if comparison.note else "")
+            + (
+                t(
+                    "kpi.note.comparison_partial",
+                    lang,
+                    covered=comparison.total.days_covered,
+                    days=comparison.period.days,
+                )
+                if 0 < comparison.total.days_covered < comparison.period.days
+                and any(comparison.total.get(k) is not None for k in ("gmv", "visitors", "sessions", "orders"))
+                else ""
+            )
         )
     for platform, info in result.coverage.items():
         files = info["files"]
@@ -807,6 +890,17 @@ def _notes_section(result: KpiResult, lang: str) -> Section:
                 files=listed,
             )
         )
+        if info.get("partial"):
+            bullets.append(
+                t(
+                    "kpi.note.partial",
+                    lang,
+                    platform=platform_name(platform, lang),
+                    start=info["covered_start"] or "—",
+                    end=info["covered_end"] or "—",
+                    rows=", ".join(f"{row['start']} – {row['end']}" for row in info["partial"]),
+                )
+            )
     return Section(t("kpi.section.notes", lang), bullets=bullets)
 
 

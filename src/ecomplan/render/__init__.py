@@ -39,11 +39,20 @@ def write_report(
 
 def write_table(table: Table, path: str | Path, lang: str) -> None:
     """One table as a file: UTF-8 CSV with a BOM (Excel opens Chinese correctly) or one Excel sheet."""
+    import pandas as pd
+
+    from ecomplan.core.formatting import inert_formula
     from ecomplan.render.output import atomic_path, output_format
 
     if output_format(path, TABLE_SUFFIXES) == ".csv":
+        frame = table.frame.copy()
+        for column in frame.columns:
+            if not pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_datetime64_any_dtype(
+                frame[column]
+            ):
+                frame[column] = frame[column].map(lambda v: inert_formula(v) if isinstance(v, str) else v)
         with atomic_path(path) as tmp:
-            table.frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
         return
     if len(table.frame) > EXCEL_ROWS:
         raise UsageError(

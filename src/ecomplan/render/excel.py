@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ecomplan.core.formatting import inert_formula
 from ecomplan.core.report import Report, Table
 from ecomplan.core.text import t
 from ecomplan.render.output import atomic_path
@@ -41,27 +42,32 @@ def sheet_name(name: str, used: set[str]) -> str:
 
 
 def write_excel(report: Report, path: str | Path) -> None:
+    with atomic_path(path) as tmp:
+        build_workbook(report, tmp)
+
+
+def build_workbook(report: Report, path: Path) -> None:
+    """The workbook written straight to `path` (callers write to a temporary path and rename it)."""
     import xlsxwriter
 
-    with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "nan_inf_to_errors": False,
-            },
-        )
-        book.set_properties({"title": report.title, "comments": "ecomplan"})
-        # A fixed creation date keeps the bytes identical for identical inputs (idempotent cron runs).
-        book.set_properties({"created": dt.datetime(2000, 1, 1)})
-        formats = _formats(book, report.currency)
-        used: set[str] = set()
-        _summary_sheet(book, report, formats, used)
-        for table in report.tables():
-            _table_sheet(book, table, formats, used)
-        book.close()
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": False,
+        },
+    )
+    book.set_properties({"title": report.title, "comments": "ecomplan"})
+    # A fixed creation date keeps the bytes identical for identical inputs (idempotent cron runs).
+    book.set_properties({"created": dt.datetime(2000, 1, 1)})
+    formats = _formats(book, report.currency)
+    used: set[str] = set()
+    _summary_sheet(book, report, formats, used)
+    for table in report.tables():
+        _table_sheet(book, table, formats, used)
+    book.close()
 
 
 def _formats(book, currency: str) -> dict:
@@ -87,7 +93,7 @@ def _summary_sheet(book, report: Report, formats: dict, used: set[str]) -> None:
     row = 2
     for label, value in report.meta:
         sheet.write_string(row, 0, label, formats["bold"])
-        sheet.write_string(row, 1, str(value))
+        sheet.write_string(row, 1, inert_formula(str(value)))
         row += 1
     for section in report.sections:
         if not (section.paragraphs or section.bullets):
@@ -96,7 +102,7 @@ def _summary_sheet(book, report: Report, formats: dict, used: set[str]) -> None:
         sheet.write_string(row, 0, section.title, formats["bold"])
         row += 1
         for text in [*section.paragraphs, *(f"• {b}" for b in section.bullets)]:
-            sheet.write_string(row, 1, text, formats["wrap"])
+            sheet.write_string(row, 1, inert_formula(text), formats["wrap"])
             row += 1
 
 
@@ -165,7 +171,7 @@ def _write_cell(sheet, row: int, col: int, value, fmt: str, formats: dict) -> No
     elif isinstance(value, (int, float)):
         sheet.write_number(row, col, float(value))
     else:
-        sheet.write_string(row, col, str(value))  # never a formula, whatever it starts with
+        sheet.write_string(row, col, inert_formula(str(value)))  # a string cell, and inert if re-saved as CSV
 
 
 def _width(column, records: list[dict]) -> float:

@@ -8,6 +8,38 @@ from ecomplan.core.text import t
 from ecomplan.render.output import dumps, output_format, write_text
 
 
+def why(result, lang: str) -> list[str]:
+    """The reasons `inspect` gives for its choice: titles found, how the columns matched, the runner-up."""
+    match = result.match
+    if not match:
+        return []
+    how = [field["how"] for field in match["fields"].values()]
+    lines = []
+    if match["titles_found"]:
+        lines.append(t("inspect.why.titles", lang, titles=", ".join(match["titles_found"])))
+    lines.append(
+        t(
+            "inspect.why.fields",
+            lang,
+            n=len(how),
+            exact=how.count("exact"),
+            normalized=how.count("normalized"),
+            prefix=how.count("prefix"),
+        )
+    )
+    if match["companions"]:
+        lines.append(t("inspect.why.companions", lang, columns=", ".join(match["companions"])))
+    runner = result.runner_up
+    if runner:
+        reason = (
+            t("inspect.why.lacks", lang, fields=", ".join(runner["missing"]))
+            if runner["missing"]
+            else runner["refused"] or t("inspect.why.scored_lower", lang)
+        )
+        lines.append(t("inspect.why.runner_up", lang, report=f"{runner['platform']}/{runner['report']}", reason=reason))
+    return lines
+
+
 def print_terminal(results, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -36,6 +68,9 @@ def print_terminal(results, lang: str) -> None:
             ),
             (t("inspect.date_range", lang), f"{r.date_start} … {r.date_end}" if r.date_start else "—"),
         ]
+        reasons = why(r, lang)
+        if reasons:
+            rows.append((t("inspect.why", lang), "\n".join(reasons)))
         for key, value in rows:
             summary.add_row(key, value)
         console.print(summary)
@@ -62,4 +97,4 @@ def write(results, path: Path, lang: str) -> None:
     if suffix == ".json":
         write_text(path, dumps([r.model_dump() for r in results]) + "\n")
         return
-    write_text(path, render("inspect.md.j2", results=results, lang=lang, t=t, basename=lambda p: Path(p).name))
+    write_text(path, render("inspect.md.j2", results=results, lang=lang, t=t, basename=lambda p: Path(p).name, why=why))

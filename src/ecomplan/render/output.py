@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import json
 import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +33,38 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def publish_together(writers: dict[Path, Callable[[Path], object]]) -> list[Path]:
+    """Write a set of files that belong together (a report's .md and .xlsx): each goes to a temporary
+    file beside its target, and only when all are written are they renamed over their targets, one right
+    after the other. A reader sees the old set or the new one, never a new .md beside an old .xlsx
+    because a write failed half way; an exception removes every temporary file. A kill leaves them, and
+    `remove_stale_temps` (called by the next run, under its lock) removes them.
+    """
+    temps: dict[Path, Path] = {}
+    try:
+        for path, write in writers.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            os.close(fd)
+            temps[path] = Path(name)
+            write(temps[path])
+            os.chmod(name, 0o644)
+        for path, temporary in temps.items():
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary in temps.values():
+            temporary.unlink(missing_ok=True)
+        raise
+    return list(writers)
+
+
+def remove_stale_temps(paths: list[Path]) -> None:
+    """Temporary files an earlier, killed run left beside these targets (`.<name>.<random>.tmp`)."""
+    for path in paths:
+        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)  # a link is removed, never followed
 
 
 def write_text(path: str | Path, text: str) -> None:

@@ -13,7 +13,7 @@ The rules (which orders count, refunds, ties, thresholds) are documented in
 `metrics.py` and `scoring.py`; the reference is `docs/rfm.md`.
 """
 
-from ecomplan.rfm.masking import mask_value, mask_values
+from ecomplan.core.masking import mask_value, mask_values
 from ecomplan.rfm.metrics import Exclusions, Snapshot, measure, parse_window
 from ecomplan.rfm.migration import Migration, migrate
 from ecomplan.rfm.report import (

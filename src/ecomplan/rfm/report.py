@@ -11,6 +11,7 @@ from ecomplan.core.errors import EcomplanError
 from ecomplan.core.formatting import money, num, pct
 from ecomplan.core.report import Chart, Column, Format, Report, Section, Table
 from ecomplan.core.text import has, t
+from ecomplan.ingest.sources import CNY_PLATFORMS
 from ecomplan.rfm.metrics import Exclusions
 from ecomplan.rfm.migration import NOT_SCORED, Migration
 from ecomplan.rfm.repurchase import Repurchase
@@ -385,7 +386,7 @@ def currency_symbol(orders: pd.DataFrame) -> str:
         if len(found) == 1:
             return symbols.get(str(found[0]).upper(), f"{found[0]} ")
     platforms = set(orders["platform"].dropna().astype("str")) if "platform" in orders else set()
-    if platforms and platforms <= {"sycm", "jd", "douyin", "pdd"}:
+    if platforms and platforms <= CNY_PLATFORMS:
         return "¥"
     return ""
 

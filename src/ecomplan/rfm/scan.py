@@ -58,6 +58,7 @@ from ecomplan.ingest.reading.values import MISSING_TOKENS, clean_text
 from ecomplan.ingest.sources import Context, adapters_for, select, vocabulary
 from ecomplan.ingest.sources.base import report_unknown_statuses, status_mapper
 from ecomplan.ingest.sources.generic import COMMON_STATUS
+from ecomplan.ingest.validate import LARGEST
 from ecomplan.rfm.metrics import CONTACTS, ORDER_COLUMNS, SOLD_STATUSES, ScannedOrders, create_orders, status_word
 
 # Timestamp layouts DuckDB reads here; the loader reads these plain forms to the same values.
@@ -272,8 +273,29 @@ def _utf8_sources(path: Path, plan: _Plan) -> Iterator[tuple[list[Path], bool]]:
     if plan.codec == "utf-8":
         yield [path], True
         return
-    with tempfile.TemporaryDirectory(prefix="ecomplan-") as directory:
+    _remove_orphaned_workdirs()
+    with tempfile.TemporaryDirectory(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-") as directory:  # mode 700
         yield _transcode(path, plan, Path(directory)), False
+
+
+WORKDIR_PREFIX = "ecomplan-"
+
+
+def _remove_orphaned_workdirs() -> None:
+    """Transcoded copies hold customer data: a killed run's folder (its process is gone) is removed by the
+    next run, so no copy outlives its process by more than that."""
+    import shutil
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
+        pid = folder.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # a live process of another user
 
 
 def _transcode(path: Path, plan: _Plan, directory: Path) -> list[Path]:
@@ -460,7 +482,11 @@ def _lines_sql(source: _Source, ids: dict[str, str]) -> str:
         return f"CASE WHEN {bad} THEN error('scan: a time pandas cannot hold') ELSE {name} END"
 
     def finite(name: str) -> str:
-        return f"CASE WHEN isfinite({name}) IS FALSE THEN error('scan: not a finite number') ELSE {name} END"
+        # beyond the loader's LARGEST the loader reports the cell: give way to it
+        return (
+            f"CASE WHEN isfinite({name}) IS FALSE OR abs({name}) > {LARGEST} "
+            f"THEN error('scan: not a finite number in range') ELSE {name} END"
+        )
 
     checked = [c for c in ("order_id", "customer_id", "status", *CONTACTS) if c in cell]
     time = plan.time_column

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, cast
 import pandas as pd
 
 from ecomplan.core.errors import ArgumentError, InputError, Issue
+from ecomplan.core.masking import mask_frame
 from ecomplan.core.periods import parse_day
-from ecomplan.rfm.masking import mask_frame
 from ecomplan.rfm.metrics import Exclusions, Snapshot, last_sale_date, measure, parse_window
 from ecomplan.rfm.migration import Migration, migrate
 from ecomplan.rfm.repurchase import Repurchase, repurchase

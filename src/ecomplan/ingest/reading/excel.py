@@ -7,6 +7,9 @@ openpyxl takes ~21 s. Every visible sheet with a table becomes a RawTable.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +17,7 @@ import pandas as pd
 
 from ecomplan.core.errors import InputError
 from ecomplan.ingest.reading.header import detect_header_row, unique_headers
+from ecomplan.ingest.reading.limits import ReadLimits
 from ecomplan.ingest.reading.tables import FileInfo, RawTable, ReadResult, drop_summary_rows
 
 
@@ -50,6 +54,65 @@ def read_workbook(
         raise InputError(f"{name}: no sheet holds a table (every sheet is empty or has a single column)")
     info.sheet = tables[0].name if len(tables) == 1 else None
     return ReadResult(info, tables)
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]{1,3})(\d{1,7})"')
+
+
+def check_xlsx(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
+    """Refuse an xlsx whose parts inflate past the decompression cap, or whose sheet spans more cells
+    than the cell cap: the Excel reader allocates the whole rectangle from A1 to the last cell, so one
+    cell at XFD1048576 asks for 17 billion cells (~400 GB) and aborts the process."""
+    members = archive.infolist()
+    if sum(m.file_size for m in members) > limits.max_decompressed_bytes:
+        raise InputError(
+            f"{name}: the workbook decompresses to more than {limits.max_decompressed_bytes:,} bytes, the cap; "
+            "if the file is genuine, raise the cap with {max_decompressed_bytes}",
+            arguments=("max_decompressed_bytes",),
+        )
+    for member in members:
+        if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+            continue
+        try:
+            rows, columns = _extent(archive, member)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
+            continue  # a damaged part: the Excel reader says so
+        if rows * columns > limits.max_cells:
+            sheet = member.filename.rsplit("/", 1)[-1]
+            raise InputError(
+                f"{name}: {sheet} spans {rows:,} rows x {columns:,} columns from A1, more than the cap of "
+                f"{limits.max_cells:,} cells; if the file is genuine, raise the cap with {{max_cells}}",
+                arguments=("max_cells",),
+            )
+
+
+def _extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
+    """(last row, last column) of a worksheet part: its <dimension>, else the largest cell reference."""
+    with archive.open(member) as stream:
+        head = stream.read(1 << 16)
+        found = _DIMENSION.search(head)
+        if found:
+            last_column, last_row = (found.group(3), found.group(4)) if found.group(3) else found.group(1, 2)
+            return int(last_row), _column_number(last_column)
+        rows = columns = 0
+        tail = b""
+        chunk = head
+        while chunk:
+            text = tail + chunk
+            for match in _CELL_REF.finditer(text):
+                rows = max(rows, int(match.group(2)))
+                columns = max(columns, _column_number(match.group(1)))
+            tail = text[-256:]
+            chunk = stream.read(1 << 20)
+        return rows, columns
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def _sheet_table(sheet_name: str, rows: list[list], vocabulary: frozenset[str]) -> RawTable | None:

@@ -80,7 +80,7 @@ class ReadResult:
     tables: list[RawTable]
 
 
-def _labels_in(column: pd.Series, labels: frozenset[str]) -> np.ndarray:
+def labels_in(column: pd.Series, labels: frozenset[str]) -> np.ndarray:
     """Which cells are one of `labels`, ignoring surrounding spaces (Arrow kernels on big text columns)."""
     if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
         import pyarrow as pa
@@ -102,7 +102,7 @@ def drop_summary_rows(table: RawTable, file: str) -> RawTable:
     frame = table.frame
     if frame.empty:
         return table
-    is_summary = _labels_in(frame.iloc[:, 0], SUMMARY_LABELS)
+    is_summary = labels_in(frame.iloc[:, 0], SUMMARY_LABELS)
     if not is_summary.any():
         return table
     for row in table.rows[is_summary][:3]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import mmap
 import os
@@ -32,6 +33,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
 _DELIMITERS = (",", "\t", ";", "|")
+_NS_FIRST, _NS_LAST = dt.datetime(1677, 9, 22), dt.datetime(2262, 4, 11)  # the range of datetime64[ns]
 
 
 def read_text(
@@ -49,7 +51,13 @@ def read_text(
         raise InputError(f"{name}: the file has no content (only blank lines)")
     label, codec, bom = detect_encoding(head, complete, encoding, name)
     info.encoding = label
-    head_text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head[bom:], final=complete)
+    try:
+        head_text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head[bom:], final=complete)
+    except (UnicodeError, TypeError, ValueError):  # a codec without error replacement (idna, punycode ...)
+        raise InputError(
+            f"{name}: text is not valid {label}; pass another {{encoding}} (e.g. {{encoding}} gb18030)",
+            arguments=("encoding",),
+        ) from None
     first_line = next((line for line in head_text.splitlines() if line.strip()), "")
     if first_line.lstrip().startswith("#"):
         if not complete:
@@ -122,11 +130,17 @@ def detect_encoding(head: bytes, complete: bool, forced: str | None, name: str) 
             return label, codec, len(bom)
     if forced:
         try:
-            codecs.lookup(forced)
+            found = codecs.lookup(forced)
         except LookupError:
             raise InputError(
                 f"{name}: unknown encoding {forced!r} given with {{encoding}}", arguments=("encoding",)
             ) from None
+        if not getattr(found, "_is_text_encoding", True):  # base64, hex, rot13, zlib: not a character set
+            raise InputError(
+                f"{name}: {forced!r} given with {{encoding}} is not a text encoding", arguments=("encoding",)
+            )
+        if found.name in {"utf-16", "utf-32"}:  # no byte order mark (else returned above): infer it
+            return forced, _byte_order(head, found.name), 0
         return forced, forced, 0
     for codec in ("utf-8", "gb18030"):
         try:
@@ -143,6 +157,14 @@ def detect_encoding(head: bytes, complete: bool, forced: str | None, name: str) 
         f"{position}); pass {{encoding}}, e.g. {{encoding}} latin-1",
         arguments=("encoding",),
     )
+
+
+def _byte_order(head: bytes, codec: str) -> str:
+    """`utf-16-le`/`-be` (or utf-32) for text without a byte order mark: ASCII characters have their zero
+    byte after the code in little-endian, before it in big-endian; little-endian (Windows) on a tie."""
+    width = 2 if codec == "utf-16" else 4
+    first, last = head[0::width].count(0), head[width - 1 :: width].count(0)
+    return f"{codec}-be" if first > last else f"{codec}-le"
 
 
 def detect_delimiter(text: str) -> str:
@@ -261,7 +283,7 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
             if typed and "conversion error" in message.lower():
                 raise _NotPlainNumbers from None
             raise InputError(f"{name}: CSV could not be parsed: {message.splitlines()[0]}") from None
-        except UnicodeDecodeError:
+        except UnicodeError:  # UnicodeDecodeError, or a codec's own complaint
             return None, issues
     names = dict(zip(keys, columns, strict=False))
     frame = pd.DataFrame({names[k]: _to_pandas(table.column(k)) for k in wanted})
@@ -288,6 +310,12 @@ def _to_pandas(column) -> pd.Series:
     if pa.types.is_dictionary(column.type):
         return column.to_pandas()  # a Categorical
     if pa.types.is_timestamp(column.type):
+        import pyarrow.compute as pc
+
+        bounds = pc.min_max(column)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        if low is not None and (low < _NS_FIRST or high > _NS_LAST):  # 9999-12-31: the forgiving parser reports it
+            raise _NotPlainNumbers
         return pd.Series(column.to_numpy(), dtype="datetime64[ns]")
     if pa.types.is_floating(column.type):
         return pd.Series(column.to_numpy(), dtype="float64")

@@ -277,11 +277,12 @@ def parse_datetime(values: pd.Series, tz: str = "Asia/Shanghai") -> Parsed:
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     if pd.api.types.is_datetime64_any_dtype(values):
         converted = values.dt.tz_convert(tz).dt.tz_localize(None) if values.dt.tz is not None else values
-        return Parsed(converted.astype("datetime64[ns]"), pd.Series(False, index=index))
+        inside = to_ns(converted)
+        return Parsed(inside, converted.notna() & inside.isna())
     if values.dtype == object:
         is_dt = values.map(lambda v: isinstance(v, (dt.datetime, dt.date)))
         if is_dt.any():
-            out.loc[is_dt] = pd.to_datetime(values[is_dt].map(_naive), errors="coerce")
+            out.loc[is_dt] = to_ns(pd.to_datetime(values[is_dt].map(_naive), errors="coerce"))
         is_num = values.map(_is_real_number)
         if is_num.any():
             out.loc[is_num] = _from_number(pd.to_numeric(values[is_num]))
@@ -325,9 +326,24 @@ def _arrow_datetime(values: pd.Series) -> Parsed | None:
         parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
         if parsed.null_count != text.null_count:
             return None
-        out = pd.Series(pc.cast(parsed, pa.timestamp("ns")).to_numpy(zero_copy_only=False), index=values.index)
+        try:
+            parsed = pc.cast(parsed, pa.timestamp("ns"))
+        except pa.ArrowInvalid:  # a day outside 1677-09-22 .. 2262-04-11 (9999-12-31): pandas reports it
+            return None
+        out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index)
         return Parsed(out.astype("datetime64[ns]"), pd.Series(False, index=values.index))
     return None
+
+
+# What datetime64[ns] holds (1677-09-22 .. 2262-04-11); a day outside it is reported as a bad date.
+_NS_FIRST, _NS_LAST = pd.Timestamp.min.ceil("s"), pd.Timestamp.max.floor("s")
+
+
+def to_ns(values: pd.Series) -> pd.Series:
+    """Datetimes of any unit as datetime64[ns]; those outside its range become NaT instead of an error."""
+    if values.dtype == "datetime64[ns]":
+        return values
+    return values.where(values.between(_NS_FIRST, _NS_LAST)).astype("datetime64[ns]")
 
 
 def _naive(value: dt.date) -> dt.datetime:
@@ -368,7 +384,7 @@ def _parse_text_dates(text: pd.Series, tz: str) -> pd.Series:
             parsed = parsed.dt.tz_convert(tz).dt.tz_localize(None)
         hit = parsed.notna()
         if hit.any():
-            out.loc[hit[hit].index] = parsed[hit].astype("datetime64[ns]")
+            out.loc[hit[hit].index] = to_ns(parsed[hit])
             remaining = remaining[~hit]
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ import pandas as pd
 from ecomplan.core.errors import Issue
 from ecomplan.ingest.reading import RawTable
 from ecomplan.ingest.schemas import ORDER_STATUSES
+from ecomplan.ingest.sources.vocabulary import HOW_EXACT, HOW_NORMALIZED, HOW_PREFIX, header_key, match_header
 
 Alias = str | tuple[str, ...]
 
@@ -72,6 +74,22 @@ def _date(text: str) -> dt.date | None:
 
 
 @dataclass(frozen=True)
+class Match:
+    """How an adapter reads a table's header: `mapping` canonical -> raw header; `how` raw header ->
+    exact/normalized/prefix; `companions` the change/rank columns left out; `units` raw header -> the
+    unit its name carried in brackets."""
+
+    mapping: dict[str, str]
+    how: dict[str, str]
+    companions: list[str]
+    units: dict[str, str]
+
+    def quality(self) -> int:
+        """Exact and normalized matches count 2, prefix matches 1: a closer reading wins."""
+        return sum(1 if h == HOW_PREFIX else 2 for h in self.how.values())
+
+
+@dataclass(frozen=True)
 class Adapter:
     """One report of one platform.
 
@@ -93,47 +111,77 @@ class Adapter:
     finish: Callable[[pd.DataFrame, Context], pd.DataFrame] | None = None
     accepts: Callable[[RawTable, Context], bool] | None = None
     inferred: bool = False  # headers known from third-party code, not a real file
+    titles: tuple[str, ...] = ()  # the report's name as it stands in file names and description rows
     priority: int = 0  # breaks ties between adapters that map the same number of columns
 
     def aliases(self, canonical: str) -> tuple[str, ...]:
         value = self.columns[canonical]
         return (value,) if isinstance(value, str) else tuple(value)
 
+    def match(self, headers: list[str]) -> Match:
+        """Which raw header carries each canonical column, and how each matched (see `vocabulary`)."""
+        keys = [header_key(h) for h in headers]
+        taken: set[str] = set()
+        found: dict[str, str] = {}
+        how: dict[str, str] = {}
+        for rank in (HOW_EXACT, HOW_NORMALIZED, HOW_PREFIX):  # a better match anywhere goes first
+            for canonical in self.columns:
+                if canonical in found:
+                    continue
+                for alias in self.aliases(canonical):
+                    hit = match_header(alias, keys, taken)
+                    if hit is not None and hit[1] == rank:
+                        found[canonical], how[hit[0]] = hit
+                        taken.add(hit[0])
+                        break
+        ordered = {c: found[c] for c in self.columns if c in found}
+        return Match(ordered, how, [k.raw for k in keys if k.companion], {k.raw: k.unit for k in keys if k.unit})
+
     def mapping(self, headers: list[str]) -> dict[str, str]:
         """canonical -> raw header present in `headers`."""
-        present = {h.lower(): h for h in headers}
-        found = {}
-        for canonical in self.columns:
-            for alias in self.aliases(canonical):
-                if alias.lower() in present:
-                    found[canonical] = present[alias.lower()]
-                    break
-        return found
+        return self.match(headers).mapping
 
     def missing_signature(self, headers: list[str]) -> list[str]:
-        present = {h.lower() for h in headers}
+        keys = [header_key(h) for h in headers]
         missing = []
         for entry in self.signature:
             names = (entry,) if isinstance(entry, str) else entry
-            if not any(n.lower() in present for n in names):
+            if not any(match_header(n, keys, set()) for n in names):
                 missing.append(" or ".join(names))
         return missing
 
 
-def status_mapper(table: Mapping[str, str]) -> Callable[[pd.Series], pd.Series]:
-    """Vectorized raw-status -> canonical-status mapping; unknown strings -> 'unknown'."""
-    lowered = {k.lower(): v for k, v in table.items()}
+def status_mapper(
+    table: Mapping[str, str], prefixes: Mapping[str, str] | None = None
+) -> Callable[[pd.Series], pd.Series]:
+    """Vectorized raw-status -> canonical-status mapping; unknown strings -> 'unknown'.
+
+    Words are compared with width and case folded (（删除） = (删除)); `prefixes` maps a leading
+    marker to a status whatever follows it (JD's `(删除)等待出库` is a deleted order).
+    """
+    lowered = {_fold(k): v for k, v in table.items()}
+    leading = {_fold(k): v for k, v in (prefixes or {}).items()}
+
+    def canonical(word: object) -> str:
+        folded = _fold(str(word))
+        if folded in lowered:
+            return lowered[folded]
+        return next((status for mark, status in leading.items() if folded.startswith(mark)), "unknown")
 
     def apply(raw: pd.Series) -> pd.Series:
         # Map the few distinct values, not every row: 10M rows hold a handful of statuses.
         from ecomplan.ingest.reading.values import recategorize
 
         raw = raw if isinstance(raw.dtype, pd.CategoricalDtype) else raw.astype("category")
-        names = [lowered.get(str(c).strip().lower(), "unknown") for c in raw.cat.categories]
+        names = [canonical(c) for c in raw.cat.categories]
         # Every canonical status is a category, so adapters can still set any of them.
         return recategorize(raw, pd.Series(names, dtype="str"), categories=list(ORDER_STATUSES))
 
     return apply
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).strip().lower()
 
 
 def report_unknown_statuses(frame: pd.DataFrame, ctx: Context, column: str = "status") -> None:

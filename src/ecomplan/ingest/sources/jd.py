@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecomplan.ingest.sources.base import Adapter, Context, first_line_only, report_unknown_statuses, status_mapper
+from ecomplan.ingest.sources.sycm import fill_period
 
 ORDER_STATUS = {
     "等待付款": "pending",
@@ -29,7 +30,8 @@ ORDER_STATUS = {
     "配送退货": "refunded",
     "退款成功": "refunded",
 }
-_order_status = status_mapper(ORDER_STATUS)
+# An order the shop or JD deleted keeps its last state behind the marker: (删除)等待出库.
+_order_status = status_mapper(ORDER_STATUS, prefixes={"(删除)": "cancelled"})
 
 
 def _orders_finish(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -48,14 +50,18 @@ def _inventory_finish(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return frame
 
 
+# Names of the platform in its file names and description rows (report names follow in each adapter).
+JD_WORDS = ("京东",)
+
 ADAPTERS = [
     Adapter(
         "jd",
         "shop_overview",
         "traffic",
+        titles=(*JD_WORDS, "经营概况"),
         title_zh="京东商智 店铺经营概况 (按日)",
         title_en="JD Shangzhi shop overview (daily)",
-        signature=(("日期", "时间"), ("访客数", "访客数(UV)"), "成交客户数", "成交金额"),
+        signature=(("日期", "时间"), ("访客数", "访客数(UV)"), "成交金额"),  # key fields only
         columns={
             "date": ("日期", "时间"),
             "visitors": ("访客数", "访客数(UV)"),
@@ -78,20 +84,22 @@ ADAPTERS = [
         "jd",
         "traffic_sources",
         "traffic",
+        titles=(*JD_WORDS, "流量来源"),
         title_zh="京东商智 流量来源",
         title_en="JD Shangzhi traffic sources",
-        signature=("一级渠道", ("访客数(UV)", "访客数")),
+        # 引入商详访客数 (visitors brought to product pages) is the newer 流量来源's visitors column.
+        signature=("一级渠道", ("访客数(UV)", "访客数", "引入商详访客数")),
         columns={
             "date": ("日期", "时间"),
             "channel": "一级渠道",
             "source": "二级渠道",
-            "visitors": ("访客数(UV)", "访客数"),
+            "visitors": ("访客数(UV)", "访客数", "引入商详访客数"),
             "pageviews": ("浏览量(PV)", "浏览量"),
             "add_to_cart_buyers": "加购客户数",
             "ordering_buyers": "下单客户数",
             "order_amount": "下单金额",
-            "paying_buyers": "成交客户数",
-            "pay_amount": "成交金额",
+            "paying_buyers": ("成交客户数", "引入成交客户数"),
+            "pay_amount": ("成交金额", "引入成交金额"),
             "orders": ("成交子单量", "成交单量"),
             "avg_stay_seconds": ("平均停留时长(秒)", "平均停留时长"),
         },
@@ -101,6 +109,7 @@ ADAPTERS = [
         "jd",
         "sku_daily",
         "products",
+        titles=(*JD_WORDS, "商品明细"),
         title_zh="京东商智 商品明细",
         title_en="JD Shangzhi SKU details",
         signature=("时间", "SKU", "成交金额", "商品访客数"),
@@ -125,8 +134,77 @@ ADAPTERS = [
     ),
     Adapter(
         "jd",
+        "spu_detail",
+        "products",
+        titles=(*JD_WORDS, "SPU", "商品明细"),
+        title_zh="京东商智 SPU 商品明细",
+        title_en="JD Shangzhi SPU details",
+        signature=("时间", "SPU", "成交金额"),
+        columns={
+            "date": "时间",
+            "sku": "SPU",
+            "name": "SPU名称",
+            "product_code": "货号",
+            "category": "三级类目",
+            "amount": "成交金额",
+            "units": "成交商品件数",
+            "orders": "成交单量",
+            "buyers": "成交客户数",
+            "pageviews": "商品浏览量",
+            "visitors": "商品访客数",
+            "add_to_cart_buyers": "加购客户数",
+            "ordering_buyers": "下单客户数",
+            "order_amount": "下单金额",
+        },
+        inferred=True,
+    ),
+    Adapter(
+        "jd",
+        "kuaiche_effect",
+        "ads",
+        titles=(*JD_WORDS, "快车", "京准通"),
+        title_zh="京准通 京东快车 效果报表",
+        title_en="JD Jingzhuntong Kuaiche report",
+        signature=(("点击时间", "日期", "时间"), ("推广计划", "计划ID"), "花费"),
+        columns={
+            "date": ("点击时间", "日期", "时间"),
+            "campaign_id": "计划ID",
+            "campaign": "推广计划",
+            "keyword": "关键词",
+            "impressions": ("展现数", "展现量"),
+            "clicks": ("点击数", "点击量"),
+            "spend": "花费",
+            "orders": ("总订单行", "总订单数"),
+            "gmv": "总订单金额",
+        },
+        inferred=True,
+    ),
+    Adapter(
+        "jd",
+        "quanzhan_plan",
+        "ads",
+        titles=(*JD_WORDS, "全站", "京准通"),
+        title_zh="京准通 全站营销 计划报表",
+        title_en="JD Jingzhuntong site-wide campaign report",
+        signature=("商品计划名称", "花费", "全站交易额"),
+        columns={
+            "date": ("日期", "时间"),
+            "campaign_id": "ID",
+            "campaign": "商品计划名称",
+            "scene": "计划类型",
+            "spend": "花费",
+            "gmv": "全站交易额",
+            "orders": "全站订单行",
+        },
+        # One row per campaign over the download's range: the range comes from the file name.
+        finish=fill_period,
+        inferred=True,
+    ),
+    Adapter(
+        "jd",
         "inventory",
         "inventory",
+        titles=(*JD_WORDS, "库存"),
         title_zh="京东 库存",
         title_en="JD stock",
         signature=("SKU", "库存件数"),
@@ -151,6 +229,7 @@ ADAPTERS = [
         "jd",
         "orders",
         "orders",
+        titles=(*JD_WORDS, "订单"),
         title_zh="京东 POP 订单导出",
         title_en="JD POP order export",
         signature=("订单号", "订单状态", "下单时间", ("应付金额", "订单金额")),

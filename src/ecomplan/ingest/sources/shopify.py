@@ -8,8 +8,11 @@ every line of the order.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from ecomplan.core.errors import Issue
 from ecomplan.ingest.reading import RawTable
 from ecomplan.ingest.sources.base import Adapter, Context, report_unknown_statuses, status_mapper
 
@@ -36,6 +39,58 @@ ORDER_LEVEL = (
     "Billing Phone",
     "Created at",
 )
+CUSTOMER_COLUMNS = ("Email", "Phone", "Billing Phone", "Billing Name")  # who bought, best first
+
+
+# Values a shop (or whoever shared the file) puts where a buyer's e-mail, phone or name was removed.
+PLACEHOLDER = re.compile(
+    r"^\W*(redacted|removed|anonymi[sz]ed|anonymous|hidden|masked|private|unknown|none|null|n/?a|"
+    r"匿名|匿名用户|未知|保密|已隐藏|已脱敏|[*]+|[x]+|[-]+|[#]+)\W*$",
+    re.IGNORECASE,
+)
+MIN_ORDERS_ONE_VALUE = 10  # one value on every one of this many orders is a placeholder, not a loyal buyer
+
+
+def placeholder_ids(values: pd.Series, order_ids: pd.Series) -> pd.Series:
+    """Which cells of a customer-identifying column hold a placeholder rather than a buyer:
+    a redaction token (REDACTED, 匿名, ***…), or one value shared by every order of a file
+    of at least MIN_ORDERS_ONE_VALUE orders. Empty cells are not placeholders (they are missing)."""
+    text = values.fillna("").astype("str").str.strip()
+    present = text != ""
+    token = present & text.str.fullmatch(PLACEHOLDER).fillna(False).astype(bool)
+    orders = order_ids[present].nunique()
+    distinct = text[present].unique()
+    if len(distinct) == 1 and orders >= MIN_ORDERS_ONE_VALUE:
+        return present
+    return token
+
+
+def _drop_placeholders(frame: pd.DataFrame, ctx: Context, columns: tuple[str, ...]) -> None:
+    """Blank placeholder buyer values (so those orders have no customer ID) and say so in one Issue."""
+    found: dict[str, pd.Series] = {}
+    for column in columns:
+        if column in frame:
+            mask = placeholder_ids(frame[column], frame["Name"])
+            if mask.any():
+                found[column] = mask
+    if not found:
+        return
+    first = next(iter(found))
+    value = str(frame.loc[found[first], first].iloc[0])
+    orders = max(int(frame.loc[mask, "Name"].nunique()) for mask in found.values())
+    ctx.issues.append(
+        Issue(
+            ctx.file,
+            f"{orders} orders carry the placeholder {value!r} instead of a buyer (the export was redacted or "
+            "anonymised); they are treated as having no customer ID, not as one customer",
+            code="placeholder_customer_id",
+            column=", ".join(found),
+            value=value,
+            count=orders,
+        )
+    )
+    for column, mask in found.items():
+        frame.loc[mask, column] = ""
 
 
 def _carry_order_fields(table: RawTable, ctx: Context) -> RawTable:
@@ -43,9 +98,10 @@ def _carry_order_fields(table: RawTable, ctx: Context) -> RawTable:
     present = [c for c in ORDER_LEVEL if c in frame.columns]
     cells = frame[present].apply(lambda s: s.str.strip()).replace("", pd.NA)
     frame[present] = cells.groupby(frame["Name"], sort=False).ffill().fillna("")
+    _drop_placeholders(frame, ctx, CUSTOMER_COLUMNS)
     # Orders paid cash-on-delivery have no e-mail: fall back to phone, then billing name.
     customer = frame["Email"].replace("", pd.NA) if "Email" in frame else pd.Series(pd.NA, index=frame.index)
-    for fallback in ("Phone", "Billing Phone", "Billing Name"):
+    for fallback in CUSTOMER_COLUMNS[1:]:
         if fallback in frame:
             customer = customer.fillna(frame[fallback].replace("", pd.NA))
     frame["__customer"] = customer.fillna("")
@@ -73,6 +129,7 @@ ADAPTERS = [
         "shopify",
         "orders",
         "orders",
+        titles=("shopify", "orders_export"),
         title_zh="Shopify 订单导出",
         title_en="Shopify orders export",
         signature=("Name", "Financial Status", "Lineitem name"),

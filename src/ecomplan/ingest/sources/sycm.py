@@ -34,7 +34,7 @@ _order_status = status_mapper(ORDER_STATUS)
 _NOT_A_LEVEL = MISSING_TOKENS | {"汇总", "全部"}
 
 
-def _fill_period(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+def fill_period(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """Reports without a date column (流量来源) take the export's date range."""
     if "date" in frame:
         return frame
@@ -57,9 +57,19 @@ def raise_missing_period(ctx: Context) -> NoReturn:
 
 
 def _orders_finish(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    if "status" not in frame:  # the 19-column 千牛 list: a paid time is the sale (schemas.sold_lines)
+        return frame
     frame["status_raw"] = frame["status"]
     frame["status"] = _order_status(frame["status"])
     report_unknown_statuses(frame, ctx)
+    return frame
+
+
+def _fen_to_yuan(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """直通车 downloads state money in 分 (花费(分)): 11150 is ¥111.50."""
+    for column in columns:
+        if column in frame:
+            frame[column] = frame[column] / 100
     return frame
 
 
@@ -71,7 +81,7 @@ def _leaf_sources(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     Summing all rows double-counts, so only rows that no other row refines are
     kept; a subtotal row is dropped only when its children are present.
     """
-    frame = _fill_period(frame, ctx)
+    frame = fill_period(frame, ctx)
     levels = [c for c in ("source_l1", "source_l2", "source_l3", "source_l4") if c in frame]
     if not levels:
         return frame
@@ -108,14 +118,18 @@ def _leaf_sources(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return out.drop(columns=levels)
 
 
+# Names of the platform in its file names and description rows (report names follow in each adapter).
+SYCM_WORDS = ("生意参谋", "淘宝", "天猫", "千牛")
+
 ADAPTERS = [
     Adapter(
         "sycm",
         "shop_overview",
         "traffic",
+        titles=(*SYCM_WORDS, "交易概况"),
         title_zh="生意参谋 首页/交易概况 (按日)",
         title_en="Sycm shop overview (daily)",
-        signature=(("统计日期", "日期"), "访客数", "支付买家数", "支付金额"),
+        signature=(("统计日期", "日期"), "访客数", "支付金额"),  # key fields only: the user picks the rest
         columns={
             "date": ("统计日期", "日期"),
             "visitors": "访客数",
@@ -140,9 +154,12 @@ ADAPTERS = [
         "sycm",
         "product_macro",
         "traffic",
+        titles=(*SYCM_WORDS, "商品宏观监控"),
         title_zh="生意参谋 商品宏观监控",
         title_en="Sycm product macro monitor (shop totals)",
-        signature=("统计日期", "商品访客数", "支付买家数", ("有支付商品数", "有访问商品数")),
+        # The user picks the indicators of a download (选择指标): the key fields are the date, the
+        # visitors and the money; any other documented field may be missing.
+        signature=("统计日期", "商品访客数", "支付金额"),
         columns={
             "date": "统计日期",
             "visitors": "商品访客数",
@@ -166,6 +183,7 @@ ADAPTERS = [
         "sycm",
         "product_daily",
         "products",
+        titles=(*SYCM_WORDS, "商品_全部", "商品排行"),
         title_zh="生意参谋 商品_全部",
         title_en="Sycm product performance (商品_全部)",
         signature=("统计日期", "商品ID", "商品访客数"),
@@ -191,6 +209,7 @@ ADAPTERS = [
         "sycm",
         "traffic_sources",
         "traffic",
+        titles=(*SYCM_WORDS, "流量来源"),
         title_zh="生意参谋 店铺流量来源",
         title_en="Sycm shop traffic sources",
         signature=("一级来源", "二级来源", "访客数"),
@@ -219,6 +238,7 @@ ADAPTERS = [
         "sycm",
         "search_keywords",
         "traffic",
+        titles=(*SYCM_WORDS, "引流搜索关键词"),
         title_zh="生意参谋 引流搜索关键词",
         title_en="Sycm search keywords",
         signature=(("统计日期", "日期"), "搜索词", "访客数"),
@@ -238,6 +258,7 @@ ADAPTERS = [
         "sycm",
         "wxt_item",
         "ads",
+        titles=(*SYCM_WORDS, "万相台", "商品报表", "主体报表"),
         title_zh="万相台无界 商品报表",
         title_en="Alimama Wanxiangtai item report",
         signature=("日期", "计划ID", "主体ID", "花费"),
@@ -260,6 +281,7 @@ ADAPTERS = [
         "sycm",
         "wxt_plan",
         "ads",
+        titles=(*SYCM_WORDS, "万相台", "计划报表"),
         title_zh="万相台无界 计划报表",
         title_en="Alimama Wanxiangtai campaign report",
         signature=("日期", "计划ID", "计划名字", "花费"),
@@ -280,6 +302,7 @@ ADAPTERS = [
         "sycm",
         "ztc_keyword",
         "ads",
+        titles=(*SYCM_WORDS, "直通车", "关键词报表"),
         title_zh="直通车 关键词报表",
         title_en="Zhitongche keyword report",
         signature=("日期", "关键词", "展现量", "点击量", "花费"),
@@ -302,16 +325,24 @@ ADAPTERS = [
         "sycm",
         "orders",
         "orders",
+        titles=(*SYCM_WORDS, "订单导出", "ExportOrderList"),
         title_zh="淘宝/天猫 订单导出",
         title_en="Taobao/Tmall order export",
-        signature=("订单编号", "订单状态", ("订单付款时间", "付款时间"), ("买家会员名", "买家昵称")),
+        # Newer 千牛 order lists drop 买家会员名 (and the 19-column one 订单状态): the key fields are the
+        # order, its payment time and the money.
+        signature=(
+            "订单编号",
+            ("订单付款时间", "付款时间"),
+            ("买家实际支付金额", "买家实付金额", "实付金额", "支付金额"),
+        ),
         columns={
             "order_id": "订单编号",
             "customer_id": ("买家会员名", "买家昵称"),
-            "amount": ("买家实际支付金额", "实付金额"),
+            "amount": ("买家实际支付金额", "买家实付金额", "实付金额", "支付金额"),
             "paid_at": ("订单付款时间", "付款时间"),
             "created_at": ("订单创建时间", "创建时间"),
             "status": "订单状态",
+            "refund": "退款金额",
             "quantity": "宝贝总数量",
             "product_name": "宝贝标题",
             "customer_name": "收货人姓名",
@@ -323,8 +354,159 @@ ADAPTERS = [
     ),
     Adapter(
         "sycm",
+        "order_items",
+        "orders",
+        titles=(*SYCM_WORDS, "宝贝", "子订单"),
+        title_zh="千牛 宝贝（子订单）导出",
+        title_en="Qianniu order-line (宝贝) export",
+        signature=("主订单编号", "子订单编号", ("买家实付金额", "买家实际支付金额")),
+        columns={
+            "order_id": "主订单编号",
+            "amount": ("买家实付金额", "买家实际支付金额"),  # per line: the lines add up to the order
+            "paid_at": ("订单付款时间", "付款时间"),
+            "created_at": ("订单创建时间", "创建时间"),
+            "status": "订单状态",
+            "refund": "退款金额",
+            "quantity": "购买数量",
+            "product_name": "商品标题",
+            "sku": ("商家编码", "商品ID"),
+            "customer_id": ("买家会员名", "买家昵称"),
+        },
+        finish=_orders_finish,
+        inferred=True,
+    ),
+    Adapter(
+        "sycm",
+        "category_standard",
+        None,
+        titles=(*SYCM_WORDS, "品类", "类目"),
+        title_zh="生意参谋 品类罗盘 标准类目",
+        title_en="Sycm category compass (standard categories)",
+        signature=("统计日期", "类目名称", "商品访客数"),
+        columns={
+            "date": "统计日期",
+            "category_l1": "一级类目名称",
+            "category_l2": "二级类目名称",
+            "category": "类目名称",
+            "visitors": "商品访客数",
+            "pageviews": "商品浏览量",
+            "paying_buyers": "支付买家数",
+            "units": "支付件数",
+            "pay_amount": "支付金额",
+        },
+        inferred=True,
+    ),
+    Adapter(
+        "sycm",
+        "item_source_trend",
+        None,
+        titles=(*SYCM_WORDS, "商品来源", "来源渠道"),
+        title_zh="生意参谋 商品来源 渠道趋势",
+        title_en="Sycm product source trend (one item, one source)",
+        signature=("统计时间", "访客数", "支付金额"),
+        columns={
+            "date": "统计时间",
+            "visitors": "访客数",
+            "pageviews": "浏览量",
+            "paying_buyers": "支付买家数",
+            "units": "支付件数",
+            "pay_amount": "支付金额",
+        },
+        inferred=True,
+    ),
+    Adapter(
+        "sycm",
+        "item_traffic_source",
+        None,
+        titles=(*SYCM_WORDS, "商品360", "流量来源"),
+        title_zh="生意参谋 商品360 流量来源",
+        title_en="Sycm product 360 traffic sources (one item)",
+        signature=("一级来源", "二级来源", "访客数"),
+        columns={
+            "source_l1": "一级来源",
+            "source_l2": "二级来源",
+            "source_l3": "三级来源",
+            "source_l4": "四级来源",
+            "visitors": "访客数",
+            "pageviews": "浏览量",
+            "paying_buyers": "支付买家数",
+            "units": "支付件数",
+            "pay_amount": "支付金额",
+        },
+        # Same headers as the shop's 流量来源: only the title (商品360) tells them apart.
+        accepts=lambda table, ctx: "商品360" in " ".join([ctx.file, *ctx.preamble]),
+        inferred=True,
+    ),
+    Adapter(
+        "sycm",
+        "rank_promote",
+        "ads",
+        titles=(*SYCM_WORDS, "商品排行", "推广商品"),
+        title_zh="生意参谋 商品排行 推广商品",
+        title_en="Sycm product ranking: promoted products",
+        signature=("统计日期", "商品ID", "推广消耗"),
+        columns={
+            "date": "统计日期",
+            "item_id": "商品ID",
+            "item_name": "商品名称",
+            "impressions": "展现量",
+            "clicks": "点击量",
+            "spend": "推广消耗",
+            "gmv": "总引导成交金额",
+            "orders": "总引导成交笔数",
+        },
+        inferred=True,
+    ),
+    Adapter(
+        "sycm",
+        "wxt_short_video",
+        "ads",
+        titles=(*SYCM_WORDS, "万相台", "短视频", "内容营销"),
+        title_zh="万相台 内容营销 短视频报表",
+        title_en="Alimama Wanxiangtai short-video report",
+        signature=("日期", "计划ID", "主体类型", "花费", "观看量"),
+        columns={
+            "date": "日期",
+            "campaign_id": "计划ID",
+            "campaign": "计划名字",
+            "item_id": "宝贝ID",  # 主体ID is the video's
+            "impressions": "展现量",
+            "clicks": "点击量",
+            "spend": "花费",
+            "gmv": "总成交金额",
+            "orders": "总成交笔数",
+            "add_to_carts": "宝贝加购数",
+        },
+        inferred=True,
+    ),
+    Adapter(
+        "sycm",
+        "cjtj_item",
+        "ads",
+        titles=(*SYCM_WORDS, "超级推荐", "cjtj"),
+        title_zh="超级推荐 宝贝报表",
+        title_en="Alimama Chaojituijian item report",
+        signature=("日期", "宝贝id", "消耗"),
+        columns={"date": "日期", "item_id": "宝贝id", "spend": "消耗"},
+        inferred=True,
+    ),
+    Adapter(
+        "sycm",
+        "ztc_item",
+        "ads",
+        titles=(*SYCM_WORDS, "直通车", "bpreport"),
+        title_zh="直通车 宝贝报表下载（金额单位：分）",
+        title_en="Zhitongche item report download (money in fen)",
+        signature=("商品id", "花费(分)"),
+        columns={"date": ("日期", "统计日期"), "item_id": "商品id", "spend": "花费(分)", "gmv": "总成交金额(分)"},
+        finish=lambda frame, ctx: _fen_to_yuan(fill_period(frame, ctx), ("spend", "gmv")),
+        inferred=True,
+    ),
+    Adapter(
+        "sycm",
         "refunds",
         "refunds",
+        titles=(*SYCM_WORDS, "售后", "退款"),
         title_zh="千牛 售后退款",
         title_en="Qianniu after-sales refunds",
         signature=("订单编号", "退款编号", "退款状态"),

@@ -1,4 +1,4 @@
-"""Masking customer identifiers and contact details in every output.
+"""Masking customer identifiers and contact details in every output and message.
 
 Reports and customer lists get shared (mailed, pasted into chat groups), so
 ids, phone numbers and names are masked unless the user passes `--no-mask`:
@@ -15,6 +15,8 @@ ids, phone numbers and names are masked unless the user passes `--no-mask`:
 
 Masking is lossy on purpose; two customers may share a mask. Use `--no-mask`
 for a list you will act on (an SMS campaign), and keep that file private.
+Messages about bad cells (stderr, logs, `--json` issues) mask contact values
+always: cron mails and log files keep them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ import pandas as pd
 PHONE = r"^(\+?86[- ]?)?(1[3-9]\d)\d{4}(\d{4})$"
 EMAIL = r"^([^@\s])[^@\s]*@([^@\s]+)$"
 OTHER = r"^(.).+(.)$"
+
+
+# Canonical columns that hold a person's identity or contact details.
+CONTACT_FIELDS = frozenset({"customer_id", "customer_name", "phone", "user_id", "email", "address"})
 
 
 def mask_values(values: pd.Series) -> pd.Series:
@@ -52,7 +58,8 @@ def mask_value(value: str | None) -> str | None:
     """`mask_values` for one value."""
     if value is None:
         return None
-    return mask_values(pd.Series([value], dtype="str")).iloc[0]
+    masked: str | None = mask_values(pd.Series([value], dtype="str")).iloc[0]
+    return masked
 
 
 def mask_frame(

@@ -1,0 +1,162 @@
+"""Input text in outputs stays inert: no live formula in CSV/Excel (OWASP CSV injection), no tag, link or code
+span in Markdown, whatever a product, channel or customer is called."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from ecomplan.cli.app import app
+from ecomplan.core.formatting import FORMULA_START, cell, inert_formula, text
+
+HOSTILE = ['=HYPERLINK("http://x","点我")', "+1+cmd", "-2+3", "@SUM(A1)", "\tTAB", "<script>alert(1)</script>"]
+MARKDOWN = ["<script>alert(1)</script>", "[点我](javascript:alert(1))", "a | b", "`rm -rf`", "行\n换行"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_formula_starts_are_neutralised(value):
+    safe = inert_formula(value)
+    assert not safe.startswith(FORMULA_START)
+    assert safe.endswith(value)
+
+
+@given(st.text())
+def test_inert_text_never_starts_a_formula_and_keeps_the_text(value):
+    safe = inert_formula(value)
+    assert not safe.startswith(FORMULA_START)
+    assert safe in {value, "'" + value}
+
+
+@pytest.mark.parametrize("value", MARKDOWN)
+def test_markdown_text_is_inert(value):
+    for rendered in (text(value), cell(value)):
+        assert "<script" not in rendered
+        assert "](" not in rendered.replace("\\](", "")
+        assert "`" not in rendered.replace("\\`", "")
+        assert "\n" not in rendered
+    assert " | " not in cell("a | b").replace("\\|", "")
+
+
+def test_rule_text_keeps_its_comparison_signs():
+    assert text("R < 30 and F > 2") == "R < 30 and F > 2"
+
+
+def test_customer_names_in_the_customers_file_are_inert_also_unmasked(tmp_path):
+    orders = tmp_path / "orders.csv"
+    rows = [
+        ("A1", "c1", '=HYPERLINK("http://x","点我")', "2026-11-01 10:00:00", "100.00"),
+        ("A2", "c2", "<script>alert(1)</script>", "2026-11-02 10:00:00", "50.00"),
+        ("A3", "c3", "@SUM(A1:A9)", "2026-11-03 10:00:00", "80.00"),
+    ]
+    with orders.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["order_id", "customer_id", "customer_name", "paid_at", "amount"])
+        writer.writerows(rows)
+    out_csv, out_xlsx, out_md = tmp_path / "c.csv", tmp_path / "c.xlsx", tmp_path / "r.md"
+    runner = CliRunner()
+    for target in (out_csv, out_xlsx):
+        result = runner.invoke(
+            app,
+            ["rfm", "segment", str(orders), "--as-of", "2026-11-30", "--no-mask", "--customers-out", str(target)],
+        )
+        assert result.exit_code == 0, result.output
+    with out_csv.open(encoding="utf-8-sig") as handle:
+        cells = [value for row in csv.reader(handle) for value in row]
+    assert not [c for c in cells if c.startswith(FORMULA_START)]
+    assert '\'=HYPERLINK("http://x","点我")' in cells
+    book = load_workbook(out_xlsx)
+    values = [c.value for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [v for v in values if v.startswith(FORMULA_START)]
+    result = runner.invoke(app, ["rfm", "segment", str(orders), "--as-of", "2026-11-30", "-o", str(out_md)])
+    assert result.exit_code == 0, result.output
+    assert "<script" not in out_md.read_text(encoding="utf-8")
+
+
+def test_product_and_channel_names_in_the_kpi_markdown_are_inert(tmp_path):
+    traffic = tmp_path / "traffic.csv"
+    traffic.write_text(
+        "date,channel,visitors,paying_buyers,pay_amount\n"
+        "2026-11-16,<script>alert(1)</script>,100,5,500\n"
+        "2026-11-16,[点我](javascript:alert(1)),50,2,200\n",
+        encoding="utf-8",
+    )
+    products = tmp_path / "products.csv"
+    products.write_text(
+        "date,sku,name,visitors,buyers,amount\n"
+        '2026-11-16,1,"`code` | <img src=x onerror=alert(1)>",80,4,400\n'
+        "2026-11-16,2,[x](javascript:alert(1)),70,3,300\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "kpi.md"
+    args = ["kpi", "report", str(traffic), str(products), "--period", "2026-11-16", "--as-of", "2026-11-17"]
+    result = CliRunner().invoke(app, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    markdown = out.read_text(encoding="utf-8")
+    assert "<script" not in markdown and "<img" not in markdown
+    assert "](javascript:" not in markdown.replace("\\]", "")  # an escaped bracket opens no link
+    assert "`code`" not in markdown
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "hidden"),
+    [
+        ("phone", "13812341234", "1234"),  # the middle digits are what identifies a person
+        ("customer_id", "13812341234", "1234"),
+        ("customer_name", "张三丰", "三"),
+        ("email", "jane.doe@example.com", "ane.doe"),
+    ],
+)
+def test_messages_mask_contact_values(field, value, hidden):
+    from ecomplan.ingest.validate import shown
+
+    message = shown(field, value)
+    assert value not in message and "*" in message
+    assert hidden not in message.replace(value[-4:], "") if field != "customer_name" else hidden not in message
+
+
+def test_messages_quote_other_cells_briefly():
+    from ecomplan.ingest.validate import shown
+
+    assert shown("amount", "12,34x") == "12,34x"
+    assert len(shown("amount", "9" * 500)) == 40
+
+
+def test_an_amount_no_export_can_hold_is_reported_not_summed(tmp_path):
+    """1e308 overflowed every sum (an `unexpected OverflowError`, or silently `M > inf` on the DuckDB path)."""
+    import json
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "order_id,customer_id,paid_at,amount\n"
+        "A1,c1,2026-11-01 10:00:00,1e308\nA2,c1,2026-11-02 10:00:00,-inf\nA3,c2,2026-11-03 10:00:00,12\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["rfm", "segment", str(orders), "--as-of", "2026-11-30", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "within ±1e+12" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["revenue"] == 12.0
+
+
+def test_a_killed_runs_transcoded_copy_is_removed_by_the_next_run(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from ecomplan.rfm import scan
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = tmp_path / f"ecomplan-{dead.stdout.strip()}-abc"
+    orphan.mkdir()
+    (orphan / "part0.csv").write_text("customer data", encoding="utf-8")
+    alive = tmp_path / f"ecomplan-{os.getpid()}-def"
+    alive.mkdir()
+    scan._remove_orphaned_workdirs()
+    assert not orphan.exists() and alive.exists()
