@@ -160,3 +160,26 @@ def test_a_killed_runs_transcoded_copy_is_removed_by_the_next_run(tmp_path, monk
     alive.mkdir()
     scan._remove_orphaned_workdirs()
     assert not orphan.exists() and alive.exists()
+
+
+def test_no_message_quotes_a_phone_number_from_a_bad_row(tmp_path):
+    """A ragged row used to be echoed raw on stderr, its phone number included."""
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "order_id,customer_id,phone,paid_at,amount\n"
+        "A1,c1,13800000001,2026-11-01 10:00:00,10\n"
+        "A2,c2,13912345678,2026-11-02 10:00:00,20,extra\n"
+        "A3,13712345678,13712345678,2026-11-03 10:00:00,not-a-number\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    outputs = []
+    for args in (
+        ["rfm", "segment", str(orders), "--json"],
+        ["inspect", str(orders), "--json"],
+        ["inspect", str(orders)],
+    ):
+        result = runner.invoke(app, args)
+        outputs.append(result.stdout + result.stderr)
+    everything = "\n".join(outputs)
+    assert "13912345678" not in everything and "13712345678" not in everything

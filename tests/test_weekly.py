@@ -323,3 +323,11 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path, examples):
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["weekly-2026-W47.md", "weekly-2026-W47.xlsx"]
+
+
+def test_the_weekly_report_reads_with_the_caps_of_the_environment(examples, tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOMPLAN_MAX_CELLS", "10")
+    result = runner.invoke(
+        app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 1 and "ECOMPLAN_MAX_CELLS" in result.stderr

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ecomplan.core.errors import ConfigError
 from ecomplan.core.periods import Campaign
 from ecomplan.ingest.options import DEFAULT_TZ, ReadOptions
+from ecomplan.ingest.reading.limits import DEFAULT_LIMITS, ReadLimits
 
 SECTIONS = ("kpis", "funnel", "channels", "products", "ads", "targets", "signals", "rfm", "inventory", "experiments")
 
@@ -216,8 +217,9 @@ class Settings(Strict):
         candidate = Path(relative).expanduser()
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
-    def read_options(self, source: Source | OrdersSource) -> ReadOptions:
-        """How to read the files of one `[[sources]]` or `[orders]` table: its options, the shop's time zone."""
+    def read_options(self, source: Source | OrdersSource, limits: ReadLimits = DEFAULT_LIMITS) -> ReadOptions:
+        """How to read the files of one `[[sources]]` or `[orders]` table: its options, the shop's time zone,
+        the readers' caps."""
         return ReadOptions(
             platform=source.platform,
             mapping=self.path(source.mapping) if source.mapping else None,
@@ -225,6 +227,7 @@ class Settings(Strict):
             sheet=getattr(source, "sheet", None),
             password=getattr(source, "password", None),
             tz=self.timezone,
+            limits=limits,
         )
 
     def files(self, patterns: list[str], what: str) -> list[Path]:

@@ -29,6 +29,7 @@ from ecomplan.core.report import Report, Section
 from ecomplan.core.text import platform_name, t
 from ecomplan.ingest.load import Loaded, concat_canonical, load, load_by_kind
 from ecomplan.ingest.options import ReadOptions
+from ecomplan.ingest.reading.limits import DEFAULT_LIMITS, ReadLimits
 from ecomplan.kpi import compute as kpi
 from ecomplan.kpi import report as kpi_report
 from ecomplan.kpi.targets import load_targets
@@ -94,10 +95,12 @@ def run_weekly(
     as_of: dt.date | None = None,
     lang: str | None = None,
     log: Callable[[str], None] = lambda message: None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> WeeklyResult:
     """Build and write the weekly report described by the config file; returns what was written.
 
-    `as_of` is "today" for choosing the week (default: today in the shop's time zone)."""
+    `as_of` is "today" for choosing the week (default: today in the shop's time zone); `limits` are the
+    readers' caps for every source."""
     settings = load_settings(config)
     today = as_of or today_in(settings.timezone)
     period = _week(week, today)
@@ -105,13 +108,13 @@ def run_weekly(
     target_dir = Path(out_dir) if out_dir else settings.path(settings.output_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
     with _lock(target_dir):
-        loaded = _load_sources(settings, lang, log)
-        orders = _load_orders(settings, lang, log)
+        loaded = _load_sources(settings, lang, log, limits)
+        orders = _load_orders(settings, lang, log, limits)
         _check_fresh(loaded, orders, period, today, settings)
         include = tuple(settings.report.sections)
         target_file = settings.path(settings.targets) if settings.targets else None
         result = _analyse(loaded, orders, period, today, settings, target_file)
-        extra, alerts, restock = _other_sections(settings, orders, period, today, lang, include)
+        extra, alerts, restock = _other_sections(settings, orders, period, today, lang, include, limits)
         alerts += [f[f"text_{lang}"] for f in result.findings if f["severity"] == "alert"]
         sections = kpi_report.sections(result, lang, include, headline=False)
         summary = _summary(result, lang, restock)
@@ -178,13 +181,13 @@ def _lock(directory: Path) -> Iterator[None]:
 LEGACY_LOCK = ".ecomplan-weekly.lock"
 
 
-def _load_sources(settings: Settings, lang: str, log) -> dict[str, Loaded]:
+def _load_sources(settings: Settings, lang: str, log, limits: ReadLimits) -> dict[str, Loaded]:
     if not settings.sources:
         raise EcomplanError("the config has no [[sources]]: name the exports to read (see README)")
     merged: dict[str, list[Loaded]] = {}
     for index, source in enumerate(settings.sources, start=1):
         files = settings.files(source.files, f"[[sources]] #{index} ({source.platform or 'auto'})")
-        for kind, loaded in load_by_kind(files, settings.read_options(source)).items():
+        for kind, loaded in load_by_kind(files, settings.read_options(source, limits)).items():
             merged.setdefault(kind, []).append(loaded)
             for dataset in loaded.datasets:
                 assert dataset.frame is not None  # load_by_kind keeps only tables of a canonical kind: all read
@@ -206,11 +209,11 @@ def _load_sources(settings: Settings, lang: str, log) -> dict[str, Loaded]:
     return out
 
 
-def _load_orders(settings: Settings, lang: str, log) -> Loaded | None:
+def _load_orders(settings: Settings, lang: str, log, limits: ReadLimits) -> Loaded | None:
     if settings.orders is None:
         return None
     files = settings.files(settings.orders.files, "[orders]")
-    loaded = load(files, "orders", settings.read_options(settings.orders))
+    loaded = load(files, "orders", settings.read_options(settings.orders, limits))
     for dataset in loaded.datasets:
         if dataset.kind == "orders":
             assert dataset.frame is not None  # a table of a canonical kind is always read
@@ -276,7 +279,13 @@ def _analyse(
 
 
 def _other_sections(
-    settings: Settings, orders: Loaded | None, period: Period, today: dt.date, lang: str, include: tuple[str, ...]
+    settings: Settings,
+    orders: Loaded | None,
+    period: Period,
+    today: dt.date,
+    lang: str,
+    include: tuple[str, ...],
+    limits: ReadLimits,
 ) -> tuple[list[Section], list[str], list[str]]:
     """RFM, inventory and experiment sections; returns (sections, alert lines, SKUs to reorder now)."""
     sections, alerts, restock = [], [], []
@@ -302,7 +311,9 @@ def _other_sections(
         inventory_config = inventory.from_settings(settings)
         # Stock as of the Monday after the week, so a re-run later reports the same week's position.
         result, _ = inventory.alerts_from_config(
-            inventory_config, as_of=period.end + dt.timedelta(days=1), options=ReadOptions(tz=settings.timezone)
+            inventory_config,
+            as_of=period.end + dt.timedelta(days=1),
+            options=ReadOptions(tz=settings.timezone, limits=limits),
         )
         sections.append(inventory.weekly_section(result, lang, currency=settings.currency))
         urgent = result.items[result.items["status"].isin(["stockout", "urgent"])]

@@ -27,15 +27,8 @@ STOCK = HERE.parent / "fixtures" / "inventory" / "stock_erp.csv"
 ORDERS = HERE.parent / "fixtures" / "rfm" / "generic_orders.csv"
 COMMANDS = list(commands("FILE", "STOCK", []))
 
-# Failures outside the reading layer and the CLI, left for their owners: (case, command) -> reason.
-_WIDE = (
-    "ingest/sources/vocabulary.match_header compares every column with every known name: a 10k-column header "
-    "takes minutes (a denial of service)"
-)
-XFAIL: dict[tuple[str, str], str] = {
-    **{("wide_10k_columns", command): _WIDE for command in COMMANDS},
-    ("very_long_line", "kpi_report"): "kpi/compute.orders_traffic: KeyError 'source' when no order is left",
-}
+# Known failures, each with its reason: (case, command) -> reason. Empty: every case passes.
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _snapshot(path: Path) -> tuple | None:

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from ecomplan.cli.common import EXIT_ALERTS, Lang, handle_errors, parse_day_option, refuse_overwrite, warn_issues
+from ecomplan.cli.common import (
+    EXIT_ALERTS,
+    Lang,
+    handle_errors,
+    parse_day_option,
+    read_limits,
+    refuse_overwrite,
+    warn_issues,
+)
 
 app = typer.Typer(help="Scheduled reports (the cron-driven weekly report).", no_args_is_help=True)
 
@@ -71,7 +79,13 @@ def weekly_command(
     from ecomplan.jobs import run_weekly
 
     result = run_weekly(
-        config, week, out_dir, as_of, lang.value if lang else None, log=lambda message: typer.echo(message, err=True)
+        config,
+        week,
+        out_dir,
+        as_of,
+        lang.value if lang else None,
+        log=lambda message: typer.echo(message, err=True),
+        limits=read_limits(),
     )
     warn_issues(result.issues)
     for path in result.paths:

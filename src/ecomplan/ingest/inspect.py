@@ -163,10 +163,10 @@ def mapping_stub(d: Dataset) -> str:
     """
     from ecomplan.ingest.schemas import field_map
     from ecomplan.ingest.sources import ADAPTERS
-    from ecomplan.ingest.sources.vocabulary import header_key, match_header
+    from ecomplan.ingest.sources.vocabulary import HeaderIndex, header_key
 
     kind: str = d.kind or next((c.adapter.kind for c in d.candidates if c.adapter.kind), None) or "orders"
-    keys = [header_key(raw) for raw in d.columns]
+    index = HeaderIndex(list(d.columns))
     guesses: dict[str, tuple[str, str]] = {}  # canonical -> (raw, where the name comes from)
     for adapter in sorted(ADAPTERS, key=lambda a: a.report != d.report):
         if adapter.kind != kind:
@@ -175,7 +175,7 @@ def mapping_stub(d: Dataset) -> str:
             if canonical in guesses or canonical.startswith("__"):
                 continue
             for alias in adapter.aliases(canonical):
-                hit = match_header(alias, keys, {raw for raw, _ in guesses.values()})
+                hit = index.find(alias, {raw for raw, _ in guesses.values()})
                 if hit:
                     guesses[canonical] = (hit[0], f"{adapter.platform}/{adapter.report}, {hit[1]}")
                     break

@@ -169,7 +169,10 @@ def _planner(
 
     def plan(header: list[str]) -> ReadPlan:
         table = RawTable(
-            "main", pd.DataFrame({h: pd.Series([], dtype="str") for h in header}), np.zeros(0, dtype=np.int64), 1
+            "main",
+            pd.DataFrame(columns=header),
+            np.zeros(0, dtype=np.int64),
+            1,  # header only: no dtypes
         )
         try:
             chosen = select(table, Context(name, {}, [], tz), adapters)

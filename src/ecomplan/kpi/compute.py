@@ -640,9 +640,12 @@ def orders_traffic(orders: pd.DataFrame, periods: Sequence[Period]) -> pd.DataFr
     from ecomplan.ingest.schemas import purchase_time_column, sold_lines
 
     column = purchase_time_column(orders)
+    empty = pd.DataFrame(columns=["date", "date_end", "platform", "report", "source_file"])
     if column is None or orders.empty:
-        return pd.DataFrame(columns=["date", "date_end", "platform", "report", "source_file"])
+        return empty
     sold = orders[sold_lines(orders)]
+    if sold.empty:  # no sale at all (every line unpaid, cancelled, or left empty by a bad cell)
+        return empty
     when = sold[column]
     if isinstance(when.dtype, pd.DatetimeTZDtype):
         when = when.dt.tz_localize(None)

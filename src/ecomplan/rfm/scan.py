@@ -200,7 +200,10 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
         return None
     names = unique_headers(records[0])
     table = RawTable(
-        "main", pd.DataFrame({n: pd.Series([], dtype="str") for n in names}), np.zeros(0, dtype=np.int64), 1
+        "main",
+        pd.DataFrame(columns=names),
+        np.zeros(0, dtype=np.int64),
+        1,  # header only: no dtypes
     )
     try:
         chosen = select(table, Context(path.name, {}, [], tz), adapters)

@@ -234,10 +234,10 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
     import pyarrow.csv as pacsv
 
     issues: list[Issue] = []
-    skipped: list[str] = []
+    skipped: list[tuple[int | None, int]] = []  # (line after the header, cells): never the line's text
 
     def on_bad_row(row) -> str:
-        skipped.append(row.text)
+        skipped.append((row.number, row.actual_columns))
         return "skip"
 
     keys = [f"c{i}" for i in range(len(columns))]
@@ -282,19 +282,21 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
                 return None, issues
             if typed and "conversion error" in message.lower():
                 raise _NotPlainNumbers from None
-            raise InputError(f"{name}: CSV could not be parsed: {message.splitlines()[0]}") from None
+            first = message.splitlines()[0]
+            if ": " in first and "columns" in first:  # "Expected 5 columns, got 3: <the row>": not the row
+                first = first.rsplit(": ", 1)[0]
+            raise InputError(f"{name}: CSV could not be parsed: {first}") from None
         except UnicodeError:  # UnicodeDecodeError, or a codec's own complaint
             return None, issues
     names = dict(zip(keys, columns, strict=False))
     frame = pd.DataFrame({names[k]: _to_pandas(table.column(k)) for k in wanted})
-    for text in skipped[:5]:
+    for number, cells in skipped[:5]:  # the row's text may hold a phone number: it is never quoted
         issues.append(
             Issue(
                 name,
-                f"row skipped: it has a different number of cells than the {len(columns)} "
-                f"header columns (header on row {header_row})",
+                f"row skipped: it has {cells} cells, the header has {len(columns)} (header on row {header_row})",
                 code="malformed_row",
-                value=text[:80],
+                row=header_row + number if number is not None else None,
             )
         )
     if len(skipped) > 5:

@@ -22,6 +22,7 @@ from ecomplan.ingest.sources import (
 )
 from ecomplan.ingest.sources.base import Adapter, Context, Match
 from ecomplan.ingest.sources.generic import mapping_adapter
+from ecomplan.ingest.sources.vocabulary import HeaderIndex
 
 ADAPTERS: list[Adapter] = [
     *sycm.ADAPTERS,
@@ -94,11 +95,12 @@ def rank(table: RawTable, ctx: Context, adapters: list[Adapter]) -> list[Candida
     data) before the others, each group by `Candidate.score`."""
     evidence = " ".join([ctx.file, *ctx.preamble]).lower()
     candidates = []
+    index = HeaderIndex(table.columns)
     for adapter in adapters:
         if not adapter.signature and adapter.accepts is None:
             continue
-        match = adapter.match(table.columns)
-        missing = tuple(adapter.missing_signature(table.columns))
+        match = adapter.match(index)
+        missing = tuple(adapter.missing_signature(index))
         refused = None
         if not missing:
             if adapter.accepts is not None and not adapter.accepts(table, ctx):

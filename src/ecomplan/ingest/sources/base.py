@@ -20,7 +20,7 @@ import pandas as pd
 from ecomplan.core.errors import Issue
 from ecomplan.ingest.reading import RawTable
 from ecomplan.ingest.schemas import ORDER_STATUSES
-from ecomplan.ingest.sources.vocabulary import HOW_EXACT, HOW_NORMALIZED, HOW_PREFIX, header_key, match_header
+from ecomplan.ingest.sources.vocabulary import HOW_EXACT, HOW_NORMALIZED, HOW_PREFIX, HeaderIndex
 
 Alias = str | tuple[str, ...]
 
@@ -118,9 +118,9 @@ class Adapter:
         value = self.columns[canonical]
         return (value,) if isinstance(value, str) else tuple(value)
 
-    def match(self, headers: list[str]) -> Match:
+    def match(self, headers: list[str] | HeaderIndex) -> Match:
         """Which raw header carries each canonical column, and how each matched (see `vocabulary`)."""
-        keys = [header_key(h) for h in headers]
+        index = headers if isinstance(headers, HeaderIndex) else HeaderIndex(headers)
         taken: set[str] = set()
         found: dict[str, str] = {}
         how: dict[str, str] = {}
@@ -129,24 +129,24 @@ class Adapter:
                 if canonical in found:
                     continue
                 for alias in self.aliases(canonical):
-                    hit = match_header(alias, keys, taken)
-                    if hit is not None and hit[1] == rank:
+                    hit = index.find(alias, taken, rank)
+                    if hit is not None:
                         found[canonical], how[hit[0]] = hit
                         taken.add(hit[0])
                         break
         ordered = {c: found[c] for c in self.columns if c in found}
-        return Match(ordered, how, [k.raw for k in keys if k.companion], {k.raw: k.unit for k in keys if k.unit})
+        return Match(ordered, how, index.companions, index.units)
 
     def mapping(self, headers: list[str]) -> dict[str, str]:
         """canonical -> raw header present in `headers`."""
         return self.match(headers).mapping
 
-    def missing_signature(self, headers: list[str]) -> list[str]:
-        keys = [header_key(h) for h in headers]
+    def missing_signature(self, headers: list[str] | HeaderIndex) -> list[str]:
+        index = headers if isinstance(headers, HeaderIndex) else HeaderIndex(headers)
         missing = []
         for entry in self.signature:
             names = (entry,) if isinstance(entry, str) else entry
-            if not any(match_header(n, keys, set()) for n in names):
+            if not any(index.find(n) for n in names):
                 missing.append(" or ".join(names))
         return missing
 
