@@ -229,3 +229,20 @@ def test_a_deleted_jd_order_is_cancelled_not_unknown(status):
     from ecomplan.ingest.sources.jd import _order_status
 
     assert _order_status(pd.Series([status, "等待出库"])).astype(str).tolist() == ["cancelled", "paid"]
+
+
+def test_the_kpis_of_a_product_macro_subset_download_are_right():
+    """The issue's case end to end: a 商品宏观监控 download with a subset of its fields and 支付金额(元)."""
+    import datetime as dt
+    from pathlib import Path
+
+    from ecomplan.jobs import run_kpi_report
+    from ecomplan.kpi.report import to_json
+
+    path = Path(__file__).parent / "fixtures/layouts/sycm/product_macro_subset.csv"
+    result, _, _ = run_kpi_report([path], period="2026-11-11", as_of=dt.date(2026, 11, 16))
+    kpis = to_json(result)["kpis"]
+    assert kpis["visitors"] == 4041 and kpis["paying_buyers"] == 91
+    assert kpis["gmv"] == pytest.approx(14707.42)
+    assert kpis["conversion_rate"] == pytest.approx(91 / 4041)  # recomputed from its parts
+    assert kpis["aov"] == pytest.approx(14707.42 / 91)
