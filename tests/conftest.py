@@ -11,6 +11,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check results, not speed (speed goals live in benchmarks/): no per-example deadline, so a
+# loaded CI machine cannot fail a correct test.
+hypothesis_settings.register_profile("ecomplan", deadline=None)
+hypothesis_settings.load_profile("ecomplan")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
