@@ -183,3 +183,22 @@ def test_no_message_quotes_a_phone_number_from_a_bad_row(tmp_path):
         outputs.append(result.stdout + result.stderr)
     everything = "\n".join(outputs)
     assert "13912345678" not in everything and "13712345678" not in everything
+
+
+@pytest.mark.parametrize("command", [["rfm", "segment"], ["inspect"]])
+def test_a_repeated_header_is_said_and_the_first_column_read(tmp_path, command):
+    """It used to be dropped without a word on the DuckDB path (#18)."""
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "order_id,customer_id,paid_at,amount,amount\n"
+        "A1,c1,2026-11-01 10:00:00,10,99\nA2,c2,2026-11-02 10:00:00,20,98\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, [*command, str(orders), "--json"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout + result.stderr
+    assert "header 'amount' stands more than once (columns 4 and 5)" in " ".join(text.split())
+    if command[0] == "rfm":
+        import json
+
+        assert json.loads(result.stdout)["revenue"] == 30.0

@@ -89,6 +89,7 @@ ISSUE_CODES: dict[str, str] = {
     "order_time_as_paid": "no payment time column; the order time is used as the purchase time",
     "duplicate_file": "the same file was given twice; it is read once",
     "duplicate_view": "a table repeats another table of the same file split by a segment; it is read once",
+    "duplicate_header": "a header stands twice; the first column is read, the second (`name (2)`) left out",
     "placeholder_customer_id": "a placeholder buyer (REDACTED, 匿名) on many orders; those orders have no customer",
 }
 

@@ -7,6 +7,7 @@ with `platform`, `report` and `source_file` columns, from any mix of exports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -197,6 +198,8 @@ def _planner(
             return ReadPlan(numeric=numeric, datetimes=datetimes, categorical=categorical)
         keep = {c for c in columns} | {f for f, spec in schema.items() if spec.required}
         raw = tuple(mapping[c] for c in mapping if c in keep)
+        # a header that stands twice is read twice, so the repeat is reported (`_report_repeated_headers`)
+        raw += tuple(h for h in header if (m := REPEATED.fullmatch(h)) is not None and m.group(1) in raw)
         return ReadPlan(raw, numeric & set(raw), datetimes & set(raw), categorical & set(raw))
 
     return plan
@@ -225,6 +228,7 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
         table = adapter.prepare(table, ctx)
     match = adapter.match(list(table.columns))
     mapping = match.mapping
+    _report_repeated_headers(list(table.columns), mapping, ctx)
     table = _drop_labelled_totals(table, mapping, ctx)
     frame = pd.DataFrame({canonical: table.frame[raw] for canonical, raw in mapping.items()})
     typed, rows, issues = coerce(frame, adapter.kind, table.rows, ctx.file, raw_names=mapping, tz=ctx.tz)
@@ -255,6 +259,29 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
     return dataset
 
 
+def _report_repeated_headers(columns: list[str], mapping: dict[str, str], ctx: Context) -> None:
+    """A header that stands twice is kept twice, the second as `name (2)` (`reading.header.unique_headers`);
+    the first is the one read. Said every time, so a dropped column is never silent."""
+    present = set(columns)
+    read = {raw: canonical for canonical, raw in mapping.items()}
+    for raw in columns:
+        found = REPEATED.fullmatch(raw)
+        if not found or found.group(1) not in present:
+            continue
+        first = found.group(1)
+        use = f"the first is read as {read[first]}" if first in read else "neither is read"
+        ctx.issues.append(
+            Issue(
+                ctx.file,
+                f"header {first!r} stands more than once (columns {columns.index(first) + 1} and "
+                f"{columns.index(raw) + 1}): {use}, the other is left out; check which one is meant",
+                code="duplicate_header",
+                column=raw,
+            )
+        )
+
+
+REPEATED = re.compile(r"(.+) \((\d+)\)")
 # Columns that name what a row is about; a 合计/汇总 there marks a totals row wherever it stands.
 IDENTITY = ("sku", "name", "product_name", "item_name", "keyword", "campaign", "channel", "source", "segment")
 

@@ -199,6 +199,8 @@ def _plan(path: Path, platform: str | None, mapping, encoding: str | None, tz: s
     ):
         return None
     names = unique_headers(records[0])
+    if len({name.strip() for name in records[0]}) != len(records[0]):
+        return None  # a header that stands twice: the loader says which column it reads
     table = RawTable(
         "main",
         pd.DataFrame(columns=names),
