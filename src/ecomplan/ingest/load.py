@@ -92,8 +92,7 @@ def read(path: str | Path, options: ReadOptions | None = None, *, columns: list[
     tz = options.tz
     adapters = adapters_for(options.platform, str(options.mapping) if options.mapping else None)
     name = Path(path).name
-    planned: dict[str, tuple[Adapter, dict[str, str]]] = {}
-    planner = _planner(name, adapters, tz, columns, planned)
+    planner = _planner(name, adapters, tz, columns)
     result = read_tables(
         path,
         encoding=options.encoding,
@@ -163,7 +162,6 @@ def _planner(
     adapters: list[Adapter],
     tz: str,
     columns: list[str] | None,
-    planned: dict[str, tuple[Adapter, dict[str, str]]],
 ):
     """Decide from a CSV's header which adapter applies, which raw columns to
     read and which to parse as numbers while reading."""
@@ -184,7 +182,6 @@ def _planner(
         adapter, mapping = chosen
         if adapter.kind is None or adapter.prepare is not None:
             return ReadPlan()
-        planned["main"] = chosen
         schema = field_map(adapter.kind)
 
         def raw_of(types: set[str]) -> frozenset[str]:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import pandas as pd
 
@@ -149,6 +150,36 @@ class Adapter:
             if not any(index.find(n) for n in names):
                 missing.append(" or ".join(names))
         return missing
+
+
+def fill_period(kind: str) -> Callable[[pd.DataFrame, Context], pd.DataFrame]:
+    """A `finish` hook for reports of the period chosen on the page (流量来源, 全站营销, 罗盘, 千川): `date`,
+    and `date_end` where the kind has one, from the export's range in its description rows or file name."""
+    from ecomplan.ingest.schemas import field_map
+
+    has_end = "date_end" in field_map(kind)
+
+    def finish(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+        if "date" in frame:
+            return frame
+        period = ctx.period()
+        if period is None:
+            raise_missing_period(ctx)
+        frame["date"] = pd.Timestamp(period[0])
+        if has_end and period[1] != period[0]:
+            frame["date_end"] = pd.Timestamp(period[1])
+        return frame
+
+    return finish
+
+
+def raise_missing_period(ctx: Context) -> NoReturn:
+    from ecomplan.core.errors import SchemaError
+
+    raise SchemaError(
+        f"{ctx.file}: the export has no date column and no date range in its description rows or file name; "
+        "keep the platform's file name (…_2026-11-16_2026-11-22.xls) or add a date column (统计日期 / 日期)"
+    )
 
 
 def status_mapper(

@@ -21,42 +21,10 @@ visitors (it has 曝光人数 and 点击人数), so product visitors are left un
 
 from __future__ import annotations
 
-from typing import NoReturn
-
-import pandas as pd
-
-from ecomplan.core.errors import SchemaError
-from ecomplan.ingest.schemas import field_map
-from ecomplan.ingest.sources.base import Adapter, Context
+from ecomplan.ingest.sources.base import Adapter, fill_period
 
 DOUYIN_WORDS = ("抖音", "抖店", "罗盘", "电商罗盘", "compass")
 QIANCHUAN_WORDS = ("千川", "巨量千川", "巨量引擎", "qianchuan")
-
-
-def _missing_period(ctx: Context) -> NoReturn:
-    raise SchemaError(
-        f"{ctx.file}: the export has no date column and no date range in its description rows or file name; "
-        "keep the platform's file name (…_2026-11-16_2026-11-22.xlsx) or add a 日期 column"
-    )
-
-
-def fill_period(kind: str):
-    """A `finish` hook for reports of the period chosen on the page: `date` (and `date_end`
-    where the kind has it) from the export's date range."""
-    has_end = "date_end" in field_map(kind)
-
-    def finish(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-        if "date" in frame:
-            return frame
-        period = ctx.period()
-        if period is None:
-            _missing_period(ctx)
-        frame["date"] = pd.Timestamp(period[0])
-        if has_end and period[1] != period[0]:
-            frame["date_end"] = pd.Timestamp(period[1])
-        return frame
-
-    return finish
 
 
 ADAPTERS = [

@@ -90,7 +90,7 @@ def _period(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """Channel tables cover the whole report range: one row per channel."""
     period = ctx.period()
     if period is None:
-        from ecomplan.ingest.sources.sycm import raise_missing_period
+        from ecomplan.ingest.sources.base import raise_missing_period
 
         raise_missing_period(ctx)
     frame.insert(0, "date", pd.Timestamp(period[0]))

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecomplan.ingest.sources.base import Adapter, Context, first_line_only, report_unknown_statuses, status_mapper
-from ecomplan.ingest.sources.sycm import fill_period
+from ecomplan.ingest.sources.base import (
+    Adapter,
+    Context,
+    fill_period,
+    first_line_only,
+    report_unknown_statuses,
+    status_mapper,
+)
 
 ORDER_STATUS = {
     "等待付款": "pending",
@@ -197,7 +203,7 @@ ADAPTERS = [
             "orders": "全站订单行",
         },
         # One row per campaign over the download's range: the range comes from the file name.
-        finish=fill_period,
+        finish=fill_period("ads"),
         inferred=True,
     ),
     Adapter(

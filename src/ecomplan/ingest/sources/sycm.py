@@ -7,14 +7,12 @@ and shop systems that clone the export (marked `inferred`).
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import numpy as np
 import pandas as pd
 
 from ecomplan.core.errors import Issue
 from ecomplan.ingest.reading.values import MISSING_TOKENS
-from ecomplan.ingest.sources.base import Adapter, Context, report_unknown_statuses, status_mapper
+from ecomplan.ingest.sources.base import Adapter, Context, fill_period, report_unknown_statuses, status_mapper
 
 ORDER_STATUS = {
     "交易成功": "completed",
@@ -32,28 +30,6 @@ ORDER_STATUS = {
 }
 _order_status = status_mapper(ORDER_STATUS)
 _NOT_A_LEVEL = MISSING_TOKENS | {"汇总", "全部"}
-
-
-def fill_period(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """Reports without a date column (流量来源) take the export's date range."""
-    if "date" in frame:
-        return frame
-    period = ctx.period()
-    if period is None:
-        raise_missing_period(ctx)
-    frame["date"] = pd.Timestamp(period[0])
-    if period[1] != period[0]:
-        frame["date_end"] = pd.Timestamp(period[1])
-    return frame
-
-
-def raise_missing_period(ctx: Context) -> NoReturn:
-    from ecomplan.core.errors import SchemaError
-
-    raise SchemaError(
-        f"{ctx.file}: the export has no date column and no date range in its description rows or file name; "
-        "keep the platform's file name (…_2026-11-16_2026-11-22.xls) or add a 统计日期 column"
-    )
 
 
 def _orders_finish(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
@@ -81,7 +57,7 @@ def _leaf_sources(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     Summing all rows double-counts, so only rows that no other row refines are
     kept; a subtotal row is dropped only when its children are present.
     """
-    frame = fill_period(frame, ctx)
+    frame = fill_period("traffic")(frame, ctx)
     levels = [c for c in ("source_l1", "source_l2", "source_l3", "source_l4") if c in frame]
     if not levels:
         return frame
@@ -499,7 +475,7 @@ ADAPTERS = [
         title_en="Zhitongche item report download (money in fen)",
         signature=("商品id", "花费(分)"),
         columns={"date": ("日期", "统计日期"), "item_id": "商品id", "spend": "花费(分)", "gmv": "总成交金额(分)"},
-        finish=lambda frame, ctx: _fen_to_yuan(fill_period(frame, ctx), ("spend", "gmv")),
+        finish=lambda frame, ctx: _fen_to_yuan(fill_period("ads")(frame, ctx), ("spend", "gmv")),
         inferred=True,
     ),
     Adapter(
