@@ -143,25 +143,6 @@ def test_an_amount_no_export_can_hold_is_reported_not_summed(tmp_path):
     assert document["revenue"] == 12.0
 
 
-def test_a_killed_runs_transcoded_copy_is_removed_by_the_next_run(tmp_path, monkeypatch):
-    import os
-    import subprocess
-    import sys
-    import tempfile
-
-    from ecomplan.rfm import scan
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    orphan = tmp_path / f"ecomplan-{dead.stdout.strip()}-abc"
-    orphan.mkdir()
-    (orphan / "part0.csv").write_text("customer data", encoding="utf-8")
-    alive = tmp_path / f"ecomplan-{os.getpid()}-def"
-    alive.mkdir()
-    scan._remove_orphaned_workdirs()
-    assert not orphan.exists() and alive.exists()
-
-
 def test_no_message_quotes_a_phone_number_from_a_bad_row(tmp_path):
     """A ragged row used to be echoed raw on stderr, its phone number included."""
     orders = tmp_path / "orders.csv"

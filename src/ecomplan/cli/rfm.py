@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -83,24 +82,18 @@ RefundsOpt = Annotated[
 ]
 
 
-@contextmanager
 def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str):
-    """The order lines (a canonical CSV scanned by DuckDB, or the loader's frame), the refunds frame
-    and the findings; the scan's memory is freed on leaving."""
+    """The canonical order lines, the refunds frame and the findings."""
     from ecomplan.ingest.load import load
-    from ecomplan.rfm.scan import read_orders
+    from ecomplan.rfm import read_orders
 
     # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
     orders, issues = read_orders(files, read_options(platform, mapping, encoding, sheet, password, tz))
-    try:
-        refund_frame = None
-        if refunds:
-            loaded = load(refunds, "refunds", read_options(None, None, encoding, None, password, tz))
-            refund_frame, issues = loaded.frame, issues + loaded.issues
-        yield orders, refund_frame, issues
-    finally:
-        if hasattr(orders, "close"):
-            orders.close()
+    refund_frame = None
+    if refunds:
+        loaded = load(refunds, "refunds", read_options(None, None, encoding, None, password, tz))
+        refund_frame, issues = loaded.frame, issues + loaded.issues
+    return orders, refund_frame, issues
 
 
 def _needs_report(output: Path | None, json_: bool) -> bool:
@@ -207,7 +200,6 @@ def segment_command(
     from ecomplan.core.errors import UsageError
     from ecomplan.render import TABLE_SUFFIXES, write_table
     from ecomplan.render.output import output_format
-    from ecomplan.rfm.scan import currency_columns
 
     shop = load_settings(config)
     settings = shop.rfm
@@ -221,22 +213,21 @@ def segment_command(
     if customers_out is not None:
         output_format(customers_out, TABLE_SUFFIXES)
     needs_report = _needs_report(output, json_)
-    with _load(files, refunds, platform, mapping, encoding, sheet, password, shop.timezone) as loaded:
-        orders, refund_frame, issues = loaded
-        result = rfm.segment(
-            orders,
-            scheme_name,
-            method,
-            as_of,
-            window,
-            frequency.value,
-            variant=variant.value if variant is not None else settings.variant,
-            fixed=settings.fixed(),
-            compare_as_of=compare_as_of,
-            refunds=refund_frame,
-            file=files[0].name,
-        )
-        currency = rfm.currency_symbol(currency_columns(orders)) if needs_report else ""
+    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password, shop.timezone)
+    result = rfm.segment(
+        orders,
+        scheme_name,
+        method,
+        as_of,
+        window,
+        frequency.value,
+        variant=variant.value if variant is not None else settings.variant,
+        fixed=settings.fixed(),
+        compare_as_of=compare_as_of,
+        refunds=refund_frame,
+        file=files[0].name,
+    )
+    currency = rfm.currency_symbol(orders) if needs_report else ""
     result.issues = issues + result.issues
     warn_issues(result.issues)
     _warn_excluded(result.exclusions)
@@ -276,19 +267,12 @@ def repurchase_command(
     refuse_overwrite([*files, *(refunds or []), mapping], {"output": output})
     from ecomplan import rfm
     from ecomplan.ingest.options import DEFAULT_TZ
-    from ecomplan.rfm.scan import currency_columns
 
     check_output(output)
     needs_report = _needs_report(output, json_)
-    with _load(files, refunds, platform, mapping, encoding, sheet, password, DEFAULT_TZ) as (
-        orders,
-        refund_frame,
-        issues,
-    ):
-        result, exclusions = rfm.repurchase_report(
-            orders, as_of, window, frequency.value, refund_frame, file=files[0].name
-        )
-        currency = rfm.currency_symbol(currency_columns(orders)) if needs_report else ""
+    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password, DEFAULT_TZ)
+    result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame, file=files[0].name)
+    currency = rfm.currency_symbol(orders) if needs_report else ""
     warn_issues(issues)
     _warn_excluded(exclusions)
     report = (

@@ -14,7 +14,7 @@ The rules (which orders count, refunds, ties, thresholds) are documented in
 """
 
 from ecomplan.core.masking import mask_value, mask_values
-from ecomplan.rfm.metrics import Exclusions, Snapshot, measure, parse_window
+from ecomplan.rfm.metrics import Exclusions, Snapshot, measure, parse_window, read_orders
 from ecomplan.rfm.migration import Migration, migrate
 from ecomplan.rfm.report import (
     currency_symbol,
@@ -45,6 +45,7 @@ __all__ = [
     "parse_window",
     "quintile_scores",
     "quintile_thresholds",
+    "read_orders",
     "repurchase_report",
     "repurchase_report_model",
     "rfm11_codes",

@@ -36,8 +36,8 @@ The aggregation runs in DuckDB in two steps. `create_orders` collapses the
 lines into the table `orders`: one row per (customer, order) of the sold,
 paid lines, and one per (status word, customer, order) of every other line,
 so the excluded lines are counted in the same pass. Its lines are the
-canonical pandas frame, or, for a CSV with the canonical headers, the file
-itself read by DuckDB (`scan.py`). `measure` then computes one row per
+canonical frame the one read path gives (`read_orders`, `ecomplan.ingest.load`),
+handed to DuckDB as Arrow columns. `measure` then computes one row per
 customer from `orders`, with the metrics of every as-of date a command needs
 (segments now, a week ago, at a comparison date) as FILTERed aggregates. On 10
 million lines DuckDB is ~3x faster than pandas groupby and ~5x faster than
@@ -58,7 +58,10 @@ from ecomplan.core.periods import parse_days
 from ecomplan.ingest.schemas import PAID_STATUSES, sold_lines
 
 if TYPE_CHECKING:
-    import duckdb
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from ecomplan.ingest.options import ReadOptions
 
 SOLD_STATUSES = tuple(sorted(PAID_STATUSES))
 # 退款状态 values meaning the money went back to the buyer (千牛 售后 退款成功, generic exports).
@@ -75,7 +78,7 @@ REFUND_DONE = (
 )
 FREQUENCIES = ("orders", "days")
 ACTIVITY_MONTHS = 63  # months of purchase activity kept per customer for cohorts (bits of a BIGINT)
-# The canonical order columns RFM reads; large CSVs are parsed only for these.
+# The canonical order columns RFM reads; only these are parsed out of a file.
 ORDER_COLUMNS = (
     "order_id",
     "customer_id",
@@ -91,45 +94,12 @@ ORDER_COLUMNS = (
 CONTACTS = ("customer_name", "phone")
 
 
-@dataclass
-class ScannedOrders:
-    """The orders DuckDB collapsed from one CSV: table `orders` of `connection`, for `metrics.measure`.
+def read_orders(files: Sequence[str | Path], options: ReadOptions | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+    """The canonical order lines of `files` (only the columns RFM reads) and the findings on the way."""
+    from ecomplan.ingest.load import load
 
-    `columns` are the canonical columns the file holds, `lines` its number of
-    data rows, `status_of_word` the canonical status of each status word in
-    the file (None: no status), `issues` what the loader would have reported
-    (unknown statuses). Close it (or use `with`) to free the memory.
-    """
-
-    connection: duckdb.DuckDBPyConnection
-    columns: frozenset[str]
-    lines: int
-    file: str
-    issues: list[Issue]
-    currencies: tuple[str, ...] | None  # distinct currency values; None without a currency column
-    words: dict[str, str | None]  # status word of the file ('' = empty cell) -> canonical status
-
-    def __len__(self) -> int:
-        return self.lines
-
-    def status_of_word(self, word: str | None) -> str | None:
-        return None if word is None else self.words[word]
-
-    def currency_frame(self) -> pd.DataFrame:
-        """The columns `rfm.currency_symbol` reads: the platform, and each distinct currency."""
-        if self.currencies is None:
-            return pd.DataFrame({"platform": ["generic"]})
-        values: list[str | None] = [*self.currencies] or [None]
-        return pd.DataFrame({"platform": ["generic"] * len(values), "currency": pd.Series(values, dtype="object")})
-
-    def close(self) -> None:
-        self.connection.close()
-
-    def __enter__(self) -> ScannedOrders:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+    loaded = load(files, "orders", options, columns=list(ORDER_COLUMNS))
+    return loaded.frame, list(loaded.issues)
 
 
 def parse_window(text: str | int | None) -> int | None:
@@ -184,11 +154,8 @@ class Measured:
     issues: list[Issue]
 
 
-def last_sale_date(lines: pd.DataFrame | ScannedOrders) -> dt.date | None:
+def last_sale_date(lines: pd.DataFrame) -> dt.date | None:
     """Date of the latest payment of a sold line (the default as-of date is the day after)."""
-    if not isinstance(lines, pd.DataFrame):
-        query = "SELECT max(last_paid) FROM orders WHERE excluded IS NULL"
-        return lines.connection.execute(query).fetchall()[0][0]
     times = _purchase_times(lines)
     if times is None:
         return None
@@ -219,11 +186,10 @@ def create_orders(
     reads it back), so one pass counts what the rules leave out. `day` is
     the order's earliest payment date, `last_paid` its latest, `net` the
     rounded net amount, `lines` how many lines it holds. `text` maps each text column to the SQL reading it;
-    `text["status_word"]`, when given, is the word kept in `excluded` (the
-    file's raw word for a scanned CSV), else the canonical status.
+    the word kept in `excluded` is the canonical status.
     """
     rules = _line_rules(text, time_column, has_refund)
-    word = text.get("status_word", rules["status"])
+    word = rules["status"]
     platform_column = "CAST(platform AS VARCHAR) AS platform, " if platform else ""
     contact_lines = "".join(f", {text[c]} AS {c}" for c in contacts)
     contact_orders = "".join(f", arg_max({c}, paid_at) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
@@ -242,7 +208,7 @@ def create_orders(
 
 
 def measure(
-    lines: pd.DataFrame | ScannedOrders,
+    lines: pd.DataFrame,
     as_of: list[dt.date],
     window_days: int | None = 365,
     frequency: str = "orders",
@@ -251,8 +217,7 @@ def measure(
 ) -> Measured:
     """Per-customer R/F/M at each date of `as_of` (the first one also gives the monthly activity).
 
-    `lines` is a canonical frame (`ecomplan.ingest.load(...).frame`) or the orders of
-    a CSV that DuckDB scanned itself (`scan.scan_orders`); the same SQL runs on both.
+    `lines` is a canonical frame (`read_orders`, `ecomplan.ingest.load(...).frame`).
     """
     import duckdb
 
@@ -261,28 +226,17 @@ def measure(
     if not as_of:
         raise ValueError("measure() needs at least one as-of date")
     issues: list[Issue] = []
-    frame_input = isinstance(lines, pd.DataFrame)
-    db = duckdb.connect() if frame_input else lines.connection
-    try:
-        if isinstance(lines, pd.DataFrame):  # == frame_input
-            db.execute("SET enable_progress_bar = false")
-            key, contacts, time_column, text = _register_frame(db, lines, file, issues)
-            create_orders(db, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
-            status_of_word = None  # a loaded frame's status words are its canonical statuses
-        else:  # one file, one platform
-            _time_column(lines.columns, file, issues)
-            key, contacts = ["customer_id"], [c for c in CONTACTS if c in lines.columns]
-            status_of_word = lines.status_of_word
-        exclusions = _exclusions(db, len(lines), status_of_word)
+    with duckdb.connect() as db:
+        db.execute("SET enable_progress_bar = false")
+        key, contacts, time_column, text = _register_frame(db, lines, file, issues)
+        create_orders(db, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
+        exclusions = _exclusions(db, len(lines))
         refund_join = ""
         if refunds is not None:
             _register_refunds(db, refunds, exclusions)
             refund_join = "LEFT JOIN refund_totals r USING (order_id)"
         query = _metrics_sql(key, contacts, refund_join, as_of, window_days, frequency)
         wide = db.sql(query).to_arrow_table()
-    finally:
-        if frame_input:
-            db.close()
     if wide.num_rows == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(
@@ -306,10 +260,9 @@ def status_word(excluded: str) -> str | None:
     return excluded[1:] if excluded else None
 
 
-def _exclusions(db, lines: int, status_of_word=None) -> Exclusions:
+def _exclusions(db, lines: int) -> Exclusions:
     """What the `orders` table says was left out: lines by status, sold lines without payment time
-    or without customer. `status_of_word` gives the canonical status of an excluded word (None: the
-    words are canonical statuses)."""
+    or without customer."""
     exclusions = Exclusions(lines=lines)
     for excluded, n_lines, n_orders, amount in db.execute("""
             SELECT excluded, sum(lines), count(*), coalesce(sum(net), 0) FROM orders
@@ -318,8 +271,7 @@ def _exclusions(db, lines: int, status_of_word=None) -> Exclusions:
             exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
             exclusions.amount_without_customer = round(float(amount), 2)
             continue
-        word = status_word(excluded)
-        status = status_of_word(word) if status_of_word else word
+        status = status_word(excluded)
         if status is None or status in SOLD_STATUSES:
             exclusions.sold_lines_without_paid_at += int(n_lines)
         else:

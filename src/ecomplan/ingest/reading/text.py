@@ -33,6 +33,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
 _DELIMITERS = (",", "\t", ";", "|")
+GB_CODECS = frozenset(codecs.lookup(name).name for name in ("gb18030", "gbk", "gb2312"))
+GB_SAFE_DELIMITERS = (",", "\t", ";")  # `|` can be the second byte of a GBK character
 _NS_FIRST, _NS_LAST = dt.datetime(1677, 9, 22), dt.datetime(2262, 4, 11)  # the range of datetime64[ns]
 
 
@@ -243,14 +245,20 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
     keys = [f"c{i}" for i in range(len(columns))]
     wanted = [k for k, c in zip(keys, columns, strict=False) if plan.columns is None or c in plan.columns]
 
+    # GB18030/GBK text is split into rows and cells as bytes (no trail byte of a Chinese character is a
+    # comma, tab, semicolon, quote or line break) and only the cells with Chinese characters are
+    # decoded, after the reader: Arrow's own transcoding decodes every byte on one core.
+    as_bytes = codecs.lookup(codec).name in GB_CODECS and delimiter in GB_SAFE_DELIMITERS
+    text_type = pa.large_binary() if as_bytes else pa.large_string()  # large: what pandas stores, no copy
+
     def arrow_type(column: str):
         if column in plan.numeric:
             return pa.float64()
         if column in plan.datetimes:
             return pa.timestamp("s")
         if column in plan.categorical:  # statuses, channels: a few bytes a row instead of a string each
-            return pa.dictionary(pa.int32(), pa.large_string())
-        return pa.large_string()  # what pandas stores, so no copy on the way
+            return pa.dictionary(pa.int32(), text_type)
+        return text_type
 
     types = {k: arrow_type(c) for k, c in zip(keys, columns, strict=False)}
     typed = plan.numeric | plan.datetimes
@@ -266,7 +274,9 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         try:
             table = pacsv.read_csv(
                 stream,
-                read_options=pacsv.ReadOptions(column_names=keys, encoding=codec, block_size=16 << 20),
+                read_options=pacsv.ReadOptions(
+                    column_names=keys, encoding="utf8" if as_bytes else codec, block_size=16 << 20
+                ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=delimiter, newlines_in_values=plan.quoted, invalid_row_handler=on_bad_row
                 ),
@@ -289,6 +299,11 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         except UnicodeError:  # UnicodeDecodeError, or a codec's own complaint
             return None, issues
     names = dict(zip(keys, columns, strict=False))
+    if as_bytes:
+        try:
+            table = pa.table({k: decode_column(table.column(k), codec) for k in wanted})
+        except UnicodeDecodeError:
+            return None, issues
     frame = pd.DataFrame({names[k]: _to_pandas(table.column(k)) for k in wanted})
     for number, cells in skipped[:5]:  # the row's text may hold a phone number: it is never quoted
         issues.append(
@@ -304,6 +319,41 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
             Issue(name, f"{len(skipped) - 5} more malformed rows skipped", code="malformed_row", count=len(skipped) - 5)
         )
     return frame, issues
+
+
+def decode_column(column, codec: str):
+    """A column (Arrow ChunkedArray) of GB18030/GBK bytes as UTF-8 text. ASCII cells (IDs, numbers,
+    dates: most of an export) are reinterpreted without a copy; the others are decoded once per
+    distinct value, in one call of the codec over the distinct values joined by NUL (a byte no
+    Chinese character contains). Raises UnicodeDecodeError on bytes that are not `codec`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        chunks = [
+            pa.DictionaryArray.from_arrays(
+                chunk.indices, decode_column(pa.chunked_array([chunk.dictionary]), codec).combine_chunks()
+            )
+            for chunk in column.chunks
+        ]
+        return pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.large_string()))
+    if not pa.types.is_large_binary(column.type):
+        return column
+    text = pa.chunked_array([chunk.view(pa.large_string()) for chunk in column.chunks], pa.large_string())
+    wide = pc.invert(pc.string_is_ascii(text))
+    if not pc.any(wide).as_py():
+        return text
+    distinct = pc.unique(pc.filter(column, wide))
+    if pc.any(pc.match_substring(distinct.view(pa.large_string()), "\x00")).as_py():
+        decoded = pa.array([value.decode(codec) for value in distinct.to_pylist()], pa.large_string())
+    else:
+        nul = pa.scalar(b"\x00", pa.large_binary())
+        joined = pc.binary_join_element_wise(distinct, pa.scalar(b"", pa.large_binary()), nul)
+        whole = pa.ListArray.from_arrays(pa.array([0, len(joined)], pa.int32()), joined)
+        utf8 = pc.binary_join(whole, pa.scalar(b"", pa.large_binary()))[0].as_py().decode(codec).encode("utf-8")
+        decoded = pc.list_flatten(pc.split_pattern(pa.array([utf8], pa.large_binary()), b"\x00"))
+        decoded = decoded.slice(0, len(distinct)).view(pa.large_string())
+    return pc.if_else(wide, pc.take(decoded, pc.index_in(column, value_set=distinct)), text)
 
 
 def _to_pandas(column) -> pd.Series:

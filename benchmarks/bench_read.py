@@ -1,0 +1,382 @@
+"""Benchmark: the one read path on the exports users really have (issue #13).
+
+Inputs (seeded, generated once into benchmarks/_data/, gitignored), the same order lines in each:
+
+  qianniu-gb18030   千牛 订单导出: 12 Chinese headers, 千牛 status words, GB18030 (what the download is)
+  qianniu-utf8      the same export saved as UTF-8
+  canonical-gbk     canonical headers (order_id,customer_id,paid_at,amount,status,...) in GBK
+  canonical-utf8    canonical headers in UTF-8
+  sycm-xlsx         a 生意参谋 商品 xlsx (1M rows by default), read by `ecomplan kpi report --json`
+
+Each run is its own subprocess (wall time and the child's peak RSS from wait4), best of `--repeat`
+after the files are in the page cache. The reference is `REFERENCE_SQL`: a hand-written DuckDB script
+over the UTF-8 canonical file that does the work of `ecomplan rfm segment` (lines -> orders over all
+history, exclusion counts, R/F/M in the window with the first purchase from all history, mean
+thresholds, the cn8 counts, 复购率/回购率, monthly cohorts). The script checks that every run agrees
+with it on customers, revenue and the eight segment counts.
+
+    python benchmarks/bench_read.py                       # 10M lines, 1M customers (and 2M, 10k)
+    python benchmarks/bench_read.py --lines 2000000 --customers 200000
+    python benchmarks/bench_read.py --only canonical-utf8 qianniu-utf8
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+PYTHON = sys.executable
+AS_OF = "2026-01-01"
+WINDOW = 365
+
+# canonical status -> the 千牛 word for it (ingest/sources/sycm.py ORDER_STATUS reads these back)
+STATUSES = {
+    "completed": "交易成功",
+    "paid": "买家已付款，等待卖家发货",
+    "shipped": "卖家已发货，等待买家确认",
+    "refunded": "付款以后用户退款成功，交易自动关闭",
+    "cancelled": "交易关闭",
+    "pending": "等待买家付款",
+}
+STATUS_WEIGHTS = [0.80, 0.05, 0.05, 0.03, 0.04, 0.03]
+SOLD = ("completed", "paid", "shipped", "refunded")
+CANONICAL = ["order_id", "customer_id", "paid_at", "created_at", "amount", "status", "sku", "quantity"]
+QIANNIU = {  # 千牛 header -> canonical column (None: a column RFM does not read)
+    "订单编号": "order_id",
+    "买家会员名": "customer_id",
+    "买家应付货款": None,
+    "买家实际支付金额": "amount",
+    "订单状态": "status",
+    "收货人姓名": None,
+    "联系手机": None,
+    "订单创建时间": "created_at",
+    "订单付款时间": "paid_at",
+    "宝贝标题": None,
+    "宝贝总数量": "quantity",
+    "商家编码": "sku",
+}
+TITLES = ["明前龙井礼盒装", "安溪铁观音500g", "正山小种红茶", "武夷山大红袍", "云南普洱熟茶饼", "福鼎白茶寿眉"]
+NAMES = ["张*", "李*", "王**", "刘*", "陈*"]
+
+
+def _batches(lines: int, customers: int, seed: int):
+    """Order lines as Arrow record batches of text cells: (canonical batch, 千牛 batch)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rng = np.random.default_rng(seed)
+    per_order = rng.integers(1, 4, size=lines + 1)
+    ends = np.cumsum(per_order)
+    n_orders = int(np.searchsorted(ends, lines)) + 1
+    per_order = per_order[:n_orders]
+    per_order[-1] -= int(ends[n_orders - 1] - lines)
+    buyer = np.concatenate([rng.permutation(customers), (customers * rng.random(n_orders) ** 2.5).astype(np.int64)])
+    buyer = buyer[:n_orders]
+    rng.shuffle(buyer)
+    start = np.datetime64("2024-01-01T00:00:00", "s").astype(np.int64)
+    created = np.sort(start + rng.integers(0, 2 * 365 * 86400, size=n_orders))
+    status = rng.choice(len(STATUSES), size=n_orders, p=STATUS_WEIGHTS)
+    words = list(STATUSES)
+    no_buyer = rng.random(n_orders) < 0.01
+    chunk = 500_000
+    for first in range(0, n_orders, chunk):
+        sl = slice(first, min(first + chunk, n_orders))
+        order = np.repeat(np.arange(sl.start, sl.stop), per_order[sl])
+        local = order - sl.start
+        n = len(order)
+        order_id = pc.cast(pa.array(order + 3_901_234_567_890_000_000), pa.string())
+        number = pc.cast(pa.array(buyer[sl][local]), pa.string())
+        chinese = pa.array((buyer[sl][local] % 10) < 3)  # 30% of nicknames are Chinese
+        nick = pc.if_else(
+            chinese,
+            pc.binary_join_element_wise("小茶客", number, ""),
+            pc.binary_join_element_wise("tb", number, ""),
+        )
+        nick = pc.if_else(pa.array(no_buyer[sl][local]), pa.scalar(None, pa.string()), nick)
+        st = status[sl][local]
+        made = created[sl][local]
+        paid = made + rng.integers(5, 900, size=n)
+        created_text = pc.strftime(pa.array(made.astype("datetime64[s]")), format="%Y-%m-%d %H:%M:%S")
+        paid_text = pc.strftime(pa.array(paid.astype("datetime64[s]")), format="%Y-%m-%d %H:%M:%S")
+        paid_text = pc.if_else(pa.array(st == words.index("pending")), pa.scalar(None, pa.string()), paid_text)
+        quantity = rng.integers(1, 4, size=n)
+        price = np.round(np.exp(rng.normal(4.2, 0.7, size=n)), 2)
+        amount = pc.cast(pa.array(np.round(price * quantity, 2)), pa.string())
+        sku = pc.binary_join_element_wise("T", pc.cast(pa.array(rng.integers(1000, 1400, size=n)), pa.string()), "")
+        canonical_status = pa.array(np.array(words, dtype=object)[st], pa.string())
+        qianniu_status = pa.array(np.array(list(STATUSES.values()), dtype=object)[st], pa.string())
+        qty = pc.cast(pa.array(quantity), pa.string())
+        canonical = pa.record_batch(
+            [order_id, nick, paid_text, created_text, amount, canonical_status, sku, qty], names=CANONICAL
+        )
+        qianniu = pa.record_batch(
+            [
+                order_id,
+                nick,
+                amount,
+                amount,
+                qianniu_status,
+                pa.array(np.array(NAMES, dtype=object)[rng.integers(0, len(NAMES), size=n)], pa.string()),
+                pc.binary_join_element_wise("138****", pc.cast(pa.array(rng.integers(1000, 9999, n)), pa.string()), ""),
+                created_text,
+                paid_text,
+                pa.array(np.array(TITLES, dtype=object)[rng.integers(0, len(TITLES), size=n)], pa.string()),
+                qty,
+                sku,
+            ],
+            names=list(QIANNIU),
+        )
+        yield canonical, qianniu
+
+
+def generate(lines: int, customers: int, seed: int) -> dict[str, Path]:
+    """The four text inputs of `lines` order lines (cached by size and seed)."""
+    import pyarrow.csv as pacsv
+
+    DATA.mkdir(exist_ok=True)
+    stem = f"read_{lines}_{customers}_{seed}"
+    paths = {
+        "canonical-utf8": DATA / f"{stem}_canonical.csv",
+        "canonical-gbk": DATA / f"{stem}_canonical.gbk.csv",
+        "qianniu-utf8": DATA / f"{stem}_qianniu.csv",
+        "qianniu-gb18030": DATA / f"{stem}_qianniu.gb18030.csv",
+    }
+    if all(p.exists() for p in paths.values()):
+        return paths
+    t0 = time.perf_counter()
+    options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+    tmp = {k: p.with_suffix(".tmp") for k, p in paths.items()}
+    with (
+        open(tmp["canonical-utf8"], "wb") as canonical,
+        open(tmp["canonical-gbk"], "wb") as canonical_gbk,
+        open(tmp["qianniu-utf8"], "wb") as qianniu,
+        open(tmp["qianniu-gb18030"], "wb") as qianniu_gb,
+    ):
+        canonical.write((",".join(CANONICAL) + "\n").encode())
+        canonical_gbk.write((",".join(CANONICAL) + "\n").encode("gbk"))
+        qianniu.write((",".join(QIANNIU) + "\n").encode())
+        qianniu_gb.write((",".join(QIANNIU) + "\n").encode("gb18030"))
+        for plain, export in _batches(lines, customers, seed):
+            for batch, utf8, other, codec in ((plain, canonical, canonical_gbk, "gbk"), (export, qianniu, qianniu_gb, "gb18030")):
+                import pyarrow as pa
+
+                sink = pa.BufferOutputStream()
+                pacsv.write_csv(batch, sink, options)
+                data = sink.getvalue().to_pybytes()
+                utf8.write(data)
+                other.write(data.decode("utf-8").encode(codec))
+    for key, path in tmp.items():
+        path.replace(paths[key])
+    print(f"generated {stem} ({paths['qianniu-gb18030'].stat().st_size / 1e6:,.0f} MB 千牛) in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
+    return paths
+
+
+def generate_sycm_xlsx(rows: int, seed: int) -> Path:
+    """A 生意参谋 商品效果 workbook: one row per product and day, Chinese headers, decorated cells."""
+    import numpy as np
+    import xlsxwriter
+
+    path = DATA / f"sycm_products_{rows}_{seed}.xlsx"
+    if path.exists():
+        return path
+    DATA.mkdir(exist_ok=True)
+    rng = np.random.default_rng(seed)
+    tmp = path.with_suffix(".tmp.xlsx")
+    workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    sheet = workbook.add_worksheet("商品效果")
+    headers = ["统计日期", "商品ID", "商品名称", "商品访客数", "商品浏览量", "加购人数", "支付买家数", "支付件数",
+               "支付金额", "商品支付转化率"]
+    sheet.write_row(0, 0, headers)
+    days = np.datetime64("2026-01-01") + rng.integers(0, 28, size=rows)
+    for i in range(rows):
+        visitors = int(rng.integers(10, 5000))
+        buyers = int(rng.integers(0, max(visitors // 10, 1)))
+        sheet.write_row(
+            i + 1,
+            0,
+            [
+                str(days[i]),
+                str(600_000_000_000 + i % 50_000),
+                TITLES[i % len(TITLES)],
+                f"{visitors:,}",
+                visitors * 2,
+                int(visitors * 0.08),
+                buyers,
+                buyers,
+                f"{buyers * 158.5:,.2f}",
+                f"{buyers / visitors:.2%}",
+            ],
+        )
+    workbook.close()
+    tmp.replace(path)
+    return path
+
+
+REFERENCE_SQL = """
+CREATE TABLE lines AS SELECT * FROM read_csv('{path}', header = true, all_varchar = true);
+CREATE TABLE orders AS
+    SELECT CASE WHEN status IN {sold} AND paid_at IS NOT NULL THEN NULL ELSE coalesce(status, '') END AS excluded,
+           nullif(trim(customer_id), '') AS customer_id, order_id,
+           CAST(min(CAST(paid_at AS TIMESTAMP)) AS DATE) AS day,
+           round(sum(CASE WHEN status = 'refunded' THEN 0 ELSE CAST(amount AS DOUBLE) END), 6) AS net,
+           count(*) AS lines
+    FROM lines GROUP BY ALL;
+CREATE TABLE customers AS
+    SELECT customer_id, min(day) FILTER (net > 0) AS first_purchase,
+           max(day) FILTER (net > 0 AND day <= DATE '{as_of}') AS last_purchase,
+           count(*) FILTER (net > 0 AND day BETWEEN DATE '{start}' AND DATE '{as_of}') AS frequency,
+           round(sum(net) FILTER (day BETWEEN DATE '{start}' AND DATE '{as_of}'), 6) AS monetary,
+           count(*) FILTER (net > 0 AND day BETWEEN DATE '{previous}' AND DATE '{start}' - 1) AS previous,
+           bit_or(CASE WHEN net > 0 AND day <= DATE '{as_of}' AND datediff('month', day, DATE '{as_of}') < 63
+                       THEN CAST(1 AS BIGINT) << datediff('month', day, DATE '{as_of}') ELSE 0 END) AS months
+    FROM orders WHERE excluded IS NULL AND customer_id IS NOT NULL GROUP BY customer_id;
+"""
+REFERENCE_CHILD = """
+import duckdb, json, sys
+sql, as_of = sys.argv[1], sys.argv[2]
+db = duckdb.connect()
+db.execute("SET enable_progress_bar = false")
+for statement in sql.split(";"):
+    if statement.strip():
+        db.execute(statement)
+excluded = db.sql("SELECT excluded, sum(lines) FROM orders WHERE excluded IS NOT NULL GROUP BY ALL").fetchall()
+scored = f'''
+    WITH active AS (
+        SELECT date_diff('day', last_purchase, DATE '{as_of}') AS recency, frequency, monetary FROM customers
+        WHERE frequency > 0),
+    means AS (SELECT avg(recency) AS r, avg(frequency) AS f, avg(monetary) AS m FROM active)
+    SELECT (recency < r)::INT || (frequency > f)::INT || (monetary > m)::INT AS code, count(*), sum(monetary)
+    FROM active, means GROUP BY code ORDER BY code'''
+segments = db.sql(scored).fetchall()
+buyers, returning = db.sql(
+    "SELECT count(*) FILTER (previous > 0), count(*) FILTER (previous > 0 AND frequency > 0) FROM customers"
+).fetchall()[0]
+repeat = db.sql("SELECT count(*) FILTER (frequency >= 2) / count(*) FROM customers WHERE frequency > 0").fetchall()
+cohorts = db.sql(
+    "SELECT date_trunc('month', first_purchase) AS cohort, count(*), sum(bit_count(months)) FROM customers "
+    "WHERE first_purchase <= DATE '" + as_of + "' GROUP BY ALL"
+).fetchall()
+print(json.dumps({
+    "customers": sum(n for _, n, _ in segments),
+    "revenue": round(sum(m for _, _, m in segments), 2),
+    "segments": {code: n for code, n, _ in segments},
+    "buyback_base": buyers, "buyback": returning, "repeat_rate": repeat[0][0], "cohorts": len(cohorts),
+    "excluded_words": len(excluded),
+}))
+"""
+CN8 = {"111": "重要价值客户", "011": "重要保持客户", "101": "重要发展客户", "001": "重要挽留客户",
+       "110": "一般价值客户", "010": "一般保持客户", "100": "一般发展客户", "000": "一般挽留客户"}  # core/text.toml
+
+
+def run_child(args: list[str]) -> dict:
+    """Wall seconds, the child's own peak RSS in MB (wait4) and its stdout."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if code not in (0,):
+        raise SystemExit(f"{' '.join(args[:6])} failed ({code}):\n{stderr[-2000:]}")
+    return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024, "stdout": stdout}
+
+
+def reference(path: Path) -> dict:
+    import datetime as dt
+
+    as_of = dt.date.fromisoformat(AS_OF)
+    start = as_of - dt.timedelta(days=WINDOW - 1)
+    sql = REFERENCE_SQL.format(
+        path=path, sold=tuple(SOLD), as_of=as_of, start=start, previous=start - dt.timedelta(days=WINDOW)
+    )
+    result = run_child([PYTHON, "-c", REFERENCE_CHILD, sql, AS_OF])
+    data = json.loads(result["stdout"])
+    result["agreement"] = (data["customers"], data["revenue"], {CN8[k]: v for k, v in data["segments"].items()})
+    return result
+
+
+def ecomplan_rfm(path: Path) -> dict:
+    result = run_child(
+        [PYTHON, "-m", "ecomplan", "rfm", "segment", str(path), "--json", "--as-of", AS_OF, "--window", f"{WINDOW}d"]
+    )
+    data = json.loads(result["stdout"])
+    segments = {s["segment"]: s["customers"] for s in data["segments"] if s["customers"]}
+    result["agreement"] = (data["customers"], round(sum(s["revenue"] for s in data["segments"]), 2), segments)
+    return result
+
+
+def ecomplan_kpi(path: Path) -> dict:
+    result = run_child([PYTHON, "-m", "ecomplan", "kpi", "report", str(path), "--json", "--period", "2026-01"])
+    data = json.loads(result["stdout"])
+    result["agreement"] = None
+    result["note"] = f"{len(data.get('products', []) or [])} products"
+    return result
+
+
+def best_of(repeat: int, run) -> dict:
+    return min((run() for _ in range(repeat)), key=lambda r: r["seconds"])
+
+
+def warm(paths) -> None:
+    for path in paths:
+        with open(path, "rb") as stream:
+            while stream.read(1 << 24):
+                pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, nargs="*", default=[10_000_000, 2_000_000, 10_000])
+    parser.add_argument("--customers", type=int, default=None, help="default: a tenth of the lines")
+    parser.add_argument("--xlsx-rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", nargs="*", default=None, help="inputs to run (default: all)")
+    parser.add_argument("--generate", action="store_true", help="only write the input files")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, best of {args.repeat}", flush=True)
+    print(f"{'lines':>11} {'input':<17}{'MB':>7}{'seconds':>9}{'peak MB':>9}{'x ref':>7}  agrees")
+    if not args.generate:  # a child forked from a large parent inherits its peak RSS: generate elsewhere
+        subprocess.run([PYTHON, __file__, "--generate", *sys.argv[1:]], check=True)
+    for lines in args.lines:
+        paths = generate(lines, args.customers or max(lines // 10, 1), args.seed)
+        if args.generate:
+            continue
+        warm(paths.values())
+        ref = best_of(args.repeat, lambda p=paths["canonical-utf8"]: reference(p))
+        rows = [("reference (DuckDB)", paths["canonical-utf8"], ref)]
+        for name, path in paths.items():
+            if args.only and name not in args.only:
+                continue
+            rows.append((name, path, best_of(args.repeat, lambda p=path: ecomplan_rfm(p))))
+        for name, path, run in rows:
+            agrees = "yes" if run["agreement"] == ref["agreement"] else f"NO {run['agreement']} vs {ref['agreement']}"
+            print(
+                f"{lines:>11,} {name:<17}{path.stat().st_size / 1e6:7.0f}{run['seconds']:9.2f}{run['peak_mb']:9.0f}"
+                f"{run['seconds'] / ref['seconds']:7.2f}  {agrees}",
+                flush=True,
+            )
+    if args.xlsx_rows and (not args.only or "sycm-xlsx" in args.only):
+        path = generate_sycm_xlsx(args.xlsx_rows, args.seed)
+        if args.generate:
+            return
+        run = best_of(args.repeat, lambda: ecomplan_kpi(path))
+        print(f"{args.xlsx_rows:>11,} {'sycm-xlsx (kpi)':<17}{path.stat().st_size / 1e6:7.0f}{run['seconds']:9.2f}"
+              f"{run['peak_mb']:9.0f}{'':>7}  {run['note']}")
+
+
+if __name__ == "__main__":
+    main()
