@@ -166,7 +166,10 @@ def generate(lines: int, customers: int, seed: int) -> dict[str, Path]:
         qianniu.write((",".join(QIANNIU) + "\n").encode())
         qianniu_gb.write((",".join(QIANNIU) + "\n").encode("gb18030"))
         for plain, export in _batches(lines, customers, seed):
-            for batch, utf8, other, codec in ((plain, canonical, canonical_gbk, "gbk"), (export, qianniu, qianniu_gb, "gb18030")):
+            for batch, utf8, other, codec in (
+                (plain, canonical, canonical_gbk, "gbk"),
+                (export, qianniu, qianniu_gb, "gb18030"),
+            ):
                 import pyarrow as pa
 
                 sink = pa.BufferOutputStream()
@@ -176,8 +179,11 @@ def generate(lines: int, customers: int, seed: int) -> dict[str, Path]:
                 other.write(data.decode("utf-8").encode(codec))
     for key, path in tmp.items():
         path.replace(paths[key])
-    print(f"generated {stem} ({paths['qianniu-gb18030'].stat().st_size / 1e6:,.0f} MB 千牛) in "
-          f"{time.perf_counter() - t0:.0f} s", flush=True)
+    print(
+        f"generated {stem} ({paths['qianniu-gb18030'].stat().st_size / 1e6:,.0f} MB 千牛) in "
+        f"{time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
     return paths
 
 
@@ -194,8 +200,18 @@ def generate_sycm_xlsx(rows: int, seed: int) -> Path:
     tmp = path.with_suffix(".tmp.xlsx")
     workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
     sheet = workbook.add_worksheet("商品效果")
-    headers = ["统计日期", "商品ID", "商品名称", "商品访客数", "商品浏览量", "加购人数", "支付买家数", "支付件数",
-               "支付金额", "商品支付转化率"]
+    headers = [
+        "统计日期",
+        "商品ID",
+        "商品名称",
+        "商品访客数",
+        "商品浏览量",
+        "加购人数",
+        "支付买家数",
+        "支付件数",
+        "支付金额",
+        "商品支付转化率",
+    ]
     sheet.write_row(0, 0, headers)
     days = np.datetime64("2026-01-01") + rng.integers(0, 28, size=rows)
     for i in range(rows):
@@ -274,8 +290,16 @@ print(json.dumps({
     "excluded_words": len(excluded),
 }))
 """
-CN8 = {"111": "重要价值客户", "011": "重要保持客户", "101": "重要发展客户", "001": "重要挽留客户",
-       "110": "一般价值客户", "010": "一般保持客户", "100": "一般发展客户", "000": "一般挽留客户"}  # core/text.toml
+CN8 = {
+    "111": "重要价值客户",
+    "011": "重要保持客户",
+    "101": "重要发展客户",
+    "001": "重要挽留客户",
+    "110": "一般价值客户",
+    "010": "一般保持客户",
+    "100": "一般发展客户",
+    "000": "一般挽留客户",
+}  # core/text.toml
 
 
 def run_child(args: list[str]) -> dict:
@@ -374,8 +398,10 @@ def main() -> None:
         if args.generate:
             return
         run = best_of(args.repeat, lambda: ecomplan_kpi(path))
-        print(f"{args.xlsx_rows:>11,} {'sycm-xlsx (kpi)':<17}{path.stat().st_size / 1e6:7.0f}{run['seconds']:9.2f}"
-              f"{run['peak_mb']:9.0f}{'':>7}  {run['note']}")
+        print(
+            f"{args.xlsx_rows:>11,} {'sycm-xlsx (kpi)':<17}{path.stat().st_size / 1e6:7.0f}{run['seconds']:9.2f}"
+            f"{run['peak_mb']:9.0f}{'':>7}  {run['note']}"
+        )
 
 
 if __name__ == "__main__":

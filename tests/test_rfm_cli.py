@@ -228,3 +228,32 @@ def test_several_platforms_keep_customers_apart(fixtures, tmp_path):
         ("sycm", "tb_alice"),
         ("jd", "jd_user01"),
     }
+
+
+def test_comparison_date_before_any_purchase(fixtures):
+    """Nobody had bought by the comparison date: the migration says so instead of failing."""
+    path = fixtures / "rfm" / "generic_orders.csv"
+    result = runner.invoke(
+        app, ["rfm", "segment", str(path), "--json", "--as-of", "2026-11-30", "--compare-as-of", "2020-01-01"]
+    )
+    assert result.exit_code == 0, result.output
+    migration = json.loads(result.stdout)["migration"]
+    assert migration["thresholds_before"] is None
+
+
+def test_json_alone_reads_no_contacts_but_the_customers_file_does(orders, tmp_path, monkeypatch):
+    from ecomplan.rfm import metrics
+
+    seen = []
+    real = metrics.read_orders
+    monkeypatch.setattr(metrics, "read_orders", lambda *a, **k: seen.append(k["contacts"]) or real(*a, **k))
+    import ecomplan.rfm
+
+    monkeypatch.setattr(ecomplan.rfm, "read_orders", metrics.read_orders)
+    assert runner.invoke(app, ["rfm", "segment", str(orders), "--json"]).exit_code == 0
+    out = tmp_path / "customers.csv"
+    result = runner.invoke(app, ["rfm", "segment", str(orders), "--json", "--customers-out", str(out), "--no-mask"])
+    assert result.exit_code == 0, result.output
+    assert seen == [False, True]
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert {"customer_name", "phone"} <= set(header)

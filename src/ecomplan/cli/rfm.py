@@ -82,13 +82,14 @@ RefundsOpt = Annotated[
 ]
 
 
-def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str):
-    """The canonical order lines, the refunds frame and the findings."""
+def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str, contacts: bool):
+    """The canonical order lines (with names and phones when `contacts`), the refunds frame and the findings."""
     from ecomplan.ingest.load import load
     from ecomplan.rfm import read_orders
 
     # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
-    orders, issues = read_orders(files, read_options(platform, mapping, encoding, sheet, password, tz))
+    options = read_options(platform, mapping, encoding, sheet, password, tz)
+    orders, issues = read_orders(files, options, contacts=contacts)
     refund_frame = None
     if refunds:
         loaded = load(refunds, "refunds", read_options(None, None, encoding, None, password, tz))
@@ -213,7 +214,10 @@ def segment_command(
     if customers_out is not None:
         output_format(customers_out, TABLE_SUFFIXES)
     needs_report = _needs_report(output, json_)
-    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password, shop.timezone)
+    contacts = customers_out is not None  # only the per-customer file shows names and phones
+    orders, refund_frame, issues = _load(
+        files, refunds, platform, mapping, encoding, sheet, password, shop.timezone, contacts
+    )
     result = rfm.segment(
         orders,
         scheme_name,
@@ -270,7 +274,9 @@ def repurchase_command(
 
     check_output(output)
     needs_report = _needs_report(output, json_)
-    orders, refund_frame, issues = _load(files, refunds, platform, mapping, encoding, sheet, password, DEFAULT_TZ)
+    orders, refund_frame, issues = _load(
+        files, refunds, platform, mapping, encoding, sheet, password, DEFAULT_TZ, contacts=False
+    )
     result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame, file=files[0].name)
     currency = rfm.currency_symbol(orders) if needs_report else ""
     warn_issues(issues)

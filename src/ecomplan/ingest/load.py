@@ -227,7 +227,7 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
     mapping = match.mapping
     _report_repeated_headers(list(table.columns), mapping, ctx)
     table = _drop_labelled_totals(table, mapping, ctx)
-    frame = pd.DataFrame({canonical: table.frame[raw] for canonical, raw in mapping.items()})
+    frame = pd.DataFrame({canonical: table.frame[raw] for canonical, raw in mapping.items()}, copy=False)
     typed, rows, issues = coerce(frame, adapter.kind, table.rows, ctx.file, raw_names=mapping, tz=ctx.tz)
     _percent_headers(typed, frame, match, adapter.kind)
     ctx.issues.extend(issues)

@@ -89,7 +89,7 @@ def coerce(
                     )
                 )
         out[name] = parsed
-    typed = pd.DataFrame(out, index=frame.index)
+    typed = pd.DataFrame(out, index=frame.index, copy=False)
     keep = np.ones(len(typed), dtype=bool)
     for spec in schema.values():
         if spec.required and spec.name in typed:

@@ -125,8 +125,8 @@ class SegmentResult:
             "issues": [issue.to_dict() for issue in self.issues],
         }
         if self.migration is not None:
-            # BUG (kept): compare_thresholds is None when nobody had bought by the comparison date -> AttributeError
-            before = self.compare_thresholds.to_dict()  # type: ignore[union-attr]  # see BUG note above
+            # None when nobody had bought by the comparison date: there was nothing to score then
+            before = self.compare_thresholds.to_dict() if self.compare_thresholds is not None else None
             out["migration"] = {**self.migration.to_dict(), "thresholds_before": before}
         return out
 

@@ -304,7 +304,9 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
             table = pa.table({k: decode_column(table.column(k), codec) for k in wanted})
         except UnicodeDecodeError:
             return None, issues
-    frame = pd.DataFrame({names[k]: _to_pandas(table.column(k)) for k in wanted})
+    frame = pd.DataFrame(
+        {names[k]: _to_pandas(table.column(k)) for k in wanted}, copy=False
+    )  # no block consolidation: a copy of every column
     for number, cells in skipped[:5]:  # the row's text may hold a phone number: it is never quoted
         issues.append(
             Issue(
