@@ -32,7 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_kpi.py
 	$(BIN)/python benchmarks/bench_inventory.py
-	$(BIN)/python benchmarks/bench_rfm.py
+	$(BIN)/python benchmarks/bench_read.py
 
 examples: $(STAMP)
 	$(BIN)/python examples/generate.py

@@ -239,14 +239,14 @@ def generate_sycm_xlsx(rows: int, seed: int) -> Path:
 
 
 REFERENCE_SQL = """
-CREATE TABLE lines AS SELECT * FROM read_csv('{path}', header = true, all_varchar = true);
 CREATE TABLE orders AS
     SELECT CASE WHEN status IN {sold} AND paid_at IS NOT NULL THEN NULL ELSE coalesce(status, '') END AS excluded,
-           nullif(trim(customer_id), '') AS customer_id, order_id,
-           CAST(min(CAST(paid_at AS TIMESTAMP)) AS DATE) AS day,
-           round(sum(CASE WHEN status = 'refunded' THEN 0 ELSE CAST(amount AS DOUBLE) END), 6) AS net,
-           count(*) AS lines
-    FROM lines GROUP BY ALL;
+           nullif(trim(customer_id), '') AS customer_id, order_id, CAST(min(paid_at) AS DATE) AS day,
+           round(sum(CASE WHEN status = 'refunded' THEN 0 ELSE amount END), 6) AS net, count(*) AS lines
+    FROM read_csv('{path}', header = true, columns = {{
+        'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'paid_at': 'TIMESTAMP', 'created_at': 'TIMESTAMP',
+        'amount': 'DOUBLE', 'status': 'VARCHAR', 'sku': 'VARCHAR', 'quantity': 'VARCHAR'}})
+    GROUP BY ALL;
 CREATE TABLE customers AS
     SELECT customer_id, min(day) FILTER (net > 0) AS first_purchase,
            max(day) FILTER (net > 0 AND day <= DATE '{as_of}') AS last_purchase,
@@ -371,10 +371,11 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None, help="inputs to run (default: all)")
     parser.add_argument("--generate", action="store_true", help="only write the input files")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, best of {args.repeat}", flush=True)
-    print(f"{'lines':>11} {'input':<17}{'MB':>7}{'seconds':>9}{'peak MB':>9}{'x ref':>7}  agrees")
-    if not args.generate:  # a child forked from a large parent inherits its peak RSS: generate elsewhere
+    if not args.generate:
+        # A child forked from a large parent inherits its peak RSS: the files are written by another process.
         subprocess.run([PYTHON, __file__, "--generate", *sys.argv[1:]], check=True)
+        print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, best of {args.repeat}", flush=True)
+        print(f"{'lines':>11} {'input':<17}{'MB':>7}{'seconds':>9}{'peak MB':>9}{'x ref':>7}  agrees")
     for lines in args.lines:
         paths = generate(lines, args.customers or max(lines // 10, 1), args.seed)
         if args.generate:

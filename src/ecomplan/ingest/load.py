@@ -8,7 +8,7 @@ with `platform`, `report` and `source_file` columns, from any mix of exports.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -82,17 +82,25 @@ def _vocabulary() -> frozenset[str]:
     return vocabulary()
 
 
-def read(path: str | Path, options: ReadOptions | None = None, *, columns: list[str] | None = None) -> list[Dataset]:
+def read(
+    path: str | Path,
+    options: ReadOptions | None = None,
+    *,
+    columns: list[str] | None = None,
+    stand_ins: Mapping[str, str] | None = None,
+) -> list[Dataset]:
     """Every table of `path`, mapped to its canonical kind where one fits.
 
     `columns` (canonical names) lets a large CSV be read partly: only the
-    columns that feed them (plus required ones) are parsed.
+    columns that feed them (plus required ones) are parsed. `stand_ins` names
+    columns wanted only in the absence of another (`{"created_at": "paid_at"}`:
+    the order time only where there is no payment time).
     """
     options = options or ReadOptions()
     tz = options.tz
     adapters = adapters_for(options.platform, str(options.mapping) if options.mapping else None)
     name = Path(path).name
-    planner = _planner(name, adapters, tz, columns)
+    planner = _planner(name, adapters, tz, columns, stand_ins or {})
     result = read_tables(
         path,
         encoding=options.encoding,
@@ -124,7 +132,7 @@ def read(path: str | Path, options: ReadOptions | None = None, *, columns: list[
                 )
             )
             continue
-        dataset = _apply(chosen[0], table, ctx, result.info, str(path))
+        dataset = _apply(chosen[0], table, ctx, result.info, str(path), stand_ins or {})
         dataset.candidates = candidates
         datasets.append(dataset)
     return _one_view_of_each_report(datasets)
@@ -162,6 +170,7 @@ def _planner(
     adapters: list[Adapter],
     tz: str,
     columns: list[str] | None,
+    stand_ins: Mapping[str, str],
 ):
     """Decide from a CSV's header which adapter applies, which raw columns to
     read and which to parse as numbers while reading."""
@@ -193,7 +202,10 @@ def _planner(
         categorical = frozenset(raw for canonical, raw in mapping.items() if canonical in LOW_CARDINALITY)
         if columns is None:
             return ReadPlan(numeric=numeric, datetimes=datetimes, categorical=categorical)
-        keep = {c for c in columns} | {f for f, spec in schema.items() if spec.required}
+        standing_in = {c for c in columns if c in mapping and stand_ins.get(c) in mapping}
+        if adapter.missing_signature([h for h in header if h not in {mapping[c] for c in standing_in}]):
+            standing_in = set()  # the adapter knows its export by that column: it is read (and then left out)
+        keep = (set(columns) - standing_in) | {f for f, spec in schema.items() if spec.required}
         raw = tuple(mapping[c] for c in mapping if c in keep)
         # a header that stands twice is read twice, so the repeat is reported (`_report_repeated_headers`)
         raw += tuple(h for h in header if (m := REPEATED.fullmatch(h)) is not None and m.group(1) in raw)
@@ -202,7 +214,9 @@ def _planner(
     return plan
 
 
-def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path: str) -> Dataset:
+def _apply(
+    adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path: str, stand_ins: Mapping[str, str]
+) -> Dataset:
     raw_columns = list(table.columns)
     dataset = Dataset(
         path,
@@ -224,7 +238,9 @@ def _apply(adapter: Adapter, table: RawTable, ctx: Context, info: FileInfo, path
     if adapter.prepare is not None:
         table = adapter.prepare(table, ctx)
     match = adapter.match(list(table.columns))
-    mapping = match.mapping
+    mapping = {
+        canonical: raw for canonical, raw in match.mapping.items() if stand_ins.get(canonical) not in match.mapping
+    }
     _report_repeated_headers(list(table.columns), mapping, ctx)
     table = _drop_labelled_totals(table, mapping, ctx)
     frame = pd.DataFrame({canonical: table.frame[raw] for canonical, raw in mapping.items()}, copy=False)
@@ -319,6 +335,7 @@ def load(
     options: ReadOptions | None = None,
     *,
     columns: list[str] | None = None,
+    stand_ins: Mapping[str, str] | None = None,
 ) -> Loaded:
     """All `kind` tables of `paths` as one canonical frame.
 
@@ -331,7 +348,7 @@ def load(
         paths = [paths]
     frames, used = [], []
     for path in paths:
-        datasets = read(path, options, columns=columns)
+        datasets = read(path, options, columns=columns, stand_ins=stand_ins)
         matching = [d for d in datasets if d.kind == kind]
         if not matching:
             raise no_table_error(Path(path).name, (kind,), datasets)

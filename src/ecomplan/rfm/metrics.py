@@ -37,18 +37,21 @@ lines into the table `orders`: one row per (customer, order) of the sold,
 paid lines, and one per (status word, customer, order) of every other line,
 so the excluded lines are counted in the same pass. Its lines are the
 canonical frame the one read path gives (`read_orders`, `ecomplan.ingest.load`),
-handed to DuckDB as Arrow columns. `measure` then computes one row per
+scanned by DuckDB where it lies. `measure` then computes one row per
 customer from `orders`, with the metrics of every as-of date a command needs
-(segments now, a week ago, at a comparison date) as FILTERed aggregates. On 10
-million lines DuckDB is ~3x faster than pandas groupby and ~5x faster than
-pyarrow's group_by (numbers in `benchmarks/bench_rfm.py`); only one row per
-customer comes back to pandas.
+(segments now, a week ago, at a comparison date) as FILTERed aggregates; only
+one row per customer comes back to pandas (`benchmarks/bench_read.py` times
+the whole command against a hand-written DuckDB script).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -59,7 +62,6 @@ from ecomplan.ingest.schemas import PAID_STATUSES, sold_lines
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
     from ecomplan.ingest.options import ReadOptions
 
@@ -92,6 +94,7 @@ ORDER_COLUMNS = (
     "currency",
 )
 CONTACTS = ("customer_name", "phone")
+STAND_INS = {"created_at": "paid_at"}  # the order time is the purchase time only without a payment time
 
 
 def read_orders(
@@ -103,7 +106,8 @@ def read_orders(
     the per-customer table does (two text columns are a third of a 千牛 export's reading time)."""
     from ecomplan.ingest.load import load
 
-    loaded = load(files, "orders", options, columns=[c for c in ORDER_COLUMNS if contacts or c not in CONTACTS])
+    columns = [c for c in ORDER_COLUMNS if contacts or c not in CONTACTS]
+    loaded = load(files, "orders", options, columns=columns, stand_ins=STAND_INS)
     return loaded.frame, list(loaded.issues)
 
 
@@ -231,7 +235,7 @@ def measure(
     if not as_of:
         raise ValueError("measure() needs at least one as-of date")
     issues: list[Issue] = []
-    with duckdb.connect() as db:
+    with _scratch_folder() as scratch, duckdb.connect(config=_duckdb_config(scratch)) as db:
         db.execute("SET enable_progress_bar = false")
         key, contacts, time_column, text = _register_frame(db, lines, file, issues)
         create_orders(db, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
@@ -258,6 +262,46 @@ def measure(
     activity = _to_pandas(bought.select([*key, "first_purchase"]))
     activity["months"] = bought["months"].fill_null(0).to_numpy()
     return Measured(snapshots, exclusions, activity, key, issues)
+
+
+SCRATCH_PREFIX = "ecomplan-duckdb-"
+
+
+def _duckdb_config(scratch: Path) -> dict[str, str | bool | int | float | list[str]]:
+    """Insertion order not kept (no result here depends on it, and the aggregates then run faster); what
+    does not fit in memory spills to `scratch`, never to `.tmp` in the working folder."""
+    return {"preserve_insertion_order": False, "temp_directory": str(scratch)}
+
+
+@contextmanager
+def _scratch_folder() -> Iterator[Path]:
+    """A private folder for DuckDB's spill files (they hold customer ids), removed on leaving; the folder
+    of a run that was killed (its process is gone) is removed by the next run."""
+    import shutil
+    import tempfile
+
+    _remove_orphaned_scratch()
+    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_orphaned_scratch() -> None:
+    import shutil
+    import tempfile
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # a live process of another user
 
 
 def status_word(excluded: str) -> str | None:

@@ -112,8 +112,10 @@ def read_text(
         offset = bom + len(head_text[:end_of_header].encode(codec))
         frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
     if frame is None:
+        other = "utf-8" if codecs.lookup(codec).name in GB_CODECS else "gb18030"
         raise InputError(
-            f"{name}: text is not valid {info.encoding}; pass {{encoding}} (e.g. {{encoding}} gb18030)",
+            f"{name}: text is not valid {info.encoding} (a byte sequence below the header is no {info.encoding} "
+            f"character); pass the file's encoding with {{encoding}} (e.g. {{encoding}} {other})",
             arguments=("encoding",),
         )
     frame, rows = _drop_blank_rows(frame, np.arange(len(frame)) + header_index + 2)
@@ -219,19 +221,26 @@ def _read_body(
     Cells are text, except the plan's numeric columns, which are tried as
     numbers first. Returns (None, []) when the bytes are not valid `codec`.
     """
-    if plan.numeric or plan.datetimes:
+    as_bytes = codecs.lookup(codec).name in GB_CODECS and delimiter in GB_SAFE_DELIMITERS
+    while True:
         try:
-            return _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan)
+            return _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan, as_bytes)
         except _NotPlainNumbers:
             plan = replace(plan, numeric=frozenset(), datetimes=frozenset())
-    return _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan)
+        except _NeedsText:
+            as_bytes = False
 
 
 class _NotPlainNumbers(Exception):
     pass
 
 
-def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan):
+class _NeedsText(Exception):
+    """A malformed row of a file read as bytes: the reader hands the skipped row over as text, so the
+    file is read again decoded."""
+
+
+def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan, as_bytes):
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -245,10 +254,9 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
     keys = [f"c{i}" for i in range(len(columns))]
     wanted = [k for k, c in zip(keys, columns, strict=False) if plan.columns is None or c in plan.columns]
 
-    # GB18030/GBK text is split into rows and cells as bytes (no trail byte of a Chinese character is a
-    # comma, tab, semicolon, quote or line break) and only the cells with Chinese characters are
-    # decoded, after the reader: Arrow's own transcoding decodes every byte on one core.
-    as_bytes = codecs.lookup(codec).name in GB_CODECS and delimiter in GB_SAFE_DELIMITERS
+    # GB18030/GBK text (`as_bytes`) is split into rows and cells as bytes (no trail byte of a Chinese
+    # character is a comma, tab, semicolon, quote or line break) and only the cells with Chinese
+    # characters are decoded, after the reader: Arrow's own transcoding decodes every byte on one core.
     text_type = pa.large_binary() if as_bytes else pa.large_string()  # large: what pandas stores, no copy
 
     def arrow_type(column: str):
@@ -277,13 +285,19 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
                 read_options=pacsv.ReadOptions(
                     column_names=keys, encoding="utf8" if as_bytes else codec, block_size=16 << 20
                 ),
+                # As bytes, a malformed row stops the read (it is read again as text): the handler gets the
+                # row as text, which bytes are not.
                 parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter, newlines_in_values=plan.quoted, invalid_row_handler=on_bad_row
+                    delimiter=delimiter,
+                    newlines_in_values=plan.quoted,
+                    invalid_row_handler=None if as_bytes else on_bad_row,
                 ),
                 convert_options=convert,
             )
         except pa.ArrowInvalid as exc:
             message = str(exc)
+            if as_bytes and "columns" in message:
+                raise _NeedsText from None
             if "Empty CSV file" in message:
                 return pd.DataFrame(
                     {c: pd.Series([], dtype="str") for k, c in zip(keys, columns, strict=False) if k in wanted}
@@ -297,16 +311,23 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
                 first = first.rsplit(": ", 1)[0]
             raise InputError(f"{name}: CSV could not be parsed: {first}") from None
         except UnicodeError:  # UnicodeDecodeError, or a codec's own complaint
+            if as_bytes:
+                raise _NeedsText from None
             return None, issues
     names = dict(zip(keys, columns, strict=False))
-    if as_bytes:
-        try:
-            table = pa.table({k: decode_column(table.column(k), codec) for k in wanted})
-        except UnicodeDecodeError:
-            return None, issues
-    frame = pd.DataFrame(
-        {names[k]: _to_pandas(table.column(k)) for k in wanted}, copy=False
-    )  # no block consolidation: a copy of every column
+    arrays = {key: table.column(key) for key in wanted}
+    del table
+    series = {}
+    for key in wanted:  # each column is let go as it is converted: one column's copy at a time
+        column = arrays.pop(key)
+        if as_bytes:
+            try:
+                column = decode_column(column, codec)
+            except UnicodeDecodeError:
+                return None, issues
+        series[names[key]] = _to_pandas(column)
+        del column
+    frame = pd.DataFrame(series, copy=False)  # copy=False: no block consolidation (a copy of every column)
     for number, cells in skipped[:5]:  # the row's text may hold a phone number: it is never quoted
         issues.append(
             Issue(
@@ -345,7 +366,8 @@ def decode_column(column, codec: str):
     wide = pc.invert(pc.string_is_ascii(text))
     if not pc.any(wide).as_py():
         return text
-    distinct = pc.unique(pc.filter(column, wide))
+    encoded = pc.dictionary_encode(pc.filter(column, wide).combine_chunks())
+    distinct = encoded.dictionary
     if pc.any(pc.match_substring(distinct.view(pa.large_string()), "\x00")).as_py():
         decoded = pa.array([value.decode(codec) for value in distinct.to_pylist()], pa.large_string())
     else:
@@ -355,7 +377,8 @@ def decode_column(column, codec: str):
         utf8 = pc.binary_join(whole, pa.scalar(b"", pa.large_binary()))[0].as_py().decode(codec).encode("utf-8")
         decoded = pc.list_flatten(pc.split_pattern(pa.array([utf8], pa.large_binary()), b"\x00"))
         decoded = decoded.slice(0, len(distinct)).view(pa.large_string())
-    return pc.if_else(wide, pc.take(decoded, pc.index_in(column, value_set=distinct)), text)
+    merged = pc.replace_with_mask(text.combine_chunks(), wide.combine_chunks(), pc.take(decoded, encoded.indices))
+    return pa.chunked_array([merged])
 
 
 def _to_pandas(column) -> pd.Series:

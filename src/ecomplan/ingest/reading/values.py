@@ -390,8 +390,8 @@ def _parse_text_dates(text: pd.Series, tz: str) -> pd.Series:
 
 
 def clean_id(values: pd.Series) -> Parsed:
-    """IDs as text: strip the TAB/apostrophe/`=` prefixes exports add against
-    Excel's scientific notation, and the `.0` Excel adds to numeric IDs.
+    """IDs as text: strip the guards exports put against Excel's scientific notation (`="…"`, a
+    leading `'`, `` ` `` or TAB) and the `.0` Excel adds to numeric IDs.
 
     `invalid` marks IDs stored as Excel numbers with more than 15 significant
     digits: Excel has already rounded them and the true ID is lost.
@@ -410,18 +410,23 @@ def clean_id(values: pd.Series) -> Parsed:
     elif pd.api.types.is_numeric_dtype(values):
         lost = values.abs() >= 1e15
         values = values.map(_integer_text, na_action="ignore")
-    arrow = _arrow_text(values)
-    if arrow is not None:
-        import pyarrow.compute as pc
+    if _arrow(values) is None:
+        values = values.astype("str")  # Arrow-backed text: the rule below is written once, in Arrow
+    return Parsed(_from_arrow_text(_strip_excel_guards(_arrow_text(values)), index), lost)
 
-        decorated = (pc.starts_with(arrow, "'"), pc.starts_with(arrow, "`"), pc.starts_with(arrow, '="'))
-        if any(pc.any(flags).as_py() for flags in decorated):
-            arrow = pc.utf8_trim_whitespace(pc.replace_substring_regex(arrow, r"^(=\")?[\t'`]*|\"$", ""))
-        return Parsed(_from_arrow_text(arrow, index), lost)
-    text = values.astype("str") if values.dtype != "str" else values
-    text = text.str.strip().str.replace(r'^(?:=")?[\t\'`]*|"$', "", regex=True).str.strip()
-    text = text.mask(text.isin(MISSING_TOKENS) | values.isna())
-    return Parsed(text, lost)
+
+def _strip_excel_guards(array):
+    """`="00123"` -> 00123, `'00123` -> 00123 (also `` ` `` and TAB); a cell left empty is missing.
+    Cell by cell: a lone trailing quote stays, whatever the other cells hold."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    guards = [pc.starts_with(array, prefix) for prefix in ("'", "`", '="', "\t")]
+    if not any(pc.any(flags).as_py() for flags in guards):
+        return array
+    array = pc.replace_substring_regex(array, r'^="(.*)"$', r"\1")
+    array = pc.utf8_trim_whitespace(pc.replace_substring_regex(array, r"^[\t'`]+", ""))
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array)
 
 
 def _integer_text(value: float) -> str:
