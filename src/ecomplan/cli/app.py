@@ -8,6 +8,7 @@ the result. Heavy libraries (pandas, scipy) are imported inside commands so
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -47,6 +48,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+# `ecomplan inspect` reads this much of a text file's rows (the top), unless --full: a quick answer on a
+# file of a gigabyte; the row count is then estimated and said to be.
+INSPECT_HEAD_BYTES = 32 << 20
 
 app.add_typer(kpi.app, name="kpi")
 app.add_typer(rfm.app, name="rfm")
@@ -92,6 +97,14 @@ def inspect_command(
             dir_okay=False,
         ),
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help=f"Read every row of a large text file. By default only its first {INSPECT_HEAD_BYTES >> 20} MB "
+            "of rows are read: the row count is then estimated, the date range and findings describe those rows.",
+        ),
+    ] = False,
 ) -> None:
     """Show what each file really is and how ecomplan reads it.
 
@@ -105,9 +118,15 @@ def inspect_command(
     from ecomplan.ingest.inspect import inspect_files
     from ecomplan.render import inspect_view
 
-    results = inspect_files(files, read_options(platform, mapping, encoding, sheet, password))
+    options = replace(
+        read_options(platform, mapping, encoding, sheet, password), head_bytes=None if full else INSPECT_HEAD_BYTES
+    )
+    results = inspect_files(files, options)
     for result in results:
         result.name_arguments(flag)
+        for issue in result.issues:
+            if issue.code == "head_only":
+                issue.message += "; --full reads them all"
     if json_:
         emit_json([r.model_dump() for r in results])
     elif output:

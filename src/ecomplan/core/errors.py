@@ -91,6 +91,7 @@ ISSUE_CODES: dict[str, str] = {
     "duplicate_view": "a table repeats another table of the same file split by a segment; it is read once",
     "duplicate_header": "a header stands twice; the first column is read, the second (`name (2)`) left out",
     "placeholder_customer_id": "a placeholder buyer (REDACTED, 匿名) on many orders; those orders have no customer",
+    "head_only": "only the first part of a large text file was read; rows are estimated, findings describe that part",
 }
 
 

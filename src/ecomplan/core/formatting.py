@@ -18,6 +18,12 @@ def num(value: Any, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def megabytes(size: int) -> str:
+    """A size in bytes as megabytes: 1315843064 -> '1,255 MB', 3_500_000 -> '3.3 MB'."""
+    value = size / (1 << 20)
+    return f"{value:,.0f} MB" if value >= 10 else f"{value:.1f} MB"
+
+
 def money(value: Any, symbol: str = "¥", digits: int = 0) -> str:
     if _missing(value):
         return "—"

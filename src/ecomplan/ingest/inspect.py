@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, PrivateAttr
 
 from ecomplan.core.errors import EcomplanError, Issue
+from ecomplan.core.formatting import megabytes
 from ecomplan.ingest.load import Dataset, read
 from ecomplan.ingest.options import ReadOptions
 
@@ -50,6 +51,11 @@ class TableInspection(BaseModel):
     header_row: int | None = None
     rows: int | None = None
     rows_loaded: int | None = None
+    # Only a head of a large text file read: `rows` and `rows_loaded` are estimates (rows of the head x bytes
+    # of all rows / bytes read), the date range and the findings describe the head.
+    rows_estimated: bool = False
+    bytes_read: int | None = None  # bytes of rows read (text files; None: not known, as for a workbook)
+    bytes_total: int | None = None  # bytes of all rows below the header (text files)
     date_start: dt.date | None = None
     date_end: dt.date | None = None
     columns: dict[str, str | None] = {}
@@ -113,6 +119,14 @@ def _table(d: Dataset) -> TableInspection:
                 code="not_recognised",
             )
         )
+    rows, rows_loaded = d.rows_read, None if d.frame is None else len(d.frame)
+    total, head = d.info.body_bytes, d.info.head_bytes_read
+    estimated = head is not None and total is not None
+    if estimated:
+        assert head is not None and total is not None
+        rows = _scaled(rows, head, total)
+        rows_loaded = None if rows_loaded is None else _scaled(rows_loaded, head, total)
+        issues.insert(0, head_only(d.name, head, total))
     chosen = next((c for c in d.candidates if c.adapter.report == d.report and c.adapter.platform == d.platform), None)
     others = [c for c in d.candidates if c is not chosen]
     inspection = TableInspection(
@@ -129,8 +143,11 @@ def _table(d: Dataset) -> TableInspection:
         sheet=d.info.sheet or (d.table if d.info.file_type in {"xlsx", "xls"} else None),
         encrypted=d.info.encrypted,
         header_row=d.header_row,
-        rows=d.rows_read,
-        rows_loaded=None if d.frame is None else len(d.frame),
+        rows=rows,
+        rows_loaded=rows_loaded,
+        rows_estimated=estimated,
+        bytes_read=head if head is not None else total,
+        bytes_total=total,
         date_start=start,
         date_end=end,
         columns=d.columns,
@@ -143,6 +160,22 @@ def _table(d: Dataset) -> TableInspection:
     )
     inspection._dataset = d
     return inspection
+
+
+def _scaled(rows: int, read: int, total: int) -> int:
+    """Rows of all `total` bytes estimated from the `rows` in the first `read` bytes."""
+    return round(rows * total / read)
+
+
+def head_only(name: str, read: int, total: int) -> Issue:
+    """The note on a table of which only a head was read (`ReadOptions.head_bytes`)."""
+    return Issue(
+        name,
+        f"only the first {megabytes(read)} of {megabytes(total)} of rows were read: the row count is estimated "
+        "from them, the date range and the findings describe those rows only",
+        code="head_only",
+        severity="info",
+    )
 
 
 def _closest(d: Dataset, limit: int = 3) -> list[dict[str, Any]]:

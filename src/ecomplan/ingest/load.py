@@ -109,6 +109,7 @@ def read(
         vocabulary=_vocabulary(),
         plan=planner,
         limits=options.limits,
+        head_bytes=options.head_bytes,
     )
     datasets = []
     for table in result.tables:

@@ -18,7 +18,9 @@ class ReadOptions:
     `mapping` is a TOML column mapping for exports ecomplan does not know;
     `encoding`, `sheet` and `password` override what the file itself says;
     `tz` is the shop's time zone, for timestamps without one;
-    `limits` caps what one hostile file may cost (cells, spans, decompressed bytes).
+    `limits` caps what one hostile file may cost (cells, spans, decompressed bytes);
+    `head_bytes`: read at most this many bytes of a text file's rows (whole rows, from the top), to
+    look at a large file quickly; None reads them all. `FileInfo.head_bytes_read` says whether it did.
     """
 
     platform: str | None = None
@@ -28,3 +30,10 @@ class ReadOptions:
     password: str | None = None
     tz: str = DEFAULT_TZ
     limits: ReadLimits = DEFAULT_LIMITS
+    head_bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.head_bytes is not None and (isinstance(self.head_bytes, bool) or self.head_bytes < 1):
+            raise ValueError(
+                f"ReadOptions.head_bytes must be a positive number of bytes or None, got {self.head_bytes!r}"
+            )

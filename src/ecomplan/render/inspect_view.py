@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ecomplan.core.formatting import megabytes
 from ecomplan.core.text import t
 from ecomplan.render.output import dumps, output_format, write_text
 
@@ -40,6 +41,19 @@ def why(result, lang: str) -> list[str]:
     return lines
 
 
+def row_count(result, lang: str, loaded: bool = True) -> str:
+    """The row count, and with `loaded` the rows kept when fewer (`1,234 → 1,200`); an estimate (only a
+    head of the file read) reads `≈10,000,000 (estimated: …)`."""
+    about = "≈" if result.rows_estimated else ""
+    text = f"{about}{result.rows:,}" if result.rows is not None else "—"
+    if loaded and result.rows_loaded is not None and result.rows_loaded != result.rows:
+        text += f" → {about}{result.rows_loaded:,}"
+    if result.rows_estimated:
+        read, total = megabytes(result.bytes_read or 0), megabytes(result.bytes_total or 0)
+        text += " " + t("inspect.rows_estimated", lang, read=read, total=total)
+    return text
+
+
 def print_terminal(results, lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -61,11 +75,7 @@ def print_terminal(results, lang: str) -> None:
             (t("inspect.encoding", lang), r.encoding or "—"),
             (t("inspect.sheet", lang), r.sheet or "—"),
             (t("inspect.header_row", lang), str(r.header_row)),
-            (
-                t("inspect.rows", lang),
-                f"{r.rows:,}"
-                + (f" → {r.rows_loaded:,}" if r.rows_loaded is not None and r.rows_loaded != r.rows else ""),
-            ),
+            (t("inspect.rows", lang), row_count(r, lang)),
             (t("inspect.date_range", lang), f"{r.date_start} … {r.date_end}" if r.date_start else "—"),
         ]
         reasons = why(r, lang)
@@ -97,4 +107,7 @@ def write(results, path: Path, lang: str) -> None:
     if suffix == ".json":
         write_text(path, dumps([r.model_dump() for r in results]) + "\n")
         return
-    write_text(path, render("inspect.md.j2", results=results, lang=lang, t=t, basename=lambda p: Path(p).name, why=why))
+    markdown = render(
+        "inspect.md.j2", results=results, lang=lang, t=t, basename=lambda p: Path(p).name, why=why, row_count=row_count
+    )
+    write_text(path, markdown)

@@ -267,10 +267,15 @@ def measure(
 SCRATCH_PREFIX = "ecomplan-duckdb-"
 
 
+# What DuckDB may hold beside the order lines (which live in pandas): 10M lines (5M orders) aggregate
+# within it without spilling; larger exports spill to disk instead of needing several GB (bench_read.py).
+DUCKDB_MEMORY = "640MB"
+
+
 def _duckdb_config(scratch: Path) -> dict[str, str | bool | int | float | list[str]]:
     """Insertion order not kept (no result here depends on it, and the aggregates then run faster); what
-    does not fit in memory spills to `scratch`, never to `.tmp` in the working folder."""
-    return {"preserve_insertion_order": False, "temp_directory": str(scratch)}
+    does not fit in `DUCKDB_MEMORY` spills to `scratch`, never to `.tmp` in the working folder."""
+    return {"preserve_insertion_order": False, "temp_directory": str(scratch), "memory_limit": DUCKDB_MEMORY}
 
 
 @contextmanager

@@ -50,6 +50,7 @@ def read_tables(
     vocabulary: frozenset[str] = frozenset(),
     plan: ReadPlanner | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    head_bytes: int | None = None,
 ) -> ReadResult:
     """Read every table in `path`: CSV/TSV text (any encoding we can detect,
     optionally .gz or .zip), xlsx, BIFF xls (also when named .csv), HTML tables
@@ -60,6 +61,9 @@ def read_tables(
     `plan`, given the header of a large text table, may name the only columns
     to read and those to parse as numbers while reading (see `ReadPlan`).
     `limits` caps what a hostile file may cost (cells, spans, decompressed bytes).
+    `head_bytes` reads only that many bytes of a text table's rows (whole rows from the top; see
+    `FileInfo.head_bytes_read`). Workbooks, HTML tables and `.gz` files (whose size is not known
+    before they are decompressed) are read whole.
     """
     path = Path(path)
     name = path.name
@@ -96,6 +100,7 @@ def read_tables(
     if kind == "gzip":
         info.container = "gzip"
         cap = limits.max_decompressed_bytes
+        # read whole, whatever `head_bytes` says: the size of its rows is known only once they are decompressed
         # a GzipFile is a binary stream (read, seek) though typeshed does not declare it a BinaryIO
         return text.read_text(lambda: cast(BinaryIO, _CappedGzip(path, cap)), info, encoding, vocabulary, plan)
     if kind == "zip":
@@ -129,14 +134,16 @@ def read_tables(
             return excel.read_workbook(io.BytesIO(data), info, sheet, password, vocabulary)
         if inner in {"gzip", "pdf", "binary", "empty"}:
             raise InputError(f"{name}: {members[0]} inside the zip is not a CSV or Excel export ({inner})")
-        return text.read_text(lambda: io.BytesIO(data), info, encoding, vocabulary, plan)
+        return text.read_text(
+            lambda: io.BytesIO(data), info, encoding, vocabulary, plan, head_bytes=head_bytes, size=len(data)
+        )
     if kind == "ole2":
         info.file_type = "xls"
         return excel.read_workbook(path, info, sheet, password, vocabulary)
     if kind == "html":
         info.file_type = "html"
         return htmltable.read_html(path, info, encoding, vocabulary, limits)
-    return text.read_text(lambda: path.open("rb"), info, encoding, vocabulary, plan)
+    return text.read_text(lambda: path.open("rb"), info, encoding, vocabulary, plan, head_bytes=head_bytes, size=size)
 
 
 def _wide_encoding(encoding: str) -> bool:

@@ -71,6 +71,8 @@ class FileInfo:
     sheet: str | None = None
     encrypted: bool = False
     size_bytes: int = 0
+    body_bytes: int | None = None  # text files: bytes of the rows below the header (None: not known, as in a .gz)
+    head_bytes_read: int | None = None  # bytes of rows read when only a head of them was (None: all were read)
     notes: list[str] = field(default_factory=list)
 
 

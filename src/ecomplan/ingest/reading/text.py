@@ -44,7 +44,16 @@ def read_text(
     encoding: str | None,
     vocabulary: frozenset[str],
     planner: ReadPlanner | None = None,
+    *,
+    head_bytes: int | None = None,
+    size: int | None = None,
 ) -> ReadResult:
+    """The tables of a text export whose stream `open_stream` opens (once per pass, from the start).
+
+    `size` is the stream's length in bytes (None: not known before reading it all). With `head_bytes`
+    and a known size, only the first `head_bytes` bytes of rows are read, cut after the last whole row;
+    `info.body_bytes` and `info.head_bytes_read` say how much there was and how much was read.
+    """
     name = info.path.rsplit("/", 1)[-1]
     with open_stream() as stream:
         head = stream.read(HEAD_BYTES)
@@ -62,6 +71,7 @@ def read_text(
         ) from None
     first_line = next((line for line in head_text.splitlines() if line.strip()), "")
     if first_line.lstrip().startswith("#"):
+        # GA/UA exports (`#` comment blocks, several small tables) are read whole, whatever `head_bytes` says
         if not complete:
             with open_stream() as stream:
                 head_text = stream.read()[bom:].decode(codec, errors="replace")
@@ -87,8 +97,9 @@ def read_text(
     columns = unique_headers(header_cells)
     preamble = [delimiter.join(r).strip(delimiter + " ") for r, _ in records[:header_index]]
     offset = bom + len(head_text[:end_of_header].encode(codec))
+    limit = _head_size(head_bytes, size, offset)
     plan = planner(columns) if planner else ReadPlan()
-    plan = replace(plan, quoted=_may_hold_quotes(info, offset))
+    plan = replace(plan, quoted=_may_hold_quotes(info, offset, limit))
     if plan.numeric or plan.datetimes:  # only columns whose first rows are plain values are worth trying
         sample = [r for r, _ in records[header_index + 1 :]]
 
@@ -106,11 +117,16 @@ def read_text(
                 c for i, c in enumerate(columns) if c in plan.datetimes and all_match(_PLAIN_DATETIME, i)
             ),
         )
-    frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
+    frame, issues, read = _read_body(
+        open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan, limit
+    )
     if codec == "utf-8" and frame is None:  # non-UTF-8 bytes after the first megabyte
         info.encoding, codec = "gb18030", "gb18030"
         offset = bom + len(head_text[:end_of_header].encode(codec))
-        frame, issues = _read_body(open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan)
+        limit = _head_size(head_bytes, size, offset)
+        frame, issues, read = _read_body(
+            open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan, limit
+        )
     if frame is None:
         other = "utf-8" if codecs.lookup(codec).name in GB_CODECS else "gb18030"
         raise InputError(
@@ -118,6 +134,8 @@ def read_text(
             f"character); pass the file's encoding with {{encoding}} (e.g. {{encoding}} {other})",
             arguments=("encoding",),
         )
+    info.body_bytes = None if size is None else size - offset
+    info.head_bytes_read = read
     frame, rows = _drop_blank_rows(frame, np.arange(len(frame)) + header_index + 2)
     table = RawTable(
         "main", frame, rows, header_row=header_index + 1, issues=issues, preamble=[p for p in preamble if p]
@@ -204,27 +222,103 @@ class _CountingLines:
         return line
 
 
-def _may_hold_quotes(info: FileInfo, offset: int) -> bool:
-    """False when the data below the header has no `"` byte at all: then no cell can
-    hold a line break, and pyarrow may split the file into blocks freely (~40% faster)."""
+def _head_size(head_bytes: int | None, size: int | None, offset: int) -> int | None:
+    """How many bytes of rows to read when only a head is wanted and the rows hold more; None: all."""
+    if head_bytes is None or size is None or size - offset <= head_bytes:
+        return None
+    return head_bytes
+
+
+def _may_hold_quotes(info: FileInfo, offset: int, head: int | None = None) -> bool:
+    """False when the data below the header (its first `head` bytes, when only they are read) has no
+    `"` byte at all: then no cell can hold a line break, and pyarrow may split the file into blocks
+    freely (~40% faster)."""
     if info.container is not None or not os.path.isfile(info.path) or os.path.getsize(info.path) <= offset:
         return True
     with open(info.path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-        return view.find(b'"', offset) != -1
+        return view.find(b'"', offset, len(view) if head is None else offset + head) != -1
+
+
+def _encoded(text: str, codec: str) -> bytes:
+    """`text` in `codec`, without the byte order mark some codecs put first (`"\n"` is 2 bytes in UTF-16)."""
+    mark = len(text.encode(codec)) * 2 - len((text + text).encode(codec))
+    return text.encode(codec)[mark:]
+
+
+def _is_last_row(text: str, data: bytes, cut: int, codec: str) -> bool:
+    """Whether `text` (a row as pyarrow hands it over, without its line break) is the last row of
+    `data[:cut]`, which ends with a line break."""
+    newline = _encoded("\n", codec)
+    end = cut - len(newline)
+    carriage_return = _encoded("\r", codec)
+    if data[max(end - len(carriage_return), 0) : end] == carriage_return:
+        end -= len(carriage_return)
+    row = _encoded(text, codec)
+    start = end - len(row)
+    return start >= 0 and data[start:end] == row and (start == 0 or data[start - len(newline) : start] == newline)
+
+
+_MAX_WALK = 10_000  # line breaks to look back for one outside a quoted cell (a cell of more lines is not data)
+
+
+def _row_ends(data: bytes, codec: str, quoted: bool, count: int = 3) -> list[int]:
+    """Where whole rows of `data` (the first bytes below the header) may end, last first: just after a
+    line break, and, when cells may be quoted, after an even number of quotes (after an odd number the
+    line break is inside a quoted cell). [] when `data` holds no line break."""
+    newline, quote = _encoded("\n", codec), _encoded('"', codec)
+    width = len(newline)
+    breaks: list[int] = []  # ends of lines, last first
+    balanced: list[int] = []  # those outside quoted cells
+    quotes, end = data.count(quote) if quoted else 0, len(data)  # quotes before `end`
+    while len(breaks) < _MAX_WALK and len(balanced) < count:
+        at = data.rfind(newline, 0, end)
+        while at > 0 and at % width:  # UTF-16/32: the bytes of a line break across two characters
+            at = data.rfind(newline, 0, at + width - 1)
+        if at < 0:
+            break
+        if quoted:
+            quotes -= data.count(quote, at + width, end)
+        breaks.append(at + width)
+        if quotes % 2 == 0:
+            balanced.append(at + width)
+        end = at
+    # Quotes that never balance are stray quotes inside unquoted cells (`12" pizza`): any line break will do.
+    return balanced or breaks[:count]
 
 
 def _read_body(
-    open_stream, offset: int, codec: str, delimiter: str, columns: list[str], name: str, header_row: int, plan: ReadPlan
-) -> tuple[pd.DataFrame | None, list[Issue]]:
+    open_stream,
+    offset: int,
+    codec: str,
+    delimiter: str,
+    columns: list[str],
+    name: str,
+    header_row: int,
+    plan: ReadPlan,
+    head: int | None = None,
+) -> tuple[pd.DataFrame | None, list[Issue], int | None]:
     """Data rows below the header with pyarrow's multi-threaded reader.
 
     Cells are text, except the plan's numeric columns, which are tried as
-    numbers first. Returns (None, []) when the bytes are not valid `codec`.
+    numbers first. `head`: read only the rows in that many bytes below the
+    header. Returns the frame (None when the bytes are not valid `codec`),
+    the findings, and how many bytes of rows were read when only a head was
+    (None: all of them).
     """
     as_bytes = codecs.lookup(codec).name in GB_CODECS and delimiter in GB_SAFE_DELIMITERS
+    data, ends = None, []
+    if head is not None:
+        with open_stream() as stream:
+            _skip(stream, offset)
+            data = stream.read(head)
+        ends = _row_ends(data, codec, plan.quoted)
+        if not ends:  # not one line break in the head: the rows are read whole
+            data = None
     while True:
         try:
-            return _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan, as_bytes)
+            return _read_arrow(
+                open_stream, offset, codec, delimiter, columns, name, header_row, plan, as_bytes, data, ends
+            )
         except _NotPlainNumbers:
             plan = replace(plan, numeric=frozenset(), datetimes=frozenset())
         except _NeedsText:
@@ -240,14 +334,20 @@ class _NeedsText(Exception):
     file is read again decoded."""
 
 
-def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan, as_bytes):
+def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row, plan, as_bytes, data, ends):
+    """One pass of pyarrow over the rows below the header: all of them from `open_stream`, or, when
+    `data` holds the first bytes of the rows, those up to the first of `ends` (whole rows) that parses."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     issues: list[Issue] = []
     skipped: list[tuple[int | None, int]] = []  # (line after the header, cells): never the line's text
+    head: list[int] = []  # where the rows handed to pyarrow end, when they are a head of the file's
 
     def on_bad_row(row) -> str:
+        if head and _is_last_row(row.text, data, head[0], codec):
+            head.clear()  # a head's last row, cut inside a quoted line break: the cut's doing, not the file's
+            return "skip"
         skipped.append((row.number, row.actual_columns))
         return "skip"
 
@@ -277,33 +377,46 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         quoted_strings_can_be_null=False,
         null_values=sorted(MISSING_TOKENS | set(PLACEHOLDER_DATES)) if typed else [""],
     )
-    with open_stream() as stream:
-        _skip(stream, offset)
+    read_options = pacsv.ReadOptions(column_names=keys, encoding="utf8" if as_bytes else codec, block_size=16 << 20)
+    # As bytes, a malformed row stops the read (it is read again as text): the handler gets the row as text,
+    # which bytes are not.
+    parse_options = pacsv.ParseOptions(
+        delimiter=delimiter, newlines_in_values=plan.quoted, invalid_row_handler=None if as_bytes else on_bad_row
+    )
+    cuts: list[int | None] = list(ends) if data is not None else [None]
+    for cut in cuts:
+        skipped.clear()
+        head[:] = [] if cut is None else [cut]
         try:
-            table = pacsv.read_csv(
-                stream,
-                read_options=pacsv.ReadOptions(
-                    column_names=keys, encoding="utf8" if as_bytes else codec, block_size=16 << 20
-                ),
-                # As bytes, a malformed row stops the read (it is read again as text): the handler gets the
-                # row as text, which bytes are not.
-                parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter,
-                    newlines_in_values=plan.quoted,
-                    invalid_row_handler=None if as_bytes else on_bad_row,
-                ),
-                convert_options=convert,
-            )
+            if cut is None:
+                with open_stream() as stream:
+                    _skip(stream, offset)
+                    table = pacsv.read_csv(
+                        stream, read_options=read_options, parse_options=parse_options, convert_options=convert
+                    )
+            else:  # the head in memory, up to the end of a row
+                table = pacsv.read_csv(
+                    pa.BufferReader(pa.py_buffer(data).slice(0, cut)),
+                    read_options=read_options,
+                    parse_options=parse_options,
+                    convert_options=convert,
+                )
         except pa.ArrowInvalid as exc:
             message = str(exc)
             if as_bytes and "columns" in message:
+                if cut is not None and cut != cuts[-1]:
+                    continue  # the head's last row may be cut inside a quoted line break: one row less
                 raise _NeedsText from None
             if "Empty CSV file" in message:
-                return pd.DataFrame(
-                    {c: pd.Series([], dtype="str") for k, c in zip(keys, columns, strict=False) if k in wanted}
-                ), issues
+                return (
+                    pd.DataFrame(
+                        {c: pd.Series([], dtype="str") for k, c in zip(keys, columns, strict=False) if k in wanted}
+                    ),
+                    issues,
+                    cut,
+                )
             if "UTF8" in message or "decode" in message.lower():
-                return None, issues
+                return None, issues, cut
             if typed and "conversion error" in message.lower():
                 raise _NotPlainNumbers from None
             first = message.splitlines()[0]
@@ -313,7 +426,8 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         except UnicodeError:  # UnicodeDecodeError, or a codec's own complaint
             if as_bytes:
                 raise _NeedsText from None
-            return None, issues
+            return None, issues, cut
+        break
     names = dict(zip(keys, columns, strict=False))
     arrays = {key: table.column(key) for key in wanted}
     del table
@@ -324,7 +438,7 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
             try:
                 column = decode_column(column, codec)
             except UnicodeDecodeError:
-                return None, issues
+                return None, issues, cut
         series[names[key]] = _to_pandas(column)
         del column
     frame = pd.DataFrame(series, copy=False)  # copy=False: no block consolidation (a copy of every column)
@@ -341,7 +455,7 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         issues.append(
             Issue(name, f"{len(skipped) - 5} more malformed rows skipped", code="malformed_row", count=len(skipped) - 5)
         )
-    return frame, issues
+    return frame, issues, cut
 
 
 def decode_column(column, codec: str):

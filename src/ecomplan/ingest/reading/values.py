@@ -159,55 +159,72 @@ def parse_number(values: pd.Series) -> Parsed:
     """Parse numbers as platforms print them; `%`/`‰` give fractions, 万/亿 scale up.
 
     Accounting negatives `(1,234.00)` are negative. Cells that are already numbers
-    (from Excel) pass through unchanged.
+    (from Excel) pass through unchanged; text cells, whatever the column held,
+    go through one rule written in Arrow compute (`_number_from_text`).
     """
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
         return Parsed(values.astype("float64"), pd.Series(False, index=values.index))
     by_category = _per_category(values, parse_number)
     if by_category is not None:
         return by_category
-    fast = _arrow_number(values)
-    if fast is not None:
-        return fast
-    out = pd.Series(np.nan, index=values.index, dtype="float64")
-    if values.dtype == object:
-        is_number = values.map(_is_real_number).astype(bool)
-        out.loc[is_number] = pd.to_numeric(values[is_number], errors="coerce").astype("float64")
-        values = values.where(~is_number)
-    text = _as_text(values)
-    # Fast path: most cells of most files are plain numbers.
-    out = out.where(out.notna(), pd.to_numeric(text, errors="coerce").astype("float64"))
-    todo = text.notna() & out.isna()
-    if todo.any():
-        sub = text[todo]
-        in_parens = sub.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
-        sub = sub.where(~in_parens, sub.str.slice(1, -1))
-        parts = sub.str.extract(_DECORATED)
-        num = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
-        scale = parts["unit"].map(_SCALE).astype("float64")
-        sign = np.where((parts["sign"] == "-").fillna(False).astype(bool) ^ in_parens, -1.0, 1.0)
-        out.loc[todo] = (num.astype("float64") * scale * sign).to_numpy(dtype="float64", na_value=np.nan)
-    out = out.mask(np.isinf(out))
-    return Parsed(out, text.notna() & out.isna())
+    numbers, text = _numbers_and_text(values)
+    parsed, invalid = _number_from_text(_arrow_text(text))
+    if numbers is not None:
+        parsed = np.where(numbers.notna().to_numpy(), numbers.to_numpy(dtype="float64", na_value=np.nan), parsed)
+    return Parsed(pd.Series(parsed, index=values.index, dtype="float64"), pd.Series(invalid, index=values.index))
 
 
-def _arrow_number(values: pd.Series) -> Parsed | None:
-    """Plain numbers only (the common case): one Arrow cast, or None to take the slow path."""
+def _numbers_and_text(values: pd.Series) -> tuple[pd.Series | None, pd.Series]:
+    """An Excel column's cells that are already numbers (None: there are none) and its text cells as
+    Arrow-backed text (missing where a cell is a number). Homogeneous columns are told apart without
+    looking at each cell."""
+    if _arrow(values) is not None:
+        return None, values
+    if values.dtype != object:
+        return None, values.astype("str")
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in {"string", "empty"}:
+        return None, values.astype("str")
+    if kind in {"floating", "integer", "mixed-integer-float", "decimal"}:
+        return pd.to_numeric(values, errors="coerce").astype("float64"), pd.Series(
+            pd.NA, index=values.index, dtype="str"
+        )
+    is_number = values.map(_is_real_number).astype(bool)
+    numbers = pd.to_numeric(values.where(is_number), errors="coerce").astype("float64")
+    return numbers, values.where(~is_number).astype("str")
+
+
+# Scale of each unit a decorated number may carry (`_DECORATED`'s `unit` group).
+_UNITS = ("", "%", "‰", "万", "亿")
+_PLAIN_NUMBER_TEXT = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+
+
+def _number_from_text(array) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers from trimmed Arrow text (missing tokens already null): (values with NaN, invalid mask).
+
+    Plain numbers take one cast; the decorated ones (`1,234`, `12.5%`, `¥8`, `(3.00)`, `2.5万`) are
+    taken apart by `_DECORATED`. A cell that is present but no number is invalid, never 0."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = _arrow_text(values)
-    if text is None:
-        return None
+    present = pc.is_valid(array).to_numpy(zero_copy_only=False)
     try:
-        numbers = pc.cast(text, pa.float64())
+        out = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    out = pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
-    infinite = np.isinf(out.to_numpy())
-    if infinite.any():
-        return None
-    return Parsed(out, pd.Series(False, index=values.index))
+        parens = pc.and_(pc.starts_with(array, "("), pc.ends_with(array, ")"))
+        inner = pc.if_else(parens, pc.utf8_slice_codeunits(array, 1, -1), array)
+        parts = pc.extract_regex(inner, _DECORATED)  # null where the cell is no decorated number
+        digits = pc.replace_substring(pc.struct_field(parts, "num"), ",", "")
+        digits = pc.if_else(pc.match_substring_regex(digits, _PLAIN_NUMBER_TEXT), digits, pa.scalar(None, digits.type))
+        scale = pc.take(
+            pa.array([_SCALE[u] for u in _UNITS]), pc.index_in(pc.struct_field(parts, "unit"), pa.array(_UNITS))
+        )
+        negative = pc.xor(pc.equal(pc.struct_field(parts, "sign"), "-"), parens)
+        sign = pc.if_else(negative, -1.0, 1.0)
+        number = pc.multiply(pc.multiply(pc.cast(digits, pa.float64()), scale), sign)
+        out = number.to_numpy(zero_copy_only=False).astype("float64")
+    out = np.where(np.isinf(out), np.nan, out)
+    return out, present & np.isnan(out)
 
 
 def _is_real_number(cell: object) -> bool:
@@ -279,6 +296,12 @@ def parse_datetime(values: pd.Series, tz: str = "Asia/Shanghai") -> Parsed:
         converted = values.dt.tz_convert(tz).dt.tz_localize(None) if values.dt.tz is not None else values
         inside = to_ns(converted)
         return Parsed(inside, converted.notna() & inside.isna())
+    kind = pd.api.types.infer_dtype(values, skipna=True) if values.dtype == object else None
+    if kind in {"string", "empty"}:  # text from Excel: the text rules below, once, in Arrow where they can
+        values = values.astype("str")
+    elif kind in {"floating", "integer", "mixed-integer-float"}:
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        return Parsed(_from_number(numbers), pd.Series(False, index=index))
     if values.dtype == object:
         is_dt = values.map(lambda v: isinstance(v, (dt.datetime, dt.date)))
         if is_dt.any():
@@ -402,11 +425,13 @@ def clean_id(values: pd.Series) -> Parsed:
         return by_category
     lost = pd.Series(False, index=index)
     if values.dtype == object:
-        numeric = values.map(_is_real_number)
-        if numeric.any():
-            nums = values[numeric]
-            lost.loc[numeric] = nums.map(lambda v: abs(float(v)) >= 1e15)
-            values = values.where(~numeric, nums.map(_integer_text))
+        numbers, text = _numbers_and_text(values)
+        if numbers is not None:
+            numeric = numbers.notna()
+            lost = numbers.abs().ge(1e15) & numeric
+            values = text.where(~numeric, numbers[numeric].map(_integer_text))
+        else:
+            values = text
     elif pd.api.types.is_numeric_dtype(values):
         lost = values.abs() >= 1e15
         values = values.map(_integer_text, na_action="ignore")
@@ -438,7 +463,6 @@ def clean_text(values: pd.Series) -> pd.Series:
     """Trimmed text with missing tokens as NA."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return recategorize(values, clean_text(pd.Series(values.cat.categories, dtype="str")))
-    arrow = _arrow_text(values, unicode_trim=True)
-    if arrow is not None:
-        return _from_arrow_text(arrow, values.index)
-    return _as_text(values)
+    if _arrow(values) is None:
+        values = values.astype("str")  # Arrow-backed text: the rule is written once, in Arrow
+    return _from_arrow_text(_arrow_text(values, unicode_trim=True), values.index)
