@@ -439,7 +439,7 @@ def test_decorated_and_damaged_cells_through_the_one_path(tmp_path, case, encodi
     text = TRICKY.replace(case.old, case.new, 1)
     if encoding != "utf-8":
         text = text.replace("\n", "\r\n")
-    frame, issues = rfm.read_orders([write(tmp_path, text, encoding=encoding)])
+    frame, issues = rfm.read_orders([write(tmp_path, text, encoding=encoding)], ReadOptions(allow_skipped=True))
     assert len(frame) == case.lines
     row, column, value = case.cell
     if value is None:
@@ -459,7 +459,7 @@ def test_decorated_and_damaged_cells_through_the_one_path(tmp_path, case, encodi
 def test_a_row_with_a_cell_too_many_is_skipped_in_any_encoding(tmp_path, encoding):
     """A002's line with an 11th cell holding Chinese text is skipped and reported; the rest is read."""
     text = TRICKY.replace("13812341234,CNY\nA003", "13812341234,CNY,多余\nA003", 1)
-    frame, issues = rfm.read_orders([write(tmp_path, text, encoding=encoding)])
+    frame, issues = rfm.read_orders([write(tmp_path, text, encoding=encoding)], ReadOptions(allow_skipped=True))
     assert frame["order_id"].tolist()[:4] == ["A001", "A001", "A001", "A003"]
     assert [i.code for i in issues if i.code != "unknown_status"] == ["malformed_row"]
     assert by_customer(rfm.segment(frame, as_of=AS_OF))["00123"] == (29, 1, 141.0)
@@ -547,3 +547,65 @@ def test_duckdb_spills_to_a_private_folder_that_is_removed(tmp_path, monkeypatch
     assert not orphan.exists() and alive.exists()  # a killed run's folder goes, a live process's stays
     assert seen and seen[0].parent == tmp_path and not seen[0].exists()
     assert not (tmp_path / ".tmp").exists()
+
+
+def test_rows_left_out_are_an_error_unless_allowed(tmp_path):
+    """Row accounting: a row with money that could not be read stops the command, naming it."""
+    path = write(tmp_path, TRICKY.replace("A009,", ",", 1))  # row 15: an amount without order id
+    with pytest.raises(InputError, match=r"1 of 27 data rows were left out: 1 without a required field \(row 15\)"):
+        rfm.read_orders([path])
+    frame, issues = rfm.read_orders([path], ReadOptions(allow_skipped=True))
+    assert len(frame) == 26 and [i.row for i in issues if i.code == "missing_required"] == [15]
+    result = runner.invoke(app, ["rfm", "segment", str(path), "--json"])
+    assert result.exit_code == 1 and "--allow-skipped" in result.stderr
+    assert runner.invoke(app, ["rfm", "segment", str(path), "--json", "--allow-skipped"]).exit_code == 0
+
+
+UNCLOSED = (
+    "order_id,customer_id,paid_at,amount,title\n"
+    + "".join(f'O{i},C{i % 7},2026-11-{1 + i % 28:02d} 10:00:00,{100 + i}.50,"item, {i}"\n' for i in range(49))
+    + 'O49,C0,2026-11-22 10:00:00,149.50,"12 inch pizza\n'  # the quote is never closed
+    + "".join(f"O{i},C{i % 7},2026-11-{1 + i % 28:02d} 10:00:00,{100 + i}.50,plain {i}\n" for i in range(50, 400))
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_an_unclosed_quote_that_swallows_the_rows_below_is_reported(tmp_path, encoding):
+    """The swallowed rows sit inside one cell of a row whose cell count still fits: no row is malformed,
+    yet 350 rows (their revenue too) would be gone."""
+    path = write(tmp_path, UNCLOSED, encoding=encoding)
+    result = runner.invoke(app, ["rfm", "segment", str(path), "--json", "--as-of", "2026-11-30"])
+    assert result.exit_code == 1
+    assert "350 swallowed by an unclosed quote (rows 52-401)" in result.stderr
+    result = runner.invoke(app, ["rfm", "segment", str(path), "--json", "--as-of", "2026-11-30", "--allow-skipped"])
+    assert result.exit_code == 0, result.output
+    issue = next(i for i in json.loads(result.stdout)["issues"] if i["code"] == "unclosed_quote")
+    assert (issue["row"], issue["count"]) == (51, 350)
+    assert json.loads(result.stdout)["revenue"] == pytest.approx(sum(100 + i + 0.5 for i in range(50)))
+
+
+def test_a_quote_that_merges_two_rows_is_reported_as_such(tmp_path):
+    text = UNCLOSED.replace("plain 50\n", '"plain, 50"\n', 1)  # the next quote closes the cell one line below
+    with pytest.raises(
+        InputError, match=r"1 with the wrong number of cells; 1 swallowed by an unclosed quote \(row 52\)"
+    ):
+        rfm.read_orders([write(tmp_path, text)])
+
+
+def test_multi_line_notes_are_not_swallowed_rows(tmp_path):
+    text = "order_id,customer_id,paid_at,amount,note\n" + "".join(
+        f'O{i},C{i % 5},2026-11-{1 + i % 28:02d} 10:00:00,{10 + i},"deliver after 6pm\nring twice"\n' for i in range(30)
+    )
+    frame, issues = rfm.read_orders([write(tmp_path, text)])
+    assert len(frame) == 30 and not [i for i in issues if i.code in {"unclosed_quote", "malformed_row"}]
+
+
+def test_a_table_without_money_may_lose_up_to_one_percent_of_its_rows(tmp_path):
+    from ecomplan.ingest.load import load
+
+    rows = "".join(f"O{i},C{i},2026-11-01 10:00:00\n" for i in range(200))
+    one = write(tmp_path, "order_id,customer_id,paid_at\n" + rows + ",C9,2026-11-02 10:00:00\n", "one.csv")
+    assert len(load(one, "orders").frame) == 200  # 1 of 201 rows: reported, not an error
+    three = write(tmp_path, "order_id,customer_id,paid_at\n" + rows + ",C9,2026-11-02 10:00:00\n" * 3, "three.csv")
+    with pytest.raises(InputError, match="3 of 203 data rows were left out"):
+        load(three, "orders")

@@ -217,9 +217,11 @@ class Settings(Strict):
         candidate = Path(relative).expanduser()
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
-    def read_options(self, source: Source | OrdersSource, limits: ReadLimits = DEFAULT_LIMITS) -> ReadOptions:
+    def read_options(
+        self, source: Source | OrdersSource, limits: ReadLimits = DEFAULT_LIMITS, allow_skipped: bool = False
+    ) -> ReadOptions:
         """How to read the files of one `[[sources]]` or `[orders]` table: its options, the shop's time zone,
-        the readers' caps."""
+        the readers' caps, whether rows left out of a file are let go (`ReadOptions.allow_skipped`)."""
         return ReadOptions(
             platform=source.platform,
             mapping=self.path(source.mapping) if source.mapping else None,
@@ -228,6 +230,7 @@ class Settings(Strict):
             password=getattr(source, "password", None),
             tz=self.timezone,
             limits=limits,
+            allow_skipped=allow_skipped,
         )
 
     def files(self, patterns: list[str], what: str) -> list[Path]:

@@ -96,11 +96,12 @@ def run_weekly(
     lang: str | None = None,
     log: Callable[[str], None] = lambda message: None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    allow_skipped: bool = False,
 ) -> WeeklyResult:
     """Build and write the weekly report described by the config file; returns what was written.
 
     `as_of` is "today" for choosing the week (default: today in the shop's time zone); `limits` are the
-    readers' caps for every source."""
+    readers' caps for every source; `allow_skipped` goes on when rows of a file had to be left out."""
     settings = load_settings(config)
     today = as_of or today_in(settings.timezone)
     period = _week(week, today)
@@ -108,13 +109,21 @@ def run_weekly(
     target_dir = Path(out_dir) if out_dir else settings.path(settings.output_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
     with _lock(target_dir):
-        loaded = _load_sources(settings, lang, log, limits)
-        orders = _load_orders(settings, lang, log, limits)
+        loaded = _load_sources(settings, lang, log, limits, allow_skipped)
+        orders = _load_orders(settings, lang, log, limits, allow_skipped)
         _check_fresh(loaded, orders, period, today, settings)
         include = tuple(settings.report.sections)
         target_file = settings.path(settings.targets) if settings.targets else None
         result = _analyse(loaded, orders, period, today, settings, target_file)
-        extra, alerts, restock = _other_sections(settings, orders, period, today, lang, include, limits)
+        extra, alerts, restock = _other_sections(
+            settings,
+            orders,
+            period,
+            today,
+            lang,
+            include,
+            ReadOptions(tz=settings.timezone, limits=limits, allow_skipped=allow_skipped),
+        )
         alerts += [f[f"text_{lang}"] for f in result.findings if f["severity"] == "alert"]
         sections = kpi_report.sections(result, lang, include, headline=False)
         summary = _summary(result, lang, restock)
@@ -181,13 +190,13 @@ def _lock(directory: Path) -> Iterator[None]:
 LEGACY_LOCK = ".ecomplan-weekly.lock"
 
 
-def _load_sources(settings: Settings, lang: str, log, limits: ReadLimits) -> dict[str, Loaded]:
+def _load_sources(settings: Settings, lang: str, log, limits: ReadLimits, allow_skipped: bool) -> dict[str, Loaded]:
     if not settings.sources:
         raise EcomplanError("the config has no [[sources]]: name the exports to read (see README)")
     merged: dict[str, list[Loaded]] = {}
     for index, source in enumerate(settings.sources, start=1):
         files = settings.files(source.files, f"[[sources]] #{index} ({source.platform or 'auto'})")
-        for kind, loaded in load_by_kind(files, settings.read_options(source, limits)).items():
+        for kind, loaded in load_by_kind(files, settings.read_options(source, limits, allow_skipped)).items():
             merged.setdefault(kind, []).append(loaded)
             for dataset in loaded.datasets:
                 assert dataset.frame is not None  # load_by_kind keeps only tables of a canonical kind: all read
@@ -209,11 +218,11 @@ def _load_sources(settings: Settings, lang: str, log, limits: ReadLimits) -> dic
     return out
 
 
-def _load_orders(settings: Settings, lang: str, log, limits: ReadLimits) -> Loaded | None:
+def _load_orders(settings: Settings, lang: str, log, limits: ReadLimits, allow_skipped: bool) -> Loaded | None:
     if settings.orders is None:
         return None
     files = settings.files(settings.orders.files, "[orders]")
-    loaded = load(files, "orders", settings.read_options(settings.orders, limits))
+    loaded = load(files, "orders", settings.read_options(settings.orders, limits, allow_skipped))
     for dataset in loaded.datasets:
         if dataset.kind == "orders":
             assert dataset.frame is not None  # a table of a canonical kind is always read
@@ -285,7 +294,7 @@ def _other_sections(
     today: dt.date,
     lang: str,
     include: tuple[str, ...],
-    limits: ReadLimits,
+    reading: ReadOptions,
 ) -> tuple[list[Section], list[str], list[str]]:
     """RFM, inventory and experiment sections; returns (sections, alert lines, SKUs to reorder now)."""
     sections, alerts, restock = [], [], []
@@ -313,7 +322,7 @@ def _other_sections(
         result, _ = inventory.alerts_from_config(
             inventory_config,
             as_of=period.end + dt.timedelta(days=1),
-            options=ReadOptions(tz=settings.timezone, limits=limits),
+            options=reading,
         )
         sections.append(inventory.weekly_section(result, lang, currency=settings.currency))
         urgent = result.items[result.items["status"].isin(["stockout", "urgent"])]

@@ -253,6 +253,11 @@ def cases() -> list[Case]:
             "unclosed_quote.csv",
             _text(ORDERS_HEADER + 'O1,"C1,2026-11-01,1,ok\nO2,C2,2026-11-02,2,ok\n'),
         ),
+        Case(  # a quote at the start of a cell on row 51 of 400 swallows the 350 rows below into that cell
+            "unclosed_quote_swallows_rows",
+            "swallowed.csv",
+            _text(_orders(49) + 'O49,C1,2026-11-02,2,"12 inch pizza\n' + "".join(_orders(400).splitlines(True)[51:])),
+        ),
         Case("very_long_line", "long_line.csv", _text(ORDERS_HEADER + "O1,C1,2026-11-01,1," + "x" * (4 << 20) + "\n")),
         Case("ragged_rows", "ragged.csv", _text(ORDERS_HEADER + "O1\nO2,C2,2026-11-02,2,ok,extra,more\n,,,,\n")),
         Case("cr_line_endings", "cr.csv", _text(orders.replace("\n", "\r"))),

@@ -286,3 +286,14 @@ def test_a_cap_that_is_not_a_positive_whole_number_is_a_usage_error(value):
     result = CliRunner().invoke(app, ["inspect", str(ORDERS)], env={"ECOMPLAN_MAX_CELLS": value})
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ECOMPLAN_MAX_CELLS=")
+
+
+@pytest.mark.parametrize("command", ["kpi_report", "rfm_segment", "rfm_repurchase", "inventory_sales"])
+@pytest.mark.parametrize("case", ["unclosed_quote_swallows_rows", "unclosed_quote", "ragged_rows"])
+def test_no_row_is_lost_silently(corpus, case, command):
+    """Rows in = rows used + rows reported: rows a quote swallowed or a ragged row are an error naming
+    them (exit 1), never a report with exit 0 that is missing them."""
+    run = corpus[case]["runs"][command]
+    assert run["exit_code"] == 1, run["stderr"]
+    errors = [line for line in run["stderr"].splitlines() if line.startswith("error:")]
+    assert errors and ("left out" in errors[0] or "no " in errors[0]), run["stderr"]

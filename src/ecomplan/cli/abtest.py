@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ecomplan.cli.common import (
+    AllowSkippedOpt,
     EncodingOpt,
     FilesArg,
     JsonOpt,
@@ -107,6 +108,7 @@ def evaluate_command(
     mapping: MappingOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    allow_skipped: AllowSkippedOpt = False,
     output: OutputOpt = None,
     json_: JsonOpt = False,
     lang: LangOpt = Lang.zh,
@@ -122,7 +124,9 @@ def evaluate_command(
     refuse_overwrite([*files, mapping], {"output": output})
     from ecomplan.abtest import build_report, evaluate, load_experiment, to_json
 
-    frame, issues = load_experiment(files, covariate=cuped, options=read_options(None, mapping, encoding, sheet))
+    frame, issues = load_experiment(
+        files, covariate=cuped, options=read_options(None, mapping, encoding, sheet, allow_skipped=allow_skipped)
+    )
     warn_issues(issues)
     evaluation = evaluate(
         frame,

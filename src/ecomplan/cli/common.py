@@ -64,6 +64,14 @@ EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Text encoding when detection fails (e.g. gb18030, latin-1).")
 ]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Read only this Excel sheet.")]
+AllowSkippedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-skipped",
+        help="Go on when data rows had to be left out (malformed, swallowed by an unclosed quote, without a "
+        "required field); they are still reported. Without it, such rows are an error (exit 1).",
+    ),
+]
 PasswordOpt = Annotated[
     str | None, typer.Option("--password", help="Password of a protected Excel export.", envvar="ECOMPLAN_PASSWORD")
 ]
@@ -216,11 +224,15 @@ def read_options(
     sheet: str | None = None,
     password: str | None = None,
     tz: str | None = None,
+    *,
+    allow_skipped: bool = False,
 ) -> ReadOptions:
     """The library's ReadOptions from the shared reading flags."""
     from ecomplan.ingest.options import DEFAULT_TZ, ReadOptions
 
-    return ReadOptions(platform, mapping, encoding, sheet, password, tz or DEFAULT_TZ, read_limits())
+    return ReadOptions(
+        platform, mapping, encoding, sheet, password, tz or DEFAULT_TZ, read_limits(), allow_skipped=allow_skipped
+    )
 
 
 def parse_day_option(value: str | dt.date) -> dt.date:

@@ -10,6 +10,7 @@ import typer
 
 from ecomplan.cli.common import (
     EXIT_ALERTS,
+    AllowSkippedOpt,
     EncodingOpt,
     JsonOpt,
     Lang,
@@ -138,6 +139,7 @@ def alerts_command(
     sheet: Annotated[str | None, typer.Option("--sheet", help="Read only this sheet of the stock workbook.")] = None,
     encoding: EncodingOpt = None,
     password: PasswordOpt = None,
+    allow_skipped: AllowSkippedOpt = False,
 ) -> None:
     """Reorder list and stock health per SKU: safety stock, reorder point, days of cover, projected
     stock-out date, order quantity (MOQ / case pack), ABC/XYZ, and the status stockout / urgent /
@@ -161,9 +163,13 @@ def alerts_command(
     sales_paths = [*(sales or []), *(files or [])] or list(configured.sales if configured else [])
     refuse_overwrite([stock_path, *sales_paths], {"output": output})  # the files the config named
     check_output(output)
-    stock_options = read_options(stock_platform, stock_mapping, encoding, sheet, password, shop.timezone)
+    stock_options = read_options(
+        stock_platform, stock_mapping, encoding, sheet, password, shop.timezone, allow_skipped=allow_skipped
+    )
     stock_frame, issues = load_stock(stock_path, stock_options)
-    sales_options = read_options(platform, mapping, encoding, None, password, shop.timezone)
+    sales_options = read_options(
+        platform, mapping, encoding, None, password, shop.timezone, allow_skipped=allow_skipped
+    )
     sales_frames, sales_issues = load_sales(sales_paths, sales_options)
     warn_issues([*issues, *sales_issues])
     result = alerts(

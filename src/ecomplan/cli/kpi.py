@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ecomplan.cli.common import (
+    AllowSkippedOpt,
     EncodingOpt,
     FilesArg,
     JsonOpt,
@@ -87,6 +88,7 @@ def report_command(
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     password: PasswordOpt = None,
+    allow_skipped: AllowSkippedOpt = False,
     output: OutputOpt = None,
     json_: JsonOpt = False,
     lang: LangOpt = Lang.zh,
@@ -107,7 +109,7 @@ def report_command(
     check_output(output)
     result, report, issues = run_kpi_report(
         files,
-        read_options(platform, mapping, encoding, sheet, password),
+        read_options(platform, mapping, encoding, sheet, password, allow_skipped=allow_skipped),
         period=period,
         compare=compare,
         targets=targets,

@@ -10,6 +10,7 @@ import typer
 
 from ecomplan.cli.common import (
     EXIT_ALERTS,
+    AllowSkippedOpt,
     Lang,
     handle_errors,
     parse_day_option,
@@ -66,6 +67,7 @@ def weekly_command(
             "significant conversion drop, a GMV day far below normal.",
         ),
     ] = False,
+    allow_skipped: AllowSkippedOpt = False,
 ) -> None:
     """Write the weekly report (Markdown + Excel) for cron.
 
@@ -86,6 +88,7 @@ def weekly_command(
         lang.value if lang else None,
         log=lambda message: typer.echo(message, err=True),
         limits=read_limits(),
+        allow_skipped=allow_skipped,
     )
     warn_issues(result.issues)
     for path in result.paths:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ecomplan.cli.common import (
+    AllowSkippedOpt,
     EncodingOpt,
     FilesArg,
     JsonOpt,
@@ -82,17 +83,19 @@ RefundsOpt = Annotated[
 ]
 
 
-def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str, contacts: bool):
+def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str, contacts: bool, allow_skipped: bool):
     """The canonical order lines (with names and phones when `contacts`), the refunds frame and the findings."""
     from ecomplan.ingest.load import load
     from ecomplan.rfm import read_orders
 
     # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
-    options = read_options(platform, mapping, encoding, sheet, password, tz)
+    options = read_options(platform, mapping, encoding, sheet, password, tz, allow_skipped=allow_skipped)
     orders, issues = read_orders(files, options, contacts=contacts)
     refund_frame = None
     if refunds:
-        loaded = load(refunds, "refunds", read_options(None, None, encoding, None, password, tz))
+        loaded = load(
+            refunds, "refunds", read_options(None, None, encoding, None, password, tz, allow_skipped=allow_skipped)
+        )
         refund_frame, issues = loaded.frame, issues + loaded.issues
     return orders, refund_frame, issues
 
@@ -184,6 +187,7 @@ def segment_command(
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     password: PasswordOpt = None,
+    allow_skipped: AllowSkippedOpt = False,
 ) -> None:
     """Segment customers by recency, frequency and monetary value.
 
@@ -216,7 +220,7 @@ def segment_command(
     needs_report = _needs_report(output, json_)
     contacts = customers_out is not None  # only the per-customer file shows names and phones
     orders, refund_frame, issues = _load(
-        files, refunds, platform, mapping, encoding, sheet, password, shop.timezone, contacts
+        files, refunds, platform, mapping, encoding, sheet, password, shop.timezone, contacts, allow_skipped
     )
     result = rfm.segment(
         orders,
@@ -258,6 +262,7 @@ def repurchase_command(
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     password: PasswordOpt = None,
+    allow_skipped: AllowSkippedOpt = False,
 ) -> None:
     """复购率, 回购率 and monthly first-purchase cohort retention.
 
@@ -275,7 +280,16 @@ def repurchase_command(
     check_output(output)
     needs_report = _needs_report(output, json_)
     orders, refund_frame, issues = _load(
-        files, refunds, platform, mapping, encoding, sheet, password, DEFAULT_TZ, contacts=False
+        files,
+        refunds,
+        platform,
+        mapping,
+        encoding,
+        sheet,
+        password,
+        DEFAULT_TZ,
+        contacts=False,
+        allow_skipped=allow_skipped,
     )
     result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame, file=files[0].name)
     currency = rfm.currency_symbol(orders) if needs_report else ""

@@ -70,6 +70,7 @@ ISSUE_CODES: dict[str, str] = {
     "summary_row": "a 合计/汇总/totals row was dropped (it is not data)",
     "subtotal_rows": "subtotal rows of a source hierarchy were skipped; leaf rows kept",
     "malformed_row": "a row with a different number of cells than the header was skipped",
+    "unclosed_quote": "a quote that is never closed swallowed the rows below it; they were left out",
     "resaved_by_excel": "the file was re-saved by Excel; numbers may be rounded",
     "bad_number": "a cell is not a number, money amount, count or rate; left empty",
     "bad_date": "a cell is not a date or time; left empty",

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecomplan.core.errors import Issue, SchemaError
+from ecomplan.core.errors import InputError, Issue, SchemaError
 from ecomplan.ingest.options import ReadOptions
 from ecomplan.ingest.reading import FileInfo, RawTable, read_tables
 from ecomplan.ingest.reading.tables import SUMMARY_LABELS, ReadPlan, labels_in
@@ -356,9 +356,67 @@ def load(
         for frame in _combine_series(matching):
             frames.append(frame)
         used.extend(datasets)
+    check_row_accounting(used, options or ReadOptions())
     frame = concat_canonical(frames)
     _release_arrow_memory()
     return Loaded(kind, frame, used)
+
+
+# Findings that mean data rows were left out (totals rows and blank lines are not data): what row
+# accounting adds up. Each finding's `count` is the rows it stands for.
+LOST_ROW_CODES = {
+    "malformed_row": "with the wrong number of cells",
+    "unclosed_quote": "swallowed by an unclosed quote",
+    "missing_required": "without a required field",
+}
+SKIPPED_SHARE = 0.01  # above this share of a table's rows, lost rows are an error even without money
+
+
+def lost_rows(dataset: Dataset) -> int:
+    """How many of the table's data rows were left out, by the findings that say so."""
+    return sum(i.count for i in dataset.issues if i.code in LOST_ROW_CODES)
+
+
+def _rows_of(issue: Issue) -> str:
+    """The rows a finding stands for: an unclosed quote's are the lines below the row it opens on."""
+    assert issue.row is not None
+    if issue.code != "unclosed_quote":
+        return str(issue.row)
+    first, last = issue.row + 1, issue.row + issue.count
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def check_row_accounting(datasets: Sequence[Dataset], options: ReadOptions) -> None:
+    """Rows in = rows used + rows reported: a table that lost a row carrying money (it maps an amount
+    column), or more than 1% of its rows, is an error unless `options.allow_skipped`: the numbers
+    would silently miss those rows."""
+    if options.allow_skipped:
+        return
+    for d in datasets:
+        lost = lost_rows(d)
+        if d.kind is None or d.frame is None or not lost:
+            continue
+        schema = field_map(d.kind)
+        money = any(c in schema and schema[c].col.type == "money" for c in d.columns.values() if c)
+        if not money and lost <= SKIPPED_SHARE * (len(d.frame) + lost):
+            continue
+        reasons = []
+        for code, why in LOST_ROW_CODES.items():
+            found = [i for i in d.issues if i.code == code]
+            if found:
+                rows = [_rows_of(i) for i in found if i.row is not None]
+                many = len(rows) > 1 or "-" in "".join(rows)
+                where = (
+                    f" ({'rows' if many else 'row'} {', '.join(rows[:3])}{', …' if len(rows) > 3 else ''})"
+                    if rows
+                    else ""
+                )
+                reasons.append(f"{sum(i.count for i in found):,} {why}{where}")
+        raise InputError(
+            f"{d.name}: {lost:,} of {len(d.frame) + lost:,} data rows were left out: {'; '.join(reasons)}. The "
+            "numbers would miss them: fix the file, or pass {allow_skipped} to go on without them",
+            arguments=("allow_skipped",),
+        )
 
 
 def concat_canonical(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -453,4 +511,5 @@ def load_by_kind(paths: Sequence[str | Path], options: ReadOptions | None = None
         for kind in dict.fromkeys(d.kind for d in canonical if d.kind):  # all of them: `canonical` has a kind
             frames.setdefault(kind, []).extend(_combine_series([d for d in canonical if d.kind == kind]))
             used.setdefault(kind, []).extend(d for d in datasets if d.kind == kind)
+    check_row_accounting([d for datasets in used.values() for d in datasets], options or ReadOptions())
     return {kind: Loaded(kind, concat_canonical(parts), used[kind]) for kind, parts in frames.items()}

@@ -21,6 +21,8 @@ class ReadOptions:
     `limits` caps what one hostile file may cost (cells, spans, decompressed bytes);
     `head_bytes`: read at most this many bytes of a text file's rows (whole rows, from the top), to
     look at a large file quickly; None reads them all. `FileInfo.head_bytes_read` says whether it did.
+    `allow_skipped`: go on when data rows had to be left out (malformed, swallowed by a quote, without
+    a required field), which is otherwise an error (`ingest.load.check_row_accounting`).
     """
 
     platform: str | None = None
@@ -31,6 +33,7 @@ class ReadOptions:
     tz: str = DEFAULT_TZ
     limits: ReadLimits = DEFAULT_LIMITS
     head_bytes: int | None = None
+    allow_skipped: bool = False
 
     def __post_init__(self) -> None:
         if self.head_bytes is not None and (isinstance(self.head_bytes, bool) or self.head_bytes < 1):

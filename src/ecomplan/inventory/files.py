@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ecomplan.core.errors import Issue, SchemaError, UsageError
-from ecomplan.ingest.load import load, read
+from ecomplan.ingest.load import check_row_accounting, load, read
 from ecomplan.ingest.options import ReadOptions
 from ecomplan.inventory.engine import AlertsResult, alerts
 from ecomplan.inventory.settings import InventoryConfig
@@ -53,6 +53,7 @@ def load_sales(
             ]
         if not chosen:
             raise SchemaError(_not_sales(Path(path).name, datasets))
+        check_row_accounting(chosen, options or ReadOptions())
         parts = [
             d.frame.assign(platform=d.platform, report=d.report, source_file=label)
             for d in chosen

@@ -455,7 +455,58 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         issues.append(
             Issue(name, f"{len(skipped) - 5} more malformed rows skipped", code="malformed_row", count=len(skipped) - 5)
         )
+    if plan.quoted:
+        records = len(frame) + len(skipped)
+        issues.extend(_swallowed_rows(open_stream, offset, cut, codec, delimiter, columns, records, name, header_row))
     return frame, issues, cut
+
+
+def _swallowed_rows(
+    open_stream,
+    offset: int,
+    cut: int | None,
+    codec: str,
+    delimiter: str,
+    columns: list[str],
+    records: int,
+    name: str,
+    header_row: int,
+) -> list[Issue]:
+    """Rows a quote swallowed: a cell opened by `"` and not closed on its line takes the lines below into
+    itself, up to the next quote or the end of the file. The merged row is kept (its cell count may
+    still fit) or skipped; the rows inside the cell are gone either way. Found when the file has more
+    non-empty lines than the reader found rows; Python's csv module then splits the rows as the reader
+    did, and a line inside a cell that holds as many delimiters as a row is a swallowed row (a note
+    typed over several lines is not)."""
+    if len("\n".encode(codec)) != 1:  # UTF-16/32: lines are not single bytes; not checked
+        return []
+    with open_stream() as stream:
+        _skip(stream, offset)
+        body = stream.read() if cut is None else stream.read(cut)
+    lines = body.count(b"\n") + (not body.endswith(b"\n")) - body.count(b"\n\n") - body.count(b"\n\r\n")
+    if lines <= records:
+        return []
+    issues = []
+    reader = csv.reader(io.StringIO(body.decode(codec, errors="replace"), newline=""), delimiter=delimiter)
+    first_line = 1
+    for record in reader:
+        spanned = reader.line_num - first_line
+        inside = [line for cell in record if "\n" in cell for line in cell.splitlines()[1:]]
+        if spanned and any(line.count(delimiter) >= len(columns) - 2 for line in inside):
+            row = header_row + first_line
+            issues.append(
+                Issue(
+                    name,
+                    f'a quote (") that starts a cell on row {row} is not closed on that row: '
+                    + (f"row {row + 1} was" if spanned == 1 else f"rows {row + 1}-{row + spanned} were")
+                    + " read into that cell, so they are missing; find the stray quote and double it or remove it",
+                    code="unclosed_quote",
+                    row=row,
+                    count=spanned,
+                )
+            )
+        first_line = reader.line_num + 1
+    return issues
 
 
 def decode_column(column, codec: str):
