@@ -587,7 +587,7 @@ def test_an_unclosed_quote_that_swallows_the_rows_below_is_reported(tmp_path, en
 def test_a_quote_that_merges_two_rows_is_reported_as_such(tmp_path):
     text = UNCLOSED.replace("plain 50\n", '"plain, 50"\n', 1)  # the next quote closes the cell one line below
     with pytest.raises(
-        InputError, match=r"1 with the wrong number of cells; 1 swallowed by an unclosed quote \(row 52\)"
+        InputError, match=r"1 with the wrong number of cells \(row 51\); 1 swallowed by an unclosed quote \(row 52\)"
     ):
         rfm.read_orders([write(tmp_path, text)])
 
@@ -609,3 +609,11 @@ def test_a_table_without_money_may_lose_up_to_one_percent_of_its_rows(tmp_path):
     three = write(tmp_path, "order_id,customer_id,paid_at\n" + rows + ",C9,2026-11-02 10:00:00\n" * 3, "three.csv")
     with pytest.raises(InputError, match="3 of 203 data rows were left out"):
         load(three, "orders")
+
+
+def test_malformed_rows_are_named_by_their_row(tmp_path):
+    text = "order_id,customer_id,paid_at,amount\nA1,c1,2026-11-01,10\nA2\nA3,c3,2026-11-03,30,extra\n"
+    with pytest.raises(InputError, match=r"2 with the wrong number of cells \(rows 3, 4\)"):
+        rfm.read_orders([write(tmp_path, text)])
+    _, issues = rfm.read_orders([write(tmp_path, text)], ReadOptions(allow_skipped=True))
+    assert [(i.code, i.row) for i in issues] == [("malformed_row", 3), ("malformed_row", 4)]

@@ -442,6 +442,8 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         series[names[key]] = _to_pandas(column)
         del column
     frame = pd.DataFrame(series, copy=False)  # copy=False: no block consolidation (a copy of every column)
+    if skipped and all(number is None for number, _ in skipped):  # the parallel reader does not number them
+        skipped = _number_malformed_rows(open_stream, offset, cut, codec, delimiter, len(columns), skipped)
     for number, cells in skipped[:5]:  # the row's text may hold a phone number: it is never quoted
         issues.append(
             Issue(
@@ -459,6 +461,30 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         records = len(frame) + len(skipped)
         issues.extend(_swallowed_rows(open_stream, offset, cut, codec, delimiter, columns, records, name, header_row))
     return frame, issues, cut
+
+
+# Files up to this size have their malformed rows found again by Python's csv module, for their row numbers.
+NUMBERING_BYTES = 64 << 20
+
+
+def _number_malformed_rows(
+    open_stream, offset: int, cut: int | None, codec: str, delimiter: str, width: int, skipped: list
+) -> list[tuple[int | None, int]]:
+    """(line after the header, cells) of each row the reader skipped, found by Python's csv module, which
+    splits rows as the reader does; `skipped` as it was when the file is large or the two disagree."""
+    with open_stream() as stream:
+        _skip(stream, offset)
+        body = stream.read(NUMBERING_BYTES + 1) if cut is None else stream.read(min(cut, NUMBERING_BYTES + 1))
+    if len(body) > NUMBERING_BYTES:
+        return skipped
+    found: list[tuple[int | None, int]] = []
+    reader = csv.reader(io.StringIO(body.decode(codec, errors="replace"), newline=""), delimiter=delimiter)
+    first_line = 1
+    for record in reader:
+        if record and len(record) != width:
+            found.append((first_line, len(record)))
+        first_line = reader.line_num + 1
+    return found if len(found) == len(skipped) else skipped
 
 
 def _swallowed_rows(
