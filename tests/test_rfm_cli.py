@@ -257,3 +257,14 @@ def test_json_alone_reads_no_contacts_but_the_customers_file_does(orders, tmp_pa
     assert seen == [False, True]
     header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert {"customer_name", "phone"} <= set(header)
+
+
+def test_terminal_tables_wrap_instead_of_cutting_cells_at_80_columns(fixtures):
+    from rich.cells import cell_len
+
+    path = fixtures / "rfm" / "online_retail_sample.csv"
+    result = runner.invoke(app, ["rfm", "segment", str(path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout  # rich's mark of a cut cell
+    assert max(cell_len(line) for line in result.stdout.splitlines()) <= 80
+    assert "重要价值" in result.stdout
