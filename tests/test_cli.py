@@ -137,3 +137,18 @@ def test_debug_shows_the_traceback(fixtures):
     assert result.exit_code == 1  # an unrecognised file is a finding, not an exception
     result = runner.invoke(app, ["--debug", "inspect", str(fixtures / "bad/date_column_text.csv")])
     assert result.exit_code == 1
+
+
+def test_data_through_is_the_last_day_of_data_not_the_run_date():
+    """#14 point 3: a report run on 2 Dec about W47 says its data ends on 22 Nov and, apart, the report date."""
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    files = [str(p) for p in sorted((examples / "sycm").glob("*交易概况*.csv"))] + [
+        str(p) for p in sorted((examples / "jd").glob("*.xlsx"))
+    ]
+    args = ["kpi", "report", *files, "--period", "2026-W47", "--as-of", "2026-12-02"]
+    document = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert (document["as_of"], document["data_through"]) == ("2026-12-02", "2026-11-22")
+    terminal = runner.invoke(app, [*args, "--lang", "en"], env={"COLUMNS": "120"}).stdout
+    assert "Data through: 2026-11-22" in terminal and "Report date: 2026-12-02" in terminal

@@ -182,6 +182,28 @@ class ReportSettings(Strict):
 TITLE_FIELDS = ("shop", "week")
 
 
+class NotifySettings(Strict):
+    """`[notify]`: the group robots `report weekly` pushes its summary to (webhook URLs, signing secrets)."""
+
+    dingtalk: str | None = None
+    dingtalk_secret: str | None = None
+    wecom: str | None = None
+    feishu: str | None = None
+    feishu_secret: str | None = None
+
+    @field_validator("dingtalk", "wecom", "feishu")
+    @classmethod
+    def _webhook(cls, value: str | None) -> str | None:
+        from urllib.parse import urlsplit
+
+        if value is not None and (urlsplit(value).scheme not in {"http", "https"} or not urlsplit(value).netloc):
+            raise ValueError("a robot's webhook is an http(s) URL")
+        return value
+
+    def secret(self, kind: str) -> str | None:
+        return {"dingtalk": self.dingtalk_secret, "feishu": self.feishu_secret}.get(kind)
+
+
 class Settings(Strict):
     """The whole ecomplan.toml. `source` and `base_dir` say where it was read from."""
 
@@ -197,6 +219,7 @@ class Settings(Strict):
     rfm: RfmSettings = RfmSettings()
     kpi: KpiSettings = KpiSettings()
     report: ReportSettings = ReportSettings()
+    notify: NotifySettings = NotifySettings()
     campaigns: list[Campaign] = []
     experiments: list[ExperimentSettings] = []
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -33,6 +33,7 @@ from ecomplan.ingest.reading.limits import DEFAULT_LIMITS, ReadLimits
 from ecomplan.kpi import compute as kpi
 from ecomplan.kpi import report as kpi_report
 from ecomplan.kpi.targets import load_targets
+from ecomplan.notify import Message, NotifyError, Target, send_all
 
 
 class StaleSourceError(EcomplanError):
@@ -49,6 +50,7 @@ class WeeklyResult:
     paths: list[Path]
     alerts: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    notify_failures: list[NotifyError] = field(default_factory=list)  # the pushes that did not arrive
 
 
 def run_kpi_report(
@@ -97,11 +99,14 @@ def run_weekly(
     log: Callable[[str], None] = lambda message: None,
     limits: ReadLimits = DEFAULT_LIMITS,
     allow_skipped: bool = False,
+    notify: Sequence[Target] = (),
 ) -> WeeklyResult:
     """Build and write the weekly report described by the config file; returns what was written.
 
     `as_of` is "today" for choosing the week (default: today in the shop's time zone); `limits` are the
-    readers' caps for every source; `allow_skipped` goes on when rows of a file had to be left out."""
+    readers' caps for every source; `allow_skipped` goes on when rows of a file had to be left out.
+    After the files are written, the summary goes to the `[notify]` robots of the config and `notify`;
+    a push that fails is in `notify_failures`, the report stays."""
     settings = load_settings(config)
     today = as_of or today_in(settings.timezone)
     period = _week(week, today)
@@ -136,7 +141,7 @@ def run_weekly(
             currency=settings.currency,
             meta=[
                 (t("weekly.meta.period", lang), f"{period.start} – {period.end}"),
-                (t("weekly.meta.as_of", lang), today.isoformat()),
+                *kpi_report.meta_dates(result, today, lang),
                 (
                     t("weekly.meta.platforms", lang),
                     "、".join(platform_name(p, lang) for p in result.platforms)
@@ -148,7 +153,31 @@ def run_weekly(
         )
         paths = _write(report, target_dir, period)
     issues = [i for item in loaded.values() for i in item.issues] + (orders.issues if orders is not None else [])
-    return WeeklyResult(period, paths, alerts, issues)
+    robots = [
+        *_config_robots(settings),
+        *(replace(r, secret=r.secret or settings.notify.secret(r.kind)) for r in notify),
+    ]
+    failures = send_all(robots, _message(report, summary, paths, lang)) if robots else []
+    return WeeklyResult(period, paths, alerts, issues, failures)
+
+
+def _config_robots(settings: Settings) -> list[Target]:
+    config = settings.notify
+    urls = {"dingtalk": config.dingtalk, "wecom": config.wecom, "feishu": config.feishu}
+    return [Target(kind, url, config.secret(kind)) for kind, url in urls.items() if url]
+
+
+def _message(report: Report, summary: list[Section], paths: list[Path], lang: str) -> Message:
+    """The push: the report's title, the summary's headline and findings, the actions, the files written."""
+    headline, actions = summary
+    return Message(
+        title=report.title,
+        headline=" ".join(headline.paragraphs),
+        findings=list(headline.bullets),
+        actions=list(actions.bullets),
+        files=[path.name for path in paths],
+        labels=(t("weekly.notify.findings", lang), t("weekly.notify.actions", lang), t("weekly.notify.files", lang)),
+    )
 
 
 def _week(spec: str, today: dt.date) -> Period:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ecomplan.ingest.options import ReadOptions
     from ecomplan.ingest.reading.limits import ReadLimits
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ALERTS = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ALERTS, EXIT_NOTIFY = 0, 1, 2, 3, 4
 state = {"debug": False}
 
 

@@ -10,6 +10,7 @@ import typer
 
 from ecomplan.cli.common import (
     EXIT_ALERTS,
+    EXIT_NOTIFY,
     AllowSkippedOpt,
     Lang,
     handle_errors,
@@ -68,6 +69,16 @@ def weekly_command(
         ),
     ] = False,
     allow_skipped: AllowSkippedOpt = False,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notify",
+            metavar="PLATFORM=URL",
+            help="After the files are written, push the summary to a group robot: dingtalk=URL, wecom=URL or "
+            "feishu=URL (repeatable; signing secrets and standing robots go in the config's [notify]). A push that "
+            "fails after retries exits 4; the report stays.",
+        ),
+    ] = None,
 ) -> None:
     """Write the weekly report (Markdown + Excel) for cron.
 
@@ -78,6 +89,7 @@ def weekly_command(
     Example: ecomplan report weekly --config examples/ecomplan.toml --week 2026-W47 --out-dir reports
     """
     refuse_overwrite(*_weekly_files(config, week, out_dir, as_of))
+    robots = _robots(notify or [])
     from ecomplan.jobs import run_weekly
 
     result = run_weekly(
@@ -89,6 +101,7 @@ def weekly_command(
         log=lambda message: typer.echo(message, err=True),
         limits=read_limits(),
         allow_skipped=allow_skipped,
+        notify=robots,
     )
     warn_issues(result.issues)
     for path in result.paths:
@@ -96,7 +109,27 @@ def weekly_command(
     if fail_on_alerts and result.alerts:
         for line in result.alerts:
             typer.echo(f"alert: {line}", err=True)
+    for failure in result.notify_failures:
+        typer.echo(f"error: {failure}; the report is written", err=True)
+    if result.notify_failures:
+        raise typer.Exit(EXIT_NOTIFY)  # the alerts may not have reached anyone: this is the louder fault
+    if fail_on_alerts and result.alerts:
         raise typer.Exit(EXIT_ALERTS)
+
+
+def _robots(values: list[str]):
+    """`--notify dingtalk=URL` values as notification targets; a malformed one is a usage error."""
+    from ecomplan.core.errors import UsageError
+    from ecomplan.notify import NotifyError, Target
+
+    robots = []
+    for value in values:
+        kind, _, url = value.partition("=")
+        try:
+            robots.append(Target(kind.strip().lower(), url.strip()))
+        except NotifyError as exc:
+            raise UsageError(f"--notify {value.split('?')[0]!r}: {exc} (PLATFORM=URL)") from None
+    return robots
 
 
 def _weekly_files(

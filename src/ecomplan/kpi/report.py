@@ -502,6 +502,7 @@ def to_json(result: KpiResult) -> dict:
     return {
         "period": {**result.period.to_dict(), "complete_days": result.period.complete_days(result.as_of)},
         "as_of": result.as_of.isoformat(),
+        "data_through": last.isoformat() if (last := data_through(result)) else None,
         "platforms": result.platforms,
         "visitors_basis": result.total.visitors_basis,
         "kpis": kpis(result.total),
@@ -904,6 +905,22 @@ def _notes_section(result: KpiResult, lang: str) -> Section:
     return Section(t("kpi.section.notes", lang), bullets=bullets)
 
 
+def data_through(result: KpiResult) -> dt.date | None:
+    """The last day any platform's data holds (not the day the report runs): the newest `last_date` of the
+    coverage, never after the as-of date."""
+    days = [dt.date.fromisoformat(info["last_date"]) for info in result.coverage.values() if info.get("last_date")]
+    return min(max(days), result.as_of) if days else None
+
+
+def meta_dates(result: KpiResult, run_date: dt.date, lang: str) -> list[tuple[str, str]]:
+    """The header's two dates, each under its own label: the last day of data and the report's date."""
+    last = data_through(result)
+    return [
+        *([(t("kpi.meta.data_through", lang), last.isoformat())] if last else []),
+        (t("kpi.meta.run_date", lang), run_date.isoformat()),
+    ]
+
+
 def build_report(result: KpiResult, settings: Settings, lang: str, include: tuple[str, ...] | None = None) -> Report:
     """The `kpi report` document: title, period, as-of date, platforms, and the chosen sections."""
     from ecomplan.config import SECTIONS
@@ -915,7 +932,7 @@ def build_report(result: KpiResult, settings: Settings, lang: str, include: tupl
         currency=settings.currency,
         meta=[
             (t("kpi.meta.period", lang), f"{period.start} – {period.end} ({period.label})"),
-            (t("kpi.meta.as_of", lang), result.as_of.isoformat()),
+            *meta_dates(result, result.as_of, lang),
             (t("kpi.meta.platforms", lang), ", ".join(result.platforms)),
         ],
         sections=sections(result, lang, include or SECTIONS),
