@@ -384,3 +384,32 @@ def test_unknown_units_never_mean_no_sales():
         {"platform": ["sycm"], "sku": ["A"], "visitors": [560.0], "units": [np.nan], "amount": [3500.0]}
     )
     assert kpi.traffic_without_sales(table).empty
+
+
+def test_products_risers_and_fallers_apart_each_by_its_change():
+    """#14 point 5: a table of 'largest changes' listed the smallest falls as if they were rises."""
+    from types import SimpleNamespace
+
+    from ecomplan.kpi.report import _products_section
+
+    products = pd.DataFrame(
+        {
+            "platform": ["sycm"] * 5,
+            "sku": ["A", "B", "C", "D", "E"],
+            "name": ["a", "b", "c", "d", "e"],
+            "amount": [100.0, 50.0, 10.0, 300.0, 0.0],
+            "previous_amount": [40.0, 80.0, 10.0, 100.0, 90.0],
+        }
+    )
+    products["amount_change"] = products["amount"] - products["previous_amount"]
+    products["amount_change_pct"] = products["amount_change"] / products["previous_amount"]
+    result = SimpleNamespace(
+        products=products,
+        current={"sycm": SimpleNamespace(values={"gmv": 500.0})},
+        no_sales=pd.DataFrame(),
+        top=10,
+    )
+    tables = {table.name: table for table in _products_section(result, "en").tables}
+    assert tables["product_risers"].frame["sku"].tolist() == ["D", "A"]  # +200, +60
+    assert tables["product_fallers"].frame["sku"].tolist() == ["E", "B"]  # -90, -30; C unchanged in neither
+    assert tables["top_products"].frame.set_index("sku")["gmv_share"].to_dict()["D"] == pytest.approx(0.6)

@@ -356,7 +356,11 @@ def _other_sections(
         sections.append(inventory.weekly_section(result, lang, currency=settings.currency))
         urgent = result.items[result.items["status"].isin(["stockout", "urgent"])]
         alerts += [f"{row.sku}: {row.status}" for row in urgent.itertuples(index=False)]
-        restock = [f"{row.sku}" for row in urgent.itertuples(index=False)]
+        names = urgent["name"] if "name" in urgent else pd.Series(None, index=urgent.index, dtype="object")
+        restock = [  # the code and the product's name: T001 alone means nothing to the one who reorders
+            f"{sku} {name}" if isinstance(name, str) and name.strip() else str(sku)
+            for sku, name in zip(urgent["sku"], names, strict=True)
+        ]
     if "experiments" in include and settings.experiments:
         from ecomplan import abtest
 

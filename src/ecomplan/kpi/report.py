@@ -710,13 +710,15 @@ def _channels_section(result: KpiResult, lang: str) -> Section:
 
 
 def _products_section(result: KpiResult, lang: str) -> Section:
-    frame = _named(result.products, lang)
+    frame = _with_gmv_share(result.products, result)
+    frame = _named(frame, lang)
     top = frame.head(result.top)
     columns = [
         Column("platform", t("kpi.col.platform", lang)),
         Column("sku", t("kpi.col.sku", lang)),
         Column("name", t("kpi.col.name", lang)),
         Column("amount", t("kpi.col.amount", lang), "money"),
+        Column("gmv_share", t("kpi.col.gmv_share", lang), "pct"),
         Column("previous_amount", t("kpi.col.previous_amount", lang), "money"),
         Column("amount_change_pct", t("kpi.col.change", lang), "change"),
         Column("units", t("kpi.col.units", lang), "int"),
@@ -724,16 +726,30 @@ def _products_section(result: KpiResult, lang: str) -> Section:
         Column("conversion_rate", t("metric.conversion_rate", lang), "pct"),
     ]
     tables = [Table("top_products", t("kpi.table.top_products", lang), top, columns)]
-    movers = frame.dropna(subset=["amount_change"])
-    movers = movers[movers["amount_change"] != 0]
-    movers = pd.concat([movers.nlargest(5, "amount_change"), movers.nsmallest(5, "amount_change")]).drop_duplicates(
-        subset=["platform", "sku"]
-    )
-    if len(movers):
-        tables.append(Table("product_movers", t("kpi.table.movers", lang), movers, columns))
+    bullets = []
+    changed = frame.dropna(subset=["amount_change"]) if "amount_change" in frame else frame.iloc[0:0]
+    # Risers and fallers apart, each by the size of its change: a week after a campaign has fallers only,
+    # and "the five largest changes" would then list the smallest falls as if they were rises.
+    risers = changed[changed["amount_change"] > 0].sort_values("amount_change", ascending=False).head(5)
+    fallers = changed[changed["amount_change"] < 0].sort_values("amount_change").head(5)
+    for name, rows in (("risers", risers), ("fallers", fallers)):
+        if len(rows):
+            tables.append(Table(f"product_{name}", t(f"kpi.table.{name}", lang), rows, columns))
+        elif len(changed):
+            bullets.append(t(f"kpi.note.no_{name}", lang))
     if len(result.no_sales):
         tables.append(Table("no_sales", t("kpi.table.no_sales", lang), _named(result.no_sales, lang), columns))
-    return Section(t("kpi.section.products", lang), tables=tables)
+    return Section(t("kpi.section.products", lang), bullets=bullets, tables=tables)
+
+
+def _with_gmv_share(products: pd.DataFrame, result: KpiResult) -> pd.DataFrame:
+    """Each product's share of its own platform's GMV in the period (the same basis as the KPI table's
+    platform rows; a product table may not list every product, so the shares need not add up to 100%)."""
+    if products is None or products.empty or "amount" not in products or "platform" not in products:
+        return products
+    gmv = {p: totals.values.get("gmv") for p, totals in result.current.items()}
+    platform_gmv = products["platform"].astype("str").map(gmv).astype("float64")
+    return products.assign(gmv_share=(products["amount"] / platform_gmv).where(platform_gmv > 0))
 
 
 def _ads_section(result: KpiResult, lang: str) -> Section:
