@@ -76,6 +76,12 @@ def test_weekly_workbook_has_sheets_formats_and_charts(weekly_files):
     assert len(book["GMV 趋势"]._charts) == 1 and len(book["转化漏斗"]._charts) == 1
     assert len(book["一级来源"]._charts) == 1
     assert book["核心指标"].conditional_formatting
+    # #14 point 6: the targets sheet holds numbers with formats, not text like '¥1,350,000.00' or '59.24%'
+    targets = {row[0].value: row[1] for row in book["目标达成"].iter_rows(min_row=2)}
+    assert targets["2026-11 目标"].value == 1_350_000 and "¥" in targets["2026-11 目标"].number_format
+    assert targets["目标达成率"].value == pytest.approx(0.5924, abs=1e-4)
+    assert targets["目标达成率"].number_format == "0.00%"
+    assert (targets["支付转化率目标"].value, targets["支付转化率（本期实际）"].number_format) == (0.032, "0.00%")
 
 
 def test_same_inputs_give_the_same_files(weekly_files, tmp_path, examples):

@@ -14,7 +14,6 @@ import pandas as pd
 from ecomplan.config import Settings
 from ecomplan.core.errors import ArgumentError
 from ecomplan.core.formatting import change as fmt_change
-from ecomplan.core.formatting import format_cell
 from ecomplan.core.formatting import money as fmt_money
 from ecomplan.core.formatting import pct as fmt_pct
 from ecomplan.core.periods import Campaign, Period, campaign_aligned, previous, year_over_year, year_over_year_weekday
@@ -800,27 +799,19 @@ def _targets_section(result: KpiResult, lang: str) -> Section:
         if "ytd_attainment" in tr:
             items.append(("ytd", tr["ytd_attainment"], "pct"))
         for key, value, fmt in items:
-            rows.append(
-                {"item": t(f"kpi.target.{key}", lang, month=tr["month"]), "value": _format(value, fmt, result.currency)}
-            )
+            rows.append({"item": t(f"kpi.target.{key}", lang, month=tr["month"]), "value": value, "_fmt": fmt})
     if result.conversion_target is not None:
-        rows.append(
-            {
-                "item": t("kpi.target.conversion", lang),
-                "value": f"{fmt_pct(result.conversion_target)} / {fmt_pct(result.total.get('conversion_rate'))}",
-            }
-        )
+        rows.append({"item": t("kpi.target.conversion", lang), "value": result.conversion_target, "_fmt": "pct"})
+        actual = result.total.get("conversion_rate")
+        rows.append({"item": t("kpi.target.conversion_actual", lang), "value": actual, "_fmt": "pct"})
+    # Values stay numbers with a format per row ("row"), so Excel holds ¥1,350,000.00 as a number, not as text.
     table = Table(
         "targets",
         t("kpi.section.targets", lang),
-        pd.DataFrame(rows),
-        [Column("item", t("kpi.col.item", lang)), Column("value", t("kpi.col.value", lang))],
+        pd.DataFrame(rows, columns=["item", "value", "_fmt"]),
+        [Column("item", t("kpi.col.item", lang)), Column("value", t("kpi.col.value", lang), "row")],
     )
     return Section(t("kpi.section.targets", lang), tables=[table])
-
-
-def _format(value, fmt: str, currency: str) -> str:
-    return format_cell(value, fmt, currency)
 
 
 def _trend_section(result: KpiResult, lang: str) -> Section:
