@@ -82,6 +82,9 @@ def test_weekly_workbook_has_sheets_formats_and_charts(weekly_files):
     assert targets["目标达成率"].value == pytest.approx(0.5924, abs=1e-4)
     assert targets["目标达成率"].number_format == "0.00%"
     assert (targets["支付转化率目标"].value, targets["支付转化率（本期实际）"].number_format) == (0.032, "0.00%")
+    experiments = book["A B 测试"]  # "/" is not allowed in a sheet name
+    p_values = [row[5] for row in experiments.iter_rows(min_row=2) if row[5].value is not None]
+    assert p_values and all(isinstance(c.value, float) and c.number_format == "0.0000" for c in p_values)
 
 
 def test_same_inputs_give_the_same_files(weekly_files, tmp_path, examples):

@@ -12,6 +12,7 @@ import pandas as pd
 from ecomplan.abtest.evaluate import Evaluation, MetricResult, Note
 from ecomplan.abtest.plan import Plan
 from ecomplan.core.errors import ConfigError, EcomplanError, UsageError
+from ecomplan.core.formatting import p_value
 from ecomplan.core.report import Column, Format, Report, Section, Table
 from ecomplan.core.text import has, t
 
@@ -32,17 +33,9 @@ def _pct(value: float | None, signed: bool = False) -> str:
     return ("+" + text) if signed and value > 0 else text
 
 
-def _p(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if value < 0.001:
-        return "<0.001"
-    return f"{value:.2g}" if value < 0.01 else (f"{value:.3g}" if value < 0.1 else f"{value:.2f}")
-
-
 def _p_eq(value: float | None) -> str:
     """'p=0.023' or 'p<0.001', for sentences."""
-    text = _p(value)
+    text = p_value(value)
     return f"p{text}" if text.startswith("<") else f"p={text}"
 
 
@@ -234,8 +227,8 @@ def _metric_section(evaluation: Evaluation, metric: str, lang: str) -> Section:
                 "lift_ci": "∞" if r.relative_ci_unbounded else _interval(r.relative_ci, _pct),
                 "diff": r.absolute_diff,
                 "diff_ci": _interval(r.absolute_ci, lambda v: _amount(metric, v, signed=True)),
-                "p": _p(r.p_value),
-                "p_adj": _p(r.p_value_adjusted),
+                "p": p_value(r.p_value),
+                "p_adj": p_value(r.p_value_adjusted),
                 "decision": t(f"abtest.decision.{r.decision}", lang),
             }
             for r in rows
@@ -309,7 +302,7 @@ def _sequential_section(evaluation: Evaluation, lang: str) -> Section:
     columns = [Column("look", t("abtest.seq.look", lang))]
     for i, (r, sequential) in enumerate(rows):
         key = f"p{i}"
-        data[key] = [_p(p) for p in sequential.p_values]
+        data[key] = [p_value(p) for p in sequential.p_values]
         columns.append(Column(key, f"{t(f'abtest.metric.{r.metric}', lang)} · {r.variant}"))
     table = Table("msprt", t("abtest.seq.title", lang), pd.DataFrame(data), columns)
     return Section(
@@ -457,7 +450,7 @@ def weekly_section(entries: list[ExperimentSettings], base_dir: Path, lang: str)
                     "metric": "—",
                     "variant": "—",
                     "lift": None,
-                    "p": "—",
+                    "p": None,
                     "decision": "—",
                 }
             )
@@ -471,7 +464,8 @@ def weekly_section(entries: list[ExperimentSettings], base_dir: Path, lang: str)
                     "metric": t(f"abtest.metric.{result.metric}", lang),
                     "variant": f"{result.variant} vs {result.control}",
                     "lift": result.relative_lift,
-                    "p": _p(result.p_value_adjusted if result.p_value_adjusted is not None else result.p_value),
+                    # a number (Excel keeps it sortable); shown as <0.001 / 0.034 by the column's "p" format
+                    "p": result.p_value_adjusted if result.p_value_adjusted is not None else result.p_value,
                     "decision": t(f"abtest.decision.{result.decision}", lang),
                 }
             )
@@ -489,7 +483,7 @@ def weekly_section(entries: list[ExperimentSettings], base_dir: Path, lang: str)
             Column("metric", t("abtest.weekly.metric", lang)),
             Column("variant", t("abtest.table.variant", lang)),
             Column("lift", t("abtest.table.lift", lang), "change"),
-            Column("p", t("abtest.table.p", lang)),
+            Column("p", t("abtest.table.p", lang), "p"),
             Column("decision", t("abtest.table.decision", lang)),
         ],
     )

@@ -83,6 +83,15 @@ def inert_formula(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def p_value(value: Any) -> str:
+    """A p value as a report shows it: `<0.001`, two significant digits below 0.01, else two decimals."""
+    if _missing(value):
+        return "—"
+    if value < 0.001:
+        return "<0.001"
+    return f"{value:.2g}" if value < 0.01 else (f"{value:.3g}" if value < 0.1 else f"{value:.2f}")
+
+
 def format_cell(value: Any, fmt: str, currency: str = "¥") -> str:
     """A cell as Markdown and the terminal show it, by the column's format (Excel gets number formats)."""
     if fmt == "int":
@@ -97,6 +106,8 @@ def format_cell(value: Any, fmt: str, currency: str = "¥") -> str:
         return change(value)
     if fmt == "pp":
         return pp(value)
+    if fmt == "p":
+        return p_value(value)
     if fmt == "date":
         return "—" if value is None or value != value else str(value)[:10]
     if fmt == "row":

@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-Format = Literal["text", "int", "num", "money", "pct", "change", "pp", "date", "row"]
-# "row": the cell's format comes from the row's `_fmt` value (tables of metrics with different units).
+Format = Literal["text", "int", "num", "money", "pct", "change", "pp", "p", "date", "row"]
+# "p": a p value (<0.001, 0.034); "row": the cell's format comes from the row's `_fmt` value (tables of metrics with
+# different units).
 
 
 @dataclass
