@@ -442,8 +442,12 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         series[names[key]] = _to_pandas(column)
         del column
     frame = pd.DataFrame(series, copy=False)  # copy=False: no block consolidation (a copy of every column)
-    if skipped and all(number is None for number, _ in skipped):  # the parallel reader does not number them
-        skipped = _number_malformed_rows(open_stream, offset, cut, codec, delimiter, len(columns), skipped)
+    unnumbered = bool(skipped) and all(number is None for number, _ in skipped)  # the parallel reader's
+    body = b""
+    if unnumbered or plan.quoted:  # read once for both checks below; numbering alone needs only a bounded head
+        body = _body(open_stream, offset, cut, None if plan.quoted else NUMBERING_BYTES + 1)
+    if unnumbered and len(body) <= NUMBERING_BYTES:
+        skipped = _number_malformed_rows(body, codec, delimiter, len(columns), skipped)
     for number, cells in skipped[:5]:  # the row's text may hold a phone number: it is never quoted
         issues.append(
             Issue(
@@ -459,7 +463,7 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         )
     if plan.quoted:
         records = len(frame) + len(skipped)
-        issues.extend(_swallowed_rows(open_stream, offset, cut, codec, delimiter, columns, records, name, header_row))
+        issues.extend(_swallowed_rows(body, codec, delimiter, columns, records, name, header_row))
     return frame, issues, cut
 
 
@@ -467,59 +471,56 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
 NUMBERING_BYTES = 64 << 20
 
 
-def _number_malformed_rows(
-    open_stream, offset: int, cut: int | None, codec: str, delimiter: str, width: int, skipped: list
-) -> list[tuple[int | None, int]]:
-    """(line after the header, cells) of each row the reader skipped, found by Python's csv module, which
-    splits rows as the reader does; `skipped` as it was when the file is large or the two disagree."""
+def _body(open_stream, offset: int, cut: int | None, limit: int | None) -> bytes:
+    """The bytes of the rows (after the header; up to `cut`, and at most `limit`)."""
     with open_stream() as stream:
         _skip(stream, offset)
-        body = stream.read(NUMBERING_BYTES + 1) if cut is None else stream.read(min(cut, NUMBERING_BYTES + 1))
-    if len(body) > NUMBERING_BYTES:
-        return skipped
-    found: list[tuple[int | None, int]] = []
+        sizes = [n for n in (cut, limit) if n is not None]
+        return stream.read(min(sizes) if sizes else -1)
+
+
+def _csv_records(body: bytes, codec: str, delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, cells) of each row as Python's csv module splits it, the way the reader does
+    (lines counted from the first row below the header)."""
     reader = csv.reader(io.StringIO(body.decode(codec, errors="replace"), newline=""), delimiter=delimiter)
     first_line = 1
     for record in reader:
-        if record and len(record) != width:
-            found.append((first_line, len(record)))
+        yield first_line, reader.line_num, record
         first_line = reader.line_num + 1
+
+
+def _number_malformed_rows(
+    body: bytes, codec: str, delimiter: str, width: int, skipped: list
+) -> list[tuple[int | None, int]]:
+    """(line after the header, cells) of each row the reader skipped, found again in `body`; `skipped` as it
+    was when the two disagree."""
+    found: list[tuple[int | None, int]] = [
+        (first, len(record))
+        for first, _, record in _csv_records(body, codec, delimiter)
+        if record and len(record) != width
+    ]
     return found if len(found) == len(skipped) else skipped
 
 
 def _swallowed_rows(
-    open_stream,
-    offset: int,
-    cut: int | None,
-    codec: str,
-    delimiter: str,
-    columns: list[str],
-    records: int,
-    name: str,
-    header_row: int,
+    body: bytes, codec: str, delimiter: str, columns: list[str], records: int, name: str, header_row: int
 ) -> list[Issue]:
     """Rows a quote swallowed: a cell opened by `"` and not closed on its line takes the lines below into
     itself, up to the next quote or the end of the file. The merged row is kept (its cell count may
-    still fit) or skipped; the rows inside the cell are gone either way. Found when the file has more
-    non-empty lines than the reader found rows; Python's csv module then splits the rows as the reader
-    did, and a line inside a cell that holds as many delimiters as a row is a swallowed row (a note
-    typed over several lines is not)."""
+    still fit) or skipped; the rows inside the cell are gone either way. Looked for when the file has more
+    non-empty lines than the reader found rows: a line inside a cell that holds as many delimiters as a row
+    is a swallowed row (a note typed over several lines is not)."""
     if len("\n".encode(codec)) != 1:  # UTF-16/32: lines are not single bytes; not checked
         return []
-    with open_stream() as stream:
-        _skip(stream, offset)
-        body = stream.read() if cut is None else stream.read(cut)
     lines = body.count(b"\n") + (not body.endswith(b"\n")) - body.count(b"\n\n") - body.count(b"\n\r\n")
     if lines <= records:
         return []
     issues = []
-    reader = csv.reader(io.StringIO(body.decode(codec, errors="replace"), newline=""), delimiter=delimiter)
-    first_line = 1
-    for record in reader:
-        spanned = reader.line_num - first_line
+    for first, last, record in _csv_records(body, codec, delimiter):
+        spanned = last - first
         inside = [line for cell in record if "\n" in cell for line in cell.splitlines()[1:]]
         if spanned and any(line.count(delimiter) >= len(columns) - 2 for line in inside):
-            row = header_row + first_line
+            row = header_row + first
             issues.append(
                 Issue(
                     name,
@@ -531,7 +532,6 @@ def _swallowed_rows(
                     count=spanned,
                 )
             )
-        first_line = reader.line_num + 1
     return issues
 
 
