@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from ecomplan.core.errors import ConfigError
 from ecomplan.core.periods import Campaign
@@ -193,11 +193,14 @@ class NotifySettings(Strict):
 
     @field_validator("dingtalk", "wecom", "feishu")
     @classmethod
-    def _webhook(cls, value: str | None) -> str | None:
-        from urllib.parse import urlsplit
+    def _webhook(cls, value: str | None, info: ValidationInfo) -> str | None:
+        from ecomplan.notify import NotifyError, Target
 
-        if value is not None and (urlsplit(value).scheme not in {"http", "https"} or not urlsplit(value).netloc):
-            raise ValueError("a robot's webhook is an http(s) URL")
+        if value is not None:
+            try:
+                Target(str(info.field_name), value)  # the one rule of what a webhook is
+            except NotifyError as exc:
+                raise ValueError(str(exc)) from None
         return value
 
     def secret(self, kind: str) -> str | None:

@@ -45,10 +45,8 @@ class Target:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise NotifyError(f"unknown notification platform {self.kind!r}: use {', '.join(KINDS)}")
-        if (
-            urllib.parse.urlsplit(self.url).scheme not in {"http", "https"}
-            or not urllib.parse.urlsplit(self.url).netloc
-        ):
+        parts = urllib.parse.urlsplit(self.url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise NotifyError(f"{self.kind}: the webhook must be an http(s) URL, got {self.where}")
 
     @property
@@ -69,9 +67,10 @@ class Message:
     files: list[str] = field(default_factory=list)
     labels: tuple[str, str, str] = ("Findings", "Actions", "Files")
 
-    def markdown(self) -> str:
+    def markdown(self, heading: bool = True) -> str:
+        """The message as markdown; `heading=False` leaves the title out (a Feishu card has it in its header)."""
         findings, actions, files = self.labels
-        parts = [f"### {self.title}", self.headline]
+        parts = [*([f"### {self.title}"] if heading else []), self.headline]
         for label, items in ((findings, self.findings), (actions, self.actions), (files, self.files)):
             if items:
                 parts.append(f"**{label}**\n" + "\n".join(f"- {item}" for item in items))
@@ -108,7 +107,7 @@ def request(target: Target, message: Message, now: float) -> tuple[str, dict]:
         "msg_type": "interactive",
         "card": {
             "header": {"title": {"tag": "plain_text", "content": message.title}},
-            "elements": [{"tag": "markdown", "content": text.split("\n\n", 1)[-1]}],
+            "elements": [{"tag": "markdown", "content": message.markdown(heading=False)}],
         },
     }
     if target.secret:
