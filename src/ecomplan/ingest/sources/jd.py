@@ -59,6 +59,22 @@ def _inventory_finish(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 # Names of the platform in its file names and description rows (report names follow in each adapter).
 JD_WORDS = ("京东",)
 
+# The measures of 商品明细 at both grains (one row per SKU, or per SPU): one list, so the two stay alike.
+PRODUCT_MEASURES = {
+    "product_code": "货号",
+    "category": "三级类目",
+    "amount": "成交金额",
+    "units": "成交商品件数",
+    "orders": "成交单量",
+    "buyers": "成交客户数",
+    "pageviews": "商品浏览量",
+    "visitors": "商品访客数",
+    "add_to_cart_buyers": "加购客户数",
+    "ordering_buyers": "下单客户数",
+    "order_amount": "下单金额",
+}
+
+
 ADAPTERS = [
     Adapter(
         "jd",
@@ -123,18 +139,8 @@ ADAPTERS = [
             "date": "时间",
             "sku": "SKU",
             "name": "SKU名称",
-            "product_code": "货号",
-            "category": "三级类目",
-            "amount": "成交金额",
-            "units": "成交商品件数",
-            "orders": "成交单量",
-            "buyers": "成交客户数",
-            "pageviews": "商品浏览量",
-            "visitors": "商品访客数",
-            "add_to_cart_buyers": "加购客户数",
+            **PRODUCT_MEASURES,
             "add_to_cart_units": "加购商品件数",
-            "ordering_buyers": "下单客户数",
-            "order_amount": "下单金额",
             "refund_amount": "取消及售后退款金额",
         },
     ),
@@ -146,22 +152,7 @@ ADAPTERS = [
         title_zh="京东商智 SPU 商品明细",
         title_en="JD Shangzhi SPU details",
         signature=("时间", "SPU", "成交金额"),
-        columns={
-            "date": "时间",
-            "sku": "SPU",
-            "name": "SPU名称",
-            "product_code": "货号",
-            "category": "三级类目",
-            "amount": "成交金额",
-            "units": "成交商品件数",
-            "orders": "成交单量",
-            "buyers": "成交客户数",
-            "pageviews": "商品浏览量",
-            "visitors": "商品访客数",
-            "add_to_cart_buyers": "加购客户数",
-            "ordering_buyers": "下单客户数",
-            "order_amount": "下单金额",
-        },
+        columns={"date": "时间", "sku": "SPU", "name": "SPU名称", **PRODUCT_MEASURES},
         inferred=True,
     ),
     Adapter(
