@@ -6,6 +6,8 @@ import gzip
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecomplan.core.errors import InputError
 from ecomplan.ingest.reading import read_tables
@@ -183,3 +185,20 @@ def test_inputs_are_never_modified(fixtures, tmp_path):
     before = hashlib.sha256(copy.read_bytes()).hexdigest(), copy.stat().st_mtime_ns
     read(copy)
     assert (hashlib.sha256(copy.read_bytes()).hexdigest(), copy.stat().st_mtime_ns) == before
+
+
+@given(st.text(alphabet="a,\r\n", max_size=60), st.integers(min_value=1, max_value=7))
+def test_line_counting_does_not_depend_on_the_block_size(text, block):
+    """The swallowed-row check counts non-empty lines block by block; a block edge must not change the count."""
+    import io
+
+    from ecomplan.ingest.reading import text as reading_text
+
+    body = text.encode()
+    whole = body.count(b"\n") + (not body.endswith(b"\n")) - body.count(b"\n\n") - body.count(b"\n\r\n")
+    original = reading_text.BLOCK_BYTES
+    reading_text.BLOCK_BYTES = block
+    try:
+        assert reading_text._nonempty_lines(lambda: io.BytesIO(body), 0, None) == whole
+    finally:
+        reading_text.BLOCK_BYTES = original

@@ -443,9 +443,16 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         del column
     frame = pd.DataFrame(series, copy=False)  # copy=False: no block consolidation (a copy of every column)
     unnumbered = bool(skipped) and all(number is None for number, _ in skipped)  # the parallel reader's
+    # A quote may have swallowed rows only where the file has more non-empty lines than rows were read:
+    # counted in blocks, so the rows are read again (once, for both checks) only when something is amiss.
+    swallowing = (
+        plan.quoted
+        and len("\n".encode(codec)) == 1  # UTF-16/32: lines are not single bytes; not checked
+        and _nonempty_lines(open_stream, offset, cut) > len(frame) + len(skipped)
+    )
     body = b""
-    if unnumbered or plan.quoted:  # read once for both checks below; numbering alone needs only a bounded head
-        body = _body(open_stream, offset, cut, None if plan.quoted else NUMBERING_BYTES + 1)
+    if unnumbered or swallowing:
+        body = _body(open_stream, offset, cut, None if swallowing else NUMBERING_BYTES + 1)
     if unnumbered and len(body) <= NUMBERING_BYTES:
         skipped = _number_malformed_rows(body, codec, delimiter, len(columns), skipped)
     for number, cells in skipped[:5]:  # the row's text may hold a phone number: it is never quoted
@@ -461,14 +468,14 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         issues.append(
             Issue(name, f"{len(skipped) - 5} more malformed rows skipped", code="malformed_row", count=len(skipped) - 5)
         )
-    if plan.quoted:
-        records = len(frame) + len(skipped)
-        issues.extend(_swallowed_rows(body, codec, delimiter, columns, records, name, header_row))
+    if swallowing:
+        issues.extend(_swallowed_rows(body, codec, delimiter, columns, name, header_row))
     return frame, issues, cut
 
 
 # Files up to this size have their malformed rows found again by Python's csv module, for their row numbers.
 NUMBERING_BYTES = 64 << 20
+BLOCK_BYTES = 16 << 20  # lines are counted this many bytes at a time
 
 
 def _body(open_stream, offset: int, cut: int | None, limit: int | None) -> bytes:
@@ -477,6 +484,23 @@ def _body(open_stream, offset: int, cut: int | None, limit: int | None) -> bytes
         _skip(stream, offset)
         sizes = [n for n in (cut, limit) if n is not None]
         return stream.read(min(sizes) if sizes else -1)
+
+
+def _nonempty_lines(open_stream, offset: int, cut: int | None) -> int:
+    """Lines of the rows that are not empty, counted block by block (a 1 GB file is never held whole)."""
+    lines = empty = 0
+    tail = last = b""
+    with open_stream() as stream:
+        _skip(stream, offset)
+        remaining = cut
+        while chunk := stream.read(BLOCK_BYTES if remaining is None else min(BLOCK_BYTES, remaining)):
+            if remaining is not None:
+                remaining -= len(chunk)
+            joined = tail + chunk  # an empty line may straddle two blocks
+            lines += chunk.count(b"\n")
+            empty += sum(joined.count(mark) - tail.count(mark) for mark in (b"\n\n", b"\n\r\n"))
+            tail, last = joined[-2:], chunk[-1:]
+    return lines + (last != b"\n") - empty
 
 
 def _csv_records(body: bytes, codec: str, delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
@@ -503,18 +527,12 @@ def _number_malformed_rows(
 
 
 def _swallowed_rows(
-    body: bytes, codec: str, delimiter: str, columns: list[str], records: int, name: str, header_row: int
+    body: bytes, codec: str, delimiter: str, columns: list[str], name: str, header_row: int
 ) -> list[Issue]:
     """Rows a quote swallowed: a cell opened by `"` and not closed on its line takes the lines below into
     itself, up to the next quote or the end of the file. The merged row is kept (its cell count may
-    still fit) or skipped; the rows inside the cell are gone either way. Looked for when the file has more
-    non-empty lines than the reader found rows: a line inside a cell that holds as many delimiters as a row
-    is a swallowed row (a note typed over several lines is not)."""
-    if len("\n".encode(codec)) != 1:  # UTF-16/32: lines are not single bytes; not checked
-        return []
-    lines = body.count(b"\n") + (not body.endswith(b"\n")) - body.count(b"\n\n") - body.count(b"\n\r\n")
-    if lines <= records:
-        return []
+    still fit) or skipped; the rows inside the cell are gone either way. A line inside a cell that holds
+    as many delimiters as a row is a swallowed row (a note typed over several lines is not)."""
     issues = []
     for first, last, record in _csv_records(body, codec, delimiter):
         spanned = last - first
