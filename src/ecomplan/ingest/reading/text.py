@@ -476,6 +476,7 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
 # Files up to this size have their malformed rows found again by Python's csv module, for their row numbers.
 NUMBERING_BYTES = 64 << 20
 BLOCK_BYTES = 16 << 20  # lines are counted this many bytes at a time
+_EMPTY_LINE = re.compile(rb"(?<=\n)\r?\n")  # the line break of a line with nothing on it
 
 
 def _body(open_stream, offset: int, cut: int | None, limit: int | None) -> bytes:
@@ -496,9 +497,9 @@ def _nonempty_lines(open_stream, offset: int, cut: int | None) -> int:
         while chunk := stream.read(BLOCK_BYTES if remaining is None else min(BLOCK_BYTES, remaining)):
             if remaining is not None:
                 remaining -= len(chunk)
-            joined = tail + chunk  # an empty line may straddle two blocks
+            joined = tail + chunk  # an empty line may straddle two blocks: counted where its line break lies
             lines += chunk.count(b"\n")
-            empty += sum(joined.count(mark) - tail.count(mark) for mark in (b"\n\n", b"\n\r\n"))
+            empty += sum(1 for mark in _EMPTY_LINE.finditer(joined) if mark.end() > len(tail))
             tail, last = joined[-2:], chunk[-1:]
     return lines + (last != b"\n") - empty
 
