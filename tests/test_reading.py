@@ -204,3 +204,23 @@ def test_line_counting_does_not_depend_on_the_block_size(text, block):
         assert reading_text._nonempty_lines(lambda: io.BytesIO(body), 0, None) == whole
     finally:
         reading_text.BLOCK_BYTES = original
+
+
+@pytest.mark.parametrize(
+    ("body", "offset", "head", "expected"),
+    [
+        (b"h\na,b\nc,d\n", 2, None, False),
+        (b'h\na,b\nc,"d"\n', 2, None, True),  # the quote lies in a later block
+        (b'"h"\na,b\nc,d\n', 4, None, False),  # a quote in the header is not the rows'
+        (b'h\na,b\nc,"d"\n', 2, 4, False),  # the head read ends before the quote
+        (b'h\na,b\nc,"d"\n', 2, 7, True),
+    ],
+)
+def test_quote_scan_looks_at_every_block_of_the_rows(tmp_path, monkeypatch, body, offset, head, expected):
+    from ecomplan.ingest.reading import text
+    from ecomplan.ingest.reading.tables import FileInfo
+
+    monkeypatch.setattr(text, "_QUOTE_SCAN_BLOCK", 3)
+    path = tmp_path / "rows.csv"
+    path.write_bytes(body)
+    assert text._may_hold_quotes(FileInfo(str(path), "csv"), offset, head) is expected

@@ -8,7 +8,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-import mmap
 import os
 import re
 import statistics
@@ -229,14 +228,29 @@ def _head_size(head_bytes: int | None, size: int | None, offset: int) -> int | N
     return head_bytes
 
 
+_QUOTE_SCAN_BLOCK = 16 << 20
+
+
 def _may_hold_quotes(info: FileInfo, offset: int, head: int | None = None) -> bool:
     """False when the data below the header (its first `head` bytes, when only they are read) has no
     `"` byte at all: then no cell can hold a line break, and pyarrow may split the file into blocks
     freely (~40% faster)."""
     if info.container is not None or not os.path.isfile(info.path) or os.path.getsize(info.path) <= offset:
         return True
-    with open(info.path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-        return view.find(b'"', offset, len(view) if head is None else offset + head) != -1
+    # Block by block: `bytes.find` of one byte is memchr (~5 GB/s); `mmap.find` compares byte by byte
+    # (2.7 s of a 10M-line file's 14 s).
+    left = None if head is None else head
+    with open(info.path, "rb") as handle:
+        handle.seek(offset)
+        while left is None or left > 0:
+            block = handle.read(_QUOTE_SCAN_BLOCK if left is None else min(left, _QUOTE_SCAN_BLOCK))
+            if not block:
+                return False
+            if b'"' in block:
+                return True
+            if left is not None:
+                left -= len(block)
+    return False
 
 
 def _encoded(text: str, codec: str) -> bytes:
