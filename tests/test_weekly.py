@@ -66,16 +66,20 @@ def test_weekly_markdown_reads_like_a_report(weekly_files):
 def test_weekly_workbook_has_sheets_formats_and_charts(weekly_files):
     book = load_workbook(weekly_files["zh"] / "weekly-2026-W47.xlsx")
     assert book.sheetnames[0] == "概览"
-    kpis = book["核心指标"]
+    kpis = book["店铺核心指标"]
     assert kpis.freeze_panes == "A2" and kpis.auto_filter.ref.startswith("A1:")
-    assert [c.value for c in kpis[1]][:3] == ["指标", "本期", "环比"]
+    assert [c.value for c in kpis[1]][:4] == ["指标", "本期", "口径（平台）", "环比"]
     gmv = next(row for row in kpis.iter_rows(min_row=2) if row[0].value == "支付金额 (GMV)")
     assert isinstance(gmv[1].value, float) and "¥" in gmv[1].number_format
     rate = next(row for row in kpis.iter_rows(min_row=2) if row[0].value == "支付转化率")
     assert rate[1].number_format == "0.00%" and rate[1].value < 1  # a real percentage, not text
     assert len(book["GMV 趋势"]._charts) == 1 and len(book["转化漏斗"]._charts) == 1
     assert len(book["一级来源"]._charts) == 1
-    assert book["核心指标"].conditional_formatting
+    assert book["店铺核心指标"].conditional_formatting
+    assert book["独立站指标（网站分析）"]["A2"].value == "会话数"
+    funnel = book["转化漏斗"]  # each bar named with its platform (#14 point 6): the labels written beside the table
+    assert funnel["J1"].value == "平台 · 环节" and funnel["J2"].value == "独立站 (GA4) · 会话数"
+    assert "$J$2:$J$" in str(funnel._charts[0].series[0].cat.strRef.f)
     # #14 point 6: the targets sheet holds numbers with formats, not text like '¥1,350,000.00' or '59.24%'
     targets = {row[0].value: row[1] for row in book["目标达成"].iter_rows(min_row=2)}
     assert targets["2026-11 目标"].value == 1_350_000 and "¥" in targets["2026-11 目标"].number_format

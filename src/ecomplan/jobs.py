@@ -90,6 +90,70 @@ def run_kpi_report(
     return result, kpi_report.build_report(result, settings, lang, include), issues
 
 
+@dataclass
+class Weekly:
+    """The weekly report as data, before anything is written: the document, the KPI analysis behind it
+    (its JSON is `kpi_report.to_json(kpi)`), the summary sections that also go to the robots."""
+
+    period: Period
+    report: Report
+    kpi: kpi_report.KpiResult
+    summary: list[Section]
+    alerts: list[str]
+    issues: list[Issue]
+
+
+def build_weekly(
+    settings: Settings,
+    period: Period,
+    today: dt.date,
+    lang: str,
+    log: Callable[[str], None] = lambda message: None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    allow_skipped: bool = False,
+) -> Weekly:
+    """Read the config's sources and build the report of `period` (`today` decides freshness)."""
+    loaded = _load_sources(settings, lang, log, limits, allow_skipped)
+    orders = _load_orders(settings, lang, log, limits, allow_skipped)
+    _check_fresh(loaded, orders, period, today, settings)
+    include = tuple(settings.report.sections)
+    target_file = settings.path(settings.targets) if settings.targets else None
+    result = _analyse(loaded, orders, period, today, settings, target_file)
+    extra, alerts, restock = _other_sections(
+        settings,
+        orders,
+        period,
+        today,
+        lang,
+        include,
+        ReadOptions(tz=settings.timezone, limits=limits, allow_skipped=allow_skipped),
+    )
+    alerts += [f[f"text_{lang}"] for f in result.findings if f["severity"] == "alert"]
+    sections = kpi_report.sections(result, lang, include, headline=False)
+    summary = _summary(result, lang, restock)
+    notes = sections.pop()  # data notes stay last
+    report = Report(
+        title=settings.report.title.format(week=period.label, shop=settings.shop)
+        if settings.report.title
+        else t("weekly.title", lang, shop=f"{settings.shop} " if settings.shop else "", label=period.label),
+        lang=lang,
+        currency=settings.currency,
+        meta=[
+            (t("weekly.meta.period", lang), f"{period.start} – {period.end}"),
+            *kpi_report.meta_dates(result, today, lang),
+            (
+                t("weekly.meta.platforms", lang),
+                "、".join(platform_name(p, lang) for p in result.platforms)
+                if lang == "zh"
+                else ", ".join(platform_name(p, lang) for p in result.platforms),
+            ),
+        ],
+        sections=[*summary, *sections, *extra, notes],
+    )
+    issues = [i for item in loaded.values() for i in item.issues] + (orders.issues if orders is not None else [])
+    return Weekly(period, report, result, summary, alerts, issues)
+
+
 def run_weekly(
     config: str | Path,
     week: str = "last",
@@ -114,51 +178,14 @@ def run_weekly(
     target_dir = Path(out_dir) if out_dir else settings.path(settings.output_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
     with _lock(target_dir):
-        loaded = _load_sources(settings, lang, log, limits, allow_skipped)
-        orders = _load_orders(settings, lang, log, limits, allow_skipped)
-        _check_fresh(loaded, orders, period, today, settings)
-        include = tuple(settings.report.sections)
-        target_file = settings.path(settings.targets) if settings.targets else None
-        result = _analyse(loaded, orders, period, today, settings, target_file)
-        extra, alerts, restock = _other_sections(
-            settings,
-            orders,
-            period,
-            today,
-            lang,
-            include,
-            ReadOptions(tz=settings.timezone, limits=limits, allow_skipped=allow_skipped),
-        )
-        alerts += [f[f"text_{lang}"] for f in result.findings if f["severity"] == "alert"]
-        sections = kpi_report.sections(result, lang, include, headline=False)
-        summary = _summary(result, lang, restock)
-        notes = sections.pop()  # data notes stay last
-        report = Report(
-            title=settings.report.title.format(week=period.label, shop=settings.shop)
-            if settings.report.title
-            else t("weekly.title", lang, shop=f"{settings.shop} " if settings.shop else "", label=period.label),
-            lang=lang,
-            currency=settings.currency,
-            meta=[
-                (t("weekly.meta.period", lang), f"{period.start} – {period.end}"),
-                *kpi_report.meta_dates(result, today, lang),
-                (
-                    t("weekly.meta.platforms", lang),
-                    "、".join(platform_name(p, lang) for p in result.platforms)
-                    if lang == "zh"
-                    else ", ".join(platform_name(p, lang) for p in result.platforms),
-                ),
-            ],
-            sections=[*summary, *sections, *extra, notes],
-        )
-        paths = _write(report, target_dir, period)
-    issues = [i for item in loaded.values() for i in item.issues] + (orders.issues if orders is not None else [])
+        weekly = build_weekly(settings, period, today, lang, log, limits, allow_skipped)
+        paths = _write(weekly.report, target_dir, period)
     robots = [
         *_config_robots(settings),
         *(replace(r, secret=r.secret or settings.notify.secret(r.kind)) for r in notify),
     ]
-    failures = send_all(robots, _message(report, summary, paths, lang)) if robots else []
-    return WeeklyResult(period, paths, alerts, issues, failures)
+    failures = send_all(robots, _message(weekly.report, weekly.summary, paths, lang)) if robots else []
+    return WeeklyResult(period, paths, weekly.alerts, weekly.issues, failures)
 
 
 def _config_robots(settings: Settings) -> list[Target]:

@@ -25,12 +25,15 @@ class Column:
 
 @dataclass
 class Chart:
-    """A native Excel chart of one table: `x` is a column key, `y` the series keys."""
+    """A chart of one table (native in Excel, SVG/PNG beside Markdown and inline in HTML): `x` is the key of
+    the categories, `y` the series keys. `x` may be a frame column the table does not show (the funnel's
+    "platform · step" labels): Excel then writes it beside the table under `x_label`."""
 
     kind: Literal["line", "column", "bar", "pie"]
     title: str
     x: str
     y: list[str]
+    x_label: str | None = None
 
 
 @dataclass

@@ -36,9 +36,29 @@ class Totals:
     covered: tuple[dt.date, dt.date] | None = None  # first and last day of the period the counted rows cover
     grain: str = "day"  # of the counted rows: day, week, month, range, or several joined by "+"
     partial: list[tuple[dt.date, dt.date]] = field(default_factory=list)  # rows only partly in the period: uncounted
+    coverage: dict[str, list[str]] = field(default_factory=dict)  # metric -> the platforms its value covers
 
     def get(self, key: str) -> float | None:
         return self.values.get(key)
+
+    def covers(self, key: str) -> list[str]:
+        """The platforms `key`'s value adds up (a ratio: those with both its numerator and denominator)."""
+        if key in self.coverage:
+            return self.coverage[key]
+        return list(self.platforms) if self.get(key) is not None else []
+
+
+def is_site_analytics(totals: Totals) -> bool:
+    """A website measured by web analytics (GA4: sessions, users, purchases) rather than a shop's own
+    export (访客数, 支付买家数): the two count different things, so they are never added into one cell."""
+    return totals.get("sessions") is not None and totals.get("paying_buyers") is None
+
+
+def by_kind(current: dict[str, Totals]) -> tuple[list[str], list[str]]:
+    """(shop platforms, site-analytics platforms) of `current`; the KPI total is the shops' when there
+    are any, the site's is reported beside it."""
+    sites = [p for p, totals in current.items() if is_site_analytics(totals)]
+    return [p for p in current if p not in sites], sites
 
 
 def shop_level(traffic: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
@@ -264,36 +284,39 @@ def ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 
 def combine(parts: list[Totals]) -> Totals:
-    """All platforms together: additive metrics add; visitors and buyers of
-    different shops add as "sum across platforms"; ratios are recomputed from
-    the platforms that have both parts; platform-defined daily means are kept
-    only when a single platform reports them."""
+    """Platforms of one kind together (`by_kind`: shops, or analytics-measured sites): additive metrics
+    add; visitors and buyers of different shops add as "sum across platforms"; a ratio is recomputed
+    from the platforms that have both its parts; platform-defined daily means are kept only when a
+    single platform reports them. `coverage` names the platforms behind every value."""
     values: dict[str, float | None] = {}
+    coverage: dict[str, list[str]] = {}
     for metric in METRICS.values():
-        if metric.rollup in {"sum", "distinct"}:
-            present = [v for p in parts if (v := p.get(metric.key)) is not None]
-            values[metric.key] = float(sum(present)) if present else None
-        elif metric.rollup == "mean_daily":
-            present = [v for p in parts if (v := p.get(metric.key)) is not None]
-            values[metric.key] = present[0] if len(present) == 1 else None
-    values["net_gmv"] = None
+        if metric.rollup in {"sum", "distinct", "mean_daily"}:
+            present = [p for p in parts if p.get(metric.key) is not None]
+            if metric.rollup == "mean_daily" and len(present) > 1:
+                present = []
+            numbers = [p.get(metric.key) or 0.0 for p in present]
+            values[metric.key] = (
+                (float(sum(numbers)) if metric.rollup != "mean_daily" else numbers[0]) if present else None
+            )
+            coverage[metric.key] = [x for p in present for x in p.platforms]
     for metric in METRICS.values():
         if metric.rollup == "ratio" and metric.numerator:
             assert metric.denominator is not None  # every ratio metric with a numerator names its denominator
-            numerator, denominator = metric.numerator, metric.denominator
-            both = [
-                (n, d) for p in parts if (n := p.get(numerator)) is not None and (d := p.get(denominator)) is not None
-            ]
+            both = [p for p in parts if p.get(metric.numerator) is not None and p.get(metric.denominator) is not None]
             values[metric.key] = ratio(
-                sum(n for n, _ in both) if both else None,
-                sum(d for _, d in both) if both else None,
+                sum(p.get(metric.numerator) or 0.0 for p in both) if both else None,
+                sum(p.get(metric.denominator) or 0.0 for p in both) if both else None,
             )
+            coverage[metric.key] = [x for p in both for x in p.platforms] if values[metric.key] is not None else []
     net = [v for p in parts if (v := p.get("net_gmv")) is not None]
     values["net_gmv"] = float(sum(net)) if parts and len(net) == len(parts) else None  # only when every part has it
+    coverage["net_gmv"] = [x for p in parts for x in p.platforms] if values["net_gmv"] is not None else []
     bases = {p.visitors_basis for p in parts if p.get("visitors") is not None} or {p.visitors_basis for p in parts}
     basis = bases.pop() if len(bases) == 1 else "mixed"
     covered = min((p.days_covered for p in parts), default=0)
-    return Totals(values, basis, covered, parts[0].days if parts else 0, [x for p in parts for x in p.platforms])
+    platforms = [x for p in parts for x in p.platforms]
+    return Totals(values, basis, covered, parts[0].days if parts else 0, platforms, coverage=coverage)
 
 
 @dataclass
@@ -351,11 +374,7 @@ def funnel(current: dict[str, Totals], previous: dict[str, Totals] | None) -> pd
     """Step counts, step conversion and drop-off per platform, this period and the comparison."""
     records = []
     for platform, totals in current.items():
-        steps = (
-            FUNNELS["ga"]
-            if totals.get("sessions") is not None and totals.get("paying_buyers") is None
-            else FUNNELS["shop"]
-        )
+        steps = FUNNELS["ga"] if is_site_analytics(totals) else FUNNELS["shop"]
         before = previous.get(platform) if previous else None
         first = totals.get(steps[0])
         prior_value = prior_before = None

@@ -58,6 +58,7 @@ class Comparison:
     platforms: dict[str, kpi.Totals]
     total: kpi.Totals
     note: str | None = None
+    site_total: kpi.Totals | None = None  # the analytics-measured site, beside the shops (see kpi.by_kind)
 
 
 @dataclass
@@ -85,6 +86,13 @@ class KpiResult:
     top: int = 10
     notes: list[str] = field(default_factory=list)  # data caveats found while computing (overlapping files)
     basis: dict[str, str] = field(default_factory=dict)  # per platform: "traffic" (an export) or "orders"
+    site_total: kpi.Totals | None = None  # GA4-measured site beside shops: never added into `total`
+
+    @property
+    def gmv_all_channels(self) -> float | None:
+        """The shops' GMV plus the site's revenue: the one figure that adds both kinds, named as such."""
+        parts = [v for totals in (self.total, self.site_total) if totals and (v := totals.get("gmv")) is not None]
+        return float(sum(parts)) if parts else None
 
 
 def analyse(
@@ -122,11 +130,20 @@ def analyse(
     platforms = sorted(set(daily["platform"].astype("str")) | set(period_rows["platform"].astype("str")))
     # One basis for the current period and every comparison (see kpi.totals_for).
     current, others = kpi.totals_for(daily, period_rows, platforms, period, [other for _, other, _ in chosen])
+    # One basis per number: shops' visitors and buyers are never added to a site's GA4 users and sessions.
+    shops, sites = kpi.by_kind(current)
+    main_group, site_group = (shops, sites) if shops else (sites, [])
+
+    def totals_of(group: list[str], totals: dict[str, kpi.Totals]) -> kpi.Totals | None:
+        return kpi.combine([totals[p] for p in group]) if group else None
+
     comparisons = {
-        name: Comparison(name, other, then, kpi.combine(list(then.values())), note)
+        name: Comparison(
+            name, other, then, kpi.combine([then[p] for p in main_group]), note, totals_of(site_group, then)
+        )
         for (name, other, note), then in zip(chosen, others, strict=False)
     }
-    total = kpi.combine(list(current.values()))
+    total = kpi.combine([current[p] for p in main_group])
     if all(value is None for value in total.values.values()):
         first, last = traffic["date"].min(), kpi.last_day(traffic)
         partial = sorted({row for totals in current.values() for row in totals.partial})
@@ -178,6 +195,7 @@ def analyse(
         top=top,
         notes=notes,
         basis=basis,
+        site_total=totals_of(site_group, current),
     )
     result.coverage = coverage(current, traffic, period)
     campaign_days = {d for c in campaigns for d in Period(c.start, c.end, c.name).dates()}
@@ -255,6 +273,7 @@ def orders_kpis(orders: pd.DataFrame, period: Period) -> dict | None:
     new = int((now["first_purchase"] >= pd.Timestamp(period.start)).sum())
     repeat = int((window["orders"] >= 2).sum())
     return {
+        "source": "order_export",  # not the platforms' own 支付买家数 / 支付订单数: another basis, named as such
         "buyers": len(now),
         "new_buyers": new,
         "returning_buyers": int(len(now) - new),
@@ -497,6 +516,13 @@ def to_json(result: KpiResult) -> dict:
                 }
                 for p in result.platforms
             },
+            "site": {
+                k: c.to_dict()
+                for k, c in kpi.compare(result.site_total, comparison.site_total).items()
+                if k in headline
+            }
+            if result.site_total is not None and comparison.site_total is not None
+            else None,
         }
     return {
         "period": {**result.period.to_dict(), "complete_days": result.period.complete_days(result.as_of)},
@@ -505,6 +531,11 @@ def to_json(result: KpiResult) -> dict:
         "platforms": result.platforms,
         "visitors_basis": result.total.visitors_basis,
         "kpis": kpis(result.total),
+        "kpis_platforms": result.total.platforms,
+        "kpis_coverage": {k: result.total.covers(k) for k in headline if result.total.get(k) is not None},
+        "kpis_site": kpis(result.site_total) if result.site_total is not None else None,
+        "site_platforms": result.site_total.platforms if result.site_total is not None else [],
+        "gmv_all_channels": result.gmv_all_channels,
         "kpis_by_platform": {
             p: {
                 **kpis(v),
@@ -564,29 +595,81 @@ def sections(result: KpiResult, lang: str, include: tuple[str, ...], headline: b
     return out
 
 
-def _kpi_section(result: KpiResult, lang: str, headline: bool = True) -> Section:
-    keys = [k for k in HEADLINE if result.total.get(k) is not None]
-    keys += [k for k in GA_HEADLINE if result.total.get(k) is not None and k not in keys]
-    columns = [Column("metric", t("kpi.col.metric", lang)), Column("value", t("kpi.col.value", lang), "row")]
-    for name in result.comparisons:
-        label = t(f"kpi.compare.{name}", lang)
-        columns += [Column(f"{name}_previous", label, "row"), Column(f"{name}_change", f"{label} %", "change")]
+# The site table: GA4's own measures, users under their own name (`metric.users`).
+SITE_ROWS: tuple[str, ...] = (
+    "sessions",
+    "visitors",
+    "engagement_rate",
+    "add_to_carts",
+    "checkouts",
+    "purchases",
+    "revenue",
+    "session_conversion_rate",
+)
+
+
+def _metric_table(
+    name: str, title: str, totals: kpi.Totals, previous: dict[str, kpi.Totals | None], keys: list[str], lang: str
+) -> Table:
+    """A table of metrics of one kind of platform: each row's value, the platforms it covers, and its
+    comparisons on the same basis (`previous`: comparison name -> the same group's totals then)."""
+    site = kpi.is_site_analytics(totals)
+    columns = [
+        Column("metric", t("kpi.col.metric", lang)),
+        Column("value", t("kpi.col.value", lang), "row"),
+        Column("covers", t("kpi.col.covers", lang)),
+    ]
+    for comparison in previous:
+        label = t(f"kpi.compare.{comparison}", lang)
+        columns += [
+            Column(f"{comparison}_previous", label, "row"),
+            Column(f"{comparison}_change", f"{label} %", "change"),
+        ]
     rows = []
     for key in keys:
+        label_key = "metric.users" if site and key == "visitors" else f"metric.{key}"
         row = {
-            "metric": t(f"metric.{key}", lang),
-            "value": result.total.get(key),
+            "metric": t(label_key, lang),
+            "key": key,
+            "value": totals.get(key),
+            "covers": " + ".join(platform_name(p, lang) for p in totals.covers(key)),
             "_fmt": METRICS[key].fmt,
             "_lower_is_better": not METRICS[key].higher_is_better,
         }
-        for name, comparison in result.comparisons.items():
-            change = kpi.compare(result.total, comparison.total)[key]
-            row[f"{name}_previous"] = change.previous
-            row[f"{name}_change"] = change.change_pct
+        for comparison, then in previous.items():
+            change = kpi.Change(totals.get(key), then.get(key) if then else None)
+            row[f"{comparison}_previous"] = change.previous
+            row[f"{comparison}_change"] = change.change_pct
         rows.append(row)
-    table = Table("kpis", t("kpi.table.kpis", lang), pd.DataFrame(rows), columns)
-    by_platform = _platform_table(result, lang)
+    return Table(name, title, pd.DataFrame(rows), columns)
+
+
+def _kpi_section(result: KpiResult, lang: str, headline: bool = True) -> Section:
+    """The overview: the shops' metrics (or the site's, when only a site is measured), the GA4 site's beside
+    them in their own table, never added together; then each platform."""
+    total = result.total
+    keys = [k for k in (*HEADLINE, *GA_HEADLINE) if total.get(k) is not None]
+    title = t("kpi.table.kpis", lang)
+    if result.site_total is not None:
+        title = t("kpi.table.kpis_shops", lang)
+    tables = [_metric_table("kpis", title, total, {n: c.total for n, c in result.comparisons.items()}, keys, lang)]
     paragraphs = [headline_sentence(result, lang)] if headline else []
+    site = result.site_total
+    if site is not None:
+        site_keys = [k for k in SITE_ROWS if site.get(k) is not None]
+        site_title = t("kpi.table.kpis_site", lang)
+        previous = {n: c.site_total for n, c in result.comparisons.items()}
+        tables.append(_metric_table("kpis_site", site_title, site, previous, site_keys, lang))
+        paragraphs.append(
+            t(
+                "kpi.all_channels",
+                lang,
+                total=fmt_money(result.gmv_all_channels, result.currency, 2),
+                shops=fmt_money(total.get("gmv"), result.currency, 2),
+                site=fmt_money(site.get("gmv"), result.currency, 2),
+            )
+        )
+    tables.append(_platform_table(result, lang))
     if result.orders:
         o = result.orders
         if not result.basis or any(b != "orders" for b in result.basis.values()):  # else the table has buyers
@@ -603,7 +686,7 @@ def _kpi_section(result: KpiResult, lang: str, headline: bool = True) -> Section
                     buyers=o["buyers_90d"],
                 )
             )
-    return Section(t("kpi.section.kpis", lang), paragraphs=paragraphs, tables=[table, by_platform])
+    return Section(t("kpi.section.kpis", lang), paragraphs=paragraphs, tables=tables)
 
 
 def _platform_table(result: KpiResult, lang: str) -> Table:
@@ -632,6 +715,7 @@ def headline_sentence(result: KpiResult, lang: str) -> str:
         "cr": fmt_pct(total.get("conversion_rate")),
         "aov": fmt_money(total.get("aov"), result.currency, 2),
     }
+    parts["scope"] = t("kpi.headline.shops", lang) if result.site_total is not None else ""
     main = result.comparisons.get("previous_period")
     if main:
         changes = kpi.compare(total, main.total)
@@ -645,21 +729,34 @@ def headline_sentence(result: KpiResult, lang: str) -> str:
             "—" if changes["conversion_rate"].change is None else f"{changes['conversion_rate'].change * 100:+.2f}pp"
         )
         text = {
-            "zh": "本期（{period}）GMV {gmv}（环比 {gmv_change}），访客 {visitors}（{visitors_change}），"
+            "zh": "本期（{period}）{scope}GMV {gmv}（环比 {gmv_change}），访客 {visitors}（{visitors_change}），"
             "支付转化率 {cr}（{cr_change}），客单价 {aov}（{aov_change}）。",
-            "en": "This period ({period}): GMV {gmv} ({gmv_change} vs previous), visitors {visitors} "
+            "en": "This period ({period}): {scope}GMV {gmv} ({gmv_change} vs previous), visitors {visitors} "
             "({visitors_change}), conversion {cr} ({cr_change}), AOV {aov} ({aov_change}).",
         }[lang]
     else:
         text = {
-            "zh": "本期（{period}）GMV {gmv}，访客 {visitors}，支付转化率 {cr}，客单价 {aov}。",
-            "en": "This period ({period}): GMV {gmv}, visitors {visitors}, conversion {cr}, AOV {aov}.",
+            "zh": "本期（{period}）{scope}GMV {gmv}，访客 {visitors}，支付转化率 {cr}，客单价 {aov}。",
+            "en": "This period ({period}): {scope}GMV {gmv}, visitors {visitors}, conversion {cr}, AOV {aov}.",
         }[lang]
-    return text.format(period=f"{result.period.start} – {result.period.end}", **parts)
+    sentence = text.format(period=f"{result.period.start} – {result.period.end}", **parts)
+    site = result.site_total
+    if site is not None:
+        then = main.site_total if main else None
+        change = kpi.Change(site.get("gmv"), then.get("gmv") if then else None).change_pct
+        sentence += t(
+            "kpi.headline.site",
+            lang,
+            revenue=fmt_money(site.get("gmv"), result.currency),
+            change=fmt_change(change) if main else "—",
+            total=fmt_money(result.gmv_all_channels, result.currency),
+        )
+    return sentence
 
 
 def _funnel_section(result: KpiResult, lang: str) -> Section:
     frame = _named(result.funnel, lang).assign(step=result.funnel["step"].map(lambda s: t(f"metric.{s}", lang)))
+    frame["chart_label"] = frame["platform"].astype("str") + " · " + frame["step"].astype("str")
     columns = [
         Column("platform", t("kpi.col.platform", lang)),
         Column("step", t("kpi.col.step", lang)),
@@ -676,7 +773,13 @@ def _funnel_section(result: KpiResult, lang: str) -> Section:
         t("kpi.section.funnel", lang),
         frame,
         columns,
-        chart=Chart("column", t("kpi.section.funnel", lang), "step", ["value", "previous"]),
+        chart=Chart(
+            "column",
+            t("kpi.section.funnel", lang),
+            "chart_label",
+            ["value", "previous"],
+            x_label=f"{t('kpi.col.platform', lang)} · {t('kpi.col.step', lang)}",
+        ),
     )
     return Section(t("kpi.section.funnel", lang), paragraphs=[t("kpi.funnel.note", lang)], tables=[table])
 
@@ -811,7 +914,8 @@ def _targets_section(result: KpiResult, lang: str) -> Section:
         pd.DataFrame(rows, columns=["item", "value", "_fmt"]),
         [Column("item", t("kpi.col.item", lang)), Column("value", t("kpi.col.value", lang), "row")],
     )
-    return Section(t("kpi.section.targets", lang), tables=[table])
+    scope = [t("kpi.target.all_channels", lang)] if tr and result.site_total is not None else []
+    return Section(t("kpi.section.targets", lang), paragraphs=scope, tables=[table])
 
 
 def _trend_section(result: KpiResult, lang: str) -> Section:
@@ -820,7 +924,8 @@ def _trend_section(result: KpiResult, lang: str) -> Section:
     recent = result.daily[result.daily.index > pd.Timestamp(result.period.end) - pd.Timedelta(weeks=8)]
     frame = recent.reset_index()
     series = [c for c in frame.columns if c != "date"]
-    labels = {c: t("kpi.col.total", lang) if c == "total" else platform_name(c, lang) for c in series}
+    total_label = t("kpi.col.total_all_channels" if result.site_total is not None else "kpi.col.total", lang)
+    labels = {c: total_label if c == "total" else platform_name(c, lang) for c in series}
     weekly = frame.set_index("date")[series].resample("W-SUN").sum(min_count=1)
     weekly = weekly[weekly.index >= pd.Timestamp(result.period.end) - pd.Timedelta(weeks=7)].reset_index()
     weekly["week"] = [f"{d - pd.Timedelta(days=6):%m-%d}–{d:%m-%d}" for d in weekly["date"]]

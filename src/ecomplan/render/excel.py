@@ -193,7 +193,14 @@ def _chart(book, sheet, table: Table, n: int) -> None:
     subtype = {"column": "column", "bar": "bar", "line": "line", "pie": "pie"}[spec.kind]
     chart = book.add_chart({"type": subtype})
     name = sheet.get_name()
-    x = keys.index(spec.x)
+    if spec.x in keys:
+        x = keys.index(spec.x)
+    else:  # categories the table does not show: written beside it, under their own header
+        x = len(keys)
+        sheet.write_string(0, x, spec.x_label or spec.x)
+        for row, label in enumerate(table.frame[spec.x].tolist()[:n], start=1):
+            sheet.write_string(row, x, inert_formula(str(label)))
+        sheet.set_column(x, x, min(max(len(str(v)) for v in table.frame[spec.x]) * 2 + 2, 40))
     for key in spec.y:
         y = keys.index(key)
         chart.add_series(
@@ -208,4 +215,4 @@ def _chart(book, sheet, table: Table, n: int) -> None:
     chart.set_size({"width": 720, "height": 360})
     if subtype != "pie":
         chart.set_legend({"position": "bottom"})
-    sheet.insert_chart(1, len(keys) + 1, chart)
+    sheet.insert_chart(1, max(len(keys), x + 1) + 1, chart)
