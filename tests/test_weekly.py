@@ -31,7 +31,9 @@ def weekly_files(tmp_path_factory):
             app, ["report", "weekly", "--config", str(config), *WEEK, "--out-dir", str(folder), "--lang", lang]
         )
         assert result.exit_code == 0, result.output
-        assert result.stdout.split() == [str(folder / "weekly-2026-W47.md"), str(folder / "weekly-2026-W47.xlsx")]
+        assert result.stdout.split() == [
+            str(folder / f"weekly-2026-W47{suffix}") for suffix in (".md", ".xlsx", ".html")
+        ]
         out[lang] = folder
     return out
 
@@ -96,8 +98,12 @@ def test_same_inputs_give_the_same_files(weekly_files, tmp_path, examples):
         app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    for name in ("weekly-2026-W47.md", "weekly-2026-W47.xlsx"):
-        assert (tmp_path / name).read_bytes() == (weekly_files["zh"] / name).read_bytes()
+    charts = sorted(p.relative_to(tmp_path) for p in (tmp_path / "weekly-2026-W47-charts").iterdir())
+    assert charts and charts == sorted(
+        p.relative_to(weekly_files["zh"]) for p in (weekly_files["zh"] / "weekly-2026-W47-charts").iterdir()
+    )
+    for name in ("weekly-2026-W47.md", "weekly-2026-W47.xlsx", "weekly-2026-W47.html", *map(str, charts)):
+        assert (tmp_path / name).read_bytes() == (weekly_files["zh"] / name).read_bytes(), name
 
 
 def test_fail_on_alerts_exits_3_after_writing(tmp_path, examples):
@@ -183,6 +189,8 @@ def test_the_lock_leaves_no_file_and_follows_no_link(tmp_path, examples):
     assert result.exit_code == 0, result.output
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".ecomplan-weekly.lock")) == [
+        "weekly-2026-W47-charts",
+        "weekly-2026-W47.html",
         "weekly-2026-W47.md",
         "weekly-2026-W47.xlsx",
     ]
@@ -328,14 +336,23 @@ def test_a_failed_write_keeps_the_old_pair_and_leaves_no_temporary_file(tmp_path
 def test_the_next_run_removes_what_a_killed_run_left(tmp_path, examples):
     out = tmp_path / "reports"
     out.mkdir()
+    charts = out / "weekly-2026-W47-charts"
+    charts.mkdir()
     stale = [out / ".weekly-2026-W47.md.abc123.tmp", out / ".weekly-2026-W47.xlsx.def456.tmp"]
+    stale += [out / ".weekly-2026-W47.html.a1.tmp", charts / ".02-funnel.png.b2.tmp"]
     for path in stale:
         path.write_bytes(b"")  # what a kill between creating and renaming leaves
     result = runner.invoke(
         app, ["report", "weekly", "--config", str(examples / "ecomplan.toml"), *WEEK, "--out-dir", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["weekly-2026-W47.md", "weekly-2026-W47.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "weekly-2026-W47-charts",
+        "weekly-2026-W47.html",
+        "weekly-2026-W47.md",
+        "weekly-2026-W47.xlsx",
+    ]
+    assert not [p for p in charts.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_the_weekly_report_reads_with_the_caps_of_the_environment(examples, tmp_path, monkeypatch):

@@ -51,6 +51,7 @@ class WeeklyResult:
     alerts: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     notify_failures: list[NotifyError] = field(default_factory=list)  # the pushes that did not arrive
+    notes: list[str] = field(default_factory=list)  # how the files were made (charts without a CJK font)
 
 
 def run_kpi_report(
@@ -185,7 +186,10 @@ def run_weekly(
         *(replace(r, secret=r.secret or settings.notify.secret(r.kind)) for r in notify),
     ]
     failures = send_all(robots, _message(weekly.report, weekly.summary, paths, lang)) if robots else []
-    return WeeklyResult(period, paths, weekly.alerts, weekly.issues, failures)
+    from ecomplan.render import missing_font_warning
+
+    notes = [line] if (line := missing_font_warning(weekly.report)) else []
+    return WeeklyResult(period, paths, weekly.alerts, weekly.issues, failures, notes)
 
 
 def _config_robots(settings: Settings) -> list[Target]:
@@ -426,19 +430,14 @@ def _summary(result: kpi_report.KpiResult, lang: str, restock: list[str]) -> lis
 
 
 def _write(report: Report, target_dir: Path, period: Period) -> list[Path]:
-    """The run's files, published together (`render.output.publish_together`); called under the lock, so
-    temporary files of a killed earlier run are removed first."""
-    from ecomplan.render.excel import build_workbook
-    from ecomplan.render.markdown import to_markdown
+    """The run's files (.md with its chart pictures, .xlsx, .html), published together
+    (`render.output.publish_together`); called under the lock, so temporary files of a killed earlier run
+    are removed first. Returns the three reports' paths."""
+    from ecomplan.render import report_writers
     from ecomplan.render.output import publish_together, remove_stale_temps
 
-    markdown = target_dir / f"weekly-{period.label}.md"
-    workbook = target_dir / f"weekly-{period.label}.xlsx"
-    remove_stale_temps([markdown, workbook])
-    text = to_markdown(report)
-    return publish_together(
-        {
-            markdown: lambda tmp: tmp.write_text(text, encoding="utf-8"),
-            workbook: lambda tmp: build_workbook(report, tmp),
-        }
-    )
+    reports = [target_dir / f"weekly-{period.label}{suffix}" for suffix in (".md", ".xlsx", ".html")]
+    writers = report_writers(report, reports)
+    remove_stale_temps(list(writers))
+    publish_together(writers)
+    return reports

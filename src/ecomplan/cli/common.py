@@ -36,7 +36,8 @@ OutputOpt = Annotated[
     typer.Option(
         "-o",
         "--output",
-        help="Write to a file; the format comes from the suffix (.md, .xlsx, .json). Default: a table on the terminal.",
+        help="Write to a file; the format comes from the suffix (.md, .xlsx, .html, .json). "
+        "Default: a table on the terminal.",
         dir_okay=False,
     ),
 ]
@@ -261,7 +262,7 @@ def warn_issues(issues, limit: int = 5) -> None:
         typer.echo(f"warning: … and {len(shown) - limit} more findings (see `ecomplan inspect`)", err=True)
 
 
-REPORT_SUFFIXES = (".md", ".xlsx", ".json")
+REPORT_SUFFIXES = (".md", ".xlsx", ".html", ".json")
 
 
 def check_output(output: Path | None) -> None:
@@ -273,7 +274,7 @@ def check_output(output: Path | None) -> None:
 
 
 def write_result(output: Path | None, json_: bool, to_json, report, terminal_report=None) -> None:
-    """The output convention of every command: -o by suffix (.json, .md, .xlsx; both -o and --json may be
+    """The output convention of every command: -o by suffix (.json, .md, .xlsx, .html; both -o and --json may be
     given), --json on stdout, else the report on the terminal. `to_json` is called only when needed."""
     from ecomplan.render import write_report
     from ecomplan.render.output import dumps, write_text
@@ -283,7 +284,11 @@ def write_result(output: Path | None, json_: bool, to_json, report, terminal_rep
         if output.suffix.lower() == ".json":
             write_text(output, dumps(to_json()) + "\n")
         else:
+            from ecomplan.render import missing_font_warning
+
             write_report(report, output)
+            if output.suffix.lower() in {".md", ".html"} and (line := missing_font_warning(report)):
+                typer.echo(line, err=True)
         typer.echo(str(output), err=True)
     if json_:
         emit_json(to_json())

@@ -83,7 +83,8 @@ def weekly_command(
     """Write the weekly report (Markdown + Excel) for cron.
 
     Reads every source of the config, checks none is stale, takes a lock,
-    writes weekly-<ISO week>.md and .xlsx atomically and prints their paths.
+    writes weekly-<ISO week>.md (its charts as SVG/PNG in weekly-<ISO week>-charts/), .xlsx and a
+    self-contained .html atomically and prints their paths.
     Running it twice on the same inputs gives the same files.
 
     Example: ecomplan report weekly --config examples/ecomplan.toml --week 2026-W47 --out-dir reports
@@ -104,6 +105,8 @@ def weekly_command(
         notify=robots,
     )
     warn_issues(result.issues)
+    for note in result.notes:
+        typer.echo(note, err=True)
     for path in result.paths:
         typer.echo(str(path))
     if fail_on_alerts and result.alerts:
@@ -136,7 +139,8 @@ def _weekly_files(
     config: Path, week: str, out_dir: Path | None, as_of: dt.date | None
 ) -> tuple[list[Path], dict[str, list[Path]]]:
     """The files the weekly run would read (the config and every file its globs name) and write
-    (weekly-<week>.md/.xlsx in the output directory, and the old lock file the job removes), for `refuse_overwrite`.
+    (weekly-<week>.md/.xlsx/.html in the output directory, and the old lock file the job removes), for
+    `refuse_overwrite`.
     A config or week that does not parse is left to the job, which says why."""
     import glob
 
@@ -161,7 +165,7 @@ def _weekly_files(
         today = as_of or today_in(settings.timezone)
         spec = "last-week" if week in {"last", "last-week"} else "this-week" if week in {"this", "this-week"} else week
         label = parse_period(spec, today, "week").label
-        written += [target_dir / f"weekly-{label}.md", target_dir / f"weekly-{label}.xlsx"]
+        written += [target_dir / f"weekly-{label}{suffix}" for suffix in (".md", ".xlsx", ".html")]
     except EcomplanError:
         pass
     return inputs, {"out_dir": written}

@@ -915,7 +915,25 @@ def _targets_section(result: KpiResult, lang: str) -> Section:
         [Column("item", t("kpi.col.item", lang)), Column("value", t("kpi.col.value", lang), "row")],
     )
     scope = [t("kpi.target.all_channels", lang)] if tr and result.site_total is not None else []
-    return Section(t("kpi.section.targets", lang), paragraphs=scope, tables=[table])
+    tables = [table]
+    if tr and tr.get("pacing"):
+        pacing = pd.DataFrame(tr["pacing"], columns=["date", "plan", "actual"])
+        title = t("kpi.target.pacing", lang, month=tr["month"])
+        tables.append(
+            Table(
+                "targets_pacing",
+                title,
+                pacing,
+                [
+                    Column("date", t("kpi.col.date", lang), "date"),
+                    Column("plan", t("kpi.target.pacing_plan", lang), "money"),
+                    Column("actual", t("kpi.target.pacing_actual", lang), "money"),
+                ],
+                chart=Chart("line", title, "date", ["plan", "actual"]),
+                excel_only=True,
+            )
+        )
+    return Section(t("kpi.section.targets", lang), paragraphs=scope, tables=tables)
 
 
 def _trend_section(result: KpiResult, lang: str) -> Section:

@@ -173,6 +173,7 @@ def track_gmv(target: AmountTarget, actual: pd.Series, period: Period, as_of: dt
         "period_target": period_target,
         "period_actual": period_actual if period_target is not None else None,
         "period_attainment": period_actual / period_target if period_target else None,
+        "pacing": _pacing(plan, actual, last_complete),
     }
     if target.annual:
         year = target.year or period.end.year
@@ -190,6 +191,17 @@ def track_gmv(target: AmountTarget, actual: pd.Series, period: Period, as_of: dt
                 }
             )
     return result
+
+
+def _pacing(plan: pd.Series, actual: pd.Series, last_complete: dt.date) -> list[dict]:
+    """Day by day through the month: the plan's running total, and the actual running total up to the
+    last complete day (None after it), so a chart shows how far ahead or behind the month is."""
+    done = plan.index <= pd.Timestamp(last_complete)
+    sold = actual.reindex(plan.index).fillna(0.0)[done].cumsum()
+    return [
+        {"date": day.date(), "plan": float(planned), "actual": float(sold[day]) if day in sold.index else None}
+        for day, planned in plan.cumsum().items()
+    ]
 
 
 def _sum(actual: pd.Series, start: dt.date, end: dt.date) -> float:

@@ -1,25 +1,102 @@
-"""Renderers shared by every report: Markdown (jinja2), Excel (xlsxwriter), terminal (rich).
+"""Renderers shared by every report: Markdown (jinja2), HTML (jinja2, charts inline), Excel
+(xlsxwriter), terminal (rich), and the charts' pictures (matplotlib).
 
-`write_report(report, path)` picks the format from the file suffix and writes
-atomically; without a path the report goes to the terminal.
+`write_report(report, path)` picks the format from the file suffix and writes atomically; without a
+path the report goes to the terminal. `report_writers` says what each output needs: a Markdown file
+gets its charts as SVG and PNG files in a `<name>-charts/` folder beside it, an HTML file carries them
+inline, a workbook has native charts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ecomplan.core.errors import UsageError
 from ecomplan.core.report import Report, Section, Table
 
-SUFFIXES = (".md", ".xlsx")
+SUFFIXES = (".md", ".xlsx", ".html")
 TABLE_SUFFIXES = (".csv", ".xlsx")
 EXCEL_ROWS = 1_048_575  # rows of one sheet below its header
+
+
+def chart_folder(markdown: Path) -> Path:
+    """Where a Markdown report's pictures go: `weekly-2026-W47.md` -> `weekly-2026-W47-charts/`."""
+    return markdown.with_name(f"{markdown.stem}-charts")
+
+
+def _file_name(index: int, name: str, kind: str) -> str:
+    """`01-funnel`: ordered as in the report, ASCII (chat apps and zip tools mangle other names); a table
+    named in Chinese gives its chart's kind (`02-bar`)."""
+    slug = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in name).strip("-")
+    return f"{index:02d}-{slug if slug and slug.replace('-', '') else kind}"
+
+
+def _text_writer(text: str) -> Callable[[Path], object]:
+    return lambda path: path.write_text(text, encoding="utf-8")
+
+
+def _bytes_writer(data: bytes) -> Callable[[Path], object]:
+    return lambda path: path.write_bytes(data)
+
+
+def report_writers(report: Report, paths: Sequence[Path]) -> dict[Path, Callable[[Path], object]]:
+    """Every file the outputs `paths` (.md, .html, .xlsx) need, each with the function that writes it to a
+    temporary path: for `render.output.publish_together`, so the set appears at once or not at all."""
+    writers: dict[Path, Callable[[Path], object]] = {}
+    kinds = {path.suffix.lower() for path in paths}
+    drawn = None
+    if kinds & {".md", ".html"}:
+        from ecomplan.render.charts import pictures
+
+        drawn = pictures(report)
+    for path in paths:
+        suffix = path.suffix.lower()
+        if suffix == ".md":
+            from ecomplan.render.markdown import to_markdown
+
+            assert drawn is not None  # drawn above for every .md or .html output
+            folder = chart_folder(path)
+            links: dict[str, str] = {}
+            for index, picture in enumerate(drawn.items, start=1):
+                stem = _file_name(index, picture.name, picture.kind)
+                svg = folder / f"{stem}.svg"
+                writers[svg] = _text_writer(picture.svg)
+                chosen = svg
+                if picture.png is not None:
+                    png = folder / f"{stem}.png"
+                    writers[png] = _bytes_writer(picture.png)
+                    chosen = png  # PNG where it exists: every Markdown viewer and chat app shows it
+                links[picture.name] = f"{folder.name}/{chosen.name}"
+            writers[path] = _text_writer(to_markdown(report, charts=links))
+        elif suffix == ".html":
+            from ecomplan.render.html import to_html
+
+            assert drawn is not None
+            writers[path] = _text_writer(to_html(report, {picture.name: picture for picture in drawn.items}))
+        else:
+            from ecomplan.render.excel import build_workbook
+
+            writers[path] = lambda tmp: build_workbook(report, tmp)
+    return writers
+
+
+def missing_font_warning(report: Report) -> str | None:
+    """The line to print when charts are drawn without a CJK font (SVG only, text left to the viewer)."""
+    from ecomplan.render.charts import charted_tables, cjk_font
+
+    if not charted_tables(report) or cjk_font() is not None:
+        return None
+    return (
+        "warning: no CJK font installed (e.g. Debian's fonts-noto-cjk); charts are written as SVG only, "
+        "their Chinese text drawn by the viewer's fonts, and no PNG is made"
+    )
 
 
 def write_report(
     report: Report, path: str | Path | None, template: str = "report.md.j2", templates: str | None = None, **extra
 ) -> None:
-    from ecomplan.render.output import output_format, write_text
+    from ecomplan.render.output import output_format, publish_together, remove_stale_temps, write_text
 
     if path is None:
         from ecomplan.render.terminal import print_report
@@ -27,14 +104,14 @@ def write_report(
         print_report(report)
         return
     suffix = output_format(path, SUFFIXES)
-    if suffix == ".md":
+    if suffix == ".md" and (template != "report.md.j2" or templates or extra):
         from ecomplan.render.markdown import to_markdown
 
-        write_text(path, to_markdown(report, template, templates, **extra))
-    else:
-        from ecomplan.render.excel import write_excel
-
-        write_excel(report, path)
+        write_text(path, to_markdown(report, template, templates, **extra))  # a custom layout: no pictures
+        return
+    writers = report_writers(report, [Path(path)])
+    remove_stale_temps(list(writers))
+    publish_together(writers)
 
 
 def write_table(table: Table, path: str | Path, lang: str) -> None:
@@ -63,4 +140,4 @@ def write_table(table: Table, path: str | Path, lang: str) -> None:
     write_report(Report(table.title, lang, sections=[Section(table.title, tables=[sheet])]), path)
 
 
-__all__ = ["SUFFIXES", "TABLE_SUFFIXES", "write_report", "write_table"]
+__all__ = ["SUFFIXES", "TABLE_SUFFIXES", "chart_folder", "report_writers", "write_report", "write_table"]

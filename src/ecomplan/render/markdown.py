@@ -23,5 +23,19 @@ def table_markdown(table: Table, currency: str = "¥") -> str:
     return "\n".join(lines)
 
 
-def to_markdown(report: Report, template: str = "report.md.j2", templates: str | None = None, **extra) -> str:
-    return render(template, templates, report=report, table=lambda t: table_markdown(t, report.currency), **extra)
+def to_markdown(
+    report: Report,
+    template: str = "report.md.j2",
+    templates: str | None = None,
+    charts: dict[str, str] | None = None,
+    **extra,
+) -> str:
+    """`charts` maps a table's name to its picture's path relative to the Markdown file."""
+    return render(
+        template,
+        templates,
+        report=report,
+        table=lambda t: table_markdown(t, report.currency),
+        charts=charts or {},
+        **extra,
+    )

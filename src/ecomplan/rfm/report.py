@@ -369,11 +369,12 @@ def weekly_section(
     ]
     changes.insert(0, "label", changes["segment"].map(labels))
     table = Table(
-        t("rfm.sheet.migration", lang),
+        "rfm_segments",
         t("rfm.weekly.title", lang),
         changes,
         [Column("label", t("rfm.col.segment", lang))]
         + [Column(c, t(f"rfm.col.{c}", lang), "int") for c in ("after", "change", "entered", "left")],
+        chart=Chart("bar", t("rfm.weekly.title", lang), "label", ["after"]),
     )
     return Section(t("rfm.weekly.title", lang), paragraphs=[intro], bullets=bullets, tables=[table])
 
