@@ -135,7 +135,12 @@ def test_a_failed_push_exits_4_and_keeps_the_report(shop, robot, tmp_path):
     assert result.exit_code == 4
     assert "error: wecom: the push to http://127.0.0.1" in result.stderr and "HTTP 500" in result.stderr
     assert "SECRET-TOKEN" not in result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["weekly-2026-W47.md", "weekly-2026-W47.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "weekly-2026-W47-charts",
+        "weekly-2026-W47.html",
+        "weekly-2026-W47.md",
+        "weekly-2026-W47.xlsx",
+    ]
 
 
 @pytest.mark.parametrize("value", ["slack=https://hooks.example/x", "dingtalk=ftp://x/y", "wecom"])
