@@ -205,8 +205,9 @@ def test_a_sales_file_that_is_not_stock_exits_1(fixtures):
 
 
 def test_the_example_shop_shows_every_alert_state(examples):
-    """The example snapshot (examples/generate.py) is designed to produce each status."""
-    result = run("--config", str(examples / "ecomplan.toml"), "--as-of", "2026-11-23", "--json")
+    """The example snapshot (examples/generate.py) is designed to produce each status from the Tmall orders."""
+    orders = examples / "orders" / "淘宝订单导出_2025-10-01_2026-11-22.csv"
+    result = run("--config", str(examples / "ecomplan.toml"), "--sales", str(orders), "--as-of", "2026-11-23", "--json")
     assert result.exit_code == 0, result.output
     items = {i["sku"]: i for i in json.loads(result.stdout)["items"]}
     assert items["T001"]["status"] == "stockout"
@@ -218,3 +219,15 @@ def test_the_example_shop_shows_every_alert_state(examples):
     assert items["T004"]["status"] == "ok"
     t002 = items["T002"]
     assert t002["days_of_cover"] == pytest.approx(t002["available"] / t002["avg_daily_demand"])
+
+
+def test_the_example_config_counts_both_shops_sales(examples):
+    """One warehouse serves both shops: the config's sales are the Tmall orders and JD's 商品明细, so the
+    weekly report's stock section and `inventory alerts --config` give the figures of the README's
+    two-file command (#14 point 6: T001 sells 26.36 a day, order 1,235)."""
+    result = run("--config", str(examples / "ecomplan.toml"), "--as-of", "2026-11-23", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert sorted((s["kind"], s["platform"]) for s in doc["sources"]) == [("orders", "sycm"), ("products", "jd")]
+    t001 = next(i for i in doc["items"] if i["sku"] == "T001")
+    assert t001["avg_daily_demand"] == pytest.approx(26.357, abs=1e-3) and t001["suggested_order_qty"] == 1235

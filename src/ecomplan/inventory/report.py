@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.core.report import Column, Format, Report, Section, Table
-from ecomplan.core.text import t
+from ecomplan.core.text import platform_name, t
 from ecomplan.inventory.classify import EXCESS, SHORTAGE, STATUSES
 from ecomplan.inventory.engine import AlertsResult
 from ecomplan.inventory.explain import number, status_label, with_text
@@ -21,6 +21,22 @@ def _counts_text(result: AlertsResult, lang: str) -> str:
     sep = "，" if lang == "zh" else ", "
     parts = [f"{status_label(s, lang)} {n}" for s, n in counts.items() if n or s != "inactive"]
     return t("inventory.summary.counts", lang, skus=len(result.items), counts=sep.join(parts))
+
+
+def _sales_basis_text(result: AlertsResult, lang: str) -> str:
+    """Which sales the daily rates add up (every platform's, when the stock serves several shops): a rate
+    from one shop's orders next to another command's rate from all shops would not be comparable."""
+    sep = "、" if lang == "zh" else ", "
+    names = [
+        " ".join(
+            filter(
+                None, [platform_name(s.platform, lang) if s.platform else "", t(f"inventory.sales_kind.{s.kind}", lang)]
+            )
+        )
+        for s in result.sources
+    ]
+    sources = sep.join(dict.fromkeys(names))
+    return t("inventory.summary.sales_basis", lang, days=result.demand.window_days, sources=sources or "—")
 
 
 def _alerts_text(result: AlertsResult, lang: str, currency: str) -> str:
@@ -315,7 +331,7 @@ def weekly_section(result: AlertsResult, lang: str = "zh", *, limit: int = 20, c
                 note,
             )
         )
-    paragraphs = [_counts_text(result, lang)]
+    paragraphs = [_counts_text(result, lang), _sales_basis_text(result, lang)]
     if not len(shortage):
         paragraphs.append(t("inventory.summary.no_shortage", lang))
     return Section(
