@@ -855,6 +855,16 @@ annual = 8_500_000
 
 [conversion_rate.monthly]
 "2026-11" = 0.032
+
+# Each platform's own monthly target, tracked against that platform's GMV (the codes of the JSON).
+[platforms.sycm.gmv.monthly]
+"2026-11" = 800_000
+
+[platforms.jd.gmv.monthly]
+"2026-11" = 350_000
+
+[platforms.ga4.gmv.monthly]
+"2026-11" = 200_000
 """
 
 
@@ -890,7 +900,7 @@ files = ["orders/*.csv"]
 
 [inventory]
 stock = "inventory/库存快照_2026-11-23.xlsx"
-sales = ["orders/*.csv"]
+sales = ["orders/*.csv", "jd/*商品明细*.xlsx"]   # one warehouse serves both shops: both shops' sales
 lead_time_days = 10
 service_level = 0.95
 window_days = 28
@@ -953,12 +963,19 @@ def main(out: Path = HERE) -> list[Path]:
     write_order_export(orders, out / "orders" / "淘宝订单导出_2025-10-01_2026-11-22.csv")
     daily = sycm_overview(traffic, orders, rng)
     write_sycm_overview(daily, out / "sycm" / "【生意参谋平台】交易概况_2025-10-01_2026-11-22.csv", START, END)
-    for first in (dt.date(2026, 11, 16), dt.date(2026, 11, 9), dt.date(2025, 11, 17)):
+    # Week views for W47, W46 and the same ISO week a year before, and a custom range for the same
+    # dates a year before (同比 on the same dates: 2025-11-16, a Sunday, to 2025-11-22).
+    for first, view in (
+        (dt.date(2026, 11, 16), "周"),
+        (dt.date(2026, 11, 9), "周"),
+        (dt.date(2025, 11, 17), "周"),
+        (dt.date(2025, 11, 16), "自定义"),
+    ):
         last = first + dt.timedelta(days=6)
         week = weekly_overview(daily, orders, first, rng)
         write_sycm_overview(
             week,
-            out / "sycm" / f"【生意参谋平台】交易概况_周_{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv",
+            out / "sycm" / f"【生意参谋平台】交易概况_{view}_{first:%Y-%m-%d}_{last:%Y-%m-%d}.csv",
             first,
             last,
             period_label=f"{first:%Y-%m-%d}~{last:%Y-%m-%d}",

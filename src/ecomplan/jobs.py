@@ -119,7 +119,8 @@ def build_weekly(
     _check_fresh(loaded, orders, period, today, settings)
     include = tuple(settings.report.sections)
     target_file = settings.path(settings.targets) if settings.targets else None
-    result = _analyse(loaded, orders, period, today, settings, target_file)
+    # A hand-made 周报 shows 同比 on the same dates as well as on the same weekdays, where it keeps the basis.
+    result = _analyse(loaded, orders, period, today, settings, target_file, optional_compare=("year_over_year",))
     extra, alerts, restock = _other_sections(
         settings,
         orders,
@@ -332,6 +333,7 @@ def _analyse(
     settings: Settings,
     target_file: str | Path | None,
     compare: tuple[str, ...] = kpi_report.DEFAULT_COMPARE,
+    optional_compare: tuple[str, ...] = (),
 ) -> kpi_report.KpiResult:
     """The KPI analysis of both jobs, from the frames each kind of export gave."""
     return kpi_report.analyse(
@@ -344,6 +346,7 @@ def _analyse(
         orders=orders.frame if orders is not None else None,
         targets=load_targets(target_file) if target_file else None,
         compare=compare,
+        optional_compare=optional_compare,
     )
 
 

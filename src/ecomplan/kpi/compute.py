@@ -344,6 +344,16 @@ def compare(current: Totals, previous: Totals) -> dict[str, Change]:
     return {key: Change(current.get(key), previous.get(key)) for key in METRICS}
 
 
+def period_export_use(period_rows: pd.DataFrame, platforms: list[str], periods: Sequence[Period]) -> dict[str, bool]:
+    """Per platform: whether its de-duplicated period exports cover every one of `periods` (then the
+    distinct counts of all of them come from those exports, else all are sums of daily rows)."""
+
+    def has_export(platform: str, period: Period) -> bool:
+        return len(period_rows) > 0 and len(_exact(period_rows[period_rows["platform"] == platform], period)) > 0
+
+    return {p: all(has_export(p, x) for x in periods) for p in platforms}
+
+
 def totals_for(
     daily: pd.DataFrame, period_rows: pd.DataFrame, platforms: list[str], current: Period, others: Sequence[Period] = ()
 ) -> tuple[dict[str, Totals], list[dict[str, Totals]]]:
@@ -351,10 +361,7 @@ def totals_for(
     a platform's period exports are used only when they cover every one of the
     periods, so a de-duplicated weekly UV is never compared with a sum of daily UVs."""
 
-    def has_export(platform: str, period: Period) -> bool:
-        return len(period_rows) > 0 and len(_exact(period_rows[period_rows["platform"] == platform], period)) > 0
-
-    use = {p: all(has_export(p, x) for x in (current, *others)) for p in platforms}
+    use = period_export_use(period_rows, platforms, [current, *others])
     now = {p: platform_totals(daily, period_rows, p, current, use[p]) for p in platforms}
     then = [{p: platform_totals(daily, period_rows, p, other, use[p]) for p in platforms} for other in others]
     return now, then
@@ -551,6 +558,33 @@ def ads(frame: pd.DataFrame, period: Period, by: str) -> pd.DataFrame:
     table["roi"] = _div(table["gmv"], table["spend"])
     table["conversion_rate"] = _div(table["orders"], table["clicks"])
     return table.sort_values("spend", ascending=False).reset_index(drop=True)
+
+
+def ad_totals(table: pd.DataFrame, current: dict[str, Totals]) -> pd.DataFrame:
+    """Spend and ad sales per platform and for all platforms together (`platform` = "total"): ROI is the
+    summed ad sales over the summed spend, and spend as a share of the platform's GMV (its own
+    platforms' GMV for the total row), never averaged over campaigns. `table` is `ads(..., "campaign")`."""
+    if table is None or table.empty:
+        return pd.DataFrame()
+    per = table.groupby("platform", observed=True)[["spend", "gmv", "orders"]].sum(min_count=1).reset_index()
+    per["platform"] = per["platform"].astype("str")
+    per["shop_gmv"] = [current[p].get("gmv") if p in current else None for p in per["platform"]]
+    if len(per) > 1:
+        known = per["shop_gmv"].notna()
+        total = {
+            "platform": "total",
+            "spend": per["spend"].sum(min_count=1),
+            "gmv": per["gmv"].sum(min_count=1),
+            "orders": per["orders"].sum(min_count=1),
+            # the share's numerator and denominator over the same platforms
+            "shop_gmv": per.loc[known, "shop_gmv"].sum() if known.all() else None,
+        }
+        per = pd.concat([per, pd.DataFrame([total])], ignore_index=True)
+    per["shop_gmv"] = pd.to_numeric(per["shop_gmv"], errors="coerce")
+    per["roi"] = _div(per["gmv"], per["spend"])
+    per["spend_share"] = _div(per["spend"], per["shop_gmv"])
+    per["ad_gmv_share"] = _div(per["gmv"], per["shop_gmv"])
+    return per
 
 
 def wasted_spend(table: pd.DataFrame, min_spend: float = 100.0) -> pd.DataFrame:

@@ -76,6 +76,7 @@ class KpiResult:
     ad_campaigns: pd.DataFrame
     ad_keywords: pd.DataFrame
     wasted: pd.DataFrame
+    ad_totals: pd.DataFrame  # spend, ad sales, ROI and spend share of GMV per platform and in total
     daily: pd.DataFrame
     targets: dict | None
     conversion_target: float | None
@@ -87,6 +88,9 @@ class KpiResult:
     notes: list[str] = field(default_factory=list)  # data caveats found while computing (overlapping files)
     basis: dict[str, str] = field(default_factory=dict)  # per platform: "traffic" (an export) or "orders"
     site_total: kpi.Totals | None = None  # GA4-measured site beside shops: never added into `total`
+    platform_targets: dict[str, dict] = field(default_factory=dict)  # code -> track_gmv of its own target
+    # optional comparisons left out: (name, period, platforms lacking a de-duplicated export for it)
+    dropped_comparisons: list[tuple[str, Period, list[str]]] = field(default_factory=list)
 
     @property
     def gmv_all_channels(self) -> float | None:
@@ -105,6 +109,7 @@ def analyse(
     orders: pd.DataFrame | None = None,
     targets: Targets | None = None,
     compare: tuple[str, ...] = DEFAULT_COMPARE,
+    optional_compare: tuple[str, ...] = (),
 ) -> KpiResult:
     """All KPI computations for `period`; `traffic` is the canonical traffic frame of any platforms.
 
@@ -128,6 +133,20 @@ def analyse(
         raise EcomplanError("none of the files holds traffic/sales by day or orders; KPIs need one")
     daily, period_rows, notes = kpi.shop_level(traffic)
     platforms = sorted(set(daily["platform"].astype("str")) | set(period_rows["platform"].astype("str")))
+    # An optional comparison is shown only when it leaves every platform's basis as it is: a week's
+    # de-duplicated visitors must not turn into person-days because a compared period has no such export.
+    dropped: list[tuple[str, Period, list[str]]] = []
+    for name in optional_compare:
+        other, note = _comparison_period(name, period, campaigns)
+        if other is None or name in {n for n, _, _ in chosen}:
+            continue
+        before = kpi.period_export_use(period_rows, platforms, [period, *(o for _, o, _ in chosen)])
+        after = kpi.period_export_use(period_rows, platforms, [period, *(o for _, o, _ in chosen), other])
+        if before == after:
+            chosen.append((name, other, note))
+        else:
+            dropped.append((name, other, [p for p in platforms if before[p] != after[p]]))
+    chosen.sort(key=lambda item: COMPARISONS.index(item[0]))
     # One basis for the current period and every comparison (see kpi.totals_for).
     current, others = kpi.totals_for(daily, period_rows, platforms, period, [other for _, other, _ in chosen])
     # One basis per number: shops' visitors and buyers are never added to a site's GA4 users and sessions.
@@ -164,6 +183,7 @@ def analyse(
     top = settings.kpi.top
     product_table = kpi.products(products, period, previous_period) if products is not None else pd.DataFrame()
     keywords = kpi.ads(ads, period, "keyword") if ads is not None else pd.DataFrame()
+    ad_campaigns = kpi.ads(ads, period, "campaign") if ads is not None else pd.DataFrame()
     # Enough history for same-weekday baselines that skip campaign days, and for year-to-date targets.
     history_start = min(
         period.start - dt.timedelta(days=14 * settings.kpi.anomaly_weeks), dt.date(period.end.year, 1, 1)
@@ -182,25 +202,46 @@ def analyse(
         channels=kpi.channels(traffic, period, previous_period),
         products=product_table,
         no_sales=kpi.traffic_without_sales(product_table, settings.kpi.min_product_visitors).head(top),
-        ad_campaigns=kpi.ads(ads, period, "campaign") if ads is not None else pd.DataFrame(),
+        ad_campaigns=ad_campaigns,
         ad_keywords=keywords,
         wasted=kpi.wasted_spend(keywords, settings.kpi.min_wasted_spend),
+        ad_totals=kpi.ad_totals(ad_campaigns if len(ad_campaigns) else keywords, current),
         daily=series,
         targets=track_gmv(targets.gmv, series["total"], period, as_of)
         if targets and targets.gmv and len(series)
         else None,
         conversion_target=rate_target(targets.conversion_rate if targets else None, period),
+        platform_targets=_platform_targets(targets, series, period, as_of, notes),
         orders=orders_kpis(orders, period) if orders is not None else None,
         currency=settings.currency,
         top=top,
         notes=notes,
         basis=basis,
         site_total=totals_of(site_group, current),
+        dropped_comparisons=dropped,
     )
     result.coverage = coverage(current, traffic, period)
     campaign_days = {d for c in campaigns for d in Period(c.start, c.end, c.name).dates()}
     result.findings = findings(result, settings, campaign_days)
     return result
+
+
+def _platform_targets(
+    targets: Targets | None, series: pd.DataFrame, period: Period, as_of: dt.date, notes: list[str]
+) -> dict[str, dict]:
+    """Each platform's own GMV target against that platform's daily GMV; a platform with a target but no
+    data is named in the notes (a mistyped code would otherwise vanish)."""
+    out: dict[str, dict] = {}
+    for code, target in targets.platforms.items() if targets else []:
+        if target.gmv is None:
+            continue
+        if code not in series:
+            notes.append(f"targets: platform {code!r} has a GMV target but no data ({', '.join(map(str, series))})")
+            continue
+        tracked = track_gmv(target.gmv, series[code], period, as_of)
+        if tracked is not None:
+            out[code] = tracked
+    return out
 
 
 def _comparison_period(name: str, period: Period, campaigns: list[Campaign]) -> tuple[Period | None, str | None]:
@@ -550,11 +591,16 @@ def to_json(result: KpiResult) -> dict:
         "channels": _records(result.channels),
         "products": {"top": _records(result.products.head(20)), "traffic_without_sales": _records(result.no_sales)},
         "ads": {
+            "totals": _records(result.ad_totals),
             "campaigns": _records(result.ad_campaigns),
             "keywords": _records(result.ad_keywords),
             "wasted_spend": _records(result.wasted),
         },
-        "targets": {"gmv": result.targets, "conversion_rate": result.conversion_target},
+        "targets": {
+            "gmv": result.targets,
+            "conversion_rate": result.conversion_target,
+            "gmv_by_platform": result.platform_targets,
+        },
         "orders": result.orders,
         "findings": result.findings,
         "coverage": result.coverage,
@@ -579,7 +625,7 @@ def sections(result: KpiResult, lang: str, include: tuple[str, ...], headline: b
         out.append(_kpi_section(result, lang, headline))
     if "signals" in include and result.findings:
         out.append(Section(t("kpi.section.findings", lang), bullets=[f[f"text_{lang}"] for f in result.findings]))
-    if "targets" in include and (result.targets or result.conversion_target):
+    if "targets" in include and (result.targets or result.conversion_target or result.platform_targets):
         out.append(_targets_section(result, lang))
     if "funnel" in include and len(result.funnel):
         out.append(_funnel_section(result, lang))
@@ -587,7 +633,7 @@ def sections(result: KpiResult, lang: str, include: tuple[str, ...], headline: b
         out.append(_channels_section(result, lang))
     if "products" in include and len(result.products):
         out.append(_products_section(result, lang))
-    if "ads" in include and (len(result.ad_campaigns) or len(result.ad_keywords)):
+    if "ads" in include and (len(result.ad_campaigns) or len(result.ad_keywords)):  # ad_totals comes from them
         out.append(_ads_section(result, lang))
     if "kpis" in include and len(result.daily):
         out.append(_trend_section(result, lang))
@@ -870,6 +916,29 @@ def _ads_section(result: KpiResult, lang: str) -> Section:
         ]
 
     tables = []
+    if len(result.ad_totals):
+        totals = result.ad_totals.assign(
+            platform=[
+                t("kpi.col.total", lang) if p == "total" else platform_name(p, lang)
+                for p in result.ad_totals["platform"]
+            ]
+        )
+        tables.append(
+            Table(
+                "ad_totals",
+                t("kpi.table.ad_totals", lang),
+                totals,
+                [
+                    Column("platform", t("kpi.col.platform", lang)),
+                    Column("spend", t("kpi.col.spend", lang), "money"),
+                    Column("gmv", t("kpi.col.ad_gmv", lang), "money"),
+                    Column("roi", t("kpi.col.roi", lang), "num"),
+                    Column("shop_gmv", t("metric.gmv", lang), "money"),
+                    Column("spend_share", t("kpi.col.spend_share", lang), "pct"),
+                    Column("ad_gmv_share", t("kpi.col.ad_gmv_share", lang), "pct"),
+                ],
+            )
+        )
     if len(result.ad_campaigns):
         tables.append(
             Table(
@@ -915,7 +984,35 @@ def _targets_section(result: KpiResult, lang: str) -> Section:
         [Column("item", t("kpi.col.item", lang)), Column("value", t("kpi.col.value", lang), "row")],
     )
     scope = [t("kpi.target.all_channels", lang)] if tr and result.site_total is not None else []
-    tables = [table]
+    tables = [table] if rows else []
+    if result.platform_targets:
+        per = [
+            {
+                "platform": platform_name(code, lang),
+                **{k: tracked[k] for k in ("target", "actual", "attainment", "plan_progress", "gap")},
+                **{k: tracked[k] for k in ("period_target", "period_actual", "period_attainment")},
+            }
+            for code, tracked in result.platform_targets.items()
+        ]
+        month_label = next(iter(result.platform_targets.values()))["month"]
+        tables.append(
+            Table(
+                "targets_by_platform",
+                t("kpi.target.by_platform", lang, month=month_label),
+                pd.DataFrame(per),
+                [
+                    Column("platform", t("kpi.col.platform", lang)),
+                    Column("target", t("kpi.target.col.month_target", lang), "money"),
+                    Column("actual", t("kpi.target.col.actual", lang), "money"),
+                    Column("attainment", t("kpi.target.col.attainment", lang), "pct"),
+                    Column("plan_progress", t("kpi.target.col.plan_progress", lang), "pct"),
+                    Column("gap", t("kpi.target.col.gap", lang), "pp"),
+                    Column("period_target", t("kpi.target.col.period_target", lang), "money"),
+                    Column("period_actual", t("kpi.target.col.period_actual", lang), "money"),
+                    Column("period_attainment", t("kpi.target.col.period_attainment", lang), "pct"),
+                ],
+            )
+        )
     if tr and tr.get("pacing"):
         pacing = pd.DataFrame(tr["pacing"], columns=["date", "plan", "actual"])
         title = t("kpi.target.pacing", lang, month=tr["month"])
@@ -1005,6 +1102,19 @@ def _notes_section(result: KpiResult, lang: str) -> Section:
                 if 0 < comparison.total.days_covered < comparison.period.days
                 and any(comparison.total.get(k) is not None for k in ("gmv", "visitors", "sessions", "orders"))
                 else ""
+            )
+        )
+    for name, other, lacking in result.dropped_comparisons:
+        bullets.append(
+            t(
+                "kpi.note.comparison_dropped",
+                lang,
+                name=t(f"kpi.compare.{name}", lang),
+                start=other.start,
+                end=other.end,
+                platforms="、".join(platform_name(p, lang) for p in lacking)
+                if lang == "zh"
+                else ", ".join(platform_name(p, lang) for p in lacking),
             )
         )
     for platform, info in result.coverage.items():

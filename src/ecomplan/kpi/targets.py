@@ -13,6 +13,8 @@ A targets file (TOML)::
     sat = 1.2
     [conversion_rate.monthly]
     "2026-11" = 0.032
+    [platforms.sycm.gmv.monthly]   # optional: a platform's own target, tracked on its GMV
+    "2026-11" = 800_000
 
 Monthly targets are split into daily targets (evenly, or by pinned day shares
 and weekday weights), so 时间进度 can follow the plan instead of the
@@ -74,10 +76,19 @@ class RateTarget(BaseModel):
     monthly: dict[str, float] = {}
 
 
+class PlatformTargets(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    gmv: AmountTarget | None = None
+
+
 class Targets(BaseModel):
+    """`gmv` is the whole business's (all channels); `platforms.<code>.gmv` a platform's own, tracked
+    against that platform's GMV (`[platforms.sycm.gmv.monthly]`, codes as in the JSON: sycm, jd, ga4…)."""
+
     model_config = ConfigDict(extra="forbid")
     gmv: AmountTarget | None = None
     conversion_rate: RateTarget | None = None
+    platforms: dict[str, PlatformTargets] = {}
 
 
 def _month(key: str) -> Period:
