@@ -494,7 +494,10 @@ def test_settings_from_the_example_config(examples):
     config = from_settings(load_settings(examples / "ecomplan.toml"))
     assert config.settings.lead_time_days == 10 and config.settings.window_days == 28
     assert config.stock == examples / "inventory" / "库存快照_2026-11-23.xlsx"
-    assert [p.name for p in config.sales] == ["淘宝订单导出_2025-10-01_2026-11-22.csv"]
+    assert [p.name for p in config.sales] == [
+        "淘宝订单导出_2025-10-01_2026-11-22.csv",
+        "京东商智_商品明细_2026-09-21_2026-11-22.xlsx",
+    ]
     assert [c.name for c in config.settings.campaigns][:2] == ["双11", "双12"]
 
 

@@ -473,6 +473,22 @@ def channels(traffic: pd.DataFrame, current: Period, previous: Period) -> pd.Dat
     return frame.sort_values(["platform", "visitors"], ascending=[True, False]).reset_index(drop=True)
 
 
+def channel_gmv_gaps(
+    channels: pd.DataFrame, current: dict[str, Totals], tolerance: float = 0.005
+) -> list[tuple[str, float, float]]:
+    """(platform, sum of its leaf channels' GMV, its shop GMV) where the two differ by more than
+    `tolerance`: platforms credit an order to every source that led to it, so the leaves need not add
+    up to the shop, and a report showing both must say so."""
+    if channels is None or channels.empty or "pay_amount" not in channels:
+        return []
+    gaps = []
+    for code, amount in channels.groupby("platform", observed=True)["pay_amount"].sum(min_count=1).items():
+        shop = current[str(code)].get("gmv") if str(code) in current else None
+        if amount == amount and shop and abs(amount - shop) > tolerance * shop:
+            gaps.append((str(code), float(amount), float(shop)))
+    return gaps
+
+
 def _sum_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     columns = ["visitors", "paying_buyers", "pay_amount"]
     frame = frame.assign(**{c: frame.get(c, np.nan) for c in columns})

@@ -844,7 +844,18 @@ def _channels_section(result: KpiResult, lang: str) -> Section:
         Column("uv_value", t("metric.uv_value", lang), "money"),
         Column("pay_amount_change", f"GMV {t('kpi.col.change', lang)}", "money"),
     ]
-    table = Table("channels", t("kpi.section.channels", lang), frame, columns, note=t("kpi.channels.note", lang))
+    notes = [t("kpi.channels.note", lang)]
+    for code, channel_gmv, shop_gmv in kpi.channel_gmv_gaps(result.channels, result.current):
+        notes.append(
+            t(
+                "kpi.channels.gmv_gap",
+                lang,
+                platform=platform_name(code, lang),
+                channels=fmt_money(channel_gmv, result.currency, 2),
+                shop=fmt_money(shop_gmv, result.currency, 2),
+            )
+        )
+    table = Table("channels", t("kpi.section.channels", lang), frame, columns, note=" ".join(notes))
     mix = frame.groupby(["platform", "channel"], observed=True)["visitors"].sum().reset_index()
     mix["label"] = mix["platform"].astype("str") + " · " + mix["channel"].astype("str")
     mix_table = Table(
