@@ -1,6 +1,6 @@
 """Every `ecomplan` command line in the README's bash blocks runs as written against the shipped examples.
 
-Each runs in a fresh folder that links `examples/` (inputs are read there, outputs land beside it), through
+Each runs in a fresh folder that links `examples/` and `tests/fixtures/` (inputs are read there, outputs land beside them), through
 Typer's CliRunner; `VAR=value` lines in a block are substituted into the lines below them, `> file` catches
 stdout. A command passes with exit 0 (3 where it asks for `--fail-on-alerts`).
 """
@@ -53,6 +53,8 @@ def test_the_readme_has_commands_for_every_command_group():
 @pytest.mark.parametrize("command", readme_commands())
 def test_a_readme_command_runs_as_written(command, tmp_path, monkeypatch):
     (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    (tmp_path / "tests").mkdir()  # the CDNOW reference data `rfm value` is shown on
+    (tmp_path / "tests" / "fixtures").symlink_to(ROOT / "tests" / "fixtures", target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     words = shlex.split(command)[1:]
     stdout_file = None

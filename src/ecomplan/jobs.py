@@ -375,6 +375,7 @@ def _other_sections(
                 threshold=config.threshold,
                 variant=config.variant,
                 fixed=config.fixed(),
+                currency=settings.currency,
             )
         )
     if "inventory" in include and settings.inventory:

@@ -246,6 +246,86 @@ def segment_command(
     write_result(output, json_, lambda: result.to_dict(lang.value), report)
 
 
+class TimeUnit(str, Enum):
+    week = "week"
+    day = "day"
+
+
+@app.command("value")
+@handle_errors
+def value_command(
+    files: FilesArg,
+    as_of: AsOfOpt = None,
+    horizon: Annotated[
+        str, typer.Option("--horizon", help="How far ahead to predict purchases and value: 90d, 26w, 365d.")
+    ] = "90d",
+    calibration_end: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--calibration-end",
+            parser=parse_day_option,
+            metavar="YYYY-MM-DD",
+            help="Fit on purchases up to this day and check the predictions against the purchases after it.",
+        ),
+    ] = None,
+    time_unit: Annotated[
+        TimeUnit, typer.Option("--time-unit", help="The models' time unit (the fitted α is per unit).")
+    ] = TimeUnit.week,
+    scheme: Annotated[
+        Scheme, typer.Option("--scheme", help="RFM scheme the summary by segment uses (cn8 or rfm11).")
+    ] = Scheme.cn8,
+    output: OutputOpt = None,
+    customers_out: Annotated[
+        Path | None,
+        typer.Option("--customers-out", help="Write one row per customer to .csv or .xlsx.", dir_okay=False),
+    ] = None,
+    json_: JsonOpt = False,
+    no_mask: Annotated[bool, typer.Option("--no-mask", help="Show customer ids in full.")] = False,
+    lang: LangOpt = Lang.zh,
+    platform: PlatformOpt = None,
+    mapping: MappingOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    password: PasswordOpt = None,
+    allow_skipped: AllowSkippedOpt = False,
+) -> None:
+    """Predict what each customer is still worth: BG/NBD (purchases to come, P(active)) and Gamma-Gamma
+    (spend per purchase), fitted on the orders' purchase days with rfm segment's rules.
+
+    Example: ecomplan rfm value orders.csv --horizon 90d --calibration-end 2026-08-31 -o value.xlsx
+    """
+    refuse_overwrite([*files, mapping], {"output": output, "customers_out": customers_out})
+    from ecomplan import rfm
+    from ecomplan.config import load_settings
+    from ecomplan.core.periods import parse_days
+    from ecomplan.render import TABLE_SUFFIXES, write_table
+    from ecomplan.render.output import output_format
+    from ecomplan.rfm.value import predict
+
+    check_output(output)
+    if customers_out is not None:
+        output_format(customers_out, TABLE_SUFFIXES)
+    days = parse_days(horizon, "horizon_days", minimum=1)
+    assert days is not None  # without allow_all, a horizon always parses to a number of days or raises
+    orders, _, issues = _load(
+        files, None, platform, mapping, encoding, sheet, password, load_settings(None).timezone, False, allow_skipped
+    )
+    result = predict(orders, as_of, days, time_unit.value, calibration_end, scheme.value, files[0].name)
+    result.issues = issues
+    warn_issues(issues)
+    for message in result.messages:
+        typer.echo(f"warning: {message}", err=True)
+    if customers_out is not None:
+        write_table(rfm.value_customers_table(result, lang.value, mask=not no_mask), customers_out, lang.value)
+        typer.echo(str(customers_out), err=True)
+    report = (
+        rfm.value_report(result, lang.value, [f.name for f in files], rfm.currency_symbol(orders))
+        if _needs_report(output, json_)
+        else None
+    )
+    write_result(output, json_, result.to_dict, report)
+
+
 @app.command("repurchase")
 @handle_errors
 def repurchase_command(

@@ -108,6 +108,8 @@ def format_cell(value: Any, fmt: str, currency: str = "¥") -> str:
         return pp(value)
     if fmt == "p":
         return p_value(value)
+    if fmt == "sig":
+        return "—" if _missing(value) else f"{value:,.4g}"
     if fmt == "date":
         return "—" if value is None or value != value else str(value)[:10]
     if fmt == "row":

@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-Format = Literal["text", "int", "num", "money", "pct", "change", "pp", "p", "date", "row"]
-# "p": a p value (<0.001, 0.034); "row": the cell's format comes from the row's `_fmt` value (tables of metrics with
+Format = Literal["text", "int", "num", "sig", "money", "pct", "change", "pp", "p", "date", "row"]
+# "sig": four significant digits (a model parameter: 0.2426, 15.44); "p": a p value (<0.001, 0.034);
+# "row": the cell's format comes from the row's `_fmt` value (tables of metrics with
 # different units).
 
 

@@ -21,21 +21,27 @@ from ecomplan.rfm.report import (
     customers_table,
     repurchase_report_model,
     segment_report,
+    value_customers_table,
+    value_report,
     weekly_section,
 )
 from ecomplan.rfm.repurchase import Repurchase
 from ecomplan.rfm.scoring import CN8, RFM11, Thresholds, quintile_scores, quintile_thresholds, rfm11_codes, score
 from ecomplan.rfm.segmentation import SegmentResult, repurchase_report, segment, weekly_changes
+from ecomplan.rfm.value import BgNbd, GammaGamma, ValueResult, predict
 
 __all__ = [
     "CN8",
     "RFM11",
+    "BgNbd",
     "Exclusions",
+    "GammaGamma",
     "Migration",
     "Repurchase",
     "SegmentResult",
     "Snapshot",
     "Thresholds",
+    "ValueResult",
     "currency_symbol",
     "customers_table",
     "mask_value",
@@ -43,6 +49,7 @@ __all__ = [
     "measure",
     "migrate",
     "parse_window",
+    "predict",
     "quintile_scores",
     "quintile_thresholds",
     "read_orders",
@@ -52,6 +59,8 @@ __all__ = [
     "score",
     "segment",
     "segment_report",
+    "value_customers_table",
+    "value_report",
     "weekly_changes",
     "weekly_section",
 ]

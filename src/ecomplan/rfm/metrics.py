@@ -264,6 +264,27 @@ def measure(
     return Measured(snapshots, exclusions, activity, key, issues)
 
 
+def purchase_days(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
+    """Each customer's purchase days with what they spent that day, by `measure`'s rules (sold, paid,
+    with a customer id; an order whose net amount is not positive is no purchase): the input of models
+    that count purchases by distinct day (`rfm.value`). Returns (frame of key columns + `day` + `spend`,
+    key, exclusions)."""
+    import duckdb
+
+    issues: list[Issue] = []
+    with _scratch_folder() as scratch, duckdb.connect(config=_duckdb_config(scratch)) as db:
+        db.execute("SET enable_progress_bar = false")
+        key, _, time_column, text = _register_frame(db, lines, file, issues)
+        create_orders(db, "input_lines", text, time_column, "refund" in lines, [], "platform" in key)
+        exclusions = _exclusions(db, len(lines))
+        keys = ", ".join(key)
+        table = db.sql(f"""
+            SELECT {keys}, day, round(sum(net), 6) AS spend FROM orders
+            WHERE excluded IS NULL AND customer_id IS NOT NULL AND net > 0
+            GROUP BY {keys}, day""").to_arrow_table()
+    return _to_pandas(table), key, exclusions
+
+
 SCRATCH_PREFIX = "ecomplan-duckdb-"
 
 

@@ -335,6 +335,7 @@ def weekly_section(
     threshold: str = "mean",
     variant: str = "A",
     fixed: dict[str, float] | None = None,
+    currency: str = "¥",
 ) -> Section:
     """Segment sizes at `as_of` (included) and their change since `as_of` - 7 days, for the weekly report.
 
@@ -376,7 +377,35 @@ def weekly_section(
         + [Column(c, t(f"rfm.col.{c}", lang), "int") for c in ("after", "change", "entered", "left")],
         chart=Chart("bar", t("rfm.weekly.title", lang), "label", ["after"]),
     )
-    return Section(t("rfm.weekly.title", lang), paragraphs=[intro], bullets=bullets, tables=[table])
+    return Section(
+        t("rfm.weekly.title", lang),
+        paragraphs=[intro, _value_line(orders, as_of, scheme, lang, currency)],
+        bullets=bullets,
+        tables=[table],
+    )
+
+
+def _value_line(orders: pd.DataFrame, as_of: dt.date, scheme: str, lang: str, currency: str) -> str:
+    """The weekly report's 客户价值 line: the next 90 days' predicted value and the segment holding most of it."""
+    from ecomplan.rfm.value import predict
+
+    try:
+        result = predict(orders, as_of, 90, "week", None, scheme)
+    except EcomplanError as exc:
+        return t("rfm.value.weekly_unavailable", lang, reason=exc)
+    if result.bgnbd is None or not len(result.segments):
+        return t("rfm.value.weekly_unavailable", lang, reason="; ".join(result.messages))
+    total = float(result.customers["predicted_value"].sum())
+    top = result.segments.iloc[0]
+    label = t("rfm.value.lapsed", lang) if top["segment"] == "lapsed" else str(top["segment"])
+    return t(
+        "rfm.value.weekly",
+        lang,
+        total=money(total, currency, 0),
+        segment=label,
+        share=pct(top["predicted_value"] / total if total else None, 1),
+        customers=num(top["customers"]),
+    )
 
 
 def currency_symbol(orders: pd.DataFrame) -> str:
@@ -410,3 +439,165 @@ def customers_table(table: pd.DataFrame, lang: str) -> Table:
     """The per-customer table (`SegmentResult.customer_table`) with its column formats, for `render.write_table`."""
     title = t("rfm.customers.title", lang)
     return Table(title, title, table, [Column(c, c, CUSTOMER_FORMATS.get(c, "text")) for c in table.columns])
+
+
+def value_report(result, lang: str, files: list[str], currency: str = "¥") -> Report:
+    """The `rfm value` document: the fitted models and their caveats, predicted value by segment and by
+    decile, and the holdout check when there is one. `result` is an `rfm.value.ValueResult`."""
+    customers = result.customers
+    total = float(customers["predicted_value"].sum()) if result.bgnbd is not None else None
+    report = Report(
+        t("rfm.value.title", lang),
+        lang,
+        currency=currency,
+        meta=[
+            (t("rfm.meta.files", lang), ", ".join(files)),
+            (t("rfm.meta.as_of", lang), str(result.as_of)),
+            (t("rfm.value.meta.horizon", lang), t("rfm.value.meta.days", lang, days=result.horizon_days)),
+            *(
+                [(t("rfm.value.meta.calibration_end", lang), str(result.calibration_end))]
+                if result.calibration_end
+                else []
+            ),
+            (t("rfm.value.meta.customers", lang), num(len(customers))),
+            (t("rfm.value.meta.total", lang), money(total, currency, 2) if total is not None else "—"),
+        ],
+    )
+    model_rows = []
+    if result.bgnbd is not None:
+        m = result.bgnbd
+        model_rows += [
+            {"item": "BG/NBD r", "value": m.r, "_fmt": "sig"},
+            {"item": "BG/NBD α", "value": m.alpha, "_fmt": "sig"},
+            {"item": "BG/NBD a", "value": m.a, "_fmt": "sig"},
+            {"item": "BG/NBD b", "value": m.b, "_fmt": "sig"},
+        ]
+    if result.gamma_gamma is not None:
+        g = result.gamma_gamma
+        model_rows += [
+            {"item": "Gamma-Gamma p", "value": g.p, "_fmt": "sig"},
+            {"item": "Gamma-Gamma q", "value": g.q, "_fmt": "sig"},
+            {"item": "Gamma-Gamma γ", "value": g.v, "_fmt": "sig"},
+        ]
+    if result.spend_frequency_correlation is not None:
+        model_rows.append(
+            {"item": t("rfm.value.correlation", lang), "value": result.spend_frequency_correlation, "_fmt": "sig"}
+        )
+    model_table = Table(
+        "value_model",
+        t("rfm.value.section.model", lang),
+        pd.DataFrame(model_rows, columns=["item", "value", "_fmt"]),
+        [Column("item", t("kpi.col.item", lang)), Column("value", t("kpi.col.value", lang), "row")],
+    )
+    report.sections.append(
+        Section(
+            t("rfm.value.section.model", lang),
+            paragraphs=[t("rfm.value.assumptions", lang, unit=t(f"rfm.value.unit.{result.time_unit}", lang))],
+            bullets=list(result.messages),
+            tables=[model_table] if model_rows else [],
+        )
+    )
+    segments = result.segments.copy()
+    if len(segments):
+        segments["label"] = [t("rfm.value.lapsed", lang) if s == "lapsed" else s for s in segments["segment"]]
+        segments["share"] = segments["predicted_value"] / total if total else None
+    report.sections.append(
+        Section(
+            t("rfm.value.section.segments", lang),
+            tables=[
+                Table(
+                    "value_segments",
+                    t("rfm.value.section.segments", lang),
+                    segments,
+                    [
+                        Column("label", t("rfm.col.segment", lang)),
+                        Column("customers", t("rfm.col.customers", lang), "int"),
+                        Column("p_alive_mean", t("rfm.value.col.p_alive", lang), "pct"),
+                        Column("expected_purchases", t("rfm.value.col.expected_purchases", lang), "num"),
+                        Column("predicted_value", t("rfm.value.col.predicted_value", lang), "money"),
+                        Column("share", t("rfm.col.revenue_share", lang), "pct"),
+                    ],
+                    chart=Chart("bar", t("rfm.value.section.segments", lang), "label", ["predicted_value"]),
+                )
+            ]
+            if len(segments)
+            else [],
+        )
+    )
+    if len(result.deciles):
+        report.sections.append(
+            Section(
+                t("rfm.value.section.deciles", lang),
+                tables=[
+                    Table(
+                        "value_deciles",
+                        t("rfm.value.section.deciles", lang),
+                        result.deciles,
+                        [
+                            Column("decile", t("rfm.value.col.decile", lang)),
+                            Column("customers", t("rfm.col.customers", lang), "int"),
+                            Column("predicted_value", t("rfm.value.col.predicted_value", lang), "money"),
+                            Column("share", t("rfm.col.revenue_share", lang), "pct"),
+                        ],
+                    )
+                ],
+            )
+        )
+    if result.holdout:
+        h = result.holdout
+        report.sections.append(
+            Section(
+                t("rfm.value.section.holdout", lang),
+                paragraphs=[
+                    t(
+                        "rfm.value.holdout",
+                        lang,
+                        start=h["start"],
+                        end=h["end"],
+                        predicted=num(h["predicted"], 1),
+                        actual=num(h["actual"]),
+                    )
+                ],
+                tables=[
+                    Table(
+                        "value_holdout",
+                        t("rfm.value.section.holdout", lang),
+                        pd.DataFrame(h["by_frequency"]),
+                        [
+                            Column("frequency", t("rfm.value.col.frequency", lang)),
+                            Column("customers", t("rfm.col.customers", lang), "int"),
+                            Column("predicted", t("rfm.value.col.predicted", lang), "num"),
+                            Column("actual", t("rfm.value.col.actual", lang), "num"),
+                        ],
+                        chart=Chart(
+                            "column", t("rfm.value.section.holdout", lang), "frequency", ["predicted", "actual"]
+                        ),
+                    )
+                ],
+            )
+        )
+    return report
+
+
+def value_customers_table(result, lang: str, mask: bool = True) -> Table:
+    """One row per customer: history, P(alive), expected purchases and spend, predicted value, segment."""
+    from ecomplan.core.masking import mask_values
+
+    frame = result.customers.copy()
+    if mask and "customer_id" in frame:
+        frame["customer_id"] = mask_values(frame["customer_id"])
+    frame["first"] = frame["first"].dt.date
+    unit = t(f"rfm.value.unit.{result.time_unit}", lang)
+    columns = [Column(k, k) for k in result.key] + [
+        Column("segment", t("rfm.col.segment", lang)),
+        Column("first", t("rfm.value.col.first", lang), "date"),
+        Column("x", t("rfm.value.col.repeat_days", lang), "int"),
+        Column("t_x", t("rfm.value.col.t_x", lang, unit=unit), "num"),
+        Column("T", t("rfm.value.col.T", lang, unit=unit), "num"),
+        Column("p_alive", t("rfm.value.col.p_alive", lang), "pct"),
+        Column("expected_purchases", t("rfm.value.col.expected_purchases", lang), "num"),
+        Column("expected_spend", t("rfm.value.col.expected_spend", lang), "money"),
+        Column("predicted_value", t("rfm.value.col.predicted_value", lang), "money"),
+    ]
+    frame = frame.sort_values("predicted_value", ascending=False, kind="stable")
+    return Table("value_customers", t("rfm.value.title", lang), frame[[c.key for c in columns]], columns)
