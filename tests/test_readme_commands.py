@@ -1,8 +1,8 @@
 """Every `ecomplan` command line in the README's bash blocks runs as written against the shipped examples.
 
 Each runs in a fresh folder that links `examples/` and `tests/fixtures/` (inputs are read there, outputs
-land beside them), through Typer's CliRunner; `VAR=value` lines in a block are substituted into the lines below them, `> file` catches
-stdout. A command passes with exit 0 (3 where it asks for `--fail-on-alerts`).
+land beside them), through Typer's CliRunner; `VAR=value` lines in a block are substituted into the lines
+below them, `> file` catches stdout. A command passes with exit 0 (3 where it asks for `--fail-on-alerts`).
 """
 
 from __future__ import annotations
