@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ecomplan.ingest.inspect import TableInspection
 
 from ecomplan import __version__
-from ecomplan.cli import abtest, common, inventory, kpi, report, rfm
+from ecomplan.cli import abtest, common, inventory, kpi, promo, report, rfm
 from ecomplan.cli.common import (
     EXIT_INPUT,
     EncodingOpt,
@@ -57,6 +57,7 @@ app.add_typer(kpi.app, name="kpi")
 app.add_typer(rfm.app, name="rfm")
 app.add_typer(inventory.app, name="inventory")
 app.add_typer(abtest.app, name="abtest")
+app.add_typer(promo.app, name="promo")
 app.add_typer(report.app, name="report")
 
 

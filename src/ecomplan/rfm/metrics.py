@@ -269,6 +269,36 @@ def purchase_days(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFra
     with a customer id; an order whose net amount is not positive is no purchase): the input of models
     that count purchases by distinct day (`rfm.value`). Returns (frame of key columns + `day` + `spend`,
     key, exclusions)."""
+    return _sold_orders(
+        lines,
+        file,
+        lambda keys: (
+            f"""
+            SELECT {keys}, day, round(sum(net), 6) AS spend FROM orders
+            WHERE excluded IS NULL AND customer_id IS NOT NULL AND net > 0
+            GROUP BY {keys}, day"""
+        ),
+    )
+
+
+def order_values(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
+    """Every sold, paid order with a positive net amount (with or without a customer id): `platform` (when
+    the lines hold several), `order_id`, `day`, `net`; the order values 满减 tiers are designed on."""
+    return _sold_orders(
+        lines,
+        file,
+        lambda keys: (
+            f"""
+            SELECT {"platform, " if keys.startswith("platform") else ""}order_id, min(day) AS day,
+                   round(sum(net), 6) AS net
+            FROM orders WHERE excluded IS NULL
+            GROUP BY ALL HAVING sum(net) > 0 ORDER BY ALL"""
+        ),
+    )
+
+
+def _sold_orders(lines: pd.DataFrame, file: str, query) -> tuple[pd.DataFrame, list[str], Exclusions]:
+    """`query(keys)` over the `orders` table `measure` builds from `lines` (one DuckDB pass, the same rules)."""
     import duckdb
 
     issues: list[Issue] = []
@@ -277,11 +307,7 @@ def purchase_days(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFra
         key, _, time_column, text = _register_frame(db, lines, file, issues)
         create_orders(db, "input_lines", text, time_column, "refund" in lines, [], "platform" in key)
         exclusions = _exclusions(db, len(lines))
-        keys = ", ".join(key)
-        table = db.sql(f"""
-            SELECT {keys}, day, round(sum(net), 6) AS spend FROM orders
-            WHERE excluded IS NULL AND customer_id IS NOT NULL AND net > 0
-            GROUP BY {keys}, day""").to_arrow_table()
+        table = db.sql(query(", ".join(key))).to_arrow_table()
     return _to_pandas(table), key, exclusions
 
 
