@@ -7,6 +7,7 @@ Inputs (seeded, generated once into benchmarks/_data/, gitignored), the same ord
   canonical-gbk     canonical headers (order_id,customer_id,paid_at,amount,status,...) in GBK
   canonical-utf8    canonical headers in UTF-8
   sycm-xlsx         a 生意参谋 商品效果 xlsx (1M rows by default), read by `ecomplan.ingest.load(path, "products")`
+  rfm-value         `ecomplan rfm value` on canonical-utf8, against `rfm segment` on the same file
 
 Each run is its own subprocess (wall time and the child's peak RSS from wait4), best of `--repeat`
 after the files are in the page cache. The reference is `REFERENCE_SQL`: a hand-written DuckDB script
@@ -342,6 +343,14 @@ def ecomplan_rfm(path: Path) -> dict:
     return result
 
 
+def ecomplan_value(path: Path) -> dict:
+    """`rfm value` (BG/NBD + Gamma-Gamma, issue #15) on the same file: its goal is at most 2x `rfm segment`."""
+    result = run_child([PYTHON, "-m", "ecomplan", "rfm", "value", str(path), "--json", "--as-of", AS_OF])
+    data = json.loads(result["stdout"])
+    result["note"] = f"{data['customers']:,} customers, converged: {data['model']['bgnbd']['converged']}"
+    return result
+
+
 LOAD_CHILD = """
 import json, sys
 from ecomplan.ingest.load import load
@@ -400,6 +409,17 @@ def main() -> None:
             print(
                 f"{lines:>11,} {name:<17}{path.stat().st_size / 1e6:7.0f}{run['seconds']:9.2f}{run['peak_mb']:9.0f}"
                 f"{run['seconds'] / ref['seconds']:7.2f}  {agrees}",
+                flush=True,
+            )
+        if not args.only or "rfm-value" in args.only:
+            segment = next((run for name, _, run in rows if name == "canonical-utf8"), None) or best_of(
+                args.repeat, lambda p=paths["canonical-utf8"]: ecomplan_rfm(p)
+            )
+            run = best_of(args.repeat, lambda p=paths["canonical-utf8"]: ecomplan_value(p))
+            print(
+                f"{lines:>11,} {'rfm value':<17}{paths['canonical-utf8'].stat().st_size / 1e6:7.0f}"
+                f"{run['seconds']:9.2f}{run['peak_mb']:9.0f}{'':>7}  {run['seconds'] / segment['seconds']:.2f}x "
+                f"rfm segment ({segment['seconds']:.2f} s); {run['note']}",
                 flush=True,
             )
     if args.xlsx_rows and (not args.only or "sycm-xlsx" in args.only):
