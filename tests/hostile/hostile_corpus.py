@@ -276,6 +276,15 @@ def cases() -> list[Case]:
                 + "O4,C4,1677-09-21,4,已完成\nO5,C5,2262-04-12,5,已完成\n"
             ),
         ),
+        Case(  # every cell a well-formed date, so the typed reader takes the column (year 0 is no datetime)
+            "extreme_dates_well_formed",
+            "dates_well_formed.csv",
+            _text(
+                ORDERS_HEADER
+                + "O1,C1,1500-01-01 10:00:00,1,已完成\nO2,C2,0000-01-01,2,已完成\nO3,C3,9999-12-31 23:59:59,3,已完成\n"
+                + "O4,C4,2026-11-01 10:00:00,4,已完成\nO5,C4,2026-11-08 10:00:00,5,已完成\n"
+            ),
+        ),
         Case(
             "extreme_traffic_dates",
             "traffic_dates.csv",

@@ -34,7 +34,9 @@ _BOMS = (
 _DELIMITERS = (",", "\t", ";", "|")
 GB_CODECS = frozenset(codecs.lookup(name).name for name in ("gb18030", "gbk", "gb2312"))
 GB_SAFE_DELIMITERS = (",", "\t", ";")  # `|` can be the second byte of a GBK character
-_NS_FIRST, _NS_LAST = dt.datetime(1677, 9, 22), dt.datetime(2262, 4, 11)  # the range of datetime64[ns]
+# the range of datetime64[ns], in seconds since 1970 (1677-09-22 and 2262-04-11)
+_NS_FIRST = int((dt.datetime(1677, 9, 22) - dt.datetime(1970, 1, 1)).total_seconds())
+_NS_LAST = int((dt.datetime(2262, 4, 11) - dt.datetime(1970, 1, 1)).total_seconds())
 
 
 def read_text(
@@ -613,10 +615,11 @@ def _to_pandas(column) -> pd.Series:
     if pa.types.is_timestamp(column.type):
         import pyarrow.compute as pc
 
-        bounds = pc.min_max(column)
+        # Compared as seconds since 1970: year 0 or 1500 is no Python datetime (as_py would overflow)
+        bounds = pc.min_max(column.cast(pa.timestamp("s")).cast(pa.int64()))
         low, high = bounds["min"].as_py(), bounds["max"].as_py()
-        if low is not None and (low < _NS_FIRST or high > _NS_LAST):  # 9999-12-31: the forgiving parser reports it
-            raise _NotPlainNumbers
+        if low is not None and (low < _NS_FIRST or high > _NS_LAST):  # 0000-01-01, 9999-12-31: the forgiving
+            raise _NotPlainNumbers  # parser reads them and reports each cell
         return pd.Series(column.to_numpy(), dtype="datetime64[ns]")
     if pa.types.is_floating(column.type):
         return pd.Series(column.to_numpy(), dtype="float64")
