@@ -206,3 +206,38 @@ def test_value_report_renders_in_both_languages(tmp_path):
         assert out.is_file()
         customers = pd.read_csv(tmp_path / f"c-{lang}.csv", encoding="utf-8-sig")
         assert len(customers) == 2349
+
+
+def test_a_large_shop_is_fitted_on_a_fixed_sample_and_predicted_whole(monkeypatch):
+    """Above FIT_SAMPLE customers the models are fitted on a hash-chosen sample (the same run after run);
+    every customer still gets a prediction."""
+    monkeypatch.setattr(v, "FIT_SAMPLE", 500)
+    summary = pd.read_csv(CDNOW / "cdnow_customers_summary_with_transactions.csv")
+    calibration = summary.rename(columns={"ID": "customer_id", "zbar": "m"})
+    first = v._fit_sample(calibration, ["customer_id"])
+    again = v._fit_sample(calibration.sample(frac=1, random_state=1), ["customer_id"])
+    assert 250 < len(first) < 1000 and sorted(first["customer_id"]) == sorted(again["customer_id"])
+    model = v.fit_bgnbd(first["x"], first["t_x"], first["T"])
+    # a fifth of CDNOW already lands near the published fit
+    assert model.r == pytest.approx(0.243, rel=0.5) and model.b == pytest.approx(2.426, rel=0.6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(theta=st.lists(st.floats(-2, 2), min_size=4, max_size=4))
+def test_the_analytic_gradients_match_finite_differences(theta):
+    from scipy.optimize import approx_fprime
+
+    summary = pd.read_csv(CDNOW / "cdnow_customers_summary_with_transactions.csv").head(400)
+    x, t_x, T = (summary[c].to_numpy(float) for c in ("x", "t_x", "T"))
+    w = np.ones_like(x)
+    bgnbd = v._bgnbd_objective(x, t_x, T, w, float(T.mean()))
+    point = np.array(theta)
+    numeric = approx_fprime(point, lambda p: bgnbd(p)[0], 1e-7)
+    assert np.allclose(bgnbd(point)[1], numeric, rtol=1e-4, atol=1e-5)
+    repeat = summary[summary["x"] > 0]
+    gamma_gamma = v._gamma_gamma_objective(
+        repeat["x"].to_numpy(float), repeat["zbar"].to_numpy(float), np.ones(len(repeat)), float(repeat["zbar"].mean())
+    )
+    point = np.array(theta[:3])
+    numeric = approx_fprime(point, lambda p: gamma_gamma(p)[0], 1e-7)
+    assert np.allclose(gamma_gamma(point)[1], numeric, rtol=1e-4, atol=1e-5)

@@ -161,6 +161,7 @@ class Measured:
     activity: pd.DataFrame  # key columns, first_purchase, months (bit k: bought k months before as_of's month)
     key: list[str]
     issues: list[Issue]
+    purchase_days: pd.DataFrame | None = None  # with_purchase_days: key columns, day, spend
 
 
 def last_sale_date(lines: pd.DataFrame) -> dt.date | None:
@@ -223,10 +224,12 @@ def measure(
     frequency: str = "orders",
     refunds: pd.DataFrame | None = None,
     file: str = "orders",
+    with_purchase_days: bool = False,
 ) -> Measured:
     """Per-customer R/F/M at each date of `as_of` (the first one also gives the monthly activity).
 
-    `lines` is a canonical frame (`read_orders`, `ecomplan.ingest.load(...).frame`).
+    `lines` is a canonical frame (`read_orders`, `ecomplan.ingest.load(...).frame`). `with_purchase_days`
+    also keeps `purchase_days`'s frame from the same pass (`rfm.value` needs both).
     """
     import duckdb
 
@@ -246,6 +249,8 @@ def measure(
             refund_join = "LEFT JOIN refund_totals r USING (order_id)"
         query = _metrics_sql(key, contacts, refund_join, as_of, window_days, frequency)
         wide = db.sql(query).to_arrow_table()
+        keys = ", ".join(key)
+        days = _to_pandas(db.sql(_purchase_days_query(keys)).to_arrow_table()) if with_purchase_days else None
     if wide.num_rows == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(
@@ -261,7 +266,7 @@ def measure(
     bought = _rows(wide, pc.less_equal(wide["first_purchase"], as_of[0]))
     activity = _to_pandas(bought.select([*key, "first_purchase"]))
     activity["months"] = bought["months"].fill_null(0).to_numpy()
-    return Measured(snapshots, exclusions, activity, key, issues)
+    return Measured(snapshots, exclusions, activity, key, issues, days)
 
 
 def purchase_days(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
@@ -269,16 +274,15 @@ def purchase_days(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFra
     with a customer id; an order whose net amount is not positive is no purchase): the input of models
     that count purchases by distinct day (`rfm.value`). Returns (frame of key columns + `day` + `spend`,
     key, exclusions)."""
-    return _sold_orders(
-        lines,
-        file,
-        lambda keys: (
-            f"""
-            SELECT {keys}, day, round(sum(net), 6) AS spend FROM orders
-            WHERE excluded IS NULL AND customer_id IS NOT NULL AND net > 0
-            GROUP BY {keys}, day"""
-        ),
-    )
+    return _sold_orders(lines, file, _purchase_days_query)
+
+
+def _purchase_days_query(keys: str) -> str:
+    """Customers' purchase days over `measure`'s `orders` table, in one order (key, day), run after run."""
+    return f"""
+        SELECT {keys}, day, round(sum(net), 6) AS spend FROM orders
+        WHERE excluded IS NULL AND customer_id IS NOT NULL AND net > 0
+        GROUP BY {keys}, day ORDER BY {keys}, day"""
 
 
 def order_values(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:

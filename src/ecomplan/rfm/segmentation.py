@@ -39,6 +39,7 @@ class SegmentResult:
     migration: Migration | None = None
     compare_thresholds: Thresholds | None = None
     issues: list[Issue] = field(default_factory=list)
+    purchase_days: pd.DataFrame | None = None  # keep_purchase_days: `metrics.purchase_days` of the same pass
 
     @property
     def revenue(self) -> float:
@@ -204,6 +205,7 @@ def segment(
     compare_as_of: dt.date | str | None = None,
     refunds: pd.DataFrame | None = None,
     file: str = "orders",
+    keep_purchase_days: bool = False,
 ) -> SegmentResult:
     """Segment the customers of canonical order lines (`rfm.read_orders(files)`, or
     `ecomplan.ingest.load(..., "orders").frame`).
@@ -221,7 +223,8 @@ def segment(
     compare = parse_day(compare_as_of, "compare_as_of") if compare_as_of is not None else None
     if compare is not None and compare >= as_of:
         raise ArgumentError("compare_as_of", f"{compare} must be before the as-of date {as_of}")
-    measured = measure(orders, [as_of] if compare is None else [as_of, compare], window, frequency, refunds, file)
+    dates = [as_of] if compare is None else [as_of, compare]
+    measured = measure(orders, dates, window, frequency, refunds, file, with_purchase_days=keep_purchase_days)
     snapshot = measured.snapshots[0]
     if snapshot.customers.empty:
         raise InputError(
@@ -249,6 +252,7 @@ def segment(
         purchases_after_as_of=snapshot.purchases_after_as_of,
         repurchase=repurchase(snapshot, measured.activity),
         issues=measured.issues,
+        purchase_days=measured.purchase_days,
     )
     if compare is not None:
         earlier = measured.snapshots[1]
