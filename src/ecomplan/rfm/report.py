@@ -401,7 +401,7 @@ def _value_line(orders: pd.DataFrame, as_of: dt.date, scheme: str, lang: str, cu
     return t(
         "rfm.value.weekly",
         lang,
-        total=money(total, currency, 0),
+        total=money(round(total, -2), currency, 0),  # a model's forecast: to the hundred, not the yuan
         segment=label,
         share=pct(top["predicted_value"] / total if total else None, 1),
         customers=num(top["customers"]),
