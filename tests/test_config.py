@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ecomplan.config import parse_settings
@@ -40,3 +42,30 @@ def test_a_title_with_shop_and_week_is_fine():
 def test_every_table_is_validated_with_its_key_path(data, path):
     with pytest.raises(ConfigError, match=rf"^shop\.toml: {path.replace('.', chr(92) + '.')}: "):
         parse_settings(data, ".", "shop.toml")
+
+
+def test_config_globs_are_bounded_and_follow_no_folder_links(tmp_path, monkeypatch):
+    """A `**` pattern from the file-system root walked every disk for minutes (#17); a link loop among
+    the folders hung glob. Bounded: folders walked, depth, matches, each named in the error."""
+    import glob
+
+    from ecomplan import config as cfg
+    from ecomplan.core.errors import ConfigError
+
+    for folder in ("a/b/c", "a/d", ".hidden"):
+        (tmp_path / folder).mkdir(parents=True)
+    for name in ("a/x.csv", "a/b/y.csv", "a/b/c/z.csv", "a/d/w.xlsx", ".hidden/h.csv", "a/.lock.csv", "top.csv"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    for pattern in ("**/*.csv", "a/*.csv", "a/*/*.csv", "*.csv", "a/**/*.xlsx", "a/b/**/*.csv"):
+        expected = sorted(
+            Path(p) for p in glob.glob(str(tmp_path / pattern), recursive=True) if "loop" not in p and Path(p).is_file()
+        )
+        assert cfg.expand_glob(tmp_path / pattern) == expected, pattern
+    monkeypatch.setattr(cfg, "GLOB_MAX_FOLDERS", 3)
+    with pytest.raises(ConfigError, match="walks more than 3 folders"):
+        cfg.expand_glob(tmp_path / "**" / "*.csv")
+    monkeypatch.setattr(cfg, "GLOB_MAX_FOLDERS", 1000)
+    monkeypatch.setattr(cfg, "GLOB_MAX_MATCHES", 2)
+    with pytest.raises(ConfigError, match="matches more than 2 files"):
+        cfg.expand_glob(tmp_path / "**" / "*.csv")

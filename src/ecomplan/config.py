@@ -9,7 +9,7 @@ read their part of the file from the one `Settings` value `load_settings` return
 
 from __future__ import annotations
 
-import glob
+import os
 import string
 import tomllib
 from pathlib import Path
@@ -263,12 +263,64 @@ class Settings(Strict):
         """Files matching the glob patterns, sorted; a pattern that matches nothing is an error."""
         found: list[Path] = []
         for pattern in patterns:
-            matches = sorted(Path(p) for p in glob.glob(str(self.path(pattern)), recursive=True))
-            matches = [p for p in matches if p.is_file()]
+            matches = expand_glob(self.path(pattern), what)
             if not matches:
                 raise ConfigError(f"{what}: no file matches {pattern!r} (looked in {self.base_dir})")
             found.extend(m for m in matches if m not in found)
         return found
+
+
+# Bounds on a config glob: `**` from the file-system root would walk every disk for minutes.
+GLOB_MAX_FOLDERS = 10_000  # folders a pattern may walk through (~5 s on a slow disk)
+GLOB_MAX_DEPTH = 12  # folder levels below the pattern's fixed part
+GLOB_MAX_MATCHES = 10_000
+
+
+def expand_glob(pattern: str | Path, what: str = "config") -> list[Path]:
+    """The files a glob pattern names, sorted (`*`, `?`, `[…]` within a folder, `**` across folders),
+    walking at most GLOB_MAX_FOLDERS folders GLOB_MAX_DEPTH deep and returning at most GLOB_MAX_MATCHES
+    files; a pattern that would go further is a ConfigError saying which bound it hit. Links to folders
+    are not followed (no loops); a link to a file is kept when it resolves."""
+    import fnmatch
+    import glob as globbing  # has_magic: what counts as a pattern, as glob itself says
+
+    text = str(pattern)
+    if not globbing.has_magic(text):
+        return [Path(text)] if Path(text).is_file() else []
+    parts = Path(text).parts
+    fixed = next(i for i, part in enumerate(parts) if globbing.has_magic(part))
+    root, rest = Path(*parts[:fixed]) if fixed else Path("."), parts[fixed:]
+
+    def matches(names: tuple[str, ...], pieces: tuple[str, ...]) -> bool:
+        if not pieces:
+            return not names
+        if pieces[0] == "**":
+            return any(matches(names[i:], pieces[1:]) for i in range(len(names) + 1))
+        return bool(names) and fnmatch.fnmatchcase(names[0], pieces[0]) and matches(names[1:], pieces[1:])
+
+    deep = "**" in rest
+    depth_limit = GLOB_MAX_DEPTH if deep else len(rest) - 1
+    found: list[Path] = []
+    for folders, (folder, subfolders, files) in enumerate(os.walk(root, followlinks=False), start=1):
+        if folders > GLOB_MAX_FOLDERS:
+            raise ConfigError(
+                f"{what}: {text!r} walks more than {GLOB_MAX_FOLDERS:,} folders; start it from a narrower folder"
+            )
+        level = len(Path(folder).relative_to(root).parts)
+        if level >= depth_limit:
+            subfolders.clear()  # not deeper than the pattern can reach (or GLOB_MAX_DEPTH for `**`)
+        if not deep:  # prune folders the pattern's next part cannot match
+            subfolders[:] = [d for d in subfolders if fnmatch.fnmatchcase(d, rest[level])]
+        if not any(piece.startswith(".") for piece in rest):  # as glob: hidden names only when asked for
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            files = [f for f in files if not f.startswith(".")]
+        for name in files:
+            relative = Path(folder, name).relative_to(root).parts
+            if matches(relative, rest) and Path(folder, name).is_file():
+                found.append(Path(folder, name))
+                if len(found) > GLOB_MAX_MATCHES:
+                    raise ConfigError(f"{what}: {text!r} matches more than {GLOB_MAX_MATCHES:,} files; narrow it")
+    return sorted(found)
 
 
 def read_toml(path: str | Path, what: str = "config file") -> dict[str, Any]:

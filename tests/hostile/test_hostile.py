@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -297,3 +298,21 @@ def test_no_row_is_lost_silently(corpus, case, command):
     assert run["exit_code"] == 1, run["stderr"]
     errors = [line for line in run["stderr"].splitlines() if line.startswith("error:")]
     assert errors and ("left out" in errors[0] or "no " in errors[0]), run["stderr"]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ('"/**/*.csv"', "folders; start it from a narrower folder"),  # every disk: bounded, not minutes
+        ('"loop/**/*.csv"', "no file matches"),  # a folder link loop: not followed
+    ],
+)
+def test_a_config_glob_that_would_walk_forever_is_one_line(tmp_path, files, message):
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "again").symlink_to(tmp_path / "loop", target_is_directory=True)
+    (tmp_path / "ecomplan.toml").write_text(f"[[sources]]\nfiles = [{files}]\n", encoding="utf-8")
+    started = time.monotonic()
+    result = _cli(["report", "weekly", "--config", "ecomplan.toml", "--week", "2026-W47"], tmp_path)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert "unexpected" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -142,9 +142,8 @@ def _weekly_files(
     (weekly-<week>.md/.xlsx/.html in the output directory, and the old lock file the job removes), for
     `refuse_overwrite`.
     A config or week that does not parse is left to the job, which says why."""
-    import glob
 
-    from ecomplan.config import OrdersSource, Source, load_settings
+    from ecomplan.config import OrdersSource, Source, expand_glob, load_settings
     from ecomplan.core.errors import EcomplanError
     from ecomplan.core.periods import parse_period, today_in
 
@@ -153,9 +152,7 @@ def _weekly_files(
     patterns = [pattern for table in tables for pattern in table.files]
     if settings.inventory is not None:
         patterns += [*([settings.inventory.stock] if settings.inventory.stock else []), *settings.inventory.sales]
-    inputs = [config] + [
-        Path(p) for pattern in patterns for p in glob.glob(str(settings.path(pattern)), recursive=True)
-    ]
+    inputs = [config] + [p for pattern in patterns for p in expand_glob(settings.path(pattern), str(config))]
     inputs += [settings.path(t.mapping) for t in tables if t.mapping]
     if settings.targets:
         inputs.append(settings.path(settings.targets))

@@ -11,11 +11,10 @@ the command line too.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ecomplan.config import InventorySettings, Settings
+from ecomplan.config import InventorySettings, Settings, expand_glob
 from ecomplan.core.errors import ConfigError
 from ecomplan.core.periods import Campaign
 
@@ -147,7 +146,7 @@ def from_settings(settings: Settings) -> InventoryConfig:
 
 def _expand(base: Path, pattern: str, source: str) -> list[Path]:
     if any(ch in pattern for ch in "*?["):
-        found = sorted(Path(p) for p in glob.glob(str(base / pattern)))
+        found = expand_glob(base / pattern, f"{source}: inventory.sales")
         if not found:
             raise ConfigError(f"{source}: inventory.sales: pattern {pattern!r} matches no file in {base}")
         return found
