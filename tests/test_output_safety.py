@@ -4,6 +4,7 @@ span in Markdown, whatever a product, channel or customer is called."""
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from hypothesis import given
@@ -100,6 +101,13 @@ def test_product_and_channel_names_in_the_kpi_markdown_are_inert(tmp_path):
     assert "<script" not in markdown and "<img" not in markdown
     assert "](javascript:" not in markdown.replace("\\]", "")  # an escaped bracket opens no link
     assert "`code`" not in markdown
+    page_file = tmp_path / "kpi.html"  # the HTML page (its inline SVG charts too) carries the same names
+    result = CliRunner().invoke(app, [*args, "-o", str(page_file)])
+    assert result.exit_code == 0, result.output
+    page = page_file.read_text(encoding="utf-8").lower()
+    assert "<script" not in page and "<img" not in page
+    assert not re.search(r"href=[\"'](?!#)", page)  # only the SVG's references to its own glyphs
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text
 
 
 @pytest.mark.parametrize(
