@@ -85,7 +85,9 @@ def test_without_a_cjk_font_charts_are_svg_only_and_the_run_says_so(tmp_path, mo
     folder = tmp_path / "weekly-2026-W47-charts"
     assert not list(folder.glob("*.png")) and list(folder.glob("*.svg"))
     svg = next(folder.glob("*funnel.svg")).read_text(encoding="utf-8")
-    assert "<text" in svg and "Noto Sans CJK SC" in svg and "京东 · 访客数" in svg  # text left to the viewer
+    # text left to the viewer; one small chart per platform, each titled with it
+    assert "<text" in svg and "Noto Sans CJK SC" in svg and "访客数" in svg
+    assert all(f">{name}</text>" in svg for name in ("京东", "天猫/淘宝", "独立站 (GA4)"))
     markdown = (tmp_path / "weekly-2026-W47.md").read_text(encoding="utf-8")
     assert "weekly-2026-W47-charts/" in markdown and ".png)" not in markdown and ".svg)" in markdown
 

@@ -27,14 +27,15 @@ class Column:
 @dataclass
 class Chart:
     """A chart of one table (native in Excel, SVG/PNG beside Markdown and inline in HTML): `x` is the key of
-    the categories, `y` the series keys. `x` may be a frame column the table does not show (the funnel's
-    "platform · step" labels): Excel then writes it beside the table under `x_label`."""
+    the categories, `y` the series keys. With `facet` (a column key) the pictures draw one small chart per
+    value of that column (the funnel: one per platform); Excel, which has no such charts, labels each
+    category "facet · x" in a column written beside the table."""
 
     kind: Literal["line", "column", "bar", "pie"]
     title: str
     x: str
     y: list[str]
-    x_label: str | None = None
+    facet: str | None = None
 
 
 @dataclass

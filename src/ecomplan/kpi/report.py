@@ -802,7 +802,6 @@ def headline_sentence(result: KpiResult, lang: str) -> str:
 
 def _funnel_section(result: KpiResult, lang: str) -> Section:
     frame = _named(result.funnel, lang).assign(step=result.funnel["step"].map(lambda s: t(f"metric.{s}", lang)))
-    frame["chart_label"] = frame["platform"].astype("str") + " · " + frame["step"].astype("str")
     columns = [
         Column("platform", t("kpi.col.platform", lang)),
         Column("step", t("kpi.col.step", lang)),
@@ -819,13 +818,7 @@ def _funnel_section(result: KpiResult, lang: str) -> Section:
         t("kpi.section.funnel", lang),
         frame,
         columns,
-        chart=Chart(
-            "column",
-            t("kpi.section.funnel", lang),
-            "chart_label",
-            ["value", "previous"],
-            x_label=f"{t('kpi.col.platform', lang)} · {t('kpi.col.step', lang)}",
-        ),
+        chart=Chart("column", t("kpi.section.funnel", lang), "step", ["value", "previous"], facet="platform"),
     )
     return Section(t("kpi.section.funnel", lang), paragraphs=[t("kpi.funnel.note", lang)], tables=[table])
 

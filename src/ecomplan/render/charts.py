@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, cast
 
@@ -112,10 +112,21 @@ def _draw(table: Table, currency: str, font: str | None) -> Picture:
     with rc_context(cast(Any, settings)), warnings.catch_warnings():  # matplotlib types keys as literals
         # Without a CJK font, DejaVu has no Chinese glyphs; the SVG keeps the text for the viewer to draw.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
-        figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+        facets = list(dict.fromkeys(table.frame[chart.facet].astype("str"))) if chart.facet else [None]
+        figure, grid = plt.subplots(1, len(facets), figsize=(WIDTH, HEIGHT), squeeze=False)
         try:
-            _plot(axes, table, chart, currency)
-            axes.set_title(chart.title, loc="left")
+            for index, (axes, facet) in enumerate(zip(grid[0], facets, strict=True)):
+                part = table
+                if chart.facet:  # one small chart per facet, each on its own scale (sessions vs visitors)
+                    rows = table.frame[chart.facet].astype("str") == facet
+                    part = replace(table, frame=table.frame[rows].reset_index(drop=True))
+                _plot(axes, part, chart, currency, legend=index == len(facets) - 1)
+                if chart.facet:
+                    axes.set_title(str(facet), fontsize=9)
+            if chart.facet:
+                figure.suptitle(chart.title, x=0.01, ha="left", fontweight="bold", fontsize=10)
+            else:
+                grid[0][0].set_title(chart.title, loc="left")
             figure.tight_layout()
             svg = io.StringIO()
             figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
@@ -133,7 +144,7 @@ def _draw(table: Table, currency: str, font: str | None) -> Picture:
     return Picture(table.name, chart.title, chart.kind, text, png)
 
 
-def _plot(axes, table: Table, chart: Chart, currency: str) -> None:
+def _plot(axes, table: Table, chart: Chart, currency: str, legend: bool = True) -> None:
     import numpy as np
     from matplotlib.ticker import FuncFormatter
 
@@ -157,7 +168,8 @@ def _plot(axes, table: Table, chart: Chart, currency: str) -> None:
         for index, key in enumerate(series):
             offset = (index - (len(series) - 1) / 2) * width
             axes.bar(positions + offset, values[key], width, label=labels.get(key, key), color=COLOURS[index % 8])
-        axes.set_xticks(positions, categories, rotation=30 if len(categories) > 6 else 0, ha="right")
+        crowded = len(categories) > 6 or (chart.facet is not None and len(categories) > 2)
+        axes.set_xticks(positions, categories, rotation=30 if crowded else 0, ha="right" if crowded else "center")
         axes.yaxis.set_major_formatter(tick)
     elif chart.kind == "bar":
         height = 0.8 / max(len(series), 1)
@@ -173,7 +185,7 @@ def _plot(axes, table: Table, chart: Chart, currency: str) -> None:
         return
     axes.grid(axis="x" if chart.kind == "bar" else "y", color="#E5E5E5", linewidth=0.6)
     axes.set_axisbelow(True)
-    if len(series) > 1:
+    if legend and len(series) > 1:
         axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
 
 

@@ -194,14 +194,15 @@ def _chart(book, sheet, table: Table, n: int) -> None:
     subtype = {"column": "column", "bar": "bar", "line": "line", "pie": "pie"}[spec.kind]
     chart = book.add_chart({"type": subtype})
     name = sheet.get_name()
-    if spec.x in keys:
-        x = keys.index(spec.x)
-    else:  # categories the table does not show: written beside it, under their own header
+    x = keys.index(spec.x)
+    if spec.facet:  # one chart for all facets: "facet · x" categories, written beside the table
+        labels = {c.key: c.label for c in table.columns}
+        categories = [f"{f} · {v}" for f, v in zip(table.frame[spec.facet], table.frame[spec.x], strict=True)]
         x = len(keys)
-        sheet.write_string(0, x, spec.x_label or spec.x)
-        for row, label in enumerate(table.frame[spec.x].tolist()[:n], start=1):
-            sheet.write_string(row, x, inert_formula(str(label)))
-        sheet.set_column(x, x, min(max(len(str(v)) for v in table.frame[spec.x]) * 2 + 2, 40))
+        sheet.write_string(0, x, f"{labels[spec.facet]} · {labels[spec.x]}")
+        for row, label in enumerate(categories[:n], start=1):
+            sheet.write_string(row, x, inert_formula(label))
+        sheet.set_column(x, x, min(max(len(c) for c in categories) * 2 + 2, 40))
     for key in spec.y:
         y = keys.index(key)
         chart.add_series(
