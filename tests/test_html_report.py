@@ -201,3 +201,24 @@ def test_kpi_report_writes_html_too(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "转化漏斗" in page
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kpi.html"]  # no picture files beside an HTML page
+
+
+@pytest.mark.parametrize("kind", ["line", "column", "bar", "pie"])
+def test_every_chart_kind_draws(kind):
+    import io
+
+    import pandas as pd
+    from PIL import Image
+
+    from ecomplan.core.report import Chart, Column, Report, Section, Table
+
+    frame = pd.DataFrame({"label": ["甲", "乙", "丙"], "a": [3.0, 1.0, 2.0], "b": [1.0, 2.0, None]})
+    columns = [Column("label", "名称"), Column("a", "本期", "money"), Column("b", "上期", "money")]
+    table = Table(
+        "kinds", "种类", frame, columns, chart=Chart(kind, "标题", "label", ["a"] if kind == "pie" else ["a", "b"])
+    )
+    drawn = charts.pictures(Report("r", "zh", sections=[Section("s", tables=[table])]))
+    assert len(drawn.items) == 1
+    assert ET.fromstring(drawn.items[0].svg.encode("utf-8")).tag.endswith("svg")
+    if drawn.items[0].png is not None:
+        assert Image.open(io.BytesIO(drawn.items[0].png)).size == (1080, 540)

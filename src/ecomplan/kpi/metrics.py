@@ -92,3 +92,5 @@ GA_HEADLINE = (
     "revenue",
     "session_conversion_rate",
 )
+# The site's own table (beside the shops'): GA4's measures, its users (`visitors`) after the sessions.
+SITE_ROWS = (GA_HEADLINE[0], "visitors", *GA_HEADLINE[1:])

@@ -20,7 +20,7 @@ from ecomplan.core.periods import Campaign, Period, campaign_aligned, previous, 
 from ecomplan.core.report import Chart, Column, Report, Section, Table
 from ecomplan.core.text import platform_name, t
 from ecomplan.kpi import compute as kpi
-from ecomplan.kpi.metrics import GA_HEADLINE, HEADLINE, METRICS
+from ecomplan.kpi.metrics import GA_HEADLINE, HEADLINE, METRICS, SITE_ROWS
 from ecomplan.kpi.targets import Targets, rate_target, track_gmv
 
 COMPARISONS = ("previous_period", "year_over_year", "year_over_year_weekday", "campaign")
@@ -639,19 +639,6 @@ def sections(result: KpiResult, lang: str, include: tuple[str, ...], headline: b
         out.append(_trend_section(result, lang))
     out.append(_notes_section(result, lang))
     return out
-
-
-# The site table: GA4's own measures, users under their own name (`metric.users`).
-SITE_ROWS: tuple[str, ...] = (
-    "sessions",
-    "visitors",
-    "engagement_rate",
-    "add_to_carts",
-    "checkouts",
-    "purchases",
-    "revenue",
-    "session_conversion_rate",
-)
 
 
 def _metric_table(

@@ -163,22 +163,20 @@ def _plot(axes, table: Table, chart: Chart, currency: str, legend: bool = True) 
         step = max(1, math.ceil(len(categories) / 10))
         axes.set_xticks(positions[::step], [categories[i] for i in range(0, len(categories), step)])
         axes.yaxis.set_major_formatter(tick)
-    elif chart.kind == "column":
-        width = 0.8 / max(len(series), 1)
+    elif chart.kind in {"column", "bar"}:  # grouped bars, upright or lying
+        thickness = 0.8 / max(len(series), 1)
+        draw = axes.bar if chart.kind == "column" else axes.barh
         for index, key in enumerate(series):
-            offset = (index - (len(series) - 1) / 2) * width
-            axes.bar(positions + offset, values[key], width, label=labels.get(key, key), color=COLOURS[index % 8])
-        crowded = len(categories) > 6 or (chart.facet is not None and len(categories) > 2)
-        axes.set_xticks(positions, categories, rotation=30 if crowded else 0, ha="right" if crowded else "center")
-        axes.yaxis.set_major_formatter(tick)
-    elif chart.kind == "bar":
-        height = 0.8 / max(len(series), 1)
-        for index, key in enumerate(series):
-            offset = (index - (len(series) - 1) / 2) * height
-            axes.barh(positions + offset, values[key], height, label=labels.get(key, key), color=COLOURS[index % 8])
-        axes.set_yticks(positions, categories)
-        axes.invert_yaxis()  # the table's first row on top
-        axes.xaxis.set_major_formatter(tick)
+            offset = (index - (len(series) - 1) / 2) * thickness
+            draw(positions + offset, values[key], thickness, label=labels.get(key, key), color=COLOURS[index % 8])
+        if chart.kind == "column":
+            crowded = len(categories) > 6 or (chart.facet is not None and len(categories) > 2)
+            axes.set_xticks(positions, categories, rotation=30 if crowded else 0, ha="right" if crowded else "center")
+            axes.yaxis.set_major_formatter(tick)
+        else:
+            axes.set_yticks(positions, categories)
+            axes.invert_yaxis()  # the table's first row on top
+            axes.xaxis.set_major_formatter(tick)
     else:  # pie
         axes.pie(values[series[0]], labels=categories, colors=COLOURS, startangle=90, counterclock=False)
         axes.axis("equal")
