@@ -16,6 +16,8 @@ from ecomplan.core.errors import ConfigError
         ("{nope}", r"report\.title: unknown placeholder \{nope\}"),
         ("{0[9]}", r"unknown placeholder \{0\[9\]\}"),
         ("周报 {", "not a valid title"),
+        ("{shop:>{x}}", r"not a valid title \('x'\)"),  # a field inside the format spec
+        ("{shop:d}", "Unknown format code 'd'"),
     ],
 )
 def test_a_title_with_unknown_placeholders_is_a_config_error(title, message):

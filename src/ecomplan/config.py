@@ -176,6 +176,12 @@ class ReportSettings(Strict):
         wrong = [f for f in fields if f not in TITLE_FIELDS]
         if wrong:
             raise ValueError(f"unknown placeholder {{{wrong[0]}}} in {value!r}; use {{shop}} and {{week}}")
+        try:  # a format spec may hold its own fields ({shop:>{x}}) or not fit text ({shop:d})
+            value.format(**dict.fromkeys(TITLE_FIELDS, "x"))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"{value!r} is not a valid title ({exc!s}); use {{shop}} and {{week}} as they are"
+            ) from None
         return value
 
 
