@@ -241,3 +241,17 @@ def test_the_analytic_gradients_match_finite_differences(theta):
     point = np.array(theta[:3])
     numeric = approx_fprime(point, lambda p: gamma_gamma(p)[0], 1e-7)
     assert np.allclose(gamma_gamma(point)[1], numeric, rtol=1e-4, atol=1e-5)
+
+
+def test_a_fit_that_does_not_converge_is_reported_and_not_used(tmp_path):
+    """20 orders of 8 customers within a month (the hostile corpus's orders): the purchase model runs to its
+    bounds. Its parameters are in the JSON with converged false; no customer gets a prediction from it."""
+    rows = [(f"O{i}", f"C{1 + i % 8}", f"2026-11-{1 + (i * 3) % 28:02d}", 50 + i) for i in range(20)]
+    result = runner.invoke(app, ["rfm", "value", str(_orders(rows)), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["model"]["bgnbd"]["converged"] is False and doc["predicted_value"] is None
+    assert "did not converge" in result.stderr and "no prediction" in result.stderr
+    assert all(
+        s["predicted_value"] in (0, None) or s["predicted_value"] != s["predicted_value"] for s in doc["segments"]
+    )

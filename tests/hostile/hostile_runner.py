@@ -28,6 +28,8 @@ def commands(file: str, stock: str, options: list[str]) -> dict[str, list[str]]:
         "kpi_report": ["kpi", "report", file, "--period", "2026-11", "--as-of", "2026-12-01", *options],
         "rfm_segment": ["rfm", "segment", file, *options],
         "rfm_repurchase": ["rfm", "repurchase", file, *options],
+        "rfm_value": ["rfm", "value", file, *options],
+        "promo_thresholds": ["promo", "thresholds", file, *options],
         "inventory_stock": ["inventory", "alerts", "--stock", file, *options],
         "inventory_sales": [
             "inventory",

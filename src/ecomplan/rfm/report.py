@@ -393,7 +393,7 @@ def _value_line(orders: pd.DataFrame, as_of: dt.date, scheme: str, lang: str, cu
         result = predict(orders, as_of, 90, "week", None, scheme)
     except EcomplanError as exc:
         return t("rfm.value.weekly_unavailable", lang, reason=exc)
-    if result.bgnbd is None or not len(result.segments):
+    if not result.predicts or not len(result.segments):
         return t("rfm.value.weekly_unavailable", lang, reason="; ".join(result.messages))
     total = float(result.customers["predicted_value"].sum())
     top = result.segments.iloc[0]
@@ -445,7 +445,7 @@ def value_report(result, lang: str, files: list[str], currency: str = "¥") -> R
     """The `rfm value` document: the fitted models and their caveats, predicted value by segment and by
     decile, and the holdout check when there is one. `result` is an `rfm.value.ValueResult`."""
     customers = result.customers
-    total = float(customers["predicted_value"].sum()) if result.bgnbd is not None else None
+    total = float(customers["predicted_value"].sum()) if result.predicts else None
     report = Report(
         t("rfm.value.title", lang),
         lang,

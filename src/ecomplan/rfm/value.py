@@ -24,6 +24,7 @@ import pandas as pd
 from ecomplan.core.errors import ArgumentError, InputError, Issue
 
 TIME_UNITS = {"day": 1, "week": 7}
+LOG_BOUNDS = (-12.0, 8.0)  # every parameter between e^-12 and e^8 (α and γ times the data's scale)
 FREQUENCY_BUCKETS = ("0", "1", "2", "3", "4", "5", "6", "7+")
 
 
@@ -107,7 +108,7 @@ def _bgnbd_objective(x, t_x, T, w, scale: float):
     def loss(theta):
         """The mean negative log-likelihood and its gradient in the log parameters (analytic: L-BFGS-B then
         needs one evaluation a step instead of five)."""
-        r, alpha, a, b = np.exp(theta)
+        r, alpha, a, b = np.exp(np.clip(theta, *LOG_BOUNDS))  # Nelder-Mead may step outside the bounds
         alpha *= scale
         common = gammaln(r + x_values) - gammaln(r) + r * math.log(alpha) + betaln(a, b + x_values) - betaln(a, b)
         log_T, log_t = np.log(alpha + T_values), np.log(alpha + t_values)
@@ -150,7 +151,7 @@ def fit_bgnbd(x, t_x, T, weights=None, time_unit: str = "week") -> BgNbd:
 
     loss = _bgnbd_objective(x, t_x, T, w, scale)
     start = np.zeros(4)
-    bounds = [(-12.0, 8.0)] * 4
+    bounds = [LOG_BOUNDS] * 4
     best, converged = _minimize(loss, start, bounds)
     r, alpha, a, b = np.exp(best.x)
     log_likelihood = -best.fun * w.sum()
@@ -172,6 +173,7 @@ def _minimize(loss, start, bounds):
             lambda theta: loss(theta)[0],
             best.x,
             method="Nelder-Mead",
+            bounds=bounds,
             options={"maxiter": 4000, "xatol": 1e-9, "fatol": 1e-13},
         )
         success = bool(polished.success)
@@ -211,7 +213,7 @@ def _gamma_gamma_objective(x, m, w, scale: float):
 
     def loss(theta):
         """The mean negative log-likelihood and its analytic gradient in the log parameters."""
-        p, q, v = np.exp(theta)
+        p, q, v = np.exp(np.clip(theta, *LOG_BOUNDS))
         v *= scale
         per_count = gammaln(p * x_values + q) - gammaln(p * x_values) - gammaln(q)
         log_total = np.log(v + spent)
@@ -234,7 +236,7 @@ def fit_gamma_gamma(x, m, weights=None) -> GammaGamma:
     scale = max(float(np.average(m, weights=w)), 1e-9)
 
     loss = _gamma_gamma_objective(x, m, w, scale)
-    best, converged = _minimize(loss, np.zeros(3), [(-12.0, 8.0)] * 3)
+    best, converged = _minimize(loss, np.zeros(3), [LOG_BOUNDS] * 3)
     p, q, v = np.exp(best.x)
     # q <= 1: the population's mean spend is infinite and eq. 5 has no finite answer
     return GammaGamma(float(p), float(q), float(v * scale), float(-best.fun * w.sum()), bool(converged and q > 1))
@@ -290,6 +292,11 @@ class ValueResult:
     issues: list[Issue] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # why a model is missing or not to be trusted
 
+    @property
+    def predicts(self) -> bool:
+        """Whether there are predictions: a purchase model that converged (else a neutral result)."""
+        return self.bgnbd is not None and self.bgnbd.converged
+
     def to_dict(self) -> dict:
         def model_dict(model, keys):
             return None if model is None else {k: getattr(model, k) for k in keys}
@@ -304,7 +311,7 @@ class ValueResult:
                 "gamma_gamma": model_dict(self.gamma_gamma, ("p", "q", "v", "converged")),
                 "spend_frequency_correlation": self.spend_frequency_correlation,
             },
-            "predicted_value": float(self.customers["predicted_value"].sum()) if self.bgnbd is not None else None,
+            "predicted_value": float(self.customers["predicted_value"].sum()) if self.predicts else None,
             "segments": self.segments.to_dict("records"),
             "deciles": self.deciles.to_dict("records"),
             "holdout": self.holdout,
@@ -347,13 +354,14 @@ def value(
         else None
     )
     gamma_gamma = _fit_spend(repeaters, correlation, messages)
-    holdout = _holdout(bgnbd, calibration, days, key, fit_end, as_of, unit) if calibration_end else None
+    usable = bgnbd if bgnbd is not None and bgnbd.converged else None  # unconverged: reported, not used
+    holdout = _holdout(usable, calibration, days, key, fit_end, as_of, unit) if calibration_end else None
     now = histories(days, key, as_of, unit) if calibration_end else calibration
     customers = now.copy()
     horizon = horizon_days / unit
-    if bgnbd is not None:
-        customers["p_alive"] = p_alive(bgnbd, now["x"], now["t_x"], now["T"])
-        customers["expected_purchases"] = expected_purchases(bgnbd, horizon, now["x"], now["t_x"], now["T"])
+    if usable is not None:
+        customers["p_alive"] = p_alive(usable, now["x"], now["t_x"], now["T"])
+        customers["expected_purchases"] = expected_purchases(usable, horizon, now["x"], now["t_x"], now["T"])
     else:
         customers["p_alive"] = np.nan
         customers["expected_purchases"] = np.nan
@@ -414,7 +422,7 @@ def _fit_purchases(calibration: pd.DataFrame, time_unit: str, messages: list[str
     if not model.converged:
         messages.append(
             f"the purchase model did not converge (r={model.r:.3g}, α={model.alpha:.3g}, a={model.a:.3g}, "
-            f"b={model.b:.3g}): treat its predictions as rough"
+            f"b={model.b:.3g}); no prediction from it"
         )
     return model
 
