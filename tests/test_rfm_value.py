@@ -173,6 +173,7 @@ def test_degenerate_data_gives_a_message_and_a_neutral_result(rows, message):
     doc = json.loads(result.stdout)
     assert doc["model"]["bgnbd"] is None and any(message in m for m in doc["messages"])
     assert doc["predicted_value"] is None  # no model: no figure, never a 0 that reads as "worth nothing"
+    assert all(s["predicted_value"] is None and s["expected_purchases"] is None for s in doc["segments"])
 
 
 def test_spend_that_rises_with_frequency_is_reported():
@@ -252,6 +253,4 @@ def test_a_fit_that_does_not_converge_is_reported_and_not_used(tmp_path):
     doc = json.loads(result.stdout)
     assert doc["model"]["bgnbd"]["converged"] is False and doc["predicted_value"] is None
     assert "did not converge" in result.stderr and "no prediction" in result.stderr
-    assert all(
-        s["predicted_value"] in (0, None) or s["predicted_value"] != s["predicted_value"] for s in doc["segments"]
-    )
+    assert all(s["predicted_value"] is None for s in doc["segments"])

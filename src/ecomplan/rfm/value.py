@@ -495,8 +495,9 @@ def _by_segment(customers: pd.DataFrame) -> pd.DataFrame:
     out = grouped.agg(
         customers=("p_alive", "size"),
         p_alive_mean=("p_alive", "mean"),
-        expected_purchases=("expected_purchases", "sum"),
-        predicted_value=("predicted_value", "sum"),
+        # without a purchase model these stay empty (null), never a 0 that reads as "worth nothing"
+        expected_purchases=("expected_purchases", lambda s: s.sum(min_count=1)),
+        predicted_value=("predicted_value", lambda s: s.sum(min_count=1)),
     ).reset_index()
     return out.sort_values("predicted_value", ascending=False, kind="stable").reset_index(drop=True)[columns]
 
