@@ -254,3 +254,34 @@ def test_a_fit_that_does_not_converge_is_reported_and_not_used(tmp_path):
     assert doc["model"]["bgnbd"]["converged"] is False and doc["predicted_value"] is None
     assert "did not converge" in result.stderr and "no prediction" in result.stderr
     assert all(s["predicted_value"] is None for s in doc["segments"])
+
+
+@pytest.mark.parametrize("with_refunds", [False, True])
+def test_purchase_days_add_up_to_rfm_segments_monetary(with_refunds):
+    """The purchase days rfm value fits on are rfm segment's purchases: over all history each customer's
+    spend per day adds up to the M of `rfm segment` (refunds netted alike when a refunds export is given)."""
+    from ecomplan.ingest.load import load
+    from ecomplan.rfm import segment
+
+    fixtures = ROOT / "fixtures" / "rfm"
+    lines = load([fixtures / "sycm_orders.csv"], "orders").frame
+    refunds = load([fixtures / "sycm_refunds.csv"], "refunds").frame if with_refunds else None
+    scored = segment(lines, window_days="all", refunds=refunds, keep_purchase_days=True)
+    days = scored.purchase_days.groupby(scored.key)["spend"].sum()
+    monetary = scored.customers.set_index(scored.key)["monetary"]
+    assert len(monetary) and days.reindex(monetary.index).round(6).tolist() == monetary.round(6).tolist()
+
+
+def test_rfm_value_nets_a_refunds_export(tmp_path):
+    """--refunds as in rfm segment: ¥50 of the fixture's ¥799 is refunded, and the spend per purchase the
+    customers are valued at (here the mean per purchase day: four customers fit no model) falls with it."""
+    fixtures = ROOT / "fixtures" / "rfm"
+    spend = []
+    for extra in ([], ["--refunds", str(fixtures / "sycm_refunds.csv")]):
+        out = tmp_path / f"c{len(extra)}.csv"
+        args = ["rfm", "value", str(fixtures / "sycm_orders.csv"), "--as-of", "2026-12-01", "--customers-out", str(out)]
+        result = runner.invoke(app, [*args, *extra])
+        assert result.exit_code == 0, result.output
+        spend.append(pd.read_csv(out, encoding="utf-8-sig")["expected_spend"].iloc[0])
+    plain, netted = spend
+    assert netted < plain

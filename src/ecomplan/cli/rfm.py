@@ -281,6 +281,7 @@ def value_command(
     ] = None,
     json_: JsonOpt = False,
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Show customer ids in full.")] = False,
+    refunds: RefundsOpt = None,
     lang: LangOpt = Lang.zh,
     platform: PlatformOpt = None,
     mapping: MappingOpt = None,
@@ -294,7 +295,7 @@ def value_command(
 
     Example: ecomplan rfm value orders.csv --horizon 90d --calibration-end 2026-08-31 -o value.xlsx
     """
-    refuse_overwrite([*files, mapping], {"output": output, "customers_out": customers_out})
+    refuse_overwrite([*files, *(refunds or []), mapping], {"output": output, "customers_out": customers_out})
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.periods import parse_days
@@ -307,10 +308,10 @@ def value_command(
         output_format(customers_out, TABLE_SUFFIXES)
     days = parse_days(horizon, "horizon_days", minimum=1)
     assert days is not None  # without allow_all, a horizon always parses to a number of days or raises
-    orders, _, issues = _load(
-        files, None, platform, mapping, encoding, sheet, password, load_settings(None).timezone, False, allow_skipped
+    orders, refund_frame, issues = _load(
+        files, refunds, platform, mapping, encoding, sheet, password, load_settings(None).timezone, False, allow_skipped
     )
-    result = predict(orders, as_of, days, time_unit.value, calibration_end, scheme.value, files[0].name)
+    result = predict(orders, as_of, days, time_unit.value, calibration_end, scheme.value, files[0].name, refund_frame)
     result.issues = issues
     warn_issues(issues)
     for message in result.messages:

@@ -250,7 +250,9 @@ def measure(
         query = _metrics_sql(key, contacts, refund_join, as_of, window_days, frequency)
         wide = db.sql(query).to_arrow_table()
         keys = ", ".join(key)
-        days = _to_pandas(db.sql(_purchase_days_query(keys)).to_arrow_table()) if with_purchase_days else None
+        days = (
+            _to_pandas(db.sql(_purchase_days_query(keys, refund_join)).to_arrow_table()) if with_purchase_days else None
+        )
     if wide.num_rows == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(
@@ -277,12 +279,20 @@ def purchase_days(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFra
     return _sold_orders(lines, file, _purchase_days_query)
 
 
-def _purchase_days_query(keys: str) -> str:
-    """Customers' purchase days over `measure`'s `orders` table, in one order (key, day), run after run."""
+def _purchase_days_query(keys: str, refund_join: str = "") -> str:
+    """Customers' purchase days over `measure`'s `orders` table (less the refunds of `refund_join`), in one
+    order (key, day), run after run."""
+    columns = ", ".join(f"o.{k}" for k in keys.split(", "))
     return f"""
-        SELECT {keys}, day, round(sum(net), 6) AS spend FROM orders
-        WHERE excluded IS NULL AND customer_id IS NOT NULL AND net > 0
-        GROUP BY {keys}, day ORDER BY {keys}, day"""
+        SELECT {keys}, day, round(sum(net), 6) AS spend FROM (
+            SELECT {columns}, o.day, {_net_sql(refund_join)} AS net FROM orders o {refund_join}
+            WHERE o.excluded IS NULL AND o.customer_id IS NOT NULL)
+        WHERE net > 0 GROUP BY {keys}, day ORDER BY {keys}, day"""
+
+
+def _net_sql(refund_join: str) -> str:
+    """An order's net amount: less its successful refunds when a refunds export is joined."""
+    return "round(o.net - coalesce(r.refund, 0), 6)" if refund_join else "o.net"
 
 
 def order_values(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
@@ -512,7 +522,7 @@ def _metrics_sql(
     customer, with the metrics of every as-of date as FILTERed aggregates."""
     keys = ", ".join(key)
     contact_days = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
-    net = "round(o.net - coalesce(r.refund, 0), 6)" if refund_join else "o.net"
+    net = _net_sql(refund_join)
     if frequency == "days":
         purchases = f"""
             SELECT {keys}, day, count(*) FILTER (net > 0) AS purchases, sum(net) FILTER (net > 0) AS net,

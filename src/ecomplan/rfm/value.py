@@ -524,19 +524,23 @@ def predict(
     calibration_end: dt.date | None = None,
     scheme: str = "cn8",
     file: str = "orders",
+    refunds: pd.DataFrame | None = None,
 ) -> ValueResult:
     """`ecomplan rfm value`: purchase days of canonical order lines (`rfm.read_orders`), the models, and
     each customer's RFM segment of `scheme` (as `rfm segment` gives it on the same date, 365-day window;
-    customers without a purchase in that window are `lapsed`)."""
+    customers without a purchase in that window are `lapsed`). `refunds` (a refunds export's canonical
+    frame) nets successful refunds from their orders, as in `rfm segment --refunds`."""
     from ecomplan.rfm.metrics import purchase_days
     from ecomplan.rfm.segmentation import segment
 
     segments = None
     try:  # one DuckDB pass gives both the segments and the purchase days
-        scored = segment(lines, scheme, as_of=as_of, file=file, keep_purchase_days=True)
+        scored = segment(lines, scheme, as_of=as_of, file=file, refunds=refunds, keep_purchase_days=True)
         days, key, as_of = cast(pd.DataFrame, scored.purchase_days), scored.key, scored.as_of
         segments = scored.customers.set_index(scored.key)["segment"].astype("object")
     except InputError:  # no customer in the window (or none at all): purchase days alone, every customer lapsed
+        if refunds is not None:
+            raise  # the refunds are netted in the segmenting pass only
         days, key, _ = purchase_days(lines, file)
         if days.empty:
             raise InputError(
