@@ -26,7 +26,7 @@ from ecomplan.config import Settings, load_settings
 from ecomplan.core.errors import ArgumentError, EcomplanError, Issue, SchemaError
 from ecomplan.core.periods import Period, parse_period, today_in
 from ecomplan.core.report import Report, Section
-from ecomplan.core.text import platform_name, t
+from ecomplan.core.text import enumerate_names, platform_name, t
 from ecomplan.ingest.load import Loaded, concat_canonical, load, load_by_kind
 from ecomplan.ingest.options import ReadOptions
 from ecomplan.ingest.reading.limits import DEFAULT_LIMITS, ReadLimits
@@ -145,9 +145,7 @@ def build_weekly(
             *kpi_report.meta_dates(result, today, lang),
             (
                 t("weekly.meta.platforms", lang),
-                "、".join(platform_name(p, lang) for p in result.platforms)
-                if lang == "zh"
-                else ", ".join(platform_name(p, lang) for p in result.platforms),
+                enumerate_names((platform_name(p, lang) for p in result.platforms), lang),
             ),
         ],
         sections=[*summary, *sections, *extra, notes],
@@ -173,6 +171,8 @@ def run_weekly(
     readers' caps for every source; `allow_skipped` goes on when rows of a file had to be left out.
     After the files are written, the summary goes to the `[notify]` robots of the config and `notify`;
     a push that fails is in `notify_failures`, the report stays."""
+    from ecomplan.render import missing_font_warning
+
     settings = load_settings(config)
     today = as_of or today_in(settings.timezone)
     period = _week(week, today)
@@ -187,8 +187,6 @@ def run_weekly(
         *(replace(r, secret=r.secret or settings.notify.secret(r.kind)) for r in notify),
     ]
     failures = send_all(robots, _message(weekly.report, weekly.summary, paths, lang)) if robots else []
-    from ecomplan.render import missing_font_warning
-
     notes = [line] if (line := missing_font_warning(weekly.report)) else []
     return WeeklyResult(period, paths, weekly.alerts, weekly.issues, failures, notes)
 
@@ -434,14 +432,13 @@ def _summary(result: kpi_report.KpiResult, lang: str, restock: list[str]) -> lis
 
 
 def _write(report: Report, target_dir: Path, period: Period) -> list[Path]:
-    """The run's files (.md with its chart pictures, .xlsx, .html), published together
-    (`render.output.publish_together`); called under the lock, so temporary files of a killed earlier run
-    are removed first. Returns the three reports' paths."""
-    from ecomplan.render import report_writers
-    from ecomplan.render.output import publish_together, remove_stale_temps
+    """The run's files (.md with its chart pictures, .xlsx, .html), published together; called under the
+    lock, so temporary files of a killed earlier run are removed first."""
+    from ecomplan.render import publish_reports
 
-    reports = [target_dir / f"weekly-{period.label}{suffix}" for suffix in (".md", ".xlsx", ".html")]
-    writers = report_writers(report, reports)
-    remove_stale_temps(list(writers))
-    publish_together(writers)
-    return reports
+    return publish_reports(report, weekly_paths(target_dir, period.label))
+
+
+def weekly_paths(target_dir: Path, label: str) -> list[Path]:
+    """The weekly report's files for the ISO week `label`: Markdown (its pictures beside it), workbook, page."""
+    return [target_dir / f"weekly-{label}{suffix}" for suffix in (".md", ".xlsx", ".html")]

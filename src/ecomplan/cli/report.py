@@ -146,6 +146,7 @@ def _weekly_files(
     from ecomplan.config import OrdersSource, Source, expand_glob, load_settings
     from ecomplan.core.errors import EcomplanError
     from ecomplan.core.periods import parse_period, today_in
+    from ecomplan.jobs import weekly_paths
 
     settings = load_settings(config)
     tables: list[Source | OrdersSource] = [*settings.sources, *([settings.orders] if settings.orders else [])]
@@ -162,7 +163,7 @@ def _weekly_files(
         today = as_of or today_in(settings.timezone)
         spec = "last-week" if week in {"last", "last-week"} else "this-week" if week in {"this", "this-week"} else week
         label = parse_period(spec, today, "week").label
-        written += [target_dir / f"weekly-{label}{suffix}" for suffix in (".md", ".xlsx", ".html")]
+        written += weekly_paths(target_dir, label)
     except EcomplanError:
         pass
     return inputs, {"out_dir": written}

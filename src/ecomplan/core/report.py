@@ -23,6 +23,11 @@ class Column:
     label: str
     fmt: Format = "text"
 
+    @property
+    def numeric(self) -> bool:
+        """A column of figures: right-aligned in every rendering."""
+        return self.fmt not in {"text", "date"}
+
 
 @dataclass
 class Chart:

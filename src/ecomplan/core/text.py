@@ -5,7 +5,7 @@ module: one table per key with its `zh` and `en` text, read on first use (not at
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import cast
@@ -32,6 +32,11 @@ def t(key: str, lang: str, **values: object) -> str:
     """The text for `key` in `lang`, formatted with `values`; unknown keys fail loudly."""
     text = catalogue()[key][lang]
     return text.format(**values) if values else text
+
+
+def enumerate_names(names: Iterable[object], lang: str) -> str:
+    """A list as the language writes one: 天猫/淘宝、京东 / Tmall/Taobao, JD."""
+    return ("、" if lang == "zh" else ", ").join(str(name) for name in names)
 
 
 def platform_name(code: str, lang: str) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ecomplan.core.report import Column, Format, Report, Section, Table
-from ecomplan.core.text import platform_name, t
+from ecomplan.core.text import enumerate_names, platform_name, t
 from ecomplan.inventory.classify import EXCESS, SHORTAGE, STATUSES
 from ecomplan.inventory.engine import AlertsResult
 from ecomplan.inventory.explain import number, status_label, with_text
@@ -26,16 +26,13 @@ def _counts_text(result: AlertsResult, lang: str) -> str:
 def _sales_basis_text(result: AlertsResult, lang: str) -> str:
     """Which sales the daily rates add up (every platform's, when the stock serves several shops): a rate
     from one shop's orders next to another command's rate from all shops would not be comparable."""
-    sep = "、" if lang == "zh" else ", "
     names = [
-        " ".join(
-            filter(
-                None, [platform_name(s.platform, lang) if s.platform else "", t(f"inventory.sales_kind.{s.kind}", lang)]
-            )
-        )
+        f"{platform_name(s.platform, lang)} {t(f'inventory.sales_kind.{s.kind}', lang)}"
+        if s.platform
+        else t(f"inventory.sales_kind.{s.kind}", lang)
         for s in result.sources
     ]
-    sources = sep.join(dict.fromkeys(names))
+    sources = enumerate_names(dict.fromkeys(names), lang)
     return t("inventory.summary.sales_basis", lang, days=result.demand.window_days, sources=sources or "—")
 
 

@@ -294,11 +294,8 @@ def combine(parts: list[Totals]) -> Totals:
         if metric.rollup in {"sum", "distinct", "mean_daily"}:
             present = [p for p in parts if p.get(metric.key) is not None]
             if metric.rollup == "mean_daily" and len(present) > 1:
-                present = []
-            numbers = [p.get(metric.key) or 0.0 for p in present]
-            values[metric.key] = (
-                (float(sum(numbers)) if metric.rollup != "mean_daily" else numbers[0]) if present else None
-            )
+                present = []  # one platform's daily mean is kept as it is; means of several are not added
+            values[metric.key] = float(sum(p.get(metric.key) or 0.0 for p in present)) if present else None
             coverage[metric.key] = [x for p in present for x in p.platforms]
     for metric in METRICS.values():
         if metric.rollup == "ratio" and metric.numerator:
@@ -586,14 +583,13 @@ def ad_totals(table: pd.DataFrame, current: dict[str, Totals]) -> pd.DataFrame:
     per["platform"] = per["platform"].astype("str")
     per["shop_gmv"] = [current[p].get("gmv") if p in current else None for p in per["platform"]]
     if len(per) > 1:
-        known = per["shop_gmv"].notna()
         total = {
             "platform": "total",
             "spend": per["spend"].sum(min_count=1),
             "gmv": per["gmv"].sum(min_count=1),
             "orders": per["orders"].sum(min_count=1),
             # the share's numerator and denominator over the same platforms
-            "shop_gmv": per.loc[known, "shop_gmv"].sum() if known.all() else None,
+            "shop_gmv": per["shop_gmv"].sum() if per["shop_gmv"].notna().all() else None,
         }
         per = pd.concat([per, pd.DataFrame([total])], ignore_index=True)
     per["shop_gmv"] = pd.to_numeric(per["shop_gmv"], errors="coerce")

@@ -18,7 +18,7 @@ from ecomplan.core.formatting import money as fmt_money
 from ecomplan.core.formatting import pct as fmt_pct
 from ecomplan.core.periods import Campaign, Period, campaign_aligned, previous, year_over_year, year_over_year_weekday
 from ecomplan.core.report import Chart, Column, Report, Section, Table
-from ecomplan.core.text import platform_name, t
+from ecomplan.core.text import enumerate_names, platform_name, t
 from ecomplan.kpi import compute as kpi
 from ecomplan.kpi.metrics import GA_HEADLINE, HEADLINE, METRICS, SITE_ROWS
 from ecomplan.kpi.targets import Targets, rate_target, track_gmv
@@ -1103,9 +1103,7 @@ def _notes_section(result: KpiResult, lang: str) -> Section:
                 name=t(f"kpi.compare.{name}", lang),
                 start=other.start,
                 end=other.end,
-                platforms="、".join(platform_name(p, lang) for p in lacking)
-                if lang == "zh"
-                else ", ".join(platform_name(p, lang) for p in lacking),
+                platforms=enumerate_names((platform_name(p, lang) for p in lacking), lang),
             )
         )
     for platform, info in result.coverage.items():

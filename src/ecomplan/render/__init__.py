@@ -93,25 +93,28 @@ def missing_font_warning(report: Report) -> str | None:
     )
 
 
-def write_report(
-    report: Report, path: str | Path | None, template: str = "report.md.j2", templates: str | None = None, **extra
-) -> None:
-    from ecomplan.render.output import output_format, publish_together, remove_stale_temps, write_text
+def publish_reports(report: Report, paths: Sequence[Path]) -> list[Path]:
+    """Write the report to each of `paths` by suffix, with every file they need, renamed into place
+    together; temporary files a killed earlier run left beside them are removed first. Returns `paths`."""
+    from ecomplan.render.output import publish_together, remove_stale_temps
+
+    writers = report_writers(report, paths)
+    remove_stale_temps(list(writers))
+    publish_together(writers)
+    return list(paths)
+
+
+def write_report(report: Report, path: str | Path | None) -> None:
+    """The report to `path` by its suffix (.md with its pictures, .html, .xlsx), atomically; None: the terminal."""
+    from ecomplan.render.output import output_format
 
     if path is None:
         from ecomplan.render.terminal import print_report
 
         print_report(report)
         return
-    suffix = output_format(path, SUFFIXES)
-    if suffix == ".md" and (template != "report.md.j2" or templates or extra):
-        from ecomplan.render.markdown import to_markdown
-
-        write_text(path, to_markdown(report, template, templates, **extra))  # a custom layout: no pictures
-        return
-    writers = report_writers(report, [Path(path)])
-    remove_stale_temps(list(writers))
-    publish_together(writers)
+    output_format(path, SUFFIXES)
+    publish_reports(report, [Path(path)])
 
 
 def write_table(table: Table, path: str | Path, lang: str) -> None:
@@ -140,4 +143,13 @@ def write_table(table: Table, path: str | Path, lang: str) -> None:
     write_report(Report(table.title, lang, sections=[Section(table.title, tables=[sheet])]), path)
 
 
-__all__ = ["SUFFIXES", "TABLE_SUFFIXES", "chart_folder", "report_writers", "write_report", "write_table"]
+__all__ = [
+    "SUFFIXES",
+    "TABLE_SUFFIXES",
+    "chart_folder",
+    "missing_font_warning",
+    "publish_reports",
+    "report_writers",
+    "write_report",
+    "write_table",
+]

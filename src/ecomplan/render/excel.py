@@ -18,7 +18,6 @@ import pandas as pd
 from ecomplan.core.formatting import inert_formula
 from ecomplan.core.report import Report, Table
 from ecomplan.core.text import t
-from ecomplan.render.output import atomic_path
 
 NUMBER_FORMATS = {
     "int": "#,##0",
@@ -41,11 +40,6 @@ def sheet_name(name: str, used: set[str]) -> str:
         n += 1
     used.add(candidate.lower())
     return candidate
-
-
-def write_excel(report: Report, path: str | Path) -> None:
-    with atomic_path(path) as tmp:
-        build_workbook(report, tmp)
 
 
 def build_workbook(report: Report, path: Path) -> None:

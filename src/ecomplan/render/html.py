@@ -23,8 +23,7 @@ def inline_svg(picture: Picture) -> str:
 
 def table_html(table: Table, currency: str) -> str:
     """A table with the report's cell formats; text cells are escaped, numbers right-aligned."""
-    numeric = {c.key for c in table.columns if c.fmt not in {"text", "date"}}
-    head = "".join(f'<th class="{"n" if c.key in numeric else "t"}">{html.escape(c.label)}</th>' for c in table.columns)
+    head = "".join(f'<th class="{"n" if c.numeric else "t"}">{html.escape(c.label)}</th>' for c in table.columns)
     body = []
     # Green where the change is good news: a rise, or a fall for refunds and bounce rate (as in Excel).
     inverted = table.frame["_lower_is_better"].tolist() if "_lower_is_better" in table.frame else None
@@ -34,7 +33,7 @@ def table_html(table: Table, currency: str) -> str:
             value = row[column.key]
             fmt = row.get("_fmt", "num") if column.fmt == "row" else column.fmt
             shown = "—" if value is None else str(value) if fmt == "text" else format_cell(value, fmt, currency)
-            css = "n" if column.key in numeric else "t"
+            css = "n" if column.numeric else "t"
             if fmt in {"change", "pp"} and value is not None and value != 0:
                 good = (value > 0) != bool(inverted and inverted[index])
                 css += " good" if good else " bad"

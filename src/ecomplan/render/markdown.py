@@ -9,7 +9,7 @@ from ecomplan.render.templates import render
 
 def table_markdown(table: Table, currency: str = "¥") -> str:
     header = "| " + " | ".join(cell(c.label) for c in table.columns) + " |"
-    align = "|" + "|".join("---:" if c.fmt not in {"text", "date"} else "---" for c in table.columns) + "|"
+    align = "|" + "|".join("---:" if c.numeric else "---" for c in table.columns) + "|"
     lines = [header, align]
     for row in table.rows():
         lines.append(
