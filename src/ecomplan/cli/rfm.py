@@ -83,6 +83,38 @@ RefundsOpt = Annotated[
 ]
 
 
+CustomersOutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--customers-out", help="Write one row per customer (its figures and segment) to .csv or .xlsx.", dir_okay=False
+    ),
+]
+NoMaskOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-mask",
+        help="Show customer ids, names and phone numbers in full (masked by default: 138****1234, t**1).",
+    ),
+]
+
+
+def _check_outputs(output: Path | None, customers_out: Path | None) -> None:
+    """Refuse an unsupported suffix of -o or --customers-out before any file is read."""
+    from ecomplan.render import TABLE_SUFFIXES
+    from ecomplan.render.output import output_format
+
+    check_output(output)
+    if customers_out is not None:
+        output_format(customers_out, TABLE_SUFFIXES)
+
+
+def _write_customers(table, customers_out: Path, lang: str) -> None:
+    from ecomplan.render import write_table
+
+    write_table(table, customers_out, lang)
+    typer.echo(str(customers_out), err=True)
+
+
 def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str, contacts: bool, allow_skipped: bool):
     """The canonical order lines (with names and phones when `contacts`), the refunds frame and the findings."""
     from ecomplan.ingest.load import load
@@ -155,22 +187,9 @@ def segment_command(
         ),
     ] = None,
     output: OutputOpt = None,
-    customers_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--customers-out",
-            help="Write one row per customer (R, F, M, scores, segment) to .csv or .xlsx.",
-            dir_okay=False,
-        ),
-    ] = None,
+    customers_out: CustomersOutOpt = None,
     json_: JsonOpt = False,
-    no_mask: Annotated[
-        bool,
-        typer.Option(
-            "--no-mask",
-            help="Show customer ids, names and phone numbers in full (masked by default: 138****1234, t**1).",
-        ),
-    ] = False,
+    no_mask: NoMaskOpt = False,
     config: Annotated[
         Path | None,
         typer.Option(
@@ -203,8 +222,6 @@ def segment_command(
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.errors import UsageError
-    from ecomplan.render import TABLE_SUFFIXES, write_table
-    from ecomplan.render.output import output_format
 
     shop = load_settings(config)
     settings = shop.rfm
@@ -214,9 +231,7 @@ def segment_command(
     method = threshold.value if threshold is not None else settings.threshold
     if method == "fixed" and settings.fixed() is None:
         raise UsageError("--threshold fixed needs --config FILE with [rfm] recency_days, frequency and monetary")
-    check_output(output)
-    if customers_out is not None:
-        output_format(customers_out, TABLE_SUFFIXES)
+    _check_outputs(output, customers_out)
     needs_report = _needs_report(output, json_)
     contacts = customers_out is not None  # only the per-customer file shows names and phones
     orders, refund_frame, issues = _load(
@@ -240,8 +255,9 @@ def segment_command(
     warn_issues(result.issues)
     _warn_excluded(result.exclusions)
     if customers_out is not None:
-        write_table(rfm.customers_table(result.customer_table(mask=not no_mask), lang.value), customers_out, lang.value)
-        typer.echo(str(customers_out), err=True)
+        _write_customers(
+            rfm.customers_table(result.customer_table(mask=not no_mask), lang.value), customers_out, lang.value
+        )
     report = rfm.segment_report(result, lang.value, [f.name for f in files], currency) if needs_report else None
     write_result(output, json_, lambda: result.to_dict(lang.value), report)
 
@@ -275,12 +291,9 @@ def value_command(
         Scheme, typer.Option("--scheme", help="RFM scheme the summary by segment uses (cn8 or rfm11).")
     ] = Scheme.cn8,
     output: OutputOpt = None,
-    customers_out: Annotated[
-        Path | None,
-        typer.Option("--customers-out", help="Write one row per customer to .csv or .xlsx.", dir_okay=False),
-    ] = None,
+    customers_out: CustomersOutOpt = None,
     json_: JsonOpt = False,
-    no_mask: Annotated[bool, typer.Option("--no-mask", help="Show customer ids in full.")] = False,
+    no_mask: NoMaskOpt = False,
     refunds: RefundsOpt = None,
     lang: LangOpt = Lang.zh,
     platform: PlatformOpt = None,
@@ -299,13 +312,9 @@ def value_command(
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.periods import parse_days
-    from ecomplan.render import TABLE_SUFFIXES, write_table
-    from ecomplan.render.output import output_format
     from ecomplan.rfm.value import predict
 
-    check_output(output)
-    if customers_out is not None:
-        output_format(customers_out, TABLE_SUFFIXES)
+    _check_outputs(output, customers_out)
     days = parse_days(horizon, "horizon_days", minimum=1)
     assert days is not None  # without allow_all, a horizon always parses to a number of days or raises
     orders, refund_frame, issues = _load(
@@ -317,8 +326,7 @@ def value_command(
     for message in result.messages:
         typer.echo(f"warning: {message}", err=True)
     if customers_out is not None:
-        write_table(rfm.value_customers_table(result, lang.value, mask=not no_mask), customers_out, lang.value)
-        typer.echo(str(customers_out), err=True)
+        _write_customers(rfm.value_customers_table(result, lang.value, mask=not no_mask), customers_out, lang.value)
     report = (
         rfm.value_report(result, lang.value, [f.name for f in files], rfm.currency_symbol(orders))
         if _needs_report(output, json_)
