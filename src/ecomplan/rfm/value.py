@@ -332,7 +332,8 @@ def value(
     """Fit the models on the purchase days up to `calibration_end` (default: `as_of`) and predict each
     customer's purchases, spend and value over the `horizon_days` after `as_of`.
 
-    `days` is `rfm.metrics.purchase_days(...)`; `segments` maps the key (index) to an RFM segment label.
+    `days` is `rfm.metrics.purchase_days(...)`; `segments` maps the key (index) to an RFM segment label
+    (a customer it does not hold is `lapsed`).
     With a calibration end before `as_of`, the purchases between them are the holdout: predicted vs
     actual repeat purchases per customer, by calibration frequency."""
     if time_unit not in TIME_UNITS:
@@ -371,9 +372,9 @@ def value(
         per_day = days[days["day"] <= pd.Timestamp(as_of)]["spend"]
         customers["expected_spend"] = float(per_day.mean()) if len(per_day) else np.nan
     customers["predicted_value"] = customers["expected_purchases"] * customers["expected_spend"]
-    if segments is not None and len(customers):
+    if segments is not None:  # customers the segmenting left out (no purchase in its window) are lapsed
         index = pd.MultiIndex.from_frame(customers[key]) if len(key) > 1 else pd.Index(customers[key[0]])
-        customers["segment"] = segments.reindex(index).to_numpy()
+        customers["segment"] = segments.reindex(index).fillna("lapsed").to_numpy()
     return ValueResult(
         as_of=as_of,
         horizon_days=horizon_days,
@@ -533,7 +534,7 @@ def predict(
     from ecomplan.rfm.metrics import purchase_days
     from ecomplan.rfm.segmentation import segment
 
-    segments = None
+    segments = pd.Series(dtype="object")  # no segments: every customer lapsed
     try:  # one DuckDB pass gives both the segments and the purchase days
         scored = segment(lines, scheme, as_of=as_of, file=file, refunds=refunds, keep_purchase_days=True)
         days, key, as_of = cast(pd.DataFrame, scored.purchase_days), scored.key, scored.as_of
@@ -547,10 +548,4 @@ def predict(
                 f"{file}: no paid purchase with a customer id; predicted value needs paid orders with a buyer id"
             ) from None
         as_of = as_of or days["day"].max().date() + dt.timedelta(days=1)
-    result = value(days, key, as_of, horizon_days, time_unit, calibration_end, segments)
-    if "segment" in result.customers:
-        result.customers["segment"] = result.customers["segment"].fillna("lapsed")
-    else:
-        result.customers["segment"] = "lapsed"
-    result.segments = _by_segment(result.customers)
-    return result
+    return value(days, key, as_of, horizon_days, time_unit, calibration_end, segments)
