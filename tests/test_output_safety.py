@@ -191,3 +191,77 @@ def test_a_repeated_header_is_said_and_the_first_column_read(tmp_path, command):
         import json
 
         assert json.loads(result.stdout)["revenue"] == 30.0
+
+
+PLANTED = ("13912345678", "13787654321", "13655554444", "13500001111", "13322223333")
+
+
+def test_phone_numbers_in_bad_rows_of_every_contact_column_reach_no_stream_and_no_file(tmp_path):
+    """A 千牛-style export whose contact columns (买家会员名, 收货人姓名, 联系手机, 收货地址) hold phone numbers on
+    rows with a bad amount, a bad date, too many cells and a too-long cell: every order command, its report
+    files included, must not carry one of them in full (the reports mask them; so must the messages)."""
+    header = "订单编号,买家会员名,收货人姓名,联系手机,收货地址,订单付款时间,买家实际支付金额,订单状态\n"
+    a, b, c, d, e = PLANTED
+    rows = [
+        f"T1,{a},{b},{c},浙江省杭州市{d},2026-11-01 10:00:00,abc,交易成功\n",  # bad amount
+        f"T2,{b},{c},{d},上海市{e},2026-13-45 10:00:00,20.00,交易成功\n",  # bad date
+        f"T3,{c},{d},{e},北京市{a},2026-11-03 10:00:00,30.00,交易成功,{b},{a}\n",  # too many cells
+        f"T4,{d},{e},{a}{'9' * 300},广州市{b},2026-11-04 10:00:00,40.00,交易成功\n",  # an absurd phone cell
+        f"T5,{e},{a},{b},深圳市{c},2026-11-05 10:00:00,1e308,交易成功\n",  # an amount no export can hold
+        f'T6,buyer6,王五,="{e}",成都市,2026-11-06 10:00:00,60.00,交易成功\n',  # an Excel guard on the phone
+    ]
+    orders = tmp_path / "ExportOrderList.csv"
+    orders.write_bytes((header + "".join(rows)).encode("gb18030"))
+    before = orders.read_bytes()
+    book = tmp_path / "orders.xlsx"  # a buyer ID Excel stored as a number: the one contact cell judged bad
+    _write_xlsx(
+        book, [header.strip().split(","), ["T7", float(a) * 1e8, b, c, d, "2026-11-07 10:00:00", 70, "交易成功"]]
+    )
+    runner = CliRunner()
+    streams = []
+    for args in (
+        ["inspect", str(orders)],
+        ["inspect", str(orders), "--json"],
+        ["rfm", "segment", str(orders), "--allow-skipped", "--json", "--customers-out", str(tmp_path / "c.csv")],
+        ["rfm", "segment", str(orders), "--allow-skipped", "-o", str(tmp_path / "rfm.md")],
+        ["rfm", "segment", str(orders), "--allow-skipped", "-o", str(tmp_path / "rfm.xlsx")],
+        ["rfm", "repurchase", str(orders), "--allow-skipped", "--json"],
+        ["rfm", "value", str(orders), "--allow-skipped", "--json"],
+        ["promo", "thresholds", str(orders), "--allow-skipped", "--json"],
+        ["kpi", "report", str(orders), "--allow-skipped", "--json"],
+        ["rfm", "segment", str(orders)],  # without --allow-skipped: the refusal names rows, not their cells
+        ["inspect", str(book)],
+        ["rfm", "segment", str(book), "--json"],
+    ):
+        result = runner.invoke(app, args)
+        assert "Traceback" not in result.output and "unexpected" not in result.stderr, (args, result.output)
+        streams.append(result.stdout + result.stderr)
+    assert any("row" in stream for stream in streams)  # the bad rows were reported, so the check means something
+    assert any("rounded" in stream for stream in streams)
+    written = [path for path in tmp_path.rglob("*") if path.is_file() and path not in (orders, book)]
+    assert {path.suffix for path in written} >= {".csv", ".md", ".xlsx", ".svg"}
+    for path in written:
+        if path.suffix == ".xlsx":
+            from openpyxl import load_workbook
+
+            book = load_workbook(path, read_only=True)
+            streams.append(
+                "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row)
+            )
+        elif path.suffix != ".png":
+            streams.append(path.read_text(encoding="utf-8"))
+    everything = "\n".join(streams)
+    for number in PLANTED:  # ten digits in a row: also the mantissa of 1.3912345678e+18
+        assert number[1:] not in everything
+    assert orders.read_bytes() == before
+
+
+def _write_xlsx(path, rows):
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    workbook.close()

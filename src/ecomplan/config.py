@@ -304,10 +304,16 @@ def expand_glob(pattern: str | Path, what: str = "config") -> list[Path]:
             return any(matches(names[i:], pieces[1:]) for i in range(len(names) + 1))
         return bool(names) and fnmatch.fnmatchcase(names[0], pieces[0]) and matches(names[1:], pieces[1:])
 
+    def unreadable(exc: OSError) -> None:  # a missing root simply matches nothing; a closed folder is said
+        if not isinstance(exc, FileNotFoundError):
+            raise ConfigError(f"{what}: {text!r}: cannot list {exc.filename} ({exc.strerror})")
+
     deep = "**" in rest
     depth_limit = GLOB_MAX_DEPTH if deep else len(rest) - 1
     found: list[Path] = []
-    for folders, (folder, subfolders, files) in enumerate(os.walk(root, followlinks=False), start=1):
+    for folders, (folder, subfolders, files) in enumerate(
+        os.walk(root, onerror=unreadable, followlinks=False), start=1
+    ):
         if folders > GLOB_MAX_FOLDERS:
             raise ConfigError(
                 f"{what}: {text!r} walks more than {GLOB_MAX_FOLDERS:,} folders; start it from a narrower folder"

@@ -153,7 +153,7 @@ class OrderRecord(CanonicalRecord):
     quantity: Annotated[float | None, _c("count", "数量", "Quantity", "sum", non_negative=False)] = None
     channel: Annotated[Text, _c("text", "渠道", "Channel")] = None
     customer_name: Annotated[Text, _c("text", "收货人", "Customer name")] = None
-    phone: Annotated[Text, _c("text", "手机号", "Phone")] = None
+    phone: Annotated[Text, _c("id", "手机号", "Phone")] = None
     currency: Annotated[Text, _c("text", "币种", "Currency")] = None
 
 

@@ -23,9 +23,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     never a half-written report that cron would mail.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = _temporary_beside(path)
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o644)
@@ -45,9 +43,7 @@ def publish_together(writers: dict[Path, Callable[[Path], object]]) -> list[Path
     temps: dict[Path, Path] = {}
     try:
         for path, write in writers.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            os.close(fd)
+            name = _temporary_beside(path)
             temps[path] = Path(name)
             write(temps[path])
             os.chmod(name, 0o644)
@@ -58,6 +54,23 @@ def publish_together(writers: dict[Path, Callable[[Path], object]]) -> list[Path
             temporary.unlink(missing_ok=True)
         raise
     return list(writers)
+
+
+def _temporary_beside(path: Path) -> str:
+    """A new empty `.<name>.<random>.tmp` beside `path`. A folder that cannot be made or written is an
+    OSError naming the folder, not the temporary file the user never asked for."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot create the folder ({exc.strerror})", exc.filename) from None
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OSError(
+            exc.errno, f"cannot write {path.name} in this folder ({exc.strerror})", str(path.parent)
+        ) from None
+    os.close(fd)
+    return name
 
 
 def remove_stale_temps(paths: list[Path]) -> None:
