@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ecomplan.cli.common import (
     AllowSkippedOpt,
     EncodingOpt,
-    FilesArg,
     JsonOpt,
     Lang,
     LangOpt,
@@ -52,6 +52,44 @@ class Variant(str, Enum):
 class Frequency(str, Enum):
     orders = "orders"
     days = "days"
+
+
+class EngineName(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+SourcesArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Order exports (.csv, .xlsx, .xls, .csv.gz, .zip). With --engine spark: Parquet, ORC, CSV or JSON "
+        "files, folders, globs or URIs Spark reads (s3a://, hdfs://, oss://).",
+        show_default=False,
+    ),
+]
+EngineOpt = Annotated[
+    EngineName,
+    typer.Option(
+        "--engine",
+        help="Where the customer rules run: duckdb (in this process) or spark (pip install 'ecomplan[spark]').",
+    ),
+]
+TableOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--table", help="With --engine spark: read the order lines from this table (db.orders).", show_default=False
+    ),
+]
+SparkRemoteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-remote",
+        help="With --engine spark: a Spark Connect server (sc://host:15002). Default: spark-submit's session, "
+        "else a local one.",
+        envvar="ECOMPLAN_SPARK_REMOTE",
+        show_default=False,
+    ),
+]
 
 
 AsOfOpt = Annotated[
@@ -115,21 +153,79 @@ def _write_customers(table, customers_out: Path, lang: str) -> None:
     typer.echo(str(customers_out), err=True)
 
 
-def _load(files, refunds, platform, mapping, encoding, sheet, password, tz: str, contacts: bool, allow_skipped: bool):
-    """The canonical order lines (with names and phones when `contacts`), the refunds frame and the findings."""
-    from ecomplan.ingest.load import load
-    from ecomplan.rfm import read_orders
+@dataclass
+class _Orders:
+    """What an rfm command reads: the order lines (a pandas frame, or lines Spark holds), the refunds frame,
+    the findings, and the inputs' names for the report."""
 
-    # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
-    options = read_options(platform, mapping, encoding, sheet, password, tz, allow_skipped=allow_skipped)
-    orders, issues = read_orders(files, options, contacts=contacts)
+    lines: Any
+    refunds: Any
+    issues: list
+    names: list[str]
+
+
+def _inputs(
+    sources: list[str] | None, engine: EngineName, table: str | None, remote: str | None, *reading_flags
+) -> list[Path]:
+    """The local input paths; the flags that do not go with the engine are usage errors. `reading_flags`:
+    the values of --platform, --encoding, --sheet and --password (they read local exports)."""
+    from ecomplan.core.errors import UsageError
+
+    reading = dict(zip(("--platform", "--encoding", "--sheet", "--password"), reading_flags, strict=True))
+    if engine is EngineName.duckdb:
+        if table or remote:
+            raise UsageError("--table and --spark-remote go with --engine spark")
+        if not sources:
+            raise UsageError("give the order files to read")
+        return [Path(source) for source in sources]
+    given = [flag for flag, value in reading.items() if value]
+    if given:
+        raise UsageError(f"{', '.join(given)} read local exports; with --engine spark, Spark reads the lines")
+    if bool(sources) == bool(table):
+        raise UsageError("with --engine spark, give the paths of the order lines or --table, not both")
+    return [Path(source) for source in sources or () if "://" not in source and Path(source).exists()]
+
+
+def _load(
+    sources: list[str] | None,
+    files: list[Path],
+    engine: EngineName,
+    table: str | None,
+    remote: str | None,
+    refunds,
+    platform,
+    mapping,
+    encoding,
+    sheet,
+    password,
+    tz: str,
+    contacts: bool,
+    allow_skipped: bool,
+) -> _Orders:
+    """The order lines (with names and phones when `contacts`) where `engine` runs the rules, and the refunds."""
+    from ecomplan.ingest.load import load
+
+    if engine is EngineName.spark:
+        from ecomplan.engines.spark import SparkSource, read_lines, session
+
+        source = SparkSource(paths=tuple(sources or ()), table=table, mapping=mapping)
+        lines = read_lines(session(remote, tz), source, contacts=contacts, allow_skipped=allow_skipped)
+        issues: list = []
+        names = [table] if table else [source.rstrip("/").rsplit("/", 1)[-1] for source in sources or ()]
+    else:
+        from ecomplan.rfm import read_orders
+
+        # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
+        options = read_options(platform, mapping, encoding, sheet, password, tz, allow_skipped=allow_skipped)
+        lines, issues = read_orders(files, options, contacts=contacts)
+        names = [f.name for f in files]
     refund_frame = None
     if refunds:
         loaded = load(
             refunds, "refunds", read_options(None, None, encoding, None, password, tz, allow_skipped=allow_skipped)
         )
         refund_frame, issues = loaded.frame, issues + loaded.issues
-    return orders, refund_frame, issues
+    return _Orders(lines, refund_frame, issues, names)
 
 
 def _needs_report(output: Path | None, json_: bool) -> bool:
@@ -149,7 +245,7 @@ def _warn_excluded(exclusions) -> None:
 @app.command("segment")
 @handle_errors
 def segment_command(
-    files: FilesArg,
+    sources: SourcesArg = None,
     scheme: Annotated[
         Scheme | None,
         typer.Option(
@@ -207,6 +303,9 @@ def segment_command(
     sheet: SheetOpt = None,
     password: PasswordOpt = None,
     allow_skipped: AllowSkippedOpt = False,
+    engine: EngineOpt = EngineName.duckdb,
+    table: TableOpt = None,
+    spark_remote: SparkRemoteOpt = None,
 ) -> None:
     """Segment customers by recency, frequency and monetary value.
 
@@ -218,6 +317,7 @@ def segment_command(
 
     Example: ecomplan rfm segment orders.csv --scheme rfm11 -o rfm.xlsx --customers-out customers.csv
     """
+    files = _inputs(sources, engine, table, spark_remote, platform, encoding, sheet, password)
     refuse_overwrite([*files, *(refunds or []), config, mapping], {"output": output, "customers_out": customers_out})
     from ecomplan import rfm
     from ecomplan.config import load_settings
@@ -234,11 +334,24 @@ def segment_command(
     _check_outputs(output, customers_out)
     needs_report = _needs_report(output, json_)
     contacts = customers_out is not None  # only the per-customer file shows names and phones
-    orders, refund_frame, issues = _load(
-        files, refunds, platform, mapping, encoding, sheet, password, shop.timezone, contacts, allow_skipped
+    read = _load(
+        sources,
+        files,
+        engine,
+        table,
+        spark_remote,
+        refunds,
+        platform,
+        mapping,
+        encoding,
+        sheet,
+        password,
+        shop.timezone,
+        contacts,
+        allow_skipped,
     )
     result = rfm.segment(
-        orders,
+        read.lines,
         scheme_name,
         method,
         as_of,
@@ -247,18 +360,18 @@ def segment_command(
         variant=variant.value if variant is not None else settings.variant,
         fixed=settings.fixed(),
         compare_as_of=compare_as_of,
-        refunds=refund_frame,
-        file=files[0].name,
+        refunds=read.refunds,
+        file=read.names[0],
     )
-    currency = rfm.currency_symbol(orders) if needs_report else ""
-    result.issues = issues + result.issues
+    currency = rfm.currency_symbol(read.lines) if needs_report else ""
+    result.issues = read.issues + result.issues
     warn_issues(result.issues)
     _warn_excluded(result.exclusions)
     if customers_out is not None:
         _write_customers(
             rfm.customers_table(result.customer_table(mask=not no_mask), lang.value), customers_out, lang.value
         )
-    report = rfm.segment_report(result, lang.value, [f.name for f in files], currency) if needs_report else None
+    report = rfm.segment_report(result, lang.value, read.names, currency) if needs_report else None
     write_result(output, json_, lambda: result.to_dict(lang.value), report)
 
 
@@ -270,7 +383,7 @@ class TimeUnit(str, Enum):
 @app.command("value")
 @handle_errors
 def value_command(
-    files: FilesArg,
+    sources: SourcesArg = None,
     as_of: AsOfOpt = None,
     horizon: Annotated[
         str, typer.Option("--horizon", help="How far ahead to predict purchases and value: 90d, 26w, 365d.")
@@ -302,12 +415,16 @@ def value_command(
     sheet: SheetOpt = None,
     password: PasswordOpt = None,
     allow_skipped: AllowSkippedOpt = False,
+    engine: EngineOpt = EngineName.duckdb,
+    table: TableOpt = None,
+    spark_remote: SparkRemoteOpt = None,
 ) -> None:
     """Predict what each customer is still worth: BG/NBD (purchases to come, P(active)) and Gamma-Gamma
     (spend per purchase), fitted on the orders' purchase days with rfm segment's rules.
 
     Example: ecomplan rfm value orders.csv --horizon 90d --calibration-end 2026-08-31 -o value.xlsx
     """
+    files = _inputs(sources, engine, table, spark_remote, platform, encoding, sheet, password)
     refuse_overwrite([*files, *(refunds or []), mapping], {"output": output, "customers_out": customers_out})
     from ecomplan import rfm
     from ecomplan.config import load_settings
@@ -317,18 +434,33 @@ def value_command(
     _check_outputs(output, customers_out)
     days = parse_days(horizon, "horizon_days", minimum=1)
     assert days is not None  # without allow_all, a horizon always parses to a number of days or raises
-    orders, refund_frame, issues = _load(
-        files, refunds, platform, mapping, encoding, sheet, password, load_settings(None).timezone, False, allow_skipped
+    read = _load(
+        sources,
+        files,
+        engine,
+        table,
+        spark_remote,
+        refunds,
+        platform,
+        mapping,
+        encoding,
+        sheet,
+        password,
+        load_settings(None).timezone,
+        False,
+        allow_skipped,
     )
-    result = predict(orders, as_of, days, time_unit.value, calibration_end, scheme.value, files[0].name, refund_frame)
-    result.issues = issues
-    warn_issues(issues)
+    result = predict(
+        read.lines, as_of, days, time_unit.value, calibration_end, scheme.value, read.names[0], read.refunds
+    )
+    result.issues = read.issues
+    warn_issues(read.issues)
     for message in result.messages:
         typer.echo(f"warning: {message}", err=True)
     if customers_out is not None:
         _write_customers(rfm.value_customers_table(result, lang.value, mask=not no_mask), customers_out, lang.value)
     report = (
-        rfm.value_report(result, lang.value, [f.name for f in files], rfm.currency_symbol(orders))
+        rfm.value_report(result, lang.value, read.names, rfm.currency_symbol(read.lines))
         if _needs_report(output, json_)
         else None
     )
@@ -338,7 +470,7 @@ def value_command(
 @app.command("repurchase")
 @handle_errors
 def repurchase_command(
-    files: FilesArg,
+    sources: SourcesArg = None,
     as_of: AsOfOpt = None,
     window: WindowOpt = "365d",
     frequency: FrequencyOpt = Frequency.orders,
@@ -352,6 +484,9 @@ def repurchase_command(
     sheet: SheetOpt = None,
     password: PasswordOpt = None,
     allow_skipped: AllowSkippedOpt = False,
+    engine: EngineOpt = EngineName.duckdb,
+    table: TableOpt = None,
+    spark_remote: SparkRemoteOpt = None,
 ) -> None:
     """复购率, 回购率 and monthly first-purchase cohort retention.
 
@@ -362,14 +497,19 @@ def repurchase_command(
 
     Example: ecomplan rfm repurchase orders.csv --window all -o repurchase.xlsx
     """
+    files = _inputs(sources, engine, table, spark_remote, platform, encoding, sheet, password)
     refuse_overwrite([*files, *(refunds or []), mapping], {"output": output})
     from ecomplan import rfm
     from ecomplan.ingest.options import DEFAULT_TZ
 
     check_output(output)
     needs_report = _needs_report(output, json_)
-    orders, refund_frame, issues = _load(
+    read = _load(
+        sources,
         files,
+        engine,
+        table,
+        spark_remote,
         refunds,
         platform,
         mapping,
@@ -380,15 +520,14 @@ def repurchase_command(
         contacts=False,
         allow_skipped=allow_skipped,
     )
-    result, exclusions = rfm.repurchase_report(orders, as_of, window, frequency.value, refund_frame, file=files[0].name)
-    currency = rfm.currency_symbol(orders) if needs_report else ""
+    issues = read.issues
+    result, exclusions = rfm.repurchase_report(
+        read.lines, as_of, window, frequency.value, read.refunds, file=read.names[0]
+    )
+    currency = rfm.currency_symbol(read.lines) if needs_report else ""
     warn_issues(issues)
     _warn_excluded(exclusions)
-    report = (
-        rfm.repurchase_report_model(result, exclusions, lang.value, [f.name for f in files], currency)
-        if needs_report
-        else None
-    )
+    report = rfm.repurchase_report_model(result, exclusions, lang.value, read.names, currency) if needs_report else None
     write_result(
         output,
         json_,

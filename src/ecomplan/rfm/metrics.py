@@ -52,18 +52,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import pandas as pd
 
 from ecomplan.core.errors import ArgumentError, InputError, Issue, SchemaError
 from ecomplan.core.periods import parse_days
+from ecomplan.engines import DuckDBEngine, Engine
 from ecomplan.ingest.schemas import PAID_STATUSES, sold_lines
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from ecomplan.engines.spark import SparkLines
     from ecomplan.ingest.options import ReadOptions
+
+    # Order lines: a canonical pandas frame (run in DuckDB) or lines Spark holds (`ecomplan.engines.spark`).
+    Lines: TypeAlias = pd.DataFrame | SparkLines
 
 SOLD_STATUSES = tuple(sorted(PAID_STATUSES))
 # 退款状态 values meaning the money went back to the buyer (千牛 售后 退款成功, generic exports).
@@ -164,13 +169,24 @@ class Measured:
     purchase_days: pd.DataFrame | None = None  # with_purchase_days: key columns, day, spend
 
 
-def last_sale_date(lines: pd.DataFrame) -> dt.date | None:
+def last_sale_date(lines: Lines) -> dt.date | None:
     """Date of the latest payment of a sold line (the default as-of date is the day after)."""
+    if not isinstance(lines, pd.DataFrame):
+        time_column = _time_column(lines.columns, lines.label, [])
+        text = {c: c for c in ("status",) if c in lines}
+        return lines.last_sale_date(_line_rules(text, time_column, False)["sold"], time_column)
     times = _purchase_times(lines)
     if times is None:
         return None
     latest = times[sold_lines(lines)].max()
     return None if pd.isna(latest) else latest.date()
+
+
+def distinct_values(lines: Lines, column: str) -> list:
+    """The distinct non-empty values of a column with few of them (currency, platform)."""
+    if isinstance(lines, pd.DataFrame):
+        return list(lines[column].dropna().unique())
+    return [value for (value,) in lines.engine.rows(f"SELECT DISTINCT {column} FROM {lines.view}") if value is not None]
 
 
 def _purchase_times(lines: pd.DataFrame) -> pd.Series | None:
@@ -180,7 +196,7 @@ def _purchase_times(lines: pd.DataFrame) -> pd.Series | None:
 
 
 def create_orders(
-    db,
+    engine: Engine,
     source: str,
     text: dict[str, str],
     time_column: str,
@@ -202,9 +218,10 @@ def create_orders(
     word = rules["status"]
     platform_column = "CAST(platform AS VARCHAR) AS platform, " if platform else ""
     contact_lines = "".join(f", {text[c]} AS {c}" for c in contacts)
-    contact_orders = "".join(f", arg_max({c}, paid_at) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
-    db.execute(f"""
-        CREATE OR REPLACE TEMP TABLE orders AS
+    contact_orders = "".join(f", arg_max({c}, paid_at) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in contacts)
+    engine.create_table(
+        "orders",
+        f"""
         WITH lines AS (
             SELECT {platform_column}{rules["customer"]} AS customer_id, {text["order_id"]} AS order_id,
                    {time_column} AS paid_at, {rules["net"]} AS net,
@@ -214,11 +231,12 @@ def create_orders(
         SELECT {"platform, " if platform else ""}excluded, customer_id, order_id,
                CAST(min(paid_at) AS DATE) AS day, CAST(max(paid_at) AS DATE) AS last_paid,
                round(sum(net), 6) AS net, count(*) AS lines{contact_orders}
-        FROM lines GROUP BY ALL""")
+        FROM lines GROUP BY ALL""",
+    )
 
 
 def measure(
-    lines: pd.DataFrame,
+    lines: Lines,
     as_of: list[dt.date],
     window_days: int | None = 365,
     frequency: str = "orders",
@@ -228,31 +246,27 @@ def measure(
 ) -> Measured:
     """Per-customer R/F/M at each date of `as_of` (the first one also gives the monthly activity).
 
-    `lines` is a canonical frame (`read_orders`, `ecomplan.ingest.load(...).frame`). `with_purchase_days`
+    `lines` is a canonical frame (`read_orders`, `ecomplan.ingest.load(...).frame`), run in DuckDB, or
+    `ecomplan.engines.spark.SparkLines`, run in Spark, by the same SQL. `with_purchase_days`
     also keeps `purchase_days`'s frame from the same pass (`rfm.value` needs both).
     """
-    import duckdb
-
     if frequency not in FREQUENCIES:
         raise ArgumentError("frequency", f"{frequency!r}: use orders or days")
     if not as_of:
         raise ValueError("measure() needs at least one as-of date")
     issues: list[Issue] = []
-    with _scratch_folder() as scratch, duckdb.connect(config=_duckdb_config(scratch)) as db:
-        db.execute("SET enable_progress_bar = false")
-        key, contacts, time_column, text = _register_frame(db, lines, file, issues)
-        create_orders(db, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
-        exclusions = _exclusions(db, len(lines))
+    with _engine_for(lines, file, issues) as (engine, columns, rows):
+        key, contacts, time_column, text = columns
+        create_orders(engine, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
+        exclusions = _exclusions(engine, rows)
         refund_join = ""
         if refunds is not None:
-            _register_refunds(db, refunds, exclusions)
-            refund_join = "LEFT JOIN refund_totals r USING (order_id)"
+            _register_refunds(engine, refunds, exclusions)
+            refund_join = "LEFT JOIN refund_totals r ON o.order_id = r.order_id"
         query = _metrics_sql(key, contacts, refund_join, as_of, window_days, frequency)
-        wide = db.sql(query).to_arrow_table()
+        wide = engine.arrow(query)
         keys = ", ".join(key)
-        days = (
-            _to_pandas(db.sql(_purchase_days_query(keys, refund_join)).to_arrow_table()) if with_purchase_days else None
-        )
+        days = _to_pandas(engine.arrow(_purchase_days_query(keys, refund_join))) if with_purchase_days else None
     if wide.num_rows == 0:
         what = "no sold order has a customer id" if exclusions.lines_without_customer else "no sold orders"
         raise InputError(
@@ -271,7 +285,7 @@ def measure(
     return Measured(snapshots, exclusions, activity, key, issues, days)
 
 
-def purchase_days(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
+def purchase_days(lines: Lines, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
     """Each customer's purchase days with what they spent that day, by `measure`'s rules (sold, paid,
     with a customer id; an order whose net amount is not positive is no purchase): the input of models
     that count purchases by distinct day (`rfm.value`). Returns (frame of key columns + `day` + `spend`,
@@ -295,34 +309,49 @@ def _net_sql(refund_join: str) -> str:
     return "round(o.net - coalesce(r.refund, 0), 6)" if refund_join else "o.net"
 
 
-def order_values(lines: pd.DataFrame, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
+def order_values(lines: Lines, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
     """Every sold, paid order with a positive net amount (with or without a customer id): `platform` (when
     the lines hold several), `order_id`, `day`, `net`; the order values 满减 tiers are designed on."""
     return _sold_orders(
         lines,
         file,
-        lambda keys: (
+        lambda keys, platform="": (
             f"""
-            SELECT {"platform, " if keys.startswith("platform") else ""}order_id, min(day) AS day,
-                   round(sum(net), 6) AS net
+            SELECT {platform}order_id, min(day) AS day, round(sum(net), 6) AS net
             FROM orders WHERE excluded IS NULL
-            GROUP BY ALL HAVING sum(net) > 0 ORDER BY ALL"""
+            GROUP BY {platform}order_id HAVING sum(net) > 0 ORDER BY {platform}order_id"""
         ),
     )
 
 
-def _sold_orders(lines: pd.DataFrame, file: str, query) -> tuple[pd.DataFrame, list[str], Exclusions]:
+def _sold_orders(lines: Lines, file: str, query) -> tuple[pd.DataFrame, list[str], Exclusions]:
     """`query(keys)` over the `orders` table `measure` builds from `lines` (one DuckDB pass, the same rules)."""
-    import duckdb
-
     issues: list[Issue] = []
-    with _scratch_folder() as scratch, duckdb.connect(config=_duckdb_config(scratch)) as db:
-        db.execute("SET enable_progress_bar = false")
-        key, _, time_column, text = _register_frame(db, lines, file, issues)
-        create_orders(db, "input_lines", text, time_column, "refund" in lines, [], "platform" in key)
-        exclusions = _exclusions(db, len(lines))
-        table = db.sql(query(", ".join(key))).to_arrow_table()
+    with _engine_for(lines, file, issues) as (engine, columns, rows):
+        key, _, time_column, text = columns
+        create_orders(engine, "input_lines", text, time_column, "refund" in lines, [], "platform" in key)
+        exclusions = _exclusions(engine, rows)
+        table = engine.arrow(query(", ".join(key)))
     return _to_pandas(table), key, exclusions
+
+
+@contextmanager
+def _engine_for(lines: Lines, file: str, issues: list[Issue]) -> Iterator[tuple[Engine, tuple, int]]:
+    """The engine the lines live in, with `input_lines` registered: (engine, (key, contacts, time column,
+    SQL of text columns), number of lines). A pandas frame goes to a private DuckDB connection."""
+    if isinstance(lines, pd.DataFrame):
+        import duckdb
+
+        with _scratch_folder() as scratch, duckdb.connect(config=_duckdb_config(scratch)) as db:
+            db.execute("SET enable_progress_bar = false")
+            engine = DuckDBEngine(db)
+            yield engine, _register_frame(engine, lines, file, issues), len(lines)
+        return
+    issues.extend(lines.issues)
+    try:
+        yield lines.engine, _spark_columns(lines, file, issues), lines.rows
+    finally:
+        lines.engine.close()
 
 
 SCRATCH_PREFIX = "ecomplan-duckdb-"
@@ -375,13 +404,13 @@ def status_word(excluded: str) -> str | None:
     return excluded[1:] if excluded else None
 
 
-def _exclusions(db, lines: int) -> Exclusions:
+def _exclusions(engine: Engine, lines: int) -> Exclusions:
     """What the `orders` table says was left out: lines by status, sold lines without payment time
     or without customer."""
     exclusions = Exclusions(lines=lines)
-    for excluded, n_lines, n_orders, amount in db.execute("""
+    for excluded, n_lines, n_orders, amount in engine.rows("""
             SELECT excluded, sum(lines), count(*), coalesce(sum(net), 0) FROM orders
-            WHERE excluded IS NOT NULL OR customer_id IS NULL GROUP BY excluded ORDER BY excluded""").fetchall():
+            WHERE excluded IS NOT NULL OR customer_id IS NULL GROUP BY excluded ORDER BY excluded"""):
         if excluded is None:  # sold and paid, but no customer id
             exclusions.lines_without_customer, exclusions.orders_without_customer = int(n_lines), int(n_orders)
             exclusions.amount_without_customer = round(float(amount), 2)
@@ -417,7 +446,7 @@ def _to_pandas(table) -> pd.DataFrame:
 
 
 def _register_frame(
-    db, lines: pd.DataFrame, file: str, issues: list[Issue]
+    engine: Engine, lines: pd.DataFrame, file: str, issues: list[Issue]
 ) -> tuple[list[str], list[str], str, dict[str, str]]:
     """The frame's columns the rules read as `input_lines`: (key, contacts, time column, SQL of text columns)."""
     time_column = _time_column(lines.columns, file, issues)
@@ -435,8 +464,22 @@ def _register_frame(
         *(["platform"] if multi_platform else []),
     ]
     view = lines[columns]
-    db.register("input_lines", view)
+    engine.register("input_lines", view)
     text = {c: _as_text(view, c) for c in ("order_id", "customer_id", "status", *contacts) if c in view}
+    return key, contacts, time_column, text
+
+
+def _spark_columns(
+    lines: SparkLines, file: str, issues: list[Issue]
+) -> tuple[list[str], list[str], str, dict[str, str]]:
+    """As `_register_frame` for lines Spark holds: their text columns are trimmed text already."""
+    time_column = _time_column(lines.columns, file, issues)
+    multi_platform = (
+        "platform" in lines and lines.engine.rows(f"SELECT count(DISTINCT platform) > 1 FROM {lines.view}")[0][0]
+    )
+    key = ["platform", "customer_id"] if multi_platform else ["customer_id"]
+    contacts = [c for c in CONTACTS if c in lines]
+    text = {c: c for c in ("order_id", "customer_id", "status", *contacts) if c in lines}
     return key, contacts, time_column, text
 
 
@@ -470,29 +513,31 @@ def _time_column(columns, file: str, issues: list[Issue]) -> str:
     return column
 
 
-def _register_refunds(db, refunds: pd.DataFrame, exclusions: Exclusions) -> None:
+def _register_refunds(engine: Engine, refunds: pd.DataFrame, exclusions: Exclusions) -> None:
     if "order_id" not in refunds or "refund_amount" not in refunds:
         raise SchemaError("the refunds export needs an order id and a refund amount column")
-    db.register("input_refunds", refunds[[c for c in ("order_id", "refund_amount", "status") if c in refunds]])
+    engine.register("input_refunds", refunds[[c for c in ("order_id", "refund_amount", "status") if c in refunds]])
     done = (
         (f"coalesce(lower(trim(CAST(status AS VARCHAR))) IN {tuple(s.lower() for s in REFUND_DONE)}, FALSE)")
         if "status" in refunds
         else "TRUE"
     )
-    db.execute(f"""
-        CREATE OR REPLACE TEMP TABLE refund_rows AS
-        SELECT CAST(order_id AS VARCHAR) AS order_id, refund_amount, {done} AS done
-        FROM input_refunds WHERE refund_amount IS NOT NULL""")
-    db.execute("""
-        CREATE OR REPLACE TEMP TABLE refund_totals AS
-        SELECT order_id, sum(refund_amount) AS refund FROM refund_rows
+    engine.create_table(
+        "refund_rows",
+        f"""SELECT CAST(order_id AS VARCHAR) AS order_id, refund_amount, {done} AS done
+        FROM input_refunds WHERE refund_amount IS NOT NULL""",
+    )
+    engine.create_table(
+        "refund_totals",
+        """SELECT order_id, sum(refund_amount) AS refund FROM refund_rows
         WHERE done AND order_id IN (SELECT order_id FROM orders)
-        GROUP BY order_id""")
-    rows, not_done, orphan = db.execute("""
-        SELECT count(*), count(*) FILTER (NOT done),
-               count(*) FILTER (done AND order_id NOT IN (SELECT order_id FROM refund_totals))
-        FROM refund_rows""").fetchall()[0]
-    netted = db.execute("SELECT coalesce(sum(refund), 0) FROM refund_totals").fetchall()[0][0]
+        GROUP BY order_id""",
+    )
+    [(rows, not_done, orphan, netted)] = engine.rows("""
+        SELECT count(*), count(*) FILTER (WHERE NOT r.done),
+               count(*) FILTER (WHERE r.done AND t.order_id IS NULL),
+               coalesce((SELECT sum(refund) FROM refund_totals), 0)
+        FROM refund_rows r LEFT JOIN refund_totals t ON r.order_id = t.order_id""")
     exclusions.refund_rows, exclusions.refund_rows_not_done = int(rows), int(not_done)
     exclusions.refund_rows_without_order = int(orphan)
     exclusions.refund_amount_netted = round(float(netted), 2)
@@ -521,12 +566,12 @@ def _metrics_sql(
     """One query over `orders`: the purchases of customers -> (purchase days) -> one row per
     customer, with the metrics of every as-of date as FILTERed aggregates."""
     keys = ", ".join(key)
-    contact_days = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
+    contact_days = "".join(f", arg_max({c}, day) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in contacts)
     net = _net_sql(refund_join)
     if frequency == "days":
         purchases = f"""
-            SELECT {keys}, day, count(*) FILTER (net > 0) AS purchases, sum(net) FILTER (net > 0) AS net,
-                   count(*) FILTER (NOT net > 0) AS not_positive{contact_days}
+            SELECT {keys}, day, count(*) FILTER (WHERE net > 0) AS purchases, sum(net) FILTER (WHERE net > 0) AS net,
+                   count(*) FILTER (WHERE NOT net > 0) AS not_positive{contact_days}
             FROM customer_orders GROUP BY ALL"""
     else:
         purchases = f"""
@@ -537,8 +582,8 @@ def _metrics_sql(
     def tally(column: str, condition: str) -> str:
         """Purchases (or orders not positive) matching `condition`: a count when each row is one order."""
         if frequency == "days":
-            return f"coalesce(sum({column}) FILTER ({condition}), 0)"
-        return f"count(*) FILTER ({column} = 1 AND {condition})"
+            return f"coalesce(sum({column}) FILTER (WHERE {condition}), 0)"
+        return f"count(*) FILTER (WHERE {column} = 1 AND {condition})"
 
     per_date = []
     for i, day in enumerate(as_of):
@@ -551,17 +596,19 @@ def _metrics_sql(
             )
         else:
             in_window, in_previous = f"day <= {end}", "FALSE"
-        days = f"count(*) FILTER (purchases > 0 AND {in_window}) AS days_{i}," if frequency == "days" else ""
+        days = f"count(*) FILTER (WHERE purchases > 0 AND {in_window}) AS days_{i}," if frequency == "days" else ""
         per_date.append(f"""
-                   max(day) FILTER (purchases > 0 AND day <= {end}) AS last_purchase_{i},
+                   max(day) FILTER (WHERE purchases > 0 AND day <= {end}) AS last_purchase_{i},
                    {tally("purchases", in_window)} AS orders_{i}, {days}
-                   round(sum(net) FILTER ({in_window}), 6) AS monetary_{i},
+                   round(sum(net) FILTER (WHERE {in_window}), 6) AS monetary_{i},
                    {tally("purchases", in_previous)} AS previous_{i},
                    {tally("not_positive", f"day <= {end}")} AS not_positive_{i},
                    {tally("purchases", f"day > {end}")} AS after_{i},""")
     main = _date(as_of[0])
-    months = f"datediff('month', day, {main})"
-    contact_customers = "".join(f", arg_max({c}, day) FILTER ({c} IS NOT NULL) AS {c}" for c in contacts)
+    # calendar months between the purchase's month and the as-of month (DuckDB's datediff('month') counts
+    # these boundaries; Spark's counts whole months, so the arithmetic is spelled out for both)
+    months = f"((year({main}) - year(day)) * 12 + month({main}) - month(day))"
+    contact_customers = "".join(f", arg_max({c}, day) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in contacts)
     return f"""
         WITH customer_orders AS (
             SELECT {", ".join(f"o.{k}" for k in key)}, o.day, {net} AS net{"".join(f", o.{c}" for c in contacts)}
@@ -570,7 +617,7 @@ def _metrics_sql(
         ), purchases AS ({purchases}
         )
         SELECT {keys},
-               min(day) FILTER (purchases > 0) AS first_purchase,
+               min(day) FILTER (WHERE purchases > 0) AS first_purchase,
                {"".join(per_date)}
                bit_or(CASE WHEN purchases > 0 AND day <= {main} AND {months} < {ACTIVITY_MONTHS}
                            THEN CAST(1 AS BIGINT) << {months} ELSE 0 END) AS months

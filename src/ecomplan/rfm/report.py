@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -12,11 +12,14 @@ from ecomplan.core.formatting import money, num, pct
 from ecomplan.core.report import Chart, Column, Format, Report, Section, Table
 from ecomplan.core.text import has, t
 from ecomplan.ingest.sources import CNY_PLATFORMS
-from ecomplan.rfm.metrics import Exclusions
+from ecomplan.rfm.metrics import Exclusions, distinct_values
 from ecomplan.rfm.migration import NOT_SCORED, Migration
 from ecomplan.rfm.repurchase import Repurchase
 from ecomplan.rfm.scoring import segments
 from ecomplan.rfm.segmentation import SegmentResult, weekly_changes
+
+if TYPE_CHECKING:
+    from ecomplan.rfm.metrics import Lines
 
 
 def segment_label(scheme: str, key: str, lang: str) -> str:
@@ -408,14 +411,14 @@ def _value_line(orders: pd.DataFrame, as_of: dt.date, scheme: str, lang: str, cu
     )
 
 
-def currency_symbol(orders: pd.DataFrame) -> str:
+def currency_symbol(orders: Lines) -> str:
     """¥ for Chinese platforms, the export's currency when it has one, else no symbol."""
     symbols = {"CNY": "¥", "RMB": "¥", "USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "HKD": "HK$"}
     if "currency" in orders:
-        found = orders["currency"].dropna().unique()
+        found = distinct_values(orders, "currency")
         if len(found) == 1:
             return symbols.get(str(found[0]).upper(), f"{found[0]} ")
-    platforms = set(orders["platform"].dropna().astype("str")) if "platform" in orders else set()
+    platforms = {str(p) for p in distinct_values(orders, "platform")} if "platform" in orders else set()
     if platforms and platforms <= CNY_PLATFORMS:
         return "¥"
     return ""

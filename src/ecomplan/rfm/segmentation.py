@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
@@ -16,6 +16,9 @@ from ecomplan.rfm.metrics import Exclusions, Snapshot, last_sale_date, measure, 
 from ecomplan.rfm.migration import Migration, migrate
 from ecomplan.rfm.repurchase import Repurchase, repurchase
 from ecomplan.rfm.scoring import SCHEMES, Thresholds, score, segments
+
+if TYPE_CHECKING:
+    from ecomplan.rfm.metrics import Lines
 
 
 @dataclass
@@ -142,7 +145,7 @@ def _num(value: float) -> str:
     return text if text not in {"", "-0"} else "0"
 
 
-def default_as_of(orders: pd.DataFrame, file: str = "orders") -> dt.date:
+def default_as_of(orders: Lines, file: str = "orders") -> dt.date:
     """The day after the last payment of a sold line."""
     last = last_sale_date(orders)
     if last is None:
@@ -193,7 +196,7 @@ def _scored(
 
 
 def segment(
-    orders: pd.DataFrame,
+    orders: Lines,
     scheme: str = "cn8",
     threshold: str = "mean",
     as_of: dt.date | str | None = None,
@@ -208,7 +211,7 @@ def segment(
     keep_purchase_days: bool = False,
 ) -> SegmentResult:
     """Segment the customers of canonical order lines (`rfm.read_orders(files)`, or
-    `ecomplan.ingest.load(..., "orders").frame`).
+    `ecomplan.ingest.load(..., "orders").frame`; or `ecomplan.engines.spark.read_lines(...)`, run in Spark).
 
     `scheme` cn8 (Chinese 8 classes; `threshold` mean, median, or fixed with
     `fixed` = {recency_days, frequency, monetary}) or rfm11 (quintile scores,
@@ -266,7 +269,7 @@ def segment(
 
 
 def repurchase_report(
-    orders: pd.DataFrame,
+    orders: Lines,
     as_of: dt.date | str | None = None,
     window_days: int | str | None = 365,
     frequency: str = "orders",

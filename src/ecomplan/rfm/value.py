@@ -16,12 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
 from ecomplan.core.errors import ArgumentError, InputError, Issue
+
+if TYPE_CHECKING:
+    from ecomplan.rfm.metrics import Lines
 
 TIME_UNITS = {"day": 1, "week": 7}
 LOG_BOUNDS = (-12.0, 8.0)  # every parameter between e^-12 and e^8 (α and γ times the data's scale)
@@ -518,7 +521,7 @@ def _deciles(customers: pd.DataFrame) -> pd.DataFrame:
 
 
 def predict(
-    lines: pd.DataFrame,
+    lines: Lines,
     as_of: dt.date | None = None,
     horizon_days: int = 90,
     time_unit: str = "week",
