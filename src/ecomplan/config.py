@@ -304,8 +304,10 @@ def expand_glob(pattern: str | Path, what: str = "config") -> list[Path]:
             return any(matches(names[i:], pieces[1:]) for i in range(len(names) + 1))
         return bool(names) and fnmatch.fnmatchcase(names[0], pieces[0]) and matches(names[1:], pieces[1:])
 
-    def unreadable(exc: OSError) -> None:  # a missing root simply matches nothing; a closed folder is said
-        if not isinstance(exc, FileNotFoundError):
+    def unreadable(exc: OSError) -> None:
+        """A missing root matches nothing; a root that cannot be listed is said; below it, a folder that
+        cannot be listed is passed over, as glob does (`/**` meets /proc)."""
+        if not isinstance(exc, FileNotFoundError) and Path(exc.filename or "") == root:
             raise ConfigError(f"{what}: {text!r}: cannot list {exc.filename} ({exc.strerror})")
 
     deep = "**" in rest

@@ -103,10 +103,13 @@ def session(remote: str | None = None, time_zone: str = "Asia/Shanghai"):
             quiet = Path(__file__).with_name("log4j2.properties")
             builder = (
                 builder.config("spark.ui.showConsoleProgress", "false")
+                # one machine: a few shuffle partitions per core, not Spark's 200 meant for clusters
+                .config("spark.sql.shuffle.partitions", str(4 * (os.cpu_count() or 2)))
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{quiet}")
             )
-            with _java_stderr_silenced():
+            with _java_stderr_silenced(), warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # pyspark's note on pandas 3 (it converts none)
                 spark = builder.getOrCreate()
     spark.conf.set("spark.sql.session.timeZone", time_zone)
     return spark
@@ -232,13 +235,14 @@ def _read(spark, source: SparkSource, mapping, statuses, contacts: bool, allow_s
     expressions = {c: _cast(c, f"`{r}`", types[r], statuses) for c, r in wanted.items()}
     engine = SparkEngine(spark)
     checks = [f"count_if(`{r}` IS NOT NULL AND {expressions[c]} IS NULL) AS `{c}`" for c, r in wanted.items()]
+    checks.append(f"count_if({expressions['order_id']} IS NULL) AS no_order_id")
     [counts] = spark.sql(f"SELECT count(*) AS total, {', '.join(checks)} FROM raw_lines").collect()
     issues = [
         _bad_cells(spark, source.label, column, wanted[column], expressions[column], counts[column])
         for column in wanted
         if counts[column] and column not in ("order_id", STATUS_COLUMN)
     ]
-    no_order = spark.sql(f"SELECT count_if({expressions['order_id']} IS NULL) FROM raw_lines").collect()[0][0]
+    no_order = counts["no_order_id"]
     if no_order:
         _left_out(source.label, no_order, counts["total"], allow_skipped, issues)
     selected = ", ".join(f"{expression} AS {c}" for c, expression in expressions.items())

@@ -218,7 +218,7 @@ def create_orders(
     word = rules["status"]
     platform_column = "CAST(platform AS VARCHAR) AS platform, " if platform else ""
     contact_lines = "".join(f", {text[c]} AS {c}" for c in contacts)
-    contact_orders = "".join(f", arg_max({c}, paid_at) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in contacts)
+    contact_orders = "".join(f", {_latest(c, 'paid_at')} AS {c}" for c in contacts)
     engine.create_table(
         "orders",
         f"""
@@ -556,6 +556,12 @@ def _line_rules(text: dict[str, str], time_column: str, has_refund: bool) -> dic
     }
 
 
+def _latest(column: str, time: str) -> str:
+    """SQL of a customer's latest non-empty `column` (name, phone) by `time`; between values of the same
+    time the greatest, so the pick does not depend on the order rows arrive in (nor on the engine)."""
+    return f"arg_max({column}, {{'at': {time}, 'value': {column}}}) FILTER (WHERE {column} IS NOT NULL)"
+
+
 def _date(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
@@ -566,7 +572,7 @@ def _metrics_sql(
     """One query over `orders`: the purchases of customers -> (purchase days) -> one row per
     customer, with the metrics of every as-of date as FILTERed aggregates."""
     keys = ", ".join(key)
-    contact_days = "".join(f", arg_max({c}, day) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in contacts)
+    contact_days = "".join(f", {_latest(c, 'day')} AS {c}" for c in contacts)
     net = _net_sql(refund_join)
     if frequency == "days":
         purchases = f"""
@@ -608,7 +614,7 @@ def _metrics_sql(
     # calendar months between the purchase's month and the as-of month (DuckDB's datediff('month') counts
     # these boundaries; Spark's counts whole months, so the arithmetic is spelled out for both)
     months = f"((year({main}) - year(day)) * 12 + month({main}) - month(day))"
-    contact_customers = "".join(f", arg_max({c}, day) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in contacts)
+    contact_customers = "".join(f", {_latest(c, 'day')} AS {c}" for c in contacts)
     return f"""
         WITH customer_orders AS (
             SELECT {", ".join(f"o.{k}" for k in key)}, o.day, {net} AS net{"".join(f", o.{c}" for c in contacts)}

@@ -1,0 +1,299 @@
+"""The customer rules on Spark give what they give on DuckDB, every output compared (issue #16).
+
+Each fixture is read once by ecomplan's own reader; its canonical lines are written to Parquet (the
+lake copy) and segmented by both engines: the `--json` documents must be equal byte for byte and the
+per-customer tables row for row. Spark runs in local mode (PySpark from the package registry, Java 17).
+Without pyspark or Java the tests skip, except in CI (`CI` set), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ecomplan.cli.app import app
+from ecomplan.core.errors import InputError, SchemaError
+from ecomplan.ingest.load import load
+from ecomplan.render.output import dumps
+from ecomplan.rfm import repurchase_report, segment
+from ecomplan.rfm.value import predict
+
+pytestmark = pytest.mark.spark
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_ORDERS = ROOT / "examples" / "orders" / "淘宝订单导出_2025-10-01_2026-11-22.csv"
+EXAMPLE_REFUNDS = ROOT / "examples" / "refunds" / "千牛_售后退款_2026-11.csv"
+
+
+def _missing() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+        import sqlglot  # noqa: F401
+    except ImportError:
+        return "pyspark/sqlglot not installed (pip install 'ecomplan[spark]')"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "no Java (Spark needs Java 17)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def spark():
+    missing = _missing()
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"the Spark tests must run in CI: {missing}")
+    if missing:
+        pytest.skip(missing)
+    from ecomplan.engines.spark import session
+
+    return session(None, "Asia/Shanghai")
+
+
+def lake(frame: pd.DataFrame, path: Path) -> Path:
+    """The canonical lines as a lake table holds them: Parquet with microsecond timestamps."""
+    frame.to_parquet(path, index=False, coerce_timestamps="us", allow_truncated_timestamps=True)
+    return path
+
+
+def on_spark(spark, path: Path, contacts: bool = False, mapping: Path | None = None, allow_skipped: bool = False):
+    from ecomplan.engines.spark import SparkSource, read_lines
+
+    return read_lines(
+        spark, SparkSource(paths=(str(path),), mapping=mapping), contacts=contacts, allow_skipped=allow_skipped
+    )
+
+
+def same_document(local, remote) -> None:
+    assert dumps(remote.to_dict()) == dumps(local.to_dict())
+
+
+def same_customers(local, remote) -> None:
+    key = local.key
+    a = local.customer_table(mask=False).sort_values(key).reset_index(drop=True)
+    b = remote.customer_table(mask=False).sort_values(key).reset_index(drop=True)
+    assert set(a.columns) - set(b.columns) <= {"customer_name", "phone"}  # Spark reads contacts when asked
+    pd.testing.assert_frame_equal(a[b.columns], b, check_dtype=False)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    frame = load(EXAMPLE_ORDERS, "orders").frame
+    return frame, lake(frame, tmp_path_factory.mktemp("lake") / "orders.parquet")
+
+
+def test_the_example_shop_segments_alike_with_the_default_as_of_and_a_comparison(spark, example):
+    frame, path = example
+    local = segment(frame, compare_as_of="2026-08-31")
+    remote = segment(on_spark(spark, path), compare_as_of="2026-08-31")
+    assert local.as_of == dt.date(2026, 11, 23) and len(local.customers) > 10_000
+    same_document(local, remote)
+    same_customers(local, remote)
+    assert remote.migration is not None and dumps(remote.migration.to_dict()) == dumps(local.migration.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("scheme", "frequency", "window", "threshold"),
+    [("rfm11", "days", "all", "mean"), ("cn8", "days", "90d", "median"), ("rfm11", "orders", "365d", "mean")],
+)
+def test_schemes_frequencies_and_windows(spark, example, scheme, frequency, window, threshold):
+    frame, path = example
+    options = {"as_of": "2026-11-01", "window_days": window, "frequency": frequency, "threshold": threshold}
+    local = segment(frame, scheme, **options)
+    remote = segment(on_spark(spark, path), scheme, **options)
+    same_document(local, remote)
+    same_customers(local, remote)
+
+
+def test_names_and_phones_come_back_alike(spark, example):
+    frame, path = example
+    local = segment(frame, as_of="2026-11-23")
+    remote = segment(on_spark(spark, path, contacts=True), as_of="2026-11-23")
+    same_customers(local, remote)
+    assert remote.customer_table(mask=False)["customer_name"].notna().sum() > 10_000
+
+
+def test_refunds_are_netted_alike(spark, example):
+    frame, path = example
+    refunds = load(EXAMPLE_REFUNDS, "refunds").frame
+    local = segment(frame, as_of="2026-11-23", refunds=refunds)
+    remote = segment(on_spark(spark, path), as_of="2026-11-23", refunds=refunds)
+    assert local.exclusions.refund_amount_netted > 0
+    same_document(local, remote)
+    same_customers(local, remote)
+
+
+def test_repurchase_and_cohorts_alike(spark, example):
+    frame, path = example
+    local, local_excluded = repurchase_report(frame, "2026-11-23", "all")
+    remote, remote_excluded = repurchase_report(on_spark(spark, path), "2026-11-23", "all")
+    assert dumps(remote.to_dict()) == dumps(local.to_dict())
+    assert remote_excluded.to_dict() == local_excluded.to_dict()
+
+
+def test_predicted_value_alike(spark, example):
+    frame, path = example
+    local = predict(frame, as_of=dt.date(2026, 11, 23))
+    remote = predict(on_spark(spark, path), as_of=dt.date(2026, 11, 23))
+    assert local.to_dict()["predicted_value"] > 0
+    assert dumps(remote.to_dict()) == dumps(local.to_dict())
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sycm_orders.csv",
+        "jd_orders.csv",
+        "shopify_orders.csv",
+        "douyin_orders.csv",
+        "pdd_orders.csv",
+        "generic_orders.csv",
+    ],
+)
+def test_every_platform_fixture_alike(spark, fixtures, tmp_path, name):
+    """Status words, refunds on lines, customers without id, one fixture per platform (test_rfm_platforms)."""
+    frame = load(fixtures / "rfm" / name, "orders").frame
+    path = lake(frame, tmp_path / "orders.parquet")
+    local = segment(frame, as_of="2026-11-30", window_days=None)
+    remote = segment(on_spark(spark, path), as_of="2026-11-30", window_days=None)
+    same_document(local, remote)
+    same_customers(local, remote)
+
+
+def test_several_platforms_keep_their_own_customers(spark, fixtures, tmp_path):
+    frame = pd.concat(
+        [load(fixtures / "rfm" / name, "orders").frame for name in ("sycm_orders.csv", "jd_orders.csv")],
+        ignore_index=True,
+    )
+    path = lake(frame, tmp_path / "orders.parquet")
+    local = segment(frame, as_of="2026-11-30", window_days=None)
+    remote = segment(on_spark(spark, path), as_of="2026-11-30", window_days=None)
+    assert local.key == ["platform", "customer_id"] == remote.key
+    same_document(local, remote)
+    same_customers(local, remote)
+
+
+def test_the_tricky_lines_alike(spark, tmp_path):
+    """Statuses unknown and odd, lines without customer or payment time, refunds on lines, a purchase after
+    the as-of date, free and fully refunded orders (test_rfm_read's hand-worked file)."""
+    from tests.test_rfm_read import AS_OF, TRICKY
+
+    source = tmp_path / "orders.csv"
+    source.write_text(TRICKY, encoding="utf-8")
+    frame = load(source, "orders").frame
+    path = lake(frame, tmp_path / "orders.parquet")
+    for window in (365, None):
+        local = segment(frame, as_of=AS_OF, window_days=window)
+        remote = segment(on_spark(spark, path), as_of=AS_OF, window_days=window)
+        same_document(local, remote)
+        same_customers(local, remote)
+
+
+def test_the_command_gives_the_same_json_on_parquet(spark, example, tmp_path):
+    """`ecomplan rfm segment orders.parquet --engine spark --json` = the DuckDB run on the export itself."""
+    _, path = example
+    runner = CliRunner()
+    local = runner.invoke(app, ["rfm", "segment", str(EXAMPLE_ORDERS), "--json", "--compare-as-of", "2026-10-31"])
+    remote = runner.invoke(
+        app, ["rfm", "segment", str(path), "--engine", "spark", "--json", "--compare-as-of", "2026-10-31"]
+    )
+    assert local.exit_code == 0 and remote.exit_code == 0, remote.output
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+    for command in (["rfm", "repurchase"], ["rfm", "value"]):
+        local = runner.invoke(app, [*command, str(EXAMPLE_ORDERS), "--json"])
+        remote = runner.invoke(app, [*command, str(path), "--engine", "spark", "--json"])
+        assert remote.exit_code == 0, remote.output
+        assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+def test_a_csv_with_its_own_headers_through_a_mapping(spark, tmp_path):
+    """Spark reads a plain CSV whose columns are named by a mapping file, status words included."""
+    lines = (
+        "单号,买家,付款时间,实付,状态\n"
+        "A1,u1,2026-11-01 10:00:00,100.5,成交\n"
+        "A2,u1,2026-11-10 10:00:00,20,成交\n"
+        "A3,u2,2026-11-05 10:00:00,30,取消\n"
+        "A4,u3,2026-10-05 10:00:00,45,已付款\n"
+    )
+    source = tmp_path / "orders.csv"
+    source.write_text(lines, encoding="utf-8")
+    mapping = tmp_path / "orders.toml"
+    mapping.write_text(
+        'kind = "orders"\n[columns]\norder_id = "单号"\ncustomer_id = "买家"\npaid_at = "付款时间"\n'
+        'amount = "实付"\nstatus = "状态"\n[status]\n"成交" = "completed"\n"取消" = "cancelled"\n',
+        encoding="utf-8",
+    )
+    local = segment(load(source, "orders", _options(mapping)).frame, as_of="2026-11-30")
+    remote = segment(on_spark(spark, source, mapping=mapping), as_of="2026-11-30")
+    same_document(local, remote)
+    assert remote.to_dict()["customers"] == 2 and remote.exclusions.unsold_lines == {"cancelled": 1}
+
+
+def _options(mapping: Path):
+    from ecomplan.ingest.options import ReadOptions
+
+    return ReadOptions(mapping=mapping)
+
+
+def test_cells_that_do_not_cast_are_reported_masked_and_left_empty(spark, tmp_path):
+    source = tmp_path / "orders.csv"
+    source.write_text(
+        "order_id,customer_id,paid_at,amount,phone\n"
+        "A1,u1,2026-11-01 10:00:00,abc,13912345678\n"
+        "A2,u1,yesterday,20,13912345678\n"
+        "A3,u2,2026-11-05 10:00:00,1e308,13912345678\n"
+        "A4,u2,2026-11-06 10:00:00,30,13912345678\n",
+        encoding="utf-8",
+    )
+    lines = on_spark(spark, source, contacts=True)
+    found = {issue.column: issue for issue in lines.issues}
+    assert set(found) == {"amount", "paid_at"}
+    assert found["amount"].count == 2 and "'abc'" in found["amount"].message and "1e308" in found["amount"].message
+    assert found["paid_at"].count == 1 and "'yesterday'" in found["paid_at"].message
+    result = segment(lines, as_of="2026-11-30")
+    assert result.to_dict()["revenue"] == 30.0
+    assert all("13912345678" not in str(issue) for issue in lines.issues)
+
+
+def test_lines_without_order_id_stop_the_run_unless_allowed(spark, tmp_path):
+    source = tmp_path / "orders.csv"
+    source.write_text(
+        "order_id,customer_id,paid_at,amount\nA1,u1,2026-11-01 10:00:00,10\n,u2,2026-11-02 10:00:00,99\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="1 of 2 lines have no order id"):
+        on_spark(spark, source)
+    lines = on_spark(spark, source, allow_skipped=True)
+    assert lines.rows == 1 and [i.code for i in lines.issues] == ["missing_required"]
+
+
+def test_a_source_without_the_needed_columns_names_them(spark, tmp_path):
+    source = tmp_path / "orders.csv"
+    source.write_text("id,who,when\n1,a,2026-11-01\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match="no column for order_id, amount, paid_at"):
+        on_spark(spark, source)
+
+
+def test_what_spark_cannot_read_is_one_line(spark, tmp_path):
+    result = CliRunner().invoke(app, ["rfm", "segment", str(tmp_path / "nowhere.parquet"), "--engine", "spark"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "Spark cannot read it" in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--table", "db.orders"], "--table and --spark-remote go with --engine spark"),
+        (["--engine", "spark", "--platform", "sycm"], "--platform read local exports"),
+        (["--engine", "spark", "--table", "db.orders"], "not both"),
+    ],
+)
+def test_flags_that_do_not_go_with_the_engine_are_usage_errors(args, message):
+    """Checked before any session starts (no Spark needed)."""
+    result = CliRunner().invoke(app, ["rfm", "segment", str(EXAMPLE_ORDERS), *args])
+    assert result.exit_code == 2 and message in result.stderr
