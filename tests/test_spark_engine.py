@@ -297,3 +297,63 @@ def test_flags_that_do_not_go_with_the_engine_are_usage_errors(args, message):
     """Checked before any session starts (no Spark needed)."""
     result = CliRunner().invoke(app, ["rfm", "segment", str(EXAMPLE_ORDERS), *args])
     assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.fixture(scope="module")
+def connect_server(spark, tmp_path_factory):
+    """A Spark Connect server on this machine (pyspark ships it), on a free port; stopped afterwards."""
+    import socket
+    import subprocess
+    import time
+
+    import pyspark
+
+    home = Path(pyspark.__file__).parent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("connect")
+    env = {**os.environ, "SPARK_HOME": str(home), "SPARK_PID_DIR": str(folder), "SPARK_LOG_DIR": str(folder)}
+    env["SPARK_IDENT_STRING"] = f"ecomplan-test-{port}"
+    start = [
+        "bash",
+        str(home / "sbin" / "start-connect-server.sh"),
+        "--master",
+        "local[2]",
+        "--conf",
+        f"spark.connect.grpc.binding.port={port}",
+    ]
+    subprocess.run(start, env=env, check=True, capture_output=True, timeout=120)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline:
+                logs = "\n".join(p.read_text(errors="replace")[-2000:] for p in folder.glob("*.out"))
+                pytest.fail(f"the Spark Connect server did not listen on {port}:\n{logs}")
+            time.sleep(1)
+        yield f"sc://localhost:{port}"
+    finally:
+        subprocess.run(["bash", str(home / "sbin" / "stop-connect-server.sh")], env=env, capture_output=True)
+
+
+def test_spark_connect_gives_the_same_json(connect_server, example):
+    """`--spark-remote sc://…`: the rules run in the server's session; the document is the DuckDB one. A
+    process of its own: this one holds the local session, and PySpark keeps one kind per process."""
+    import subprocess
+    import sys
+
+    _, path = example
+    local = CliRunner().invoke(app, ["rfm", "segment", str(EXAMPLE_ORDERS), "--json"])
+    command = ["rfm", "segment", str(path), "--engine", "spark", "--spark-remote", connect_server, "--json"]
+    remote = subprocess.run(
+        [sys.executable, "-m", "ecomplan", *command],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stderr == ""  # no Spark log line, no warning
+    assert json.loads(remote.stdout) == json.loads(local.stdout)

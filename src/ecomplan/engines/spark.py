@@ -83,34 +83,45 @@ def _suffix_format(path: str) -> str:
 
 
 def session(remote: str | None = None, time_zone: str = "Asia/Shanghai"):
-    """A Spark session: Spark Connect at `remote` (`sc://host:15002`); else the session `spark-submit`
-    made (its master and config); else a local one on every core. Timestamps with a time zone become
-    the shop's `time_zone` dates, as the local reader does."""
+    """A Spark session: Spark Connect at `remote` (`sc://host:15002`); else, under `spark-submit`, one with
+    its master and config; else the master `ECOMPLAN_SPARK_MASTER` names (default `local[*]`, every core
+    here), quiet. Timestamps with a time zone become the shop's `time_zone` dates, as the local reader's."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise ArgumentError("engine", "the Spark engine needs pyspark: pip install 'ecomplan[spark]'") from None
     if remote:
-        spark = SparkSession.builder.remote(remote).getOrCreate()
+        from pyspark.errors import PySparkImportError, PySparkRuntimeError
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                spark = SparkSession.builder.remote(remote).getOrCreate()
+        except PySparkImportError:
+            raise ArgumentError(
+                "spark_remote", "Spark Connect needs its client libraries: pip install 'ecomplan[spark]'"
+            ) from None
+        except PySparkRuntimeError as exc:  # e.g. a local session already runs in this Python process
+            raise ArgumentError("spark_remote", f"{remote}: {str(exc).splitlines()[0]}") from None
+    elif "PYSPARK_GATEWAY_PORT" in os.environ:  # under spark-submit: its master and config stand
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            spark = SparkSession.builder.appName("ecomplan").getOrCreate()
     else:
-        active = SparkSession.getActiveSession()
-        if active is not None:
-            spark = active
-        else:
-            builder = SparkSession.builder.appName("ecomplan")
-            if "spark.master" not in _submitted_config():
-                builder = builder.master(os.environ.get("ECOMPLAN_SPARK_MASTER", "local[*]"))
-            quiet = Path(__file__).with_name("log4j2.properties")
-            builder = (
-                builder.config("spark.ui.showConsoleProgress", "false")
-                # one machine: a few shuffle partitions per core, not Spark's 200 meant for clusters
-                .config("spark.sql.shuffle.partitions", str(4 * (os.cpu_count() or 2)))
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{quiet}")
-            )
-            with _java_stderr_silenced(), warnings.catch_warnings():
-                warnings.simplefilter("ignore", FutureWarning)  # pyspark's note on pandas 3 (it converts none)
-                spark = builder.getOrCreate()
+        master = os.environ.get("ECOMPLAN_SPARK_MASTER", "local[*]")
+        quiet = Path(__file__).with_name("log4j2.properties")
+        builder = (
+            SparkSession.builder.appName("ecomplan")
+            .master(master)
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{quiet}")
+        )
+        if master.startswith("local"):  # one machine: a few shuffle partitions per core, not 200 for a cluster
+            builder = builder.config("spark.sql.shuffle.partitions", str(4 * (os.cpu_count() or 2)))
+        with _java_stderr_silenced(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pyspark's note on pandas 3 (it converts none)
+            spark = builder.getOrCreate()
     spark.conf.set("spark.sql.session.timeZone", time_zone)
     return spark
 
@@ -128,13 +139,6 @@ def _java_stderr_silenced() -> Iterator[None]:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-
-
-def _submitted_config() -> dict[str, str]:
-    """The config `spark-submit` hands the Python process (empty when run directly)."""
-    from pyspark import SparkConf
-
-    return dict(SparkConf().getAll())
 
 
 class SparkEngine:
