@@ -357,3 +357,98 @@ def test_spark_connect_gives_the_same_json(connect_server, example):
     assert remote.returncode == 0, remote.stderr
     assert remote.stderr == ""  # no Spark log line, no warning
     assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory, example):
+    """The example shop with its order export also as a Parquet lake table, and a config reading that."""
+    folder = tmp_path_factory.mktemp("shop") / "shop"
+    shutil.copytree(ROOT / "examples", folder)
+    frame, _ = example
+    lake(frame, folder / "orders.parquet")
+    config = (folder / "ecomplan.toml").read_text(encoding="utf-8")
+    assert 'files = ["orders/*.csv"]' in config
+    spark_config = config.replace('files = ["orders/*.csv"]', 'files = ["orders.parquet"]\nengine = "spark"')
+    (folder / "spark.toml").write_text(spark_config, encoding="utf-8")
+    return folder
+
+
+def test_the_weekly_report_reads_its_orders_through_spark_alike(spark, shop, tmp_path):
+    """`[orders] engine = "spark"`: the orders paragraph, the customer tiers and the value line come out
+    the same; every other section reads the same local exports."""
+    runner = CliRunner()
+    for config, out in (("ecomplan.toml", "duckdb"), ("spark.toml", "spark")):
+        result = runner.invoke(
+            app,
+            [
+                "report",
+                "weekly",
+                "--config",
+                str(shop / config),
+                "--week",
+                "2026-W47",
+                "--out-dir",
+                str(tmp_path / out),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    local = (tmp_path / "duckdb" / "weekly-2026-W47.md").read_text(encoding="utf-8")
+    remote = (tmp_path / "spark" / "weekly-2026-W47.md").read_text(encoding="utf-8")
+    assert "重要价值客户" in local and "客户价值" in local
+    assert remote == local
+
+
+def test_the_weekly_engine_flag_overrides_the_config(shop, tmp_path):
+    """`--engine duckdb` on a config whose [orders] is a Spark table cannot work: one line, exit 2 or 1."""
+    config = (
+        (shop / "spark.toml").read_text(encoding="utf-8").replace('files = ["orders.parquet"]', 'table = "dw.orders"')
+    )
+    (tmp_path / "table.toml").write_text(config.replace('"inventory/', f'"{shop}/inventory/'), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["report", "weekly", "--config", str(tmp_path / "table.toml"), "--engine", "duckdb", "--out-dir", "x"]
+    )
+    assert result.exit_code in (1, 2) and 'table and spark_remote need engine = "spark"' in result.stderr
+
+
+def test_kpi_report_takes_its_orders_from_spark_alike(spark, shop):
+    traffic = str(shop / "sycm" / "【生意参谋平台】交易概况_2025-10-01_2026-11-22.csv")
+    common = ["--period", "2026-W47", "--as-of", "2026-11-25", "--json"]
+    runner = CliRunner()
+    local = runner.invoke(app, ["kpi", "report", traffic, str(EXAMPLE_ORDERS), *common])
+    remote = runner.invoke(
+        app, ["kpi", "report", traffic, "--engine", "spark", "--orders", str(shop / "orders.parquet"), *common]
+    )
+    assert remote.exit_code == 0, remote.output
+    document = json.loads(remote.stdout)
+    assert document["orders"]["buyers"] > 100
+    assert document == json.loads(local.stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--orders", "x.parquet"], "--orders, --table and --spark-remote go with --engine spark"),
+        (["--engine", "spark"], "give the order lines Spark reads"),
+    ],
+)
+def test_kpi_report_engine_flags_are_checked(args, message):
+    result = CliRunner().invoke(app, ["kpi", "report", str(EXAMPLE_ORDERS), *args])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("orders", "message"),
+    [
+        ('files = ["o.csv"]\ntable = "db.orders"', 'need engine = "spark"'),
+        ('engine = "spark"\nfiles = ["o.parquet"]\ntable = "db.orders"', "not both"),
+        ('engine = "spark"\nplatform = "sycm"\ntable = "db.orders"', "use a mapping"),
+        ("", "not both and not neither"),
+    ],
+)
+def test_the_orders_table_of_the_config_is_checked(tmp_path, orders, message):
+    from ecomplan.config import load_settings
+    from ecomplan.core.errors import ConfigError
+
+    (tmp_path / "shop.toml").write_text(f"[orders]\n{orders}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_settings(tmp_path / "shop.toml")

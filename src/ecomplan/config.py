@@ -47,9 +47,25 @@ class Source(Strict):
 
 
 class OrdersSource(Strict):
-    files: list[str]
+    """`[orders]`: the order lines. With `engine = "spark"` the files are paths or URIs Spark reads (or a
+    `table`), and `spark_remote` may name a Spark Connect server."""
+
+    files: list[str] = []
     platform: str | None = None
     mapping: str | None = None
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    table: str | None = None
+    spark_remote: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> OrdersSource:
+        if self.engine == "duckdb" and (self.table or self.spark_remote):
+            raise ValueError('table and spark_remote need engine = "spark"')
+        if self.engine == "spark" and self.platform:
+            raise ValueError('platform names a local export\'s adapter; with engine = "spark" use a mapping')
+        if bool(self.files) == bool(self.table):
+            raise ValueError("give files (or, with the Spark engine, a table), not both and not neither")
+        return self
 
 
 class RfmSettings(Strict):

@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ecomplan.config import Settings, load_settings
+from ecomplan.config import OrdersSource, Settings, load_settings
 from ecomplan.core.errors import ArgumentError, EcomplanError, Issue, SchemaError
 from ecomplan.core.periods import Period, parse_period, today_in
 from ecomplan.core.report import Report, Section
@@ -34,6 +35,10 @@ from ecomplan.kpi import compute as kpi
 from ecomplan.kpi import report as kpi_report
 from ecomplan.kpi.targets import load_targets
 from ecomplan.notify import Message, NotifyError, Target, send_all
+from ecomplan.rfm.metrics import latest_time
+
+if TYPE_CHECKING:
+    from ecomplan.rfm.metrics import Lines
 
 
 class StaleSourceError(EcomplanError):
@@ -42,6 +47,33 @@ class StaleSourceError(EcomplanError):
 
 class LockedError(EcomplanError):
     """Another run holds the report lock."""
+
+
+@dataclass
+class OrderLines:
+    """A job's order lines: a canonical frame read here, or lines Spark holds (`[orders] engine = "spark"`,
+    `kpi report --engine spark`); the rules that use them run on either (`ecomplan.rfm.metrics`)."""
+
+    lines: Lines
+    issues: list[Issue]
+    label: str = "orders"
+
+
+def spark_orders(
+    paths: Sequence[str],
+    table: str | None,
+    mapping: Path | None,
+    remote: str | None,
+    time_zone: str,
+    allow_skipped: bool = False,
+) -> OrderLines:
+    """Order lines Spark reads (paths, folders, globs, URIs, or a table) in a session: Spark Connect at
+    `remote`, spark-submit's, or a local one."""
+    from ecomplan.engines.spark import SparkSource, read_lines, session
+
+    source = SparkSource(paths=tuple(paths), table=table, mapping=mapping)
+    lines = read_lines(session(remote, time_zone), source, allow_skipped=allow_skipped)
+    return OrderLines(lines, list(lines.issues), source.label)
 
 
 @dataclass
@@ -65,17 +97,26 @@ def run_kpi_report(
     config: str | Path | None = None,
     lang: str = "zh",
     include: tuple[str, ...] | None = None,
+    spark: tuple[Sequence[str], str | None, str | None] | None = None,
 ) -> tuple[kpi_report.KpiResult, Report, list[Issue]]:
     """`ecomplan kpi report`: read any mix of exports, analyse one period, build the Report.
 
     The files are read with `options` in the config's time zone; `as_of` is
-    "today" (default: today in that zone). Returns (result, report, issues).
+    "today" (default: today in that zone). `spark` = (paths, table, Spark Connect URL): the order
+    lines come from Spark instead of the files (which then hold no orders). Returns (result, report, issues).
     """
     settings = load_settings(config)
     today = as_of or today_in(settings.timezone)
     chosen = parse_period(period, today)
-    loaded = load_by_kind(files, replace(options or ReadOptions(), tz=settings.timezone))
-    orders = loaded.get("orders")
+    options = replace(options or ReadOptions(), tz=settings.timezone)
+    loaded = load_by_kind(files, options) if files else {}
+    local = loaded.pop("orders", None)
+    orders = OrderLines(local.frame, local.issues) if local is not None else None
+    if spark is not None:
+        if orders is not None:
+            raise ArgumentError("orders", "the files hold orders too; with the Spark engine the orders come from Spark")
+        paths, table, remote = spark
+        orders = spark_orders(paths, table, options.mapping, remote, settings.timezone, options.allow_skipped)
     if "traffic" not in loaded:
         if orders is None:
             raise SchemaError(
@@ -87,7 +128,7 @@ def run_kpi_report(
         loaded = {**loaded, "traffic": Loaded("traffic", empty, [])}
     target_file = targets or (settings.path(settings.targets) if settings.targets else None)
     result = _analyse(loaded, orders, chosen, today, settings, target_file, kpi_report.parse_compare(compare))
-    issues = [i for item in loaded.values() for i in item.issues]
+    issues = [i for item in loaded.values() for i in item.issues] + (orders.issues if orders is not None else [])
     return result, kpi_report.build_report(result, settings, lang, include), issues
 
 
@@ -164,16 +205,21 @@ def run_weekly(
     limits: ReadLimits = DEFAULT_LIMITS,
     allow_skipped: bool = False,
     notify: Sequence[Target] = (),
+    engine: str | None = None,
+    spark_remote: str | None = None,
 ) -> WeeklyResult:
     """Build and write the weekly report described by the config file; returns what was written.
 
     `as_of` is "today" for choosing the week (default: today in the shop's time zone); `limits` are the
     readers' caps for every source; `allow_skipped` goes on when rows of a file had to be left out.
     After the files are written, the summary goes to the `[notify]` robots of the config and `notify`;
-    a push that fails is in `notify_failures`, the report stays."""
+    a push that fails is in `notify_failures`, the report stays. `engine` and `spark_remote` override the
+    `[orders]` table's."""
     from ecomplan.render import missing_font_warning
 
     settings = load_settings(config)
+    if settings.orders is not None and (engine or spark_remote):
+        settings.orders = _orders_on(settings.orders, engine, spark_remote)
     today = as_of or today_in(settings.timezone)
     period = _week(week, today)
     lang = lang or settings.lang
@@ -189,6 +235,19 @@ def run_weekly(
     failures = send_all(robots, _message(weekly.report, weekly.summary, paths, lang)) if robots else []
     notes = [line] if (line := missing_font_warning(weekly.report)) else []
     return WeeklyResult(period, paths, weekly.alerts, weekly.issues, failures, notes)
+
+
+def _orders_on(source: OrdersSource, engine: str | None, spark_remote: str | None) -> OrdersSource:
+    """The `[orders]` table with the engine and Spark Connect server the command line chose."""
+    from pydantic import ValidationError
+
+    chosen = {"engine": engine} if engine else {}
+    chosen |= {"spark_remote": spark_remote} if spark_remote else {}
+    try:
+        return OrdersSource.model_validate({**source.model_dump(), **chosen})
+    except ValidationError as exc:
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ArgumentError("engine", f"[orders] {message}") from None
 
 
 def _config_robots(settings: Settings) -> list[Target]:
@@ -277,11 +336,18 @@ def _load_sources(settings: Settings, lang: str, log, limits: ReadLimits, allow_
     return out
 
 
-def _load_orders(settings: Settings, lang: str, log, limits: ReadLimits, allow_skipped: bool) -> Loaded | None:
-    if settings.orders is None:
+def _load_orders(settings: Settings, lang: str, log, limits: ReadLimits, allow_skipped: bool) -> OrderLines | None:
+    source = settings.orders
+    if source is None:
         return None
-    files = settings.files(settings.orders.files, "[orders]")
-    loaded = load(files, "orders", settings.read_options(settings.orders, limits, allow_skipped))
+    if source.engine == "spark":
+        paths = [p if "://" in p else str(settings.path(p)) for p in source.files]  # Spark expands the globs
+        mapping = settings.path(source.mapping) if source.mapping else None
+        spark = spark_orders(paths, source.table, mapping, source.spark_remote, settings.timezone, allow_skipped)
+        log(t("weekly.log.read", lang, file=spark.label, rows=len(spark.lines), what="spark (orders)"))
+        return spark
+    files = settings.files(source.files, "[orders]")
+    loaded = load(files, "orders", settings.read_options(source, limits, allow_skipped))
     for dataset in loaded.datasets:
         if dataset.kind == "orders":
             assert dataset.frame is not None  # a table of a canonical kind is always read
@@ -294,11 +360,11 @@ def _load_orders(settings: Settings, lang: str, log, limits: ReadLimits, allow_s
                     what=f"{dataset.platform}/{dataset.report} (orders)",
                 )
             )
-    return loaded
+    return OrderLines(loaded.frame, loaded.issues)
 
 
 def _check_fresh(
-    loaded: dict[str, Loaded], orders: Loaded | None, period: Period, today: dt.date, settings: Settings
+    loaded: dict[str, Loaded], orders: OrderLines | None, period: Period, today: dt.date, settings: Settings
 ) -> None:
     """Stop when a source's newest day is older than the week's last complete day (data is T+1;
     `stale_days` adds grace)."""
@@ -314,18 +380,18 @@ def _check_fresh(
                 f"({files}) or report an earlier week with {{week}}",
                 arguments=("week",),
             )
-    if orders is not None and "paid_at" in orders.frame:
-        last = orders.frame["paid_at"].max()
-        if pd.isna(last) or last.date() < due:
+    if orders is not None and "paid_at" in orders.lines:
+        last = latest_time(orders.lines, "paid_at")
+        if last is None or last.date() < due:
             raise StaleSourceError(
-                f"stale source: orders end {last.date() if pd.notna(last) else 'never'}, before "
+                f"stale source: orders end {last.date() if last is not None else 'never'}, before "
                 f"the end of {period.label} ({period.end}); export the latest orders"
             )
 
 
 def _analyse(
     loaded: dict[str, Loaded],
-    orders: Loaded | None,
+    orders: OrderLines | None,
     period: Period,
     today: dt.date,
     settings: Settings,
@@ -341,7 +407,7 @@ def _analyse(
         settings,
         products=loaded["products"].frame if "products" in loaded else None,
         ads=loaded["ads"].frame if "ads" in loaded else None,
-        orders=orders.frame if orders is not None else None,
+        orders=orders.lines if orders is not None else None,
         targets=load_targets(target_file) if target_file else None,
         compare=compare,
         optional_compare=optional_compare,
@@ -350,7 +416,7 @@ def _analyse(
 
 def _other_sections(
     settings: Settings,
-    orders: Loaded | None,
+    orders: OrderLines | None,
     period: Period,
     today: dt.date,
     lang: str,
@@ -366,7 +432,7 @@ def _other_sections(
         # As of the week's last day (included): segment sizes at the end of the week vs a week earlier.
         sections.append(
             rfm.weekly_section(
-                orders.frame,
+                orders.lines,
                 period.end,
                 lang,
                 scheme=config.scheme,

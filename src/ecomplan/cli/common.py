@@ -81,6 +81,36 @@ FilesArg = Annotated[
 ]
 
 
+class EngineName(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOpt = Annotated[
+    EngineName,
+    typer.Option(
+        "--engine",
+        help="Where the customer rules run: duckdb (in this process) or spark (pip install 'ecomplan[spark]').",
+    ),
+]
+TableOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--table", help="With --engine spark: read the order lines from this table (db.orders).", show_default=False
+    ),
+]
+SparkRemoteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-remote",
+        help="With --engine spark: a Spark Connect server (sc://host:15002). Default: spark-submit's session, "
+        "else a local one.",
+        envvar="ECOMPLAN_SPARK_REMOTE",
+        show_default=False,
+    ),
+]
+
+
 def handle_errors(command):
     """Turn user-fixable errors into one line on stderr and exit code 1 (2 for usage)."""
 

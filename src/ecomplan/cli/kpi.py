@@ -11,6 +11,8 @@ import typer
 from ecomplan.cli.common import (
     AllowSkippedOpt,
     EncodingOpt,
+    EngineName,
+    EngineOpt,
     FilesArg,
     JsonOpt,
     Lang,
@@ -20,6 +22,8 @@ from ecomplan.cli.common import (
     PasswordOpt,
     PlatformOpt,
     SheetOpt,
+    SparkRemoteOpt,
+    TableOpt,
     check_output,
     handle_errors,
     parse_day_option,
@@ -92,6 +96,17 @@ def report_command(
     output: OutputOpt = None,
     json_: JsonOpt = False,
     lang: LangOpt = Lang.zh,
+    engine: EngineOpt = EngineName.duckdb,
+    orders: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--orders",
+            help="With --engine spark: order lines Spark reads (Parquet/ORC/CSV/JSON paths, globs, URIs); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    table: TableOpt = None,
+    spark_remote: SparkRemoteOpt = None,
 ) -> None:
     """KPIs, funnel, channels, products, ads and targets for one period, with comparisons.
 
@@ -103,10 +118,18 @@ def report_command(
     Example: ecomplan kpi report examples/sycm/*.csv examples/jd/*.xlsx --period 2026-W47 -o week.xlsx
     """
     refuse_overwrite([*files, targets, config, mapping], {"output": output})
+    from ecomplan.core.errors import UsageError
     from ecomplan.jobs import run_kpi_report
     from ecomplan.kpi.report import to_json
 
     check_output(output)
+    spark = None
+    if engine is EngineName.spark:
+        if bool(orders) == bool(table):
+            raise UsageError("with --engine spark, give the order lines Spark reads: --orders PATH or --table")
+        spark = (orders or [], table, spark_remote)
+    elif orders or table or spark_remote:
+        raise UsageError("--orders, --table and --spark-remote go with --engine spark")
     result, report, issues = run_kpi_report(
         files,
         read_options(platform, mapping, encoding, sheet, password, allow_skipped=allow_skipped),
@@ -116,6 +139,7 @@ def report_command(
         as_of=as_of,
         config=config,
         lang=lang.value,
+        spark=spark,
     )
     warn_issues(issues)
     write_result(output, json_, lambda: to_json(result), report)

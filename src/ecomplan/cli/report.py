@@ -12,7 +12,9 @@ from ecomplan.cli.common import (
     EXIT_ALERTS,
     EXIT_NOTIFY,
     AllowSkippedOpt,
+    EngineName,
     Lang,
+    SparkRemoteOpt,
     handle_errors,
     parse_day_option,
     read_limits,
@@ -79,6 +81,16 @@ def weekly_command(
             "fails after retries exits 4; the report stays.",
         ),
     ] = None,
+    engine: Annotated[
+        EngineName | None,
+        typer.Option(
+            "--engine",
+            help="Where the [orders] lines are read and the customer rules run: duckdb or spark "
+            "(default: the config's [orders] engine).",
+            show_default=False,
+        ),
+    ] = None,
+    spark_remote: SparkRemoteOpt = None,
 ) -> None:
     """Write the weekly report (Markdown + Excel) for cron.
 
@@ -103,6 +115,8 @@ def weekly_command(
         limits=read_limits(),
         allow_skipped=allow_skipped,
         notify=robots,
+        engine=engine.value if engine else None,
+        spark_remote=spark_remote,
     )
     warn_issues(result.issues)
     for note in result.notes:

@@ -13,6 +13,8 @@ import typer
 from ecomplan.cli.common import (
     AllowSkippedOpt,
     EncodingOpt,
+    EngineName,
+    EngineOpt,
     JsonOpt,
     Lang,
     LangOpt,
@@ -21,6 +23,8 @@ from ecomplan.cli.common import (
     PasswordOpt,
     PlatformOpt,
     SheetOpt,
+    SparkRemoteOpt,
+    TableOpt,
     check_output,
     handle_errors,
     parse_day_option,
@@ -54,39 +58,11 @@ class Frequency(str, Enum):
     days = "days"
 
 
-class EngineName(str, Enum):
-    duckdb = "duckdb"
-    spark = "spark"
-
-
 SourcesArg = Annotated[
     list[str] | None,
     typer.Argument(
         help="Order exports (.csv, .xlsx, .xls, .csv.gz, .zip). With --engine spark: Parquet, ORC, CSV or JSON "
         "files, folders, globs or URIs Spark reads (s3a://, hdfs://, oss://).",
-        show_default=False,
-    ),
-]
-EngineOpt = Annotated[
-    EngineName,
-    typer.Option(
-        "--engine",
-        help="Where the customer rules run: duckdb (in this process) or spark (pip install 'ecomplan[spark]').",
-    ),
-]
-TableOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--table", help="With --engine spark: read the order lines from this table (db.orders).", show_default=False
-    ),
-]
-SparkRemoteOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--spark-remote",
-        help="With --engine spark: a Spark Connect server (sc://host:15002). Default: spark-submit's session, "
-        "else a local one.",
-        envvar="ECOMPLAN_SPARK_REMOTE",
         show_default=False,
     ),
 ]

@@ -215,6 +215,9 @@ class SparkLines:
     def __contains__(self, column: object) -> bool:
         return column in self.columns
 
+    def __len__(self) -> int:
+        return self.rows
+
     def last_sale_date(self, sold: str, time_column: str) -> dt.date | None:
         """The latest purchase day of the lines where the SQL condition `sold` holds."""
         [(day,)] = self.engine.rows(f"SELECT max(CAST({time_column} AS DATE)) FROM {self.view} WHERE {sold}")

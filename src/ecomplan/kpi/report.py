@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,6 +23,9 @@ from ecomplan.core.text import enumerate_names, platform_name, t
 from ecomplan.kpi import compute as kpi
 from ecomplan.kpi.metrics import GA_HEADLINE, HEADLINE, METRICS, SITE_ROWS
 from ecomplan.kpi.targets import Targets, rate_target, track_gmv
+
+if TYPE_CHECKING:
+    from ecomplan.rfm.metrics import Lines
 
 COMPARISONS = ("previous_period", "year_over_year", "year_over_year_weekday", "campaign")
 COMPARE_ALIASES = {
@@ -106,7 +110,7 @@ def analyse(
     settings: Settings,
     products: pd.DataFrame | None = None,
     ads: pd.DataFrame | None = None,
-    orders: pd.DataFrame | None = None,
+    orders: Lines | None = None,
     targets: Targets | None = None,
     compare: tuple[str, ...] = DEFAULT_COMPARE,
     optional_compare: tuple[str, ...] = (),
@@ -126,9 +130,14 @@ def analyse(
     basis = {str(p): "traffic" for p in traffic["platform"].unique()} if len(traffic) else {}
     # Only when there is no traffic at all: beside a traffic export the orders may be the same sales
     # under another platform name (Shopify orders of the site GA4 measures), and GMV would count twice.
-    if traffic.empty and orders is not None and len(orders) and "platform" in orders:
+    if traffic.empty and isinstance(orders, pd.DataFrame) and len(orders) and "platform" in orders:
         traffic = kpi.orders_traffic(orders, [period, *(other for _, other, _ in chosen)])
         basis = {str(p): "orders" for p in traffic["platform"].unique()}
+    if traffic.empty and orders is not None and not isinstance(orders, pd.DataFrame):
+        raise EcomplanError(
+            "none of the files holds traffic/sales by day; orders Spark reads give the buyer figures only, "
+            "the daily KPIs need a traffic export (Sycm 交易概况, JD 经营概况, GA4)"
+        )
     if traffic.empty:
         raise EcomplanError("none of the files holds traffic/sales by day or orders; KPIs need one")
     daily, period_rows, notes = kpi.shop_level(traffic)
@@ -296,7 +305,7 @@ def coverage(current: dict[str, kpi.Totals], traffic: pd.DataFrame, period: Peri
     return out
 
 
-def orders_kpis(orders: pd.DataFrame, period: Period) -> dict | None:
+def orders_kpis(orders: Lines | None, period: Period) -> dict | None:
     """Buyers of the period (new = first purchase in the period) and the 90-day
     repurchase rate (buyers of the 90 days ending with the period who made two or
     more purchases, JD's 90天重复购买率), with the RFM module's rules for what a
@@ -304,7 +313,7 @@ def orders_kpis(orders: pd.DataFrame, period: Period) -> dict | None:
     from ecomplan.core.errors import EcomplanError
     from ecomplan.rfm.metrics import measure
 
-    if orders is None or orders.empty or "customer_id" not in orders:
+    if orders is None or not len(orders) or "customer_id" not in orders:
         return None
     try:
         now = measure(orders, [period.end], window_days=period.days).snapshots[0].customers

@@ -189,6 +189,15 @@ def distinct_values(lines: Lines, column: str) -> list:
     return [value for (value,) in lines.engine.rows(f"SELECT DISTINCT {column} FROM {lines.view}") if value is not None]
 
 
+def latest_time(lines: Lines, column: str) -> pd.Timestamp | None:
+    """The latest value of a time column over every line (how recent an export is), None when empty."""
+    if isinstance(lines, pd.DataFrame):
+        latest = lines[column].max()
+    else:
+        [(latest,)] = lines.engine.rows(f"SELECT max({column}) FROM {lines.view}")
+    return None if latest is None or pd.isna(latest) else pd.Timestamp(latest)
+
+
 def _purchase_times(lines: pd.DataFrame) -> pd.Series | None:
     if "paid_at" in lines:
         return lines["paid_at"]
