@@ -32,6 +32,7 @@ def test_wheel_contains_templates_and_entry_point(tmp_path):
     shipped = {Path(n).name for n in names if n.startswith("ecomplan/templates/")}
     assert shipped >= {p.name for p in (ROOT / "templates").glob("*.j2")}
     assert "ecomplan/core/text.toml" in names  # the zh/en text catalogue, read by ecomplan.core.text
+    assert "ecomplan/engines/log4j2.properties" in names  # keeps a local Spark session's log off the terminal
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "ecomplan = ecomplan.cli.app:main" in entry_points
 

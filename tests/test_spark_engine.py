@@ -452,3 +452,14 @@ def test_the_orders_table_of_the_config_is_checked(tmp_path, orders, message):
     (tmp_path / "shop.toml").write_text(f"[orders]\n{orders}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_settings(tmp_path / "shop.toml")
+
+
+def test_a_table_of_the_session_catalog(spark, example):
+    """`--table`: the lines come from a table Spark's catalog knows (here a view of the lake file)."""
+    _, path = example
+    spark.read.parquet(str(path)).createOrReplaceTempView("lake_orders")
+    runner = CliRunner()
+    local = runner.invoke(app, ["rfm", "segment", str(EXAMPLE_ORDERS), "--json"])
+    remote = runner.invoke(app, ["rfm", "segment", "--engine", "spark", "--table", "lake_orders", "--json"])
+    assert remote.exit_code == 0, remote.output
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
