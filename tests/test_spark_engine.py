@@ -463,3 +463,15 @@ def test_a_table_of_the_session_catalog(spark, example):
     remote = runner.invoke(app, ["rfm", "segment", "--engine", "spark", "--table", "lake_orders", "--json"])
     assert remote.exit_code == 0, remote.output
     assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
+@pytest.mark.parametrize("missing", ["pyspark", "sqlglot"])
+def test_without_the_spark_extra_the_engine_says_how_to_get_it(monkeypatch, missing):
+    """A user without `ecomplan[spark]` gets one line naming the extra (no Spark needed to check this)."""
+    import sys
+
+    for name in [m for m in sys.modules if m == missing or m.startswith(f"{missing}.")] + [missing]:
+        monkeypatch.setitem(sys.modules, name, None)  # `import pyspark…` now raises ImportError
+    result = CliRunner().invoke(app, ["rfm", "segment", "orders.parquet", "--engine", "spark"])
+    assert result.exit_code == 2
+    assert f"needs {missing}: pip install 'ecomplan[spark]'" in result.stderr and "Traceback" not in result.output

@@ -87,9 +87,11 @@ def session(remote: str | None = None, time_zone: str = "Asia/Shanghai"):
     its master and config; else the master `ECOMPLAN_SPARK_MASTER` names (default `local[*]`, every core
     here), quiet. Timestamps with a time zone become the shop's `time_zone` dates, as the local reader's."""
     try:
+        import sqlglot  # noqa: F401  (the rules' SQL is transpiled for Spark; checked before a session starts)
         from pyspark.sql import SparkSession
-    except ImportError:
-        raise ArgumentError("engine", "the Spark engine needs pyspark: pip install 'ecomplan[spark]'") from None
+    except ImportError as exc:
+        missing = (exc.name or "pyspark").split(".")[0]
+        raise ArgumentError("engine", f"the Spark engine needs {missing}: pip install 'ecomplan[spark]'") from None
     if remote:
         from pyspark.errors import PySparkImportError, PySparkRuntimeError
 
