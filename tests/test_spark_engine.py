@@ -228,9 +228,28 @@ def test_a_csv_with_its_own_headers_through_a_mapping(spark, tmp_path):
         encoding="utf-8",
     )
     local = segment(load(source, "orders", _options(mapping)).frame, as_of="2026-11-30")
-    remote = segment(on_spark(spark, source, mapping=mapping), as_of="2026-11-30")
+    lines = on_spark(spark, source, mapping=mapping)
+    remote = segment(lines, as_of="2026-11-30")
     same_document(local, remote)
     assert remote.to_dict()["customers"] == 2 and remote.exclusions.unsold_lines == {"cancelled": 1}
+    assert lines.issues == []
+
+
+def test_status_words_no_mapping_knows_are_reported_as_the_local_reader_does(spark, tmp_path):
+    source = tmp_path / "orders.csv"
+    source.write_text(
+        "order_id,customer_id,paid_at,amount,status\n"
+        "A1,u1,2026-11-01 10:00:00,10,completed\nA2,u1,2026-11-02 10:00:00,10,weird\n"
+        "A3,u2,2026-11-03 10:00:00,10,weird\nA4,u2,2026-11-04 10:00:00,10,odd\n"
+        "A5,u3,2026-11-05 10:00:00,10,unknown\n",
+        encoding="utf-8",
+    )
+    lines = on_spark(spark, source)
+    assert [(i.code, i.value, i.count) for i in lines.issues] == [
+        ("unknown_status", "weird", 2),
+        ("unknown_status", "odd", 1),
+    ]
+    assert segment(lines, as_of="2026-11-30").exclusions.unsold_lines == {"unknown": 4}
 
 
 def _options(mapping: Path):

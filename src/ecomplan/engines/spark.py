@@ -251,6 +251,8 @@ def _read(spark, source: SparkSource, mapping, statuses, contacts: bool, allow_s
         for column in wanted
         if counts[column] and column not in ("order_id", STATUS_COLUMN)
     ]
+    if STATUS_COLUMN in wanted:
+        issues += _unknown_statuses(spark, source.label, wanted[STATUS_COLUMN], expressions[STATUS_COLUMN])
     no_order = counts["no_order_id"]
     if no_order:
         _left_out(source.label, no_order, counts["total"], allow_skipped, issues)
@@ -371,6 +373,28 @@ def _bad_cells(spark, label: str, column: str, raw: str, expression: str, count:
         column=raw,
         count=count,
     )
+
+
+def _unknown_statuses(spark, label: str, raw: str, expression: str) -> list[Issue]:
+    """The status words no mapping knows (their lines are excluded as `unknown`), most frequent first, as
+    the local reader reports them."""
+    words = spark.sql(
+        f"SELECT CAST(`{raw}` AS STRING) AS word, count(*) AS n FROM raw_lines "
+        f"WHERE {expression} = 'unknown' AND lower(trim(CAST(`{raw}` AS STRING))) <> 'unknown' "
+        "GROUP BY 1 ORDER BY n DESC, word LIMIT 5"
+    ).collect()
+    return [
+        Issue(
+            label,
+            "unknown order status; such orders are excluded from sales (map it in the mapping file's [status] "
+            "if it means paid)",
+            code="unknown_status",
+            column=raw,
+            value=word,
+            count=int(n),
+        )
+        for word, n in words
+    ]
 
 
 def _left_out(label: str, count: int, total: int, allow_skipped: bool, issues: list[Issue]) -> None:
