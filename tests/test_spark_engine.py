@@ -276,6 +276,9 @@ def test_cells_that_do_not_cast_are_reported_masked_and_left_empty(spark, tmp_pa
     result = segment(lines, as_of="2026-11-30")
     assert result.to_dict()["revenue"] == 30.0
     assert all("13912345678" not in str(issue) for issue in lines.issues)
+    for command in ("segment", "repurchase", "value"):  # every command warns about them
+        run = CliRunner().invoke(app, ["rfm", command, str(source), "--engine", "spark", "--json"])
+        assert "2 cells are not a plain number" in run.stderr and "13912345678" not in run.output, run.output
 
 
 def test_lines_without_order_id_stop_the_run_unless_allowed(spark, tmp_path):

@@ -140,68 +140,78 @@ class _Orders:
     names: list[str]
 
 
-def _inputs(
-    sources: list[str] | None, engine: EngineName, table: str | None, remote: str | None, *reading_flags
-) -> list[Path]:
-    """The local input paths; the flags that do not go with the engine are usage errors. `reading_flags`:
-    the values of --platform, --encoding, --sheet and --password (they read local exports)."""
-    from ecomplan.core.errors import UsageError
+@dataclass
+class _OrderInputs:
+    """An rfm command's reading flags: where the order lines are and how to read them."""
 
-    reading = dict(zip(("--platform", "--encoding", "--sheet", "--password"), reading_flags, strict=True))
-    if engine is EngineName.duckdb:
-        if table or remote:
-            raise UsageError("--table and --spark-remote go with --engine spark")
-        if not sources:
-            raise UsageError("give the order files to read")
-        return [Path(source) for source in sources]
-    given = [flag for flag, value in reading.items() if value]
-    if given:
-        raise UsageError(f"{', '.join(given)} read local exports; with --engine spark, Spark reads the lines")
-    if bool(sources) == bool(table):
-        raise UsageError("with --engine spark, give the paths of the order lines or --table, not both")
-    return [Path(source) for source in sources or () if "://" not in source and Path(source).exists()]
+    sources: list[str] | None
+    engine: EngineName
+    table: str | None
+    spark_remote: str | None
+    refunds: list[Path] | None
+    platform: str | None
+    mapping: Path | None
+    encoding: str | None
+    sheet: str | None
+    password: str | None
+    allow_skipped: bool
 
+    def files(self) -> list[Path]:
+        """The local input paths (for the overwrite check); flags that do not go with the engine are usage
+        errors, raised before anything is read."""
+        from ecomplan.core.errors import UsageError
 
-def _load(
-    sources: list[str] | None,
-    files: list[Path],
-    engine: EngineName,
-    table: str | None,
-    remote: str | None,
-    refunds,
-    platform,
-    mapping,
-    encoding,
-    sheet,
-    password,
-    tz: str,
-    contacts: bool,
-    allow_skipped: bool,
-) -> _Orders:
-    """The order lines (with names and phones when `contacts`) where `engine` runs the rules, and the refunds."""
-    from ecomplan.ingest.load import load
+        if self.engine is EngineName.duckdb:
+            if self.table or self.spark_remote:
+                raise UsageError("--table and --spark-remote go with --engine spark")
+            if not self.sources:
+                raise UsageError("give the order files to read")
+            return [Path(source) for source in self.sources]
+        local_flags = {"--platform": self.platform, "--encoding": self.encoding, "--sheet": self.sheet}
+        given = [flag for flag, value in {**local_flags, "--password": self.password}.items() if value]
+        if given:
+            raise UsageError(f"{', '.join(given)} read local exports; with --engine spark, Spark reads the lines")
+        if bool(self.sources) == bool(self.table):
+            raise UsageError("with --engine spark, give the paths of the order lines or --table, not both")
+        return [Path(s) for s in self.sources or () if "://" not in s and Path(s).exists()]
 
-    if engine is EngineName.spark:
-        from ecomplan.engines.spark import SparkSource, read_lines, session
+    def load(self, tz: str, contacts: bool) -> _Orders:
+        """The order lines (with names and phones when `contacts`) where the engine runs the rules, the
+        refunds frame and the findings."""
+        from ecomplan.ingest.load import load
 
-        source = SparkSource(paths=tuple(sources or ()), table=table, mapping=mapping)
-        lines = read_lines(session(remote, tz), source, contacts=contacts, allow_skipped=allow_skipped)
-        issues: list = []
-        names = [table] if table else [source.rstrip("/").rsplit("/", 1)[-1] for source in sources or ()]
-    else:
-        from ecomplan.rfm import read_orders
+        files = self.files()
+        if self.engine is EngineName.spark:
+            from ecomplan.engines.spark import SparkSource, read_lines, session
 
-        # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
-        options = read_options(platform, mapping, encoding, sheet, password, tz, allow_skipped=allow_skipped)
-        lines, issues = read_orders(files, options, contacts=contacts)
-        names = [f.name for f in files]
-    refund_frame = None
-    if refunds:
-        loaded = load(
-            refunds, "refunds", read_options(None, None, encoding, None, password, tz, allow_skipped=allow_skipped)
-        )
-        refund_frame, issues = loaded.frame, issues + loaded.issues
-    return _Orders(lines, refund_frame, issues, names)
+            source = SparkSource(paths=tuple(self.sources or ()), table=self.table, mapping=self.mapping)
+            spark = session(self.spark_remote, tz)
+            lines = read_lines(spark, source, contacts=contacts, allow_skipped=self.allow_skipped)
+            issues = list(lines.issues)
+            names = [self.table] if self.table else [s.rstrip("/").rsplit("/", 1)[-1] for s in self.sources or ()]
+        else:
+            from ecomplan.rfm import read_orders
+
+            # timestamps with an offset convert to the shop's time zone (`tz`), as in every report
+            options = read_options(
+                self.platform,
+                self.mapping,
+                self.encoding,
+                self.sheet,
+                self.password,
+                tz,
+                allow_skipped=self.allow_skipped,
+            )
+            lines, issues = read_orders(files, options, contacts=contacts)
+            names = [f.name for f in files]
+        refund_frame = None
+        if self.refunds:
+            refund_options = read_options(
+                None, None, self.encoding, None, self.password, tz, allow_skipped=self.allow_skipped
+            )
+            loaded = load(self.refunds, "refunds", refund_options)
+            refund_frame, issues = loaded.frame, issues + loaded.issues
+        return _Orders(lines, refund_frame, issues, names)
 
 
 def _needs_report(output: Path | None, json_: bool) -> bool:
@@ -293,8 +303,12 @@ def segment_command(
 
     Example: ecomplan rfm segment orders.csv --scheme rfm11 -o rfm.xlsx --customers-out customers.csv
     """
-    files = _inputs(sources, engine, table, spark_remote, platform, encoding, sheet, password)
-    refuse_overwrite([*files, *(refunds or []), config, mapping], {"output": output, "customers_out": customers_out})
+    inputs = _OrderInputs(
+        sources, engine, table, spark_remote, refunds, platform, mapping, encoding, sheet, password, allow_skipped
+    )
+    refuse_overwrite(
+        [*inputs.files(), *(refunds or []), config, mapping], {"output": output, "customers_out": customers_out}
+    )
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.errors import UsageError
@@ -310,22 +324,7 @@ def segment_command(
     _check_outputs(output, customers_out)
     needs_report = _needs_report(output, json_)
     contacts = customers_out is not None  # only the per-customer file shows names and phones
-    read = _load(
-        sources,
-        files,
-        engine,
-        table,
-        spark_remote,
-        refunds,
-        platform,
-        mapping,
-        encoding,
-        sheet,
-        password,
-        shop.timezone,
-        contacts,
-        allow_skipped,
-    )
+    read = inputs.load(shop.timezone, contacts)
     result = rfm.segment(
         read.lines,
         scheme_name,
@@ -400,8 +399,10 @@ def value_command(
 
     Example: ecomplan rfm value orders.csv --horizon 90d --calibration-end 2026-08-31 -o value.xlsx
     """
-    files = _inputs(sources, engine, table, spark_remote, platform, encoding, sheet, password)
-    refuse_overwrite([*files, *(refunds or []), mapping], {"output": output, "customers_out": customers_out})
+    inputs = _OrderInputs(
+        sources, engine, table, spark_remote, refunds, platform, mapping, encoding, sheet, password, allow_skipped
+    )
+    refuse_overwrite([*inputs.files(), *(refunds or []), mapping], {"output": output, "customers_out": customers_out})
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.periods import parse_days
@@ -410,22 +411,7 @@ def value_command(
     _check_outputs(output, customers_out)
     days = parse_days(horizon, "horizon_days", minimum=1)
     assert days is not None  # without allow_all, a horizon always parses to a number of days or raises
-    read = _load(
-        sources,
-        files,
-        engine,
-        table,
-        spark_remote,
-        refunds,
-        platform,
-        mapping,
-        encoding,
-        sheet,
-        password,
-        load_settings(None).timezone,
-        False,
-        allow_skipped,
-    )
+    read = inputs.load(load_settings(None).timezone, contacts=False)
     result = predict(
         read.lines, as_of, days, time_unit.value, calibration_end, scheme.value, read.names[0], read.refunds
     )
@@ -473,29 +459,16 @@ def repurchase_command(
 
     Example: ecomplan rfm repurchase orders.csv --window all -o repurchase.xlsx
     """
-    files = _inputs(sources, engine, table, spark_remote, platform, encoding, sheet, password)
-    refuse_overwrite([*files, *(refunds or []), mapping], {"output": output})
+    inputs = _OrderInputs(
+        sources, engine, table, spark_remote, refunds, platform, mapping, encoding, sheet, password, allow_skipped
+    )
+    refuse_overwrite([*inputs.files(), *(refunds or []), mapping], {"output": output})
     from ecomplan import rfm
     from ecomplan.ingest.options import DEFAULT_TZ
 
     check_output(output)
     needs_report = _needs_report(output, json_)
-    read = _load(
-        sources,
-        files,
-        engine,
-        table,
-        spark_remote,
-        refunds,
-        platform,
-        mapping,
-        encoding,
-        sheet,
-        password,
-        DEFAULT_TZ,
-        contacts=False,
-        allow_skipped=allow_skipped,
-    )
+    read = inputs.load(DEFAULT_TZ, contacts=False)
     issues = read.issues
     result, exclusions = rfm.repurchase_report(
         read.lines, as_of, window, frequency.value, read.refunds, file=read.names[0]

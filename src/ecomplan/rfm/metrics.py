@@ -356,7 +356,6 @@ def _engine_for(lines: Lines, file: str, issues: list[Issue]) -> Iterator[tuple[
             engine = DuckDBEngine(db)
             yield engine, _register_frame(engine, lines, file, issues), len(lines)
         return
-    issues.extend(lines.issues)
     try:
         yield lines.engine, _spark_columns(lines, file, issues), lines.rows
     finally:
