@@ -347,3 +347,23 @@ def test_result_does_not_depend_on_row_order():
         a = segment(frame, scheme, as_of="2026-10-31", compare_as_of="2026-09-30").to_dict()
         b = segment(shuffled, scheme, as_of="2026-10-31", compare_as_of="2026-09-30").to_dict()
         assert a == b
+
+
+def test_order_values_keep_the_platform_when_the_lines_hold_several():
+    """The same order number on two platforms is two orders; 满减 tiers are designed per platform."""
+    from ecomplan.rfm.metrics import order_values
+
+    frame = lines(
+        [
+            ("A1", "c1", "2026-11-01 10:00", 100.0, "completed"),
+            ("A1", "c2", "2026-11-02 10:00", 30.0, "completed"),
+            ("A2", None, "2026-11-03 10:00", 50.0, "completed"),
+        ]
+    ).assign(platform=["sycm", "jd", "jd"])
+    values, key, _ = order_values(frame)
+    assert key == ["platform", "customer_id"]
+    assert values[["platform", "order_id", "net"]].values.tolist() == [
+        ["jd", "A1", 30.0],
+        ["jd", "A2", 50.0],
+        ["sycm", "A1", 100.0],
+    ]

@@ -321,16 +321,15 @@ def _net_sql(refund_join: str) -> str:
 def order_values(lines: Lines, file: str = "orders") -> tuple[pd.DataFrame, list[str], Exclusions]:
     """Every sold, paid order with a positive net amount (with or without a customer id): `platform` (when
     the lines hold several), `order_id`, `day`, `net`; the order values 满减 tiers are designed on."""
-    return _sold_orders(
-        lines,
-        file,
-        lambda keys, platform="": (
-            f"""
-            SELECT {platform}order_id, min(day) AS day, round(sum(net), 6) AS net
-            FROM orders WHERE excluded IS NULL
-            GROUP BY {platform}order_id HAVING sum(net) > 0 ORDER BY {platform}order_id"""
-        ),
-    )
+    return _sold_orders(lines, file, _order_values_query)
+
+
+def _order_values_query(keys: str) -> str:
+    platform = "platform, " if keys.startswith("platform") else ""  # keyed by platform when there are several
+    return f"""
+        SELECT {platform}order_id, min(day) AS day, round(sum(net), 6) AS net
+        FROM orders WHERE excluded IS NULL
+        GROUP BY {platform}order_id HAVING sum(net) > 0 ORDER BY {platform}order_id"""
 
 
 def _sold_orders(lines: Lines, file: str, query) -> tuple[pd.DataFrame, list[str], Exclusions]:
