@@ -162,6 +162,16 @@ def test_every_platform_fixture_alike(spark, fixtures, tmp_path, name):
     remote = segment(on_spark(spark, path), as_of="2026-11-30", window_days=None)
     same_document(local, remote)
     same_customers(local, remote)
+    # and through the command: `rfm segment orders.parquet --engine spark --json` = the run on the export,
+    # but for the reading findings of the export itself (the lake copy is clean)
+    options = ["--as-of", "2026-11-30", "--window", "all", "--json"]
+    runner = CliRunner()
+    on_export = runner.invoke(app, ["rfm", "segment", str(fixtures / "rfm" / name), *options])
+    on_lake = runner.invoke(app, ["rfm", "segment", str(path), "--engine", "spark", *options])
+    assert on_lake.exit_code == 0, on_lake.output
+    expected, got = json.loads(on_export.stdout), json.loads(on_lake.stdout)
+    expected.pop("issues"), got.pop("issues")
+    assert got == expected
 
 
 def test_several_platforms_keep_their_own_customers(spark, fixtures, tmp_path):
