@@ -90,7 +90,7 @@ EngineOpt = Annotated[
     EngineName,
     typer.Option(
         "--engine",
-        help="Where the customer rules run: duckdb (in this process) or spark (pip install 'ecomplan[spark]').",
+        help="Where the customer rules run: duckdb (in this process) or spark (pip install 'ecomplan\\[spark]').",
     ),
 ]
 TableOpt = Annotated[

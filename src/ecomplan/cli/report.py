@@ -85,8 +85,8 @@ def weekly_command(
         EngineName | None,
         typer.Option(
             "--engine",
-            help="Where the [orders] lines are read and the customer rules run: duckdb or spark "
-            "(default: the config's [orders] engine).",
+            help="Where the \\[orders] lines are read and the customer rules run: duckdb or spark "
+            "(default: the config's \\[orders] engine).",
             show_default=False,
         ),
     ] = None,
