@@ -152,3 +152,27 @@ def test_data_through_is_the_last_day_of_data_not_the_run_date():
     assert (document["as_of"], document["data_through"]) == ("2026-12-02", "2026-11-22")
     terminal = runner.invoke(app, [*args, "--lang", "en"], env={"COLUMNS": "120"}).stdout
     assert "Data through: 2026-11-22" in terminal and "Report date: 2026-12-02" in terminal
+
+
+def _commands(command, path=()):
+    yield path, command
+    if hasattr(command, "commands"):  # a group (Typer carries its own click)
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+
+
+def test_no_help_text_loses_a_bracketed_word_to_rich_markup():
+    """Rich reads `[spark]` in a help text as a style tag and drops it ('pip install ecomplan'): a bracketed
+    word must be written `\\[spark]`."""
+    import re
+
+    import typer
+
+    unescaped = re.compile(r"(?<!\\)\[[A-Za-z_.]+\]")
+    found = [
+        (" ".join(path), param.name, param.help)
+        for path, command in _commands(typer.main.get_command(app))
+        for param in command.params
+        if getattr(param, "help", None) and unescaped.search(param.help)
+    ]
+    assert found == []

@@ -77,7 +77,7 @@ def weekly_command(
             "--notify",
             metavar="PLATFORM=URL",
             help="After the files are written, push the summary to a group robot: dingtalk=URL, wecom=URL or "
-            "feishu=URL (repeatable; signing secrets and standing robots go in the config's [notify]). A push that "
+            "feishu=URL (repeatable; signing secrets and standing robots go in the config's \\[notify]). A push that "
             "fails after retries exits 4; the report stays.",
         ),
     ] = None,
