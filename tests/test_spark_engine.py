@@ -507,3 +507,37 @@ def test_without_the_spark_extra_the_engine_says_how_to_get_it(monkeypatch, miss
     result = CliRunner().invoke(app, ["rfm", "segment", "orders.parquet", "--engine", "spark"])
     assert result.exit_code == 2
     assert f"needs {missing}: pip install 'ecomplan[spark]'" in result.stderr and "Traceback" not in result.output
+
+
+def _garbage(folder: Path) -> Path:
+    path = folder / "garbage.parquet"
+    path.write_bytes(bytes(range(256)) * 20)
+    return path
+
+
+def _empty(folder: Path) -> Path:
+    path = folder / "empty.parquet"
+    path.write_bytes(b"")
+    return path
+
+
+def _truncated_part(folder: Path) -> Path:
+    """A lake folder whose second part file was cut short: found only when the rows are read."""
+    frame = load(EXAMPLE_ORDERS, "orders").frame.head(500)
+    lake_folder = folder / "orders"
+    lake_folder.mkdir()
+    whole = lake(frame, lake_folder / "part-0.parquet")
+    (lake_folder / "part-1.parquet").write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    return lake_folder
+
+
+@pytest.mark.parametrize("make", [_garbage, _empty, _truncated_part], ids=["garbage", "empty", "truncated_part"])
+def test_a_broken_lake_file_is_one_line(spark, tmp_path, make):
+    """Java errors (Py4JJavaError) as well as Spark's own: one `error:` line, exit 1, no stack trace."""
+    source = make(tmp_path)
+    result = CliRunner().invoke(app, ["rfm", "segment", str(source), "--engine", "spark", "--json"])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "unexpected" not in lines[0]
+    assert "\tat " not in result.stderr and "java.base" not in result.stderr
+    assert "Spark" in lines[0]

@@ -193,13 +193,24 @@ class SparkEngine:
 def _spark_errors() -> Iterator[None]:
     """A query Spark refuses or fails (a column of the wrong type, a lost connection) is an InputError
     with the first line of Spark's message, not a Java stack trace."""
+    from py4j.protocol import Py4JJavaError
     from pyspark.errors import PySparkException
 
     try:
         yield
-    except PySparkException as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise InputError(f"Spark: {first}") from None
+    except (PySparkException, Py4JJavaError) as exc:
+        raise InputError(f"Spark: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    """The line of a Spark error that says what went wrong: a Java error's message after its class name
+    (`org.apache.spark.SparkException: [FAILED_READ_FILE…] …`), never its stack trace."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    for line in lines:
+        head, found, message = line.partition("Exception: ")
+        if found and not head.startswith("at "):
+            return message
+    return lines[0] if lines else type(exc).__name__
 
 
 @dataclass
@@ -263,7 +274,8 @@ def _read(spark, source: SparkSource, mapping, statuses, contacts: bool, allow_s
 
 
 def _raw_frame(spark, source: SparkSource):
-    from pyspark.errors import AnalysisException
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
 
     try:
         if source.table:
@@ -273,9 +285,8 @@ def _raw_frame(spark, source: SparkSource):
             delimiter = "\t" if all(p.lower().removesuffix(".gz").endswith(".tsv") for p in source.paths) else ","
             reader = reader.options(header="true", inferSchema="false", sep=delimiter, multiLine="true")
         return reader.load(list(source.paths))
-    except AnalysisException as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise InputError(f"{source.label}: Spark cannot read it ({first})") from None
+    except (PySparkException, Py4JJavaError) as exc:
+        raise InputError(f"{source.label}: Spark cannot read it ({_first_line(exc)})") from None
 
 
 def _mapping(path: Path | None) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
