@@ -323,6 +323,10 @@ def test_what_spark_cannot_read_is_one_line(spark, tmp_path):
         (["--table", "db.orders"], "--table and --spark-remote go with --engine spark"),
         (["--engine", "spark", "--platform", "sycm"], "--platform read local exports"),
         (["--engine", "spark", "--table", "db.orders"], "not both"),
+        (["--engine", "spark", "--spark-remote", "http://host:15002"], "expected sc://host:port"),
+        (["--engine", "spark", "--spark-remote", "sc://host:port"], "expected sc://host:port"),
+        # nothing listens on port 1: said at once (the Connect client would retry for ten minutes)
+        (["--engine", "spark", "--spark-remote", "sc://127.0.0.1:1"], "nothing answers at 127.0.0.1:1"),
     ],
 )
 def test_flags_that_do_not_go_with_the_engine_are_usage_errors(args, message):

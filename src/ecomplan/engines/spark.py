@@ -95,6 +95,8 @@ def session(remote: str | None = None, time_zone: str = "Asia/Shanghai"):
     if remote:
         from pyspark.errors import PySparkImportError, PySparkRuntimeError
 
+        _reachable(remote)
+
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FutureWarning)
@@ -126,6 +128,26 @@ def session(remote: str | None = None, time_zone: str = "Asia/Shanghai"):
             spark = builder.getOrCreate()
     spark.conf.set("spark.sql.session.timeZone", time_zone)
     return spark
+
+
+def _reachable(remote: str, seconds: float = 10.0) -> None:
+    """Fail fast when nothing answers at a Spark Connect URL: the client itself retries for ten minutes
+    (meant for a server that restarts), far too long for a cron job pointed at a wrong host."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(remote)
+        scheme, host, port = parts.scheme, parts.hostname, parts.port or 15002
+    except ValueError:  # a port that is no number
+        scheme, host, port = "", None, 0
+    if scheme != "sc" or not host:
+        raise ArgumentError("spark_remote", f"{remote!r}: expected sc://host:port (Spark Connect)")
+    try:
+        socket.create_connection((host, port), timeout=seconds).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ArgumentError("spark_remote", f"{remote}: nothing answers at {host}:{port} ({reason})") from None
 
 
 @contextmanager
