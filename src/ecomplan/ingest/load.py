@@ -211,26 +211,12 @@ def _planner(
         raw = tuple(mapping[c] for c in mapping if c in keep)
         # the columns the adapter knows its export by are read too, or the partial table is not its export
         # any more (抖店's 子订单编号: `rfm segment` on a 抖店 订单导出 failed to recognise it)
-        raw += tuple(h for h in _signature_headers(adapter, header) if h not in raw)
+        raw += tuple(h for h in adapter.signature_headers(header) if h not in raw)
         # a header that stands twice is read twice, so the repeat is reported (`_report_repeated_headers`)
         raw += tuple(h for h in header if (m := REPEATED.fullmatch(h)) is not None and m.group(1) in raw)
         return ReadPlan(raw, numeric & set(raw), datetimes & set(raw), categorical & set(raw))
 
     return plan
-
-
-def _signature_headers(adapter: Adapter, header: list[str]) -> list[str]:
-    """The headers that carry the adapter's signature (one per entry, the first alias found)."""
-    from ecomplan.ingest.sources.vocabulary import HeaderIndex
-
-    index = HeaderIndex(header)
-    found = []
-    for entry in adapter.signature:
-        names = (entry,) if isinstance(entry, str) else entry
-        hit = next((match for n in names if (match := index.find(n)) is not None), None)
-        if hit is not None:
-            found.append(hit[0])
-    return found
 
 
 def _apply(

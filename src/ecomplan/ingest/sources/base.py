@@ -143,13 +143,21 @@ class Adapter:
         return self.match(headers).mapping
 
     def missing_signature(self, headers: list[str] | HeaderIndex) -> list[str]:
+        return [" or ".join(names) for names, found in self._signature(headers) if found is None]
+
+    def signature_headers(self, headers: list[str] | HeaderIndex) -> list[str]:
+        """The headers that carry the signature (the first alias found of each entry)."""
+        return [found for _, found in self._signature(headers) if found is not None]
+
+    def _signature(self, headers: list[str] | HeaderIndex) -> list[tuple[tuple[str, ...], str | None]]:
+        """Each signature entry's aliases and the header that carries one of them (None: absent)."""
         index = headers if isinstance(headers, HeaderIndex) else HeaderIndex(headers)
-        missing = []
+        found = []
         for entry in self.signature:
             names = (entry,) if isinstance(entry, str) else entry
-            if not any(index.find(n) for n in names):
-                missing.append(" or ".join(names))
-        return missing
+            hit = next((match for n in names if (match := index.find(n)) is not None), None)
+            found.append((names, hit[0] if hit is not None else None))
+        return found
 
 
 def fill_period(kind: str) -> Callable[[pd.DataFrame, Context], pd.DataFrame]:
