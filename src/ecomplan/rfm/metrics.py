@@ -264,10 +264,7 @@ def measure(
     if not as_of:
         raise ValueError("measure() needs at least one as-of date")
     issues: list[Issue] = []
-    with _engine_for(lines, file, issues) as (engine, columns, rows):
-        key, contacts, time_column, text = columns
-        create_orders(engine, "input_lines", text, time_column, "refund" in lines, contacts, "platform" in key)
-        exclusions = _exclusions(engine, rows)
+    with _orders_table(lines, file, issues, with_contacts=True) as (engine, key, contacts, exclusions):
         refund_join = ""
         if refunds is not None:
             _register_refunds(engine, refunds, exclusions)
@@ -335,30 +332,46 @@ def _order_values_query(keys: str) -> str:
 def _sold_orders(lines: Lines, file: str, query) -> tuple[pd.DataFrame, list[str], Exclusions]:
     """`query(keys)` over the `orders` table `measure` builds from `lines` (one DuckDB pass, the same rules)."""
     issues: list[Issue] = []
-    with _engine_for(lines, file, issues) as (engine, columns, rows):
-        key, _, time_column, text = columns
-        create_orders(engine, "input_lines", text, time_column, "refund" in lines, [], "platform" in key)
-        exclusions = _exclusions(engine, rows)
+    with _orders_table(lines, file, issues, with_contacts=False) as (engine, key, _, exclusions):
         table = engine.arrow(query(", ".join(key)))
     return _to_pandas(table), key, exclusions
 
 
 @contextmanager
-def _engine_for(lines: Lines, file: str, issues: list[Issue]) -> Iterator[tuple[Engine, tuple, int]]:
-    """The engine the lines live in, with `input_lines` registered: (engine, (key, contacts, time column,
-    SQL of text columns), number of lines). A pandas frame goes to a private DuckDB connection."""
+def _orders_table(
+    lines: Lines, file: str, issues: list[Issue], with_contacts: bool
+) -> Iterator[tuple[Engine, list[str], list[str], Exclusions]]:
+    """The engine the lines live in, holding the table `orders` (`create_orders`): (engine, customer key,
+    contact columns kept, exclusions). A pandas frame goes to a private DuckDB connection; Spark lines stay
+    in their session, whose cached tables are released on leaving."""
     if isinstance(lines, pd.DataFrame):
         import duckdb
 
         with _scratch_folder() as scratch, duckdb.connect(config=_duckdb_config(scratch)) as db:
             db.execute("SET enable_progress_bar = false")
             engine = DuckDBEngine(db)
-            yield engine, _register_frame(engine, lines, file, issues), len(lines)
+            yield _with_orders(
+                engine, _register_frame(engine, lines, file, issues), len(lines), "refund" in lines, with_contacts
+            )
         return
     try:
-        yield lines.engine, _spark_columns(lines, file, issues), lines.rows
+        columns = _spark_columns(lines, file, issues)
+        yield _with_orders(lines.engine, columns, lines.rows, "refund" in lines, with_contacts)
     finally:
         lines.engine.close()
+
+
+def _with_orders(
+    engine: Engine,
+    columns: tuple[list[str], list[str], str, dict[str, str]],
+    rows: int,
+    has_refund: bool,
+    with_contacts: bool,
+) -> tuple[Engine, list[str], list[str], Exclusions]:
+    key, contacts, time_column, text = columns
+    contacts = contacts if with_contacts else []
+    create_orders(engine, "input_lines", text, time_column, has_refund, contacts, "platform" in key)
+    return engine, key, contacts, _exclusions(engine, rows)
 
 
 SCRATCH_PREFIX = "ecomplan-duckdb-"
