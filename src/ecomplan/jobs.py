@@ -56,24 +56,6 @@ class OrderLines:
 
     lines: Lines
     issues: list[Issue]
-    label: str = "orders"
-
-
-def spark_orders(
-    paths: Sequence[str],
-    table: str | None,
-    mapping: Path | None,
-    remote: str | None,
-    time_zone: str,
-    allow_skipped: bool = False,
-) -> OrderLines:
-    """Order lines Spark reads (paths, folders, globs, URIs, or a table) in a session: Spark Connect at
-    `remote`, spark-submit's, or a local one."""
-    from ecomplan.engines.spark import SparkSource, read_lines, session
-
-    source = SparkSource(paths=tuple(paths), table=table, mapping=mapping)
-    lines = read_lines(session(remote, time_zone), source, allow_skipped=allow_skipped)
-    return OrderLines(lines, list(lines.issues), source.label)
 
 
 @dataclass
@@ -116,7 +98,12 @@ def run_kpi_report(
         if orders is not None:
             raise ArgumentError("orders", "the files hold orders too; with the Spark engine the orders come from Spark")
         paths, table, remote = spark
-        orders = spark_orders(paths, table, options.mapping, remote, settings.timezone, options.allow_skipped)
+        from ecomplan.engines.spark import open_lines
+
+        lines = open_lines(
+            paths, table, options.mapping, remote, settings.timezone, allow_skipped=options.allow_skipped
+        )
+        orders = OrderLines(lines, list(lines.issues))
     if "traffic" not in loaded:
         if orders is None:
             raise SchemaError(
@@ -343,9 +330,13 @@ def _load_orders(settings: Settings, lang: str, log, limits: ReadLimits, allow_s
     if source.engine == "spark":
         paths = [p if "://" in p else str(settings.path(p)) for p in source.files]  # Spark expands the globs
         mapping = settings.path(source.mapping) if source.mapping else None
-        spark = spark_orders(paths, source.table, mapping, source.spark_remote, settings.timezone, allow_skipped)
-        log(t("weekly.log.read", lang, file=spark.label, rows=len(spark.lines), what="spark (orders)"))
-        return spark
+        from ecomplan.engines.spark import open_lines
+
+        lines = open_lines(
+            paths, source.table, mapping, source.spark_remote, settings.timezone, allow_skipped=allow_skipped
+        )
+        log(t("weekly.log.read", lang, file=lines.label, rows=len(lines), what="spark (orders)"))
+        return OrderLines(lines, list(lines.issues))
     files = settings.files(source.files, "[orders]")
     loaded = load(files, "orders", settings.read_options(source, limits, allow_skipped))
     for dataset in loaded.datasets:

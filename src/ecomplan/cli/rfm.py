@@ -182,11 +182,17 @@ class _OrderInputs:
 
         files = self.files()
         if self.engine is EngineName.spark:
-            from ecomplan.engines.spark import SparkSource, read_lines, session
+            from ecomplan.engines.spark import open_lines
 
-            source = SparkSource(paths=tuple(self.sources or ()), table=self.table, mapping=self.mapping)
-            spark = session(self.spark_remote, tz)
-            lines = read_lines(spark, source, contacts=contacts, allow_skipped=self.allow_skipped)
+            lines = open_lines(
+                self.sources or (),
+                self.table,
+                self.mapping,
+                self.spark_remote,
+                tz,
+                contacts=contacts,
+                allow_skipped=self.allow_skipped,
+            )
             issues = list(lines.issues)
             names = [self.table] if self.table else [s.rstrip("/").rsplit("/", 1)[-1] for s in self.sources or ()]
         else:

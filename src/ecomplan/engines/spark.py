@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,6 +268,21 @@ def read_lines(spark, source: SparkSource, *, contacts: bool = False, allow_skip
         return _read(spark, source, mapping, statuses, contacts, allow_skipped)
 
 
+def open_lines(
+    paths: Sequence[str],
+    table: str | None,
+    mapping: Path | None,
+    remote: str | None,
+    time_zone: str,
+    *,
+    contacts: bool = False,
+    allow_skipped: bool = False,
+) -> SparkLines:
+    """`read_lines` in the session `session(remote, time_zone)` gives: what the commands and jobs call."""
+    source = SparkSource(paths=tuple(paths), table=table, mapping=mapping)
+    return read_lines(session(remote, time_zone), source, contacts=contacts, allow_skipped=allow_skipped)
+
+
 def _read(spark, source: SparkSource, mapping, statuses, contacts: bool, allow_skipped: bool) -> SparkLines:
     raw = _raw_frame(spark, source)
     found = _columns(raw.columns, mapping, source.label)
@@ -313,18 +328,15 @@ def _raw_frame(spark, source: SparkSource):
 
 def _mapping(path: Path | None) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """canonical column -> the columns it may be called, and status word -> canonical status."""
-    from ecomplan.ingest.sources.generic import COMMON_STATUS
+    from ecomplan.ingest.sources.generic import COMMON_STATUS, read_mapping
 
     if path is None:
         return {}, dict(COMMON_STATUS)
-    from ecomplan.config import read_toml
-    from ecomplan.ingest.sources.generic import mapping_adapter
-
-    adapter = mapping_adapter(path)  # the same checks as the local reader's --mapping
-    if adapter.kind != "orders":
-        raise ConfigError(f"{path}: kind must be orders for the Spark engine (got {adapter.kind!r})")
-    columns = {c: (raw,) if isinstance(raw, str) else tuple(raw) for c, raw in adapter.columns.items()}
-    return columns, {**COMMON_STATUS, **read_toml(path, "mapping file").get("status", {})}
+    mapping = read_mapping(path)  # the same checks as the local reader's --mapping
+    if mapping.kind != "orders":
+        raise ConfigError(f"{path}: kind must be orders for the Spark engine (got {mapping.kind!r})")
+    columns = {c: (raw,) if isinstance(raw, str) else tuple(raw) for c, raw in mapping.columns.items()}
+    return columns, mapping.statuses
 
 
 def _columns(present: list[str], mapping: Mapping[str, tuple[str, ...]], label: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ A mapping file looks like::
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -99,8 +100,19 @@ def _canonical_adapter(kind: str) -> Adapter:
 ADAPTERS = [_canonical_adapter(kind) for kind in KINDS]
 
 
-def mapping_adapter(path: str | Path) -> Adapter:
-    """An adapter built from a TOML mapping file; raises ConfigError on mistakes."""
+@dataclass(frozen=True)
+class MappingFile:
+    """A checked TOML mapping file: the kind, canonical column -> header(s), status word -> canonical status
+    (the words ecomplan knows included)."""
+
+    path: Path
+    kind: str
+    columns: dict[str, str | tuple[str, ...]]
+    statuses: dict[str, str]
+
+
+def read_mapping(path: str | Path) -> MappingFile:
+    """A TOML mapping file, read and checked once; raises ConfigError on mistakes."""
     from ecomplan.config import read_toml
 
     path = Path(path)
@@ -126,15 +138,22 @@ def mapping_adapter(path: str | Path) -> Adapter:
     bad = {k: v for k, v in statuses.items() if v not in ORDER_STATUSES}
     if bad:
         raise ConfigError(f"{path}: [status] values must be one of {', '.join(ORDER_STATUSES)}; got {bad}")
-    finish = _order_finish(status_mapper({**COMMON_STATUS, **statuses})) if kind == "orders" else None
+    return MappingFile(path, kind, mapped, {**COMMON_STATUS, **statuses})
+
+
+def mapping_adapter(path: str | Path) -> Adapter:
+    """An adapter built from a TOML mapping file; raises ConfigError on mistakes."""
+    mapping = read_mapping(path)
+    schema = field_map(mapping.kind)
+    finish = _order_finish(status_mapper(mapping.statuses)) if mapping.kind == "orders" else None
     return Adapter(
         "generic",
         "mapping",
-        kind,
-        columns=mapped,
-        signature=tuple(mapped[f] for f in schema if schema[f].required),
-        title_zh=f"自定义映射 {path.name}",
-        title_en=f"custom mapping {path.name}",
+        mapping.kind,
+        columns=mapping.columns,
+        signature=tuple(mapping.columns[f] for f in schema if schema[f].required),
+        title_zh=f"自定义映射 {mapping.path.name}",
+        title_en=f"custom mapping {mapping.path.name}",
         finish=finish,
     )
 
