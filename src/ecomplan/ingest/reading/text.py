@@ -137,7 +137,7 @@ def read_text(
         )
     info.body_bytes = None if size is None else size - offset
     info.head_bytes_read = read
-    frame, rows = _drop_blank_rows(frame, np.arange(len(frame)) + header_index + 2)
+    frame, rows = _drop_blank_rows(frame, np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64))
     table = RawTable(
         "main", frame, rows, header_row=header_index + 1, issues=issues, preamble=[p for p in preamble if p]
     )
@@ -572,39 +572,60 @@ def _swallowed_rows(
 
 def decode_column(column, codec: str):
     """A column (Arrow ChunkedArray) of GB18030/GBK bytes as UTF-8 text. ASCII cells (IDs, numbers,
-    dates: most of an export) are reinterpreted without a copy; the others are decoded once per
-    distinct value, in one call of the codec over the distinct values joined by NUL (a byte no
-    Chinese character contains). Raises UnicodeDecodeError on bytes that are not `codec`."""
+    dates: most of an export) are reinterpreted without a copy; the others are decoded chunk by chunk,
+    on every core (Arrow's kernels let go of the GIL), in one call of the codec per chunk over its
+    cells joined by NUL (a byte no Chinese character contains); a chunk whose cells repeat (titles,
+    statuses) decodes each distinct cell once. Raises UnicodeDecodeError on bytes that are not `codec`."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if pa.types.is_dictionary(column.type):
         chunks = [
-            pa.DictionaryArray.from_arrays(
-                chunk.indices, decode_column(pa.chunked_array([chunk.dictionary]), codec).combine_chunks()
-            )
+            pa.DictionaryArray.from_arrays(chunk.indices, _decode_chunk(chunk.dictionary, codec))
             for chunk in column.chunks
         ]
         return pa.chunked_array(chunks, pa.dictionary(pa.int32(), pa.large_string()))
     if not pa.types.is_large_binary(column.type):
         return column
-    text = pa.chunked_array([chunk.view(pa.large_string()) for chunk in column.chunks], pa.large_string())
+    if column.num_chunks < 2:
+        return pa.chunked_array([_decode_chunk(chunk, codec) for chunk in column.chunks], pa.large_string())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(os.cpu_count() or 1, column.num_chunks)) as pool:
+        chunks = list(pool.map(lambda chunk: _decode_chunk(chunk, codec), column.chunks))
+    return pa.chunked_array(chunks, pa.large_string())
+
+
+def _decode_chunk(chunk, codec: str):
+    """One Arrow array of `codec` bytes as large_string (see `decode_column`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = chunk.view(pa.large_string())
     wide = pc.invert(pc.string_is_ascii(text))
     if not pc.any(wide).as_py():
         return text
-    encoded = pc.dictionary_encode(pc.filter(column, wide).combine_chunks())
-    distinct = encoded.dictionary
-    if pc.any(pc.match_substring(distinct.view(pa.large_string()), "\x00")).as_py():
-        decoded = pa.array([value.decode(codec) for value in distinct.to_pylist()], pa.large_string())
-    else:
-        nul = pa.scalar(b"\x00", pa.large_binary())
-        joined = pc.binary_join_element_wise(distinct, pa.scalar(b"", pa.large_binary()), nul)
-        whole = pa.ListArray.from_arrays(pa.array([0, len(joined)], pa.int32()), joined)
-        utf8 = pc.binary_join(whole, pa.scalar(b"", pa.large_binary()))[0].as_py().decode(codec).encode("utf-8")
-        decoded = pc.list_flatten(pc.split_pattern(pa.array([utf8], pa.large_binary()), b"\x00"))
-        decoded = decoded.slice(0, len(distinct)).view(pa.large_string())
-    merged = pc.replace_with_mask(text.combine_chunks(), wide.combine_chunks(), pc.take(decoded, encoded.indices))
-    return pa.chunked_array([merged])
+    cells = pc.filter(chunk, wide)
+    encoded = pc.dictionary_encode(cells)
+    repeated = 2 * len(encoded.dictionary) <= len(cells)
+    distinct = encoded.dictionary if repeated else cells
+    decoded = _decode_cells(distinct, codec)
+    return pc.replace_with_mask(text, wide, pc.take(decoded, encoded.indices) if repeated else decoded)
+
+
+def _decode_cells(cells, codec: str):
+    """Cells of `codec` bytes (an Arrow array without nulls) as large_string: one call of the codec over
+    the cells joined by NUL, unless a cell holds a NUL itself."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring(cells.view(pa.large_string()), "\x00")).as_py():
+        return pa.array([value.decode(codec) for value in cells.to_pylist()], pa.large_string())
+    nul = pa.scalar(b"\x00", pa.large_binary())
+    joined = pc.binary_join_element_wise(cells, pa.scalar(b"", pa.large_binary()), nul)
+    whole = pa.ListArray.from_arrays(pa.array([0, len(joined)], pa.int32()), joined)
+    utf8 = pc.binary_join(whole, pa.scalar(b"", pa.large_binary()))[0].as_py().decode(codec).encode("utf-8")
+    decoded = pc.list_flatten(pc.split_pattern(pa.array([utf8], pa.large_binary()), b"\x00"))
+    return decoded.slice(0, len(cells)).view(pa.large_string())
 
 
 def _to_pandas(column) -> pd.Series:
@@ -620,9 +641,10 @@ def _to_pandas(column) -> pd.Series:
         low, high = bounds["min"].as_py(), bounds["max"].as_py()
         if low is not None and (low < _NS_FIRST or high > _NS_LAST):  # 0000-01-01, 9999-12-31: the forgiving
             raise _NotPlainNumbers  # parser reads them and reports each cell
-        return pd.Series(column.to_numpy(), dtype="datetime64[ns]")
+        # cast inside the bounds checked above; copy=False: pandas 3 copies a NumPy array it is given
+        return pd.Series(column.cast(pa.timestamp("ns")).to_numpy(), dtype="datetime64[ns]", copy=False)
     if pa.types.is_floating(column.type):
-        return pd.Series(column.to_numpy(), dtype="float64")
+        return column.to_pandas()  # one copy out of the chunks, none more
     return pd.Series(column, dtype="str")
 
 
