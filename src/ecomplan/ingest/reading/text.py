@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import os
 import re
@@ -34,9 +33,6 @@ _BOMS = (
 _DELIMITERS = (",", "\t", ";", "|")
 GB_CODECS = frozenset(codecs.lookup(name).name for name in ("gb18030", "gbk", "gb2312"))
 GB_SAFE_DELIMITERS = (",", "\t", ";")  # `|` can be the second byte of a GBK character
-# the range of datetime64[ns], in seconds since 1970 (1677-09-22 and 2262-04-11)
-_NS_FIRST = int((dt.datetime(1677, 9, 22) - dt.datetime(1970, 1, 1)).total_seconds())
-_NS_LAST = int((dt.datetime(2262, 4, 11) - dt.datetime(1970, 1, 1)).total_seconds())
 
 
 def read_text(
@@ -378,8 +374,8 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
     def arrow_type(column: str):
         if column in plan.numeric:
             return pa.float64()
-        if column in plan.datetimes:
-            return pa.timestamp("s")
+        if column in plan.datetimes:  # a day datetime64[ns] cannot hold (0001-01-01, 9999-12-31) is a conversion
+            return pa.timestamp("ns")  # error: the column is read again as text and the cell reported
         if column in plan.categorical:  # statuses, channels: a few bytes a row instead of a string each
             return pa.dictionary(pa.int32(), text_type)
         return text_type
@@ -633,17 +629,7 @@ def _to_pandas(column) -> pd.Series:
 
     if pa.types.is_dictionary(column.type):
         return column.to_pandas()  # a Categorical
-    if pa.types.is_timestamp(column.type):
-        import pyarrow.compute as pc
-
-        # Compared as seconds since 1970: year 0 or 1500 is no Python datetime (as_py would overflow)
-        bounds = pc.min_max(column.cast(pa.timestamp("s")).cast(pa.int64()))
-        low, high = bounds["min"].as_py(), bounds["max"].as_py()
-        if low is not None and (low < _NS_FIRST or high > _NS_LAST):  # 0000-01-01, 9999-12-31: the forgiving
-            raise _NotPlainNumbers  # parser reads them and reports each cell
-        # cast inside the bounds checked above; copy=False: pandas 3 copies a NumPy array it is given
-        return pd.Series(column.cast(pa.timestamp("ns")).to_numpy(), dtype="datetime64[ns]", copy=False)
-    if pa.types.is_floating(column.type):
+    if pa.types.is_timestamp(column.type) or pa.types.is_floating(column.type):
         return column.to_pandas()  # one copy out of the chunks, none more
     return pd.Series(column, dtype="str")
 
