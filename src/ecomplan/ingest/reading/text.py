@@ -133,7 +133,9 @@ def read_text(
         )
     info.body_bytes = None if size is None else size - offset
     info.head_bytes_read = read
-    frame, rows = _drop_blank_rows(frame, np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64))
+    first, last = header_index + 2, header_index + 2 + len(frame)
+    # row numbers (for findings) as int32 while they fit: 40 MB less for 10M lines, held for the whole run
+    frame, rows = _drop_blank_rows(frame, np.arange(first, last, dtype=np.int32 if last < 2**31 else np.int64))
     table = RawTable(
         "main", frame, rows, header_row=header_index + 1, issues=issues, preamble=[p for p in preamble if p]
     )
