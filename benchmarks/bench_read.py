@@ -14,11 +14,14 @@ after the files are in the page cache. The reference is `REFERENCE_SQL`: a hand-
 over the UTF-8 canonical file that does the work of `ecomplan rfm segment` (lines -> orders over all
 history, exclusion counts, R/F/M in the window with the first purchase from all history, mean
 thresholds, the cn8 counts, 复购率/回购率, monthly cohorts). The script checks that every run agrees
-with it on customers, revenue and the eight segment counts.
+with it on customers, revenue and the eight segment counts. `--floors` also runs that script on each
+input itself (GBK/GB18030 read by DuckDB as latin-1, the Chinese names and words in its SQL written the
+same way): what the layout and the encoding cost DuckDB alone, against what they cost ecomplan.
 
     python benchmarks/bench_read.py                       # 10M lines, 1M customers (and 2M, 10k)
     python benchmarks/bench_read.py --lines 2000000 --customers 200000
     python benchmarks/bench_read.py --only canonical-utf8 qianniu-utf8
+    python benchmarks/bench_read.py --lines 10000000 --floors --xlsx-rows 0
 """
 
 from __future__ import annotations
@@ -244,9 +247,7 @@ CREATE TABLE orders AS
     SELECT CASE WHEN status IN {sold} AND paid_at IS NOT NULL THEN NULL ELSE coalesce(status, '') END AS excluded,
            nullif(trim(customer_id), '') AS customer_id, order_id, CAST(min(paid_at) AS DATE) AS day,
            round(sum(CASE WHEN status = 'refunded' THEN 0 ELSE amount END), 6) AS net, count(*) AS lines
-    FROM read_csv('{path}', header = true, columns = {{
-        'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'paid_at': 'TIMESTAMP', 'created_at': 'TIMESTAMP',
-        'amount': 'DOUBLE', 'status': 'VARCHAR', 'sku': 'VARCHAR', 'quantity': 'VARCHAR'}})
+    FROM {source}
     GROUP BY ALL;
 CREATE TABLE customers AS
     SELECT customer_id, min(day) FILTER (net > 0) AS first_purchase,
@@ -258,6 +259,15 @@ CREATE TABLE customers AS
                        THEN CAST(1 AS BIGINT) << datediff('month', day, DATE '{as_of}') ELSE 0 END) AS months
     FROM orders WHERE excluded IS NULL AND customer_id IS NOT NULL GROUP BY customer_id;
 """
+# The order lines of each layout as the reference reads them: canonical names, typed by DuckDB's reader.
+SOURCES = {
+    "canonical": """read_csv('{path}', header = true, encoding = '{encoding}', columns = {{
+        'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'paid_at': 'TIMESTAMP', 'created_at': 'TIMESTAMP',
+        'amount': 'DOUBLE', 'status': 'VARCHAR', 'sku': 'VARCHAR', 'quantity': 'VARCHAR'}})""",
+    "qianniu": """(SELECT 订单编号 AS order_id, 买家会员名 AS customer_id, 订单付款时间 AS paid_at,
+        买家实际支付金额 AS amount, CASE 订单状态 {words} ELSE 订单状态 END AS status
+        FROM read_csv('{path}', header = true, encoding = '{encoding}', columns = {{{columns}}}))""",
+}
 REFERENCE_CHILD = """
 import duckdb, json, sys
 sql, as_of = sys.argv[1], sys.argv[2]
@@ -291,6 +301,7 @@ print(json.dumps({
     "excluded_words": len(excluded),
 }))
 """
+_QIANNIU_TYPES = {"paid_at": "TIMESTAMP", "created_at": "TIMESTAMP", "amount": "DOUBLE"}
 CN8 = {
     "111": "重要价值客户",
     "011": "重要保持客户",
@@ -319,14 +330,29 @@ def run_child(args: list[str]) -> dict:
     return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024, "stdout": stdout}
 
 
-def reference(path: Path) -> dict:
+def reference(path: Path, layout: str = "canonical") -> dict:
+    """The same-work DuckDB script over `path` (`layout`: canonical or qianniu). GBK/GB18030 files, which
+    DuckDB cannot decode, are read as latin-1 with every Chinese name and word in the SQL written the same
+    way: each byte one character, so cells compare and group as they would decoded."""
     import datetime as dt
+    import re
 
     as_of = dt.date.fromisoformat(AS_OF)
     start = as_of - dt.timedelta(days=WINDOW - 1)
-    sql = REFERENCE_SQL.format(
-        path=path, sold=tuple(SOLD), as_of=as_of, start=start, previous=start - dt.timedelta(days=WINDOW)
+    codec = {".gbk": "gbk", ".gb18030": "gb18030"}.get(Path(path.stem).suffix)
+    source = SOURCES[layout].format(
+        path=path,
+        encoding="latin-1" if codec else "utf-8",
+        words=" ".join(f"WHEN '{word}' THEN '{status}'" for status, word in STATUSES.items()),
+        columns=", ".join(
+            f"'{h}': '{_QIANNIU_TYPES.get(QIANNIU[h], 'VARCHAR') if QIANNIU[h] else 'VARCHAR'}'" for h in QIANNIU
+        ),
     )
+    sql = REFERENCE_SQL.format(
+        source=source, sold=tuple(SOLD), as_of=as_of, start=start, previous=start - dt.timedelta(days=WINDOW)
+    )
+    if codec:
+        sql = re.sub(r"[^\x00-\x7f]+", lambda m: m.group(0).encode(codec).decode("latin-1"), sql)
     result = run_child([PYTHON, "-c", REFERENCE_CHILD, sql, AS_OF])
     data = json.loads(result["stdout"])
     result["agreement"] = (data["customers"], data["revenue"], {CN8[k]: v for k, v in data["segments"].items()})
@@ -387,12 +413,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=None, help="inputs to run (default: all)")
     parser.add_argument("--generate", action="store_true", help="only write the input files")
+    parser.add_argument(
+        "--floors",
+        action="store_true",
+        help="also run the reference script on each input itself (GBK/GB18030 read as latin-1): the part of the "
+        "gap that is the layout and encoding, not ecomplan",
+    )
     args = parser.parse_args()
     if not args.generate:
         # A child forked from a large parent inherits its peak RSS: the files are written by another process.
         subprocess.run([PYTHON, __file__, "--generate", *sys.argv[1:]], check=True)
         print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, best of {args.repeat}", flush=True)
-        print(f"{'lines':>11} {'input':<17}{'MB':>7}{'seconds':>9}{'peak MB':>9}{'x ref':>7}  agrees")
+        print(
+            f"{'lines':>11} {'input':<17}{'MB':>7}{'seconds':>9}{'peak MB':>9}{'x ref':>7}  agrees"
+            f"{'script on file':>16}{'x it':>6}"
+        )
     for lines in args.lines:
         paths = generate(lines, args.customers or max(lines // 10, 1), args.seed)
         if args.generate:
@@ -406,9 +441,15 @@ def main() -> None:
             rows.append((name, path, best_of(args.repeat, lambda p=path: ecomplan_rfm(p))))
         for name, path, run in rows:
             agrees = "yes" if run["agreement"] == ref["agreement"] else f"NO {run['agreement']} vs {ref['agreement']}"
+            # the same script on this very file: what its layout and encoding cost DuckDB itself
+            floor = ""
+            if name != "reference (DuckDB)" and args.floors:
+                same = best_of(args.repeat, lambda p=path, n=name: reference(p, n.split("-")[0]))
+                same_agrees = "" if same["agreement"] == ref["agreement"] else " (disagrees)"
+                floor = f"{same['seconds']:10.2f} s{same_agrees}{run['seconds'] / same['seconds']:6.2f}"
             print(
                 f"{lines:>11,} {name:<17}{path.stat().st_size / 1e6:7.0f}{run['seconds']:9.2f}{run['peak_mb']:9.0f}"
-                f"{run['seconds'] / ref['seconds']:7.2f}  {agrees}",
+                f"{run['seconds'] / ref['seconds']:7.2f}  {agrees:<6}{floor}",
                 flush=True,
             )
         if not args.only or "rfm-value" in args.only:
