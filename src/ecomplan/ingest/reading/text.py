@@ -588,7 +588,8 @@ def decode_column(column, codec: str):
         return pa.chunked_array([_decode_chunk(chunk, codec) for chunk in column.chunks], pa.large_string())
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(min(os.cpu_count() or 1, column.num_chunks)) as pool:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    with ThreadPoolExecutor(min(cores, column.num_chunks)) as pool:  # the cores this process may use
         chunks = list(pool.map(lambda chunk: _decode_chunk(chunk, codec), column.chunks))
     return pa.chunked_array(chunks, pa.large_string())
 
