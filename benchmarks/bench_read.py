@@ -345,7 +345,7 @@ def reference(path: Path, layout: str = "canonical") -> dict:
         encoding="latin-1" if codec else "utf-8",
         words=" ".join(f"WHEN '{word}' THEN '{status}'" for status, word in STATUSES.items()),
         columns=", ".join(
-            f"'{h}': '{_QIANNIU_TYPES.get(QIANNIU[h], 'VARCHAR') if QIANNIU[h] else 'VARCHAR'}'" for h in QIANNIU
+            f"'{header}': '{_QIANNIU_TYPES.get(canonical, 'VARCHAR')}'" for header, canonical in QIANNIU.items()
         ),
     )
     sql = REFERENCE_SQL.format(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -156,9 +157,10 @@ class _OrderInputs:
     password: str | None
     allow_skipped: bool
 
+    @cached_property
     def files(self) -> list[Path]:
-        """The local input paths (for the overwrite check); flags that do not go with the engine are usage
-        errors, raised before anything is read."""
+        """The local order files; flags that do not go with the engine are usage errors, raised before
+        anything is read."""
         from ecomplan.core.errors import UsageError
 
         if self.engine is EngineName.duckdb:
@@ -167,20 +169,28 @@ class _OrderInputs:
             if not self.sources:
                 raise UsageError("give the order files to read")
             return [Path(source) for source in self.sources]
-        local_flags = {"--platform": self.platform, "--encoding": self.encoding, "--sheet": self.sheet}
-        given = [flag for flag, value in {**local_flags, "--password": self.password}.items() if value]
+        local = {
+            "--platform": self.platform,
+            "--encoding": self.encoding,
+            "--sheet": self.sheet,
+            "--password": self.password,
+        }
+        given = [flag for flag, value in local.items() if value]
         if given:
             raise UsageError(f"{', '.join(given)} read local exports; with --engine spark, Spark reads the lines")
         if bool(self.sources) == bool(self.table):
             raise UsageError("with --engine spark, give the paths of the order lines or --table, not both")
         return [Path(s) for s in self.sources or () if "://" not in s and Path(s).exists()]
 
+    def read_paths(self) -> list[Path | None]:
+        """Every local file the command reads: outputs must not overwrite them (`refuse_overwrite`)."""
+        return [*self.files, *(self.refunds or []), self.mapping]
+
     def load(self, tz: str, contacts: bool) -> _Orders:
         """The order lines (with names and phones when `contacts`) where the engine runs the rules, the
         refunds frame and the findings."""
         from ecomplan.ingest.load import load
 
-        files = self.files()
         if self.engine is EngineName.spark:
             from ecomplan.engines.spark import open_lines
 
@@ -208,8 +218,8 @@ class _OrderInputs:
                 tz,
                 allow_skipped=self.allow_skipped,
             )
-            lines, issues = read_orders(files, options, contacts=contacts)
-            names = [f.name for f in files]
+            lines, issues = read_orders(self.files, options, contacts=contacts)
+            names = [f.name for f in self.files]
         refund_frame = None
         if self.refunds:
             refund_options = read_options(
@@ -312,9 +322,7 @@ def segment_command(
     inputs = _OrderInputs(
         sources, engine, table, spark_remote, refunds, platform, mapping, encoding, sheet, password, allow_skipped
     )
-    refuse_overwrite(
-        [*inputs.files(), *(refunds or []), config, mapping], {"output": output, "customers_out": customers_out}
-    )
+    refuse_overwrite([*inputs.read_paths(), config], {"output": output, "customers_out": customers_out})
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.errors import UsageError
@@ -408,7 +416,7 @@ def value_command(
     inputs = _OrderInputs(
         sources, engine, table, spark_remote, refunds, platform, mapping, encoding, sheet, password, allow_skipped
     )
-    refuse_overwrite([*inputs.files(), *(refunds or []), mapping], {"output": output, "customers_out": customers_out})
+    refuse_overwrite(inputs.read_paths(), {"output": output, "customers_out": customers_out})
     from ecomplan import rfm
     from ecomplan.config import load_settings
     from ecomplan.core.periods import parse_days
@@ -468,7 +476,7 @@ def repurchase_command(
     inputs = _OrderInputs(
         sources, engine, table, spark_remote, refunds, platform, mapping, encoding, sheet, password, allow_skipped
     )
-    refuse_overwrite([*inputs.files(), *(refunds or []), mapping], {"output": output})
+    refuse_overwrite(inputs.read_paths(), {"output": output})
     from ecomplan import rfm
     from ecomplan.ingest.options import DEFAULT_TZ
 
