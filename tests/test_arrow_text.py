@@ -89,6 +89,10 @@ def test_null_where_nulls_exactly_the_masked_cells(cells, sizes, skip):
     assert out.null_count == sum(v is None for v in expected)
     # the same on one array, not chunked, as clean_id's guard stripping hands it over
     assert null_where(array.combine_chunks(), mask.combine_chunks()).to_pylist() == expected
+    # and with the mask in one piece over a chunked column (what `is_in` gives): sliced along the chunks
+    whole = null_where(array, pa.chunked_array([mask.combine_chunks()]))
+    assert whole.to_pylist() == expected
+    assert isinstance(whole, pa.ChunkedArray) and [len(c) for c in whole.chunks] == [len(c) for c in array.chunks]
 
 
 def _split(cells: list, sizes: list[int]) -> list[pa.Array]:
