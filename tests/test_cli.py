@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -35,6 +36,25 @@ def test_cli_import_does_not_load_pandas_or_scipy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_the_command_reads_with_the_system_allocator_unless_told_otherwise(fixtures, preset, expected):
+    """The entry point picks Arrow's system allocator before pyarrow loads (mimalloc returned the CSV
+    reader's blocks to the OS one by one: benchmarks/bench_read.py); a user's own choice is kept."""
+    code = (
+        "import atexit, sys\n"
+        "from ecomplan.cli.app import main\n"
+        "atexit.register(lambda: print(sys.modules['pyarrow'].default_memory_pool().backend_name))\n"
+        f"sys.argv = ['ecomplan', 'rfm', 'segment', {str(fixtures / 'sycm' / '订单导出_gbk.csv')!r}, '--json']\n"
+        "main()"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if preset:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = preset
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == expected
 
 
 def test_python_dash_m_entry_point():
