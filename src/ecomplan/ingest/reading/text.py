@@ -237,19 +237,21 @@ def _may_hold_quotes(info: FileInfo, offset: int, head: int | None = None) -> bo
     freely (~40% faster)."""
     if info.container is not None or not os.path.isfile(info.path) or os.path.getsize(info.path) <= offset:
         return True
-    # Block by block: `bytes.find` of one byte is memchr (~5 GB/s); `mmap.find` compares byte by byte
-    # (2.7 s of a 10M-line file's 14 s).
+    # Block by block into one buffer: `find` of one byte is memchr (~5 GB/s); `mmap.find` compares byte by
+    # byte (2.7 s of a 10M-line file's 14 s), and a new block each time is new memory (0.4 s against 0.27 s).
     left = None if head is None else head
-    with open(info.path, "rb") as handle:
+    buffer = bytearray(_QUOTE_SCAN_BLOCK)
+    view = memoryview(buffer)
+    with open(info.path, "rb", buffering=0) as handle:
         handle.seek(offset)
         while left is None or left > 0:
-            block = handle.read(_QUOTE_SCAN_BLOCK if left is None else min(left, _QUOTE_SCAN_BLOCK))
-            if not block:
+            read = handle.readinto(view[: _QUOTE_SCAN_BLOCK if left is None else min(left, _QUOTE_SCAN_BLOCK)])
+            if not read:
                 return False
-            if b'"' in block:
+            if buffer.find(b'"', 0, read) >= 0:
                 return True
             if left is not None:
-                left -= len(block)
+                left -= read
     return False
 
 
