@@ -203,3 +203,16 @@ def test_online_retail_us_timestamps():
 def test_a_categorical_column_that_is_entirely_missing():
     cleaned = clean_text(pd.Series(["-", " ", "-"], dtype="category"))
     assert cleaned.isna().all() and len(cleaned) == 3
+
+
+def test_numbers_beyond_the_largest_are_invalid_on_both_sides():
+    """A number no export holds (beyond ±1e12, or infinite) is a bad cell, whatever its sign; a missing
+    cell is not bad, and a number at the limit is kept."""
+    from ecomplan.ingest.validate import LARGEST, coerce
+
+    cells = ["5", "1e13", "-1e13", "inf", "-inf", "", str(LARGEST), str(-LARGEST)]
+    frame = pd.DataFrame({"order_id": [f"A{i}" for i in range(len(cells))], "amount": pd.Series(cells, dtype="str")})
+    typed, _, issues = coerce(frame, "orders", np.arange(2, 2 + len(cells)), "o.csv", raw_names={})
+    assert typed["amount"].isna().tolist() == [False, True, True, True, True, True, False, False]
+    flagged = [i for i in issues if i.column == "amount" and i.row is not None]  # the first three bad cells
+    assert [i.row for i in flagged] == [3, 4, 5] and all("within ±1e+12" in i.message for i in flagged)

