@@ -340,11 +340,13 @@ def parse_datetime(values: pd.Series, tz: str = "Asia/Shanghai") -> Parsed:
     by_category = _per_category(values, lambda v: parse_datetime(v, tz))
     if by_category is not None:
         return by_category
-    out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    if pd.api.types.is_datetime64_any_dtype(values):
+    if pd.api.types.is_datetime64_any_dtype(values):  # typed by the reader: only the range is checked
         converted = values.dt.tz_convert(tz).dt.tz_localize(None) if values.dt.tz is not None else values
         inside = to_ns(converted)
+        if inside is converted:  # datetime64[ns] already: nothing was out of range
+            return Parsed(inside, pd.Series(False, index=index))
         return Parsed(inside, converted.notna() & inside.isna())
+    out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     kind = pd.api.types.infer_dtype(values, skipna=True) if values.dtype == object else None
     if kind in {"string", "empty"}:  # text from Excel: the text rules below, once, in Arrow where they can
         values = values.astype("str")
