@@ -228,7 +228,7 @@ def _head_size(head_bytes: int | None, size: int | None, offset: int) -> int | N
     return head_bytes
 
 
-_QUOTE_SCAN_BLOCK = 16 << 20
+_QUOTE_SCAN_BLOCK = 1 << 20  # reused for every block: a small buffer stays in cache (16 MB: 0.05-1.0 s vs 0.03-0.3 s)
 
 
 def _may_hold_quotes(info: FileInfo, offset: int, head: int | None = None) -> bool:
