@@ -38,16 +38,23 @@ def test_cli_import_does_not_load_pandas_or_scipy():
     assert out.stdout.strip() == "[]"
 
 
+ORDERS_GBK = "sycm/订单导出_gbk.csv"
+ALLOCATOR_RUNS = {
+    # the command, and the library called on its own
+    "cli": "from ecomplan.cli.app import main\nsys.argv = ['ecomplan', 'rfm', 'segment', {path!r}, '--json']\nmain()",
+    "library": "from ecomplan.ingest.load import load\nload({path!r}, 'orders')",
+}
+
+
+@pytest.mark.parametrize("caller", sorted(ALLOCATOR_RUNS))
 @pytest.mark.parametrize(("preset", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
-def test_the_command_reads_with_the_system_allocator_unless_told_otherwise(fixtures, preset, expected):
-    """The entry point picks Arrow's system allocator before pyarrow loads (mimalloc returned the CSV
-    reader's blocks to the OS one by one: benchmarks/bench_read.py); a user's own choice is kept."""
+def test_reading_uses_the_system_allocator_unless_told_otherwise(fixtures, caller, preset, expected):
+    """The first read picks Arrow's system allocator (mimalloc handed large buffers back to the OS at once:
+    benchmarks/bench_read.py, bench_load.py); a user's own ARROW_DEFAULT_MEMORY_POOL is kept."""
     code = (
         "import atexit, sys\n"
-        "from ecomplan.cli.app import main\n"
         "atexit.register(lambda: print(sys.modules['pyarrow'].default_memory_pool().backend_name))\n"
-        f"sys.argv = ['ecomplan', 'rfm', 'segment', {str(fixtures / 'sycm' / '订单导出_gbk.csv')!r}, '--json']\n"
-        "main()"
+        + ALLOCATOR_RUNS[caller].format(path=str(fixtures / ORDERS_GBK))
     )
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     if preset:

@@ -8,7 +8,6 @@ the result. Heavy libraries (pandas, scipy) are imported inside commands so
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -165,12 +164,6 @@ def _write_mapping(results: list[TableInspection], failed: list[TableInspection]
 
 def main() -> None:
     """Console-script entry point."""
-    # Arrow's allocator for this process (a user's own ARROW_DEFAULT_MEMORY_POOL wins): the system one.
-    # mimalloc, pyarrow's default, hands the CSV reader's 16 MB blocks back to the OS one by one, so each
-    # block is fresh pages again; measured (alternating runs, `rfm segment`): 10M-line 千牛 GB18030
-    # 12.5-15.1 s against 15.2-24.5 s, UTF-8 12.7-15.0 s against 18.0-18.6 s, 2M GB18030 3.3-3.8 s
-    # against 4.9-7.9 s, 10k lines no different. Read here, before any command imports pyarrow.
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     app()
 
 
