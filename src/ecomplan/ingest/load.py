@@ -19,6 +19,7 @@ import pandas as pd
 from ecomplan.core.errors import InputError, Issue, SchemaError
 from ecomplan.ingest.options import ReadOptions
 from ecomplan.ingest.reading import FileInfo, RawTable, read_tables
+from ecomplan.ingest.reading.memory import release_unused
 from ecomplan.ingest.reading.tables import SUMMARY_LABELS, ReadPlan, labels_in
 from ecomplan.ingest.schemas import KINDS, field_map
 from ecomplan.ingest.sources import (
@@ -362,7 +363,7 @@ def load(
         used.extend(datasets)
     check_row_accounting(used, options or ReadOptions())
     frame = concat_canonical(frames)
-    _release_arrow_memory()
+    release_unused()  # the raw text columns' freed buffers, before the analysis starts
     return Loaded(kind, frame, used)
 
 
@@ -431,13 +432,6 @@ def concat_canonical(frames: list[pd.DataFrame]) -> pd.DataFrame:
     for column in ("platform", "report", "source_file"):
         frame[column] = frame[column].astype("str").astype("category")
     return frame
-
-
-def _release_arrow_memory() -> None:
-    """Hand the raw text columns' freed buffers back to the OS before the analysis starts."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
 
 
 def _combine_series(datasets: list[Dataset]) -> list[pd.DataFrame]:

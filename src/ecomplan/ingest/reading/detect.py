@@ -7,10 +7,8 @@ The file type comes from the first bytes (`sniff`), never from the name: Sycm's
 from __future__ import annotations
 
 import codecs
-import functools
 import gzip
 import io
-import os
 import stat
 import zipfile
 import zlib
@@ -20,6 +18,7 @@ from typing import BinaryIO, cast
 from ecomplan.core.errors import InputError
 from ecomplan.ingest.reading import excel, htmltable, text
 from ecomplan.ingest.reading.limits import DEFAULT_LIMITS, ReadLimits
+from ecomplan.ingest.reading.memory import prefer_system_allocator
 from ecomplan.ingest.reading.tables import FileInfo, ReadPlanner, ReadResult
 
 
@@ -41,22 +40,6 @@ def sniff(head: bytes) -> str:
     if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
     return "text"
-
-
-@functools.cache
-def prefer_system_allocator() -> None:
-    """Arrow's system allocator for the process, unless ARROW_DEFAULT_MEMORY_POOL says otherwise.
-
-    pyarrow's default, mimalloc, hands large freed buffers (the CSV reader's 16 MB blocks, whole columns)
-    back to the OS at once, so the next one is fresh pages, which some machines are slow to hand out.
-    Measured on this project's 2-core VM: `ecomplan.ingest.load` of a 10M-line order CSV, all columns,
-    6.4-7.0 s against 17.8-20.3 s; `rfm segment` on the 10M-line 千牛 GB18030 export 12.5-15.1 s against
-    15.2-24.5 s (alternating runs). Buffers already made keep the pool they came from."""
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        return
-    import pyarrow as pa
-
-    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def read_tables(

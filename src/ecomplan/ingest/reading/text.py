@@ -19,6 +19,7 @@ import pandas as pd
 
 from ecomplan.core.errors import InputError, Issue
 from ecomplan.ingest.reading.header import detect_header_row, unique_headers
+from ecomplan.ingest.reading.memory import release_unused
 from ecomplan.ingest.reading.tables import FileInfo, RawTable, ReadPlan, ReadPlanner, ReadResult, drop_summary_rows
 from ecomplan.ingest.reading.values import MISSING_TOKENS, PLACEHOLDER_DATES
 
@@ -451,7 +452,7 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
     # for a 1.3 GB file): handed back before the columns are converted, so the peak is the columns, not the
     # columns plus the reader's leftovers. 10M-line 千牛 GB18030, `rfm segment`: peak 1.66-1.68 GB -> 1.51 GB,
     # time no different (alternating runs); trimming again after the conversion cost ~1 s (pages re-faulted)
-    pa.default_memory_pool().release_unused()
+    release_unused()
     series = {}
     for key in wanted:  # each column is let go as it is converted: one column's copy at a time
         column = arrays.pop(key)
