@@ -454,13 +454,12 @@ def main() -> None:
         if args.generate:
             continue
         warm(paths.values())
-        runs = {"reference (DuckDB)": lambda p=paths["canonical-utf8"]: reference(p)}
-        runs.update(
-            {name: lambda p=path: ecomplan_rfm(p) for name, path in paths.items() if not args.only or name in args.only}
-        )
-        best = interleaved(args.repeat, runs)
+        inputs = {"reference (DuckDB)": (paths["canonical-utf8"], reference)}
+        wanted = {name: path for name, path in paths.items() if not args.only or name in args.only}
+        inputs.update({name: (path, ecomplan_rfm) for name, path in wanted.items()})
+        best = interleaved(args.repeat, {name: lambda p=path, f=run: f(p) for name, (path, run) in inputs.items()})
         ref = best["reference (DuckDB)"]
-        rows = [(name, paths.get(name, paths["canonical-utf8"]), run) for name, run in best.items()]
+        rows = [(name, path, best[name]) for name, (path, _) in inputs.items()]
         for name, path, run in rows:
             agrees = "yes" if run["agreement"] == ref["agreement"] else f"NO {run['agreement']} vs {ref['agreement']}"
             # the same script on this very file: what its layout and encoding cost DuckDB itself
