@@ -216,3 +216,32 @@ def test_numbers_beyond_the_largest_are_invalid_on_both_sides():
     assert typed["amount"].isna().tolist() == [False, True, True, True, True, True, False, False]
     flagged = [i for i in issues if i.column == "amount" and i.row is not None]  # the first three bad cells
     assert [i.row for i in flagged] == [3, 4, 5] and all("within ±1e+12" in i.message for i in flagged)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abc 交易", max_size=4), min_size=1, max_size=300, unique=True), st.data())
+def test_recategorize_is_the_per_row_map(categories, data):
+    """Categories replaced (merged, dropped to NA, kept as they are, or more than an int8 code holds) give
+    what a per-row dictionary lookup gives."""
+    from ecomplan.ingest.reading.values import recategorize
+
+    same = data.draw(st.booleans())
+    pick = st.sampled_from(["x", "y", *categories, None])
+    replacement = categories if same else data.draw(st.lists(pick, min_size=len(categories), max_size=len(categories)))
+    codes = data.draw(st.lists(st.integers(-1, len(categories) - 1), max_size=50))
+    values = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype="str")))
+    result = recategorize(values, pd.Series(replacement, dtype="str"))
+    assert [None if pd.isna(v) else v for v in result] == [None if c < 0 else replacement[c] for c in codes]
+    assert result.cat.codes.dtype.itemsize == (1 if len(result.cat.categories) < 127 else 2)
+
+
+@pytest.mark.parametrize("count", [126, 127, 300, 40_000])
+def test_recategorize_codes_at_the_width_limits(count):
+    """Around an int8 and an int16 code's limit every row keeps its own (renamed) category."""
+    from ecomplan.ingest.reading.values import recategorize
+
+    categories = pd.Index([f"s{i}" for i in range(count)], dtype="str")
+    codes = np.array([-1, 0, count - 1, count // 2], dtype=np.int32)
+    values = pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+    result = recategorize(values, pd.Series([f"t{i}" for i in range(count)], dtype="str"))
+    assert list(result.iloc[1:]) == ["t0", f"t{count - 1}", f"t{count // 2}"] and pd.isna(result.iloc[0])

@@ -445,7 +445,8 @@ def _exclusions(engine: Engine, lines: int) -> Exclusions:
 
 def _to_pandas(table) -> pd.DataFrame:
     """The per-customer result as `.df()` types it (text as str, dates as datetime64[us], sums as float64),
-    through Arrow: a million customer ids never become Python objects."""
+    through Arrow: a million customer ids never become Python objects, and the numbers are not copied
+    again (pandas copies an array it is given unless told not to)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -455,11 +456,15 @@ def _to_pandas(table) -> pd.DataFrame:
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
             columns[name] = pd.Series(column, dtype="str")
         elif pa.types.is_date(kind):
-            columns[name] = pd.Series(pc.cast(column, pa.timestamp("us")).to_numpy(), dtype="datetime64[us]")
+            columns[name] = pd.Series(
+                pc.cast(column, pa.timestamp("us")).to_numpy(), dtype="datetime64[us]", copy=False
+            )
         elif pa.types.is_decimal(kind) or pa.types.is_floating(kind):
-            columns[name] = pd.Series(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
+            columns[name] = pd.Series(
+                pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype="float64", copy=False
+            )
         elif pa.types.is_integer(kind):
-            columns[name] = pd.Series(column.to_numpy(), dtype="float64" if column.null_count else "int64")
+            columns[name] = pd.Series(column.to_numpy(), dtype="float64" if column.null_count else "int64", copy=False)
         else:
             raise TypeError(f"unexpected column type {kind} of {name}")
     return pd.DataFrame(columns, copy=False)
@@ -696,7 +701,8 @@ def _snapshot(
             "first_purchase": chosen["first_purchase"],
             "last_purchase": last,
             **{c: chosen[c] for c in contacts},
-        }
+        },
+        copy=False,  # no consolidation into one 2-D block: a copy of every column of a million customers
     )
     has_history = pc.is_valid(wide[f"last_purchase_{i}"])
     previous = pc.greater(wide[f"previous_{i}"], 0)
