@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import re
 from pathlib import Path
 
@@ -223,4 +224,69 @@ def test_quote_scan_looks_at_every_block_of_the_rows(tmp_path, monkeypatch, body
     monkeypatch.setattr(text, "_QUOTE_SCAN_BLOCK", 3)
     path = tmp_path / "rows.csv"
     path.write_bytes(body)
-    assert text._may_hold_quotes(FileInfo(str(path), "csv"), offset, head) is expected
+    assert text._scan_body(FileInfo(str(path), "csv"), offset, head).quoted is expected
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_blank_rows_are_dropped_and_the_others_keep_their_line_numbers(tmp_path, codec, newline):
+    """A row is blank when every cell is empty or whitespace (``,,``, `` , ``); a row with any value stays,
+    whichever column holds it, and every kept row keeps the line it was read from."""
+    path = tmp_path / "lines.csv"
+    body = ["订单编号,买家会员名,金额", "A1,张三,10", ",,", " , ,\t", ",李四,", ",, 5", "A2,,", "", "A3,王五,7"]
+    path.write_bytes(newline.join(body).encode(codec))
+    table = read(path).tables[0]
+    assert table.frame["订单编号"].fillna("").str.strip().tolist() == ["A1", "", "", "A2", "A3"]
+    assert table.frame["金额"].fillna("").str.strip().tolist() == ["10", "", "5", "", "7"]
+    assert table.rows.tolist() == [2, 5, 6, 7, 9]
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_no_row_is_dropped_when_one_column_is_filled_everywhere(tmp_path, codec):
+    path = tmp_path / "lines.csv"
+    body = ["订单编号,买家会员名,金额", ",张三,", ",李四,", ",王五,3"]
+    path.write_bytes("\n".join(body).encode(codec))
+    table = read(path).tables[0]
+    assert table.frame["买家会员名"].tolist() == ["张三", "李四", "王五"] and table.rows.tolist() == [2, 3, 4]
+
+
+@given(
+    st.lists(st.sampled_from([b"", b"\r", b"a", b"bc", b"a\r", b"\ra"]), min_size=1, max_size=12),
+    st.booleans(),
+    st.integers(1, 5),
+    st.integers(1, 5),
+)
+def test_empty_lines_are_found_and_rows_keep_their_lines(tmp_path_factory, parts, trailing, block, scan_block):
+    """Whatever the block sizes, the scan finds an empty line (nothing, or a carriage return, before a line
+    break) where there is one, and each non-empty line keeps its number."""
+    from ecomplan.ingest.reading import text
+    from ecomplan.ingest.reading.tables import FileInfo
+
+    body = b"\n".join(parts) + (b"\n" if trailing else b"")
+    lines = body.split(b"\n")[: -1 if body.endswith(b"\n") else None]
+    path = tmp_path_factory.mktemp("scan") / "rows.csv"
+    path.write_bytes(b"h\n" + body)
+    original = text.BLOCK_BYTES, text._QUOTE_SCAN_BLOCK
+    text.BLOCK_BYTES, text._QUOTE_SCAN_BLOCK = block, scan_block
+    try:
+        if body:
+            scan = text._scan_body(FileInfo(str(path), "csv"), 2)
+            assert scan == text.BodyScan(quoted=False, empty_lines=any(line in (b"", b"\r") for line in lines))
+        numbers = text._row_lines(lambda: io.BytesIO(b"h\n" + body), 2, None, 2)
+    finally:
+        text.BLOCK_BYTES, text._QUOTE_SCAN_BLOCK = original
+    assert numbers.tolist() == [2 + i for i, line in enumerate(lines) if line not in (b"", b"\r")]
+
+
+def test_a_bad_cell_below_an_empty_line_is_reported_on_its_own_line(tmp_path):
+    from ecomplan.ingest.load import load
+
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "order_id,customer_id,paid_at,amount,status\n"
+        "A1,c1,2026-01-02 10:00:00,10,paid\n\n"
+        "A2,c2,2026-01-03 10:00:00,abc,paid\n",
+        encoding="utf-8",
+    )
+    [issue] = load([path], "orders").issues
+    assert (issue.code, issue.row, issue.column) == ("bad_number", 4, "amount")
