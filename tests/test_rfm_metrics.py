@@ -367,3 +367,20 @@ def test_order_values_keep_the_platform_when_the_lines_hold_several():
         ["jd", "A2", 50.0],
         ["sycm", "A1", 100.0],
     ]
+
+
+def test_the_results_frames_are_the_callers_to_change():
+    """A library caller may edit what `segment` returns (clear a date, cap a sum): no column is a read-only
+    view of Arrow's memory."""
+    frame = lines(
+        [
+            ("A1", "c1", "2026-01-02 10:00", 10.0, "paid"),
+            ("A2", "c2", "2026-01-05 10:00", 20.0, "paid"),
+            ("A3", "c1", "2026-01-07 10:00", 5.0, "paid"),
+        ]
+    )
+    result = segment(frame, as_of=dt.date(2026, 1, 10), compare_as_of=dt.date(2026, 1, 6))
+    for table in (result.customers, result.summary):
+        for column in table.columns:
+            table.iloc[0, table.columns.get_loc(column)] = None
+            assert table[column].isna().iloc[0], column

@@ -445,8 +445,7 @@ def _exclusions(engine: Engine, lines: int) -> Exclusions:
 
 def _to_pandas(table) -> pd.DataFrame:
     """The per-customer result as `.df()` types it (text as str, dates as datetime64[us], sums as float64),
-    through Arrow: a million customer ids never become Python objects, and the numbers are not copied
-    again (pandas copies an array it is given unless told not to)."""
+    through Arrow: a million customer ids never become Python objects."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -456,15 +455,11 @@ def _to_pandas(table) -> pd.DataFrame:
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
             columns[name] = pd.Series(column, dtype="str")
         elif pa.types.is_date(kind):
-            columns[name] = pd.Series(
-                pc.cast(column, pa.timestamp("us")).to_numpy(), dtype="datetime64[us]", copy=False
-            )
+            columns[name] = pd.Series(pc.cast(column, pa.timestamp("us")).to_numpy(), dtype="datetime64[us]")
         elif pa.types.is_decimal(kind) or pa.types.is_floating(kind):
-            columns[name] = pd.Series(
-                pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype="float64", copy=False
-            )
+            columns[name] = pd.Series(pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
         elif pa.types.is_integer(kind):
-            columns[name] = pd.Series(column.to_numpy(), dtype="float64" if column.null_count else "int64", copy=False)
+            columns[name] = pd.Series(column.to_numpy(), dtype="float64" if column.null_count else "int64")
         else:
             raise TypeError(f"unexpected column type {kind} of {name}")
     return pd.DataFrame(columns, copy=False)
