@@ -245,3 +245,11 @@ def test_recategorize_codes_at_the_width_limits(count):
     values = pd.Series(pd.Categorical.from_codes(codes, categories=categories))
     result = recategorize(values, pd.Series([f"t{i}" for i in range(count)], dtype="str"))
     assert list(result.iloc[1:]) == ["t0", f"t{count - 1}", f"t{count // 2}"] and pd.isna(result.iloc[0])
+
+
+def test_clean_categories_come_back_as_a_new_series():
+    """Already clean categories skip the pass over the rows, yet the caller's column is not the one returned."""
+    values = pd.Series(["a", "b", "a"], dtype="category")
+    result = clean_text(values)
+    result.iloc[0] = "b"
+    assert values.tolist() == ["a", "b", "a"] and result.tolist() == ["b", "b", "a"]

@@ -196,7 +196,9 @@ def recategorize(values: pd.Series, new_categories: pd.Series, categories: list[
     lookup = np.append(np.where(inverse < 0, -1, mapped), -1).astype(_code_type(len(final)))
     unchanged = final.equals(values.cat.categories) and np.array_equal(lookup[:-1], np.arange(len(final)))
     if unchanged:
-        return values  # every category stays itself (text already clean): no pass over the rows
+        # every category stays itself (text already clean): no pass over the rows; a new Series object
+        # (its data shared until one side is changed: copy-on-write), never the caller's own
+        return values.copy(deep=False)
     codes = values.cat.codes.to_numpy()
     new_codes = lookup[codes] if len(lookup) > 1 else np.full(len(codes), -1, dtype=lookup.dtype)
     dtype = pd.CategoricalDtype(final)
