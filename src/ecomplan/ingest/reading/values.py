@@ -194,7 +194,8 @@ def recategorize(values: pd.Series, new_categories: pd.Series, categories: list[
     # Codes as narrow as the categories allow (pandas would narrow wider ones with a copy): on this VM each
     # fresh megabyte costs, and 10M int32 codes were 40 MB where int8 codes are 10 MB.
     lookup = np.append(np.where(inverse < 0, -1, mapped), -1).astype(_code_type(len(final)))
-    unchanged = final.equals(values.cat.categories) and np.array_equal(lookup[:-1], np.arange(len(final)))
+    same = final.dtype == values.cat.categories.dtype and final.equals(values.cat.categories)
+    unchanged = same and np.array_equal(lookup[:-1], np.arange(len(final)))
     if unchanged:
         # every category stays itself (text already clean): no pass over the rows; a new Series object
         # (its data shared until one side is changed: copy-on-write), never the caller's own
