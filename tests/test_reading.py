@@ -219,12 +219,11 @@ def test_line_counting_does_not_depend_on_the_block_size(text, block):
 )
 def test_quote_scan_looks_at_every_block_of_the_rows(tmp_path, monkeypatch, body, offset, head, expected):
     from ecomplan.ingest.reading import text
-    from ecomplan.ingest.reading.tables import FileInfo
 
     monkeypatch.setattr(text, "_QUOTE_SCAN_BLOCK", 3)
     path = tmp_path / "rows.csv"
     path.write_bytes(body)
-    assert text._scan_body(FileInfo(str(path), "csv"), offset, head).quoted is expected
+    assert text._scan_body(lambda: path.open("rb"), len(body), offset, head).quoted is expected
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
@@ -256,21 +255,18 @@ def test_no_row_is_dropped_when_one_column_is_filled_everywhere(tmp_path, codec)
     st.integers(1, 5),
     st.integers(1, 5),
 )
-def test_empty_lines_are_found_and_rows_keep_their_lines(tmp_path_factory, parts, trailing, block, scan_block):
+def test_empty_lines_are_found_and_rows_keep_their_lines(parts, trailing, block, scan_block):
     """Whatever the block sizes, the scan finds an empty line (nothing, or a carriage return, before a line
     break) where there is one, and each non-empty line keeps its number."""
     from ecomplan.ingest.reading import text
-    from ecomplan.ingest.reading.tables import FileInfo
 
     body = b"\n".join(parts) + (b"\n" if trailing else b"")
     lines = body.split(b"\n")[: -1 if body.endswith(b"\n") else None]
-    path = tmp_path_factory.mktemp("scan") / "rows.csv"
-    path.write_bytes(b"h\n" + body)
     original = text.BLOCK_BYTES, text._QUOTE_SCAN_BLOCK
     text.BLOCK_BYTES, text._QUOTE_SCAN_BLOCK = block, scan_block
     try:
         if body:
-            scan = text._scan_body(FileInfo(str(path), "csv"), 2)
+            scan = text._scan_body(lambda: io.BytesIO(b"h\n" + body), len(body) + 2, 2)
             assert scan == text.BodyScan(quoted=False, empty_lines=any(line in (b"", b"\r") for line in lines))
         numbers = text._row_lines(lambda: io.BytesIO(b"h\n" + body), 2, None, 2)
     finally:
@@ -278,15 +274,23 @@ def test_empty_lines_are_found_and_rows_keep_their_lines(tmp_path_factory, parts
     assert numbers.tolist() == [2 + i for i, line in enumerate(lines) if line not in (b"", b"\r")]
 
 
-def test_a_bad_cell_below_an_empty_line_is_reported_on_its_own_line(tmp_path):
+@pytest.mark.parametrize("container", ["csv", "zip"])
+def test_a_bad_cell_below_an_empty_line_is_reported_on_its_own_line(tmp_path, container):
+    """In a file and in a zip member (read in memory: scanned the same way)."""
+    import zipfile
+
     from ecomplan.ingest.load import load
 
-    path = tmp_path / "orders.csv"
-    path.write_text(
+    text = (
         "order_id,customer_id,paid_at,amount,status\n"
         "A1,c1,2026-01-02 10:00:00,10,paid\n\n"
-        "A2,c2,2026-01-03 10:00:00,abc,paid\n",
-        encoding="utf-8",
+        "A2,c2,2026-01-03 10:00:00,abc,paid\n"
     )
+    path = tmp_path / f"orders.{container}"
+    if container == "zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("orders.csv", text)
+    else:
+        path.write_text(text, encoding="utf-8")
     [issue] = load([path], "orders").issues
     assert (issue.code, issue.row, issue.column) == ("bad_number", 4, "amount")

@@ -97,7 +97,7 @@ def read_text(
     offset = bom + len(head_text[:end_of_header].encode(codec))
     limit = _head_size(head_bytes, size, offset)
     plan = planner(columns) if planner else ReadPlan()
-    scan = _scan_body(info, offset, limit)
+    scan = _scan_body(open_stream, size, offset, limit)
     plan = replace(plan, quoted=scan.quoted)
     if plan.numeric or plan.datetimes:  # only columns whose first rows are plain values are worth trying
         sample = [r for r, _ in records[header_index + 1 :]]
@@ -246,12 +246,13 @@ class BodyScan:
     empty_lines: bool = False  # a line with nothing on it, which the reader skips (looked for only unquoted)
 
 
-def _scan_body(info: FileInfo, offset: int, head: int | None = None) -> BodyScan:
+def _scan_body(open_stream, size: int | None, offset: int, head: int | None = None) -> BodyScan:
     """Whether the data below the header (its first `head` bytes, when only they are read) holds a `"`
     byte (without one no cell can hold a line break, and pyarrow may split the file into blocks freely,
     ~40% faster) and, if not, an empty line (the reader skips it: the rows below it are a line further
-    down than their count says)."""
-    if info.container is not None or not os.path.isfile(info.path) or os.path.getsize(info.path) <= offset:
+    down than their count says). A file or a zip member (in memory) is scanned; a `.gz` stream, whose size
+    is not known before it is decompressed, is not: it is read as if it held quotes."""
+    if size is None or size <= offset:
         return BodyScan(quoted=True)
     # Block by block into one buffer: `find` of one byte is memchr (~5 GB/s); `mmap.find` compares byte by
     # byte (2.7 s of a 10M-line file's 14 s), and a new block each time is new memory (0.4 s against 0.27 s).
@@ -259,8 +260,8 @@ def _scan_body(info: FileInfo, offset: int, head: int | None = None) -> BodyScan
     buffer = bytearray(_QUOTE_SCAN_BLOCK)
     view = memoryview(buffer)
     empty, tail = False, b"\n"  # the header's line break: a body that starts with one starts with an empty line
-    with open(info.path, "rb", buffering=0) as handle:
-        handle.seek(offset)
+    with open_stream() as handle:
+        _skip(handle, offset)
         while left is None or left > 0:
             read = handle.readinto(view[: _QUOTE_SCAN_BLOCK if left is None else min(left, _QUOTE_SCAN_BLOCK)])
             if not read:
