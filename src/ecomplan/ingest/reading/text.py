@@ -235,6 +235,7 @@ def _head_size(head_bytes: int | None, size: int | None, offset: int) -> int | N
     return head_bytes
 
 
+_EMPTY_LINE = re.compile(rb"(?<=\n)\r?\n")  # the line break of a line with nothing on it (the scan's block seams)
 _QUOTE_SCAN_BLOCK = 1 << 20  # reused for every block: a small buffer stays in cache (16 MB: 0.05-1.0 s vs 0.03-0.3 s)
 
 
@@ -291,14 +292,23 @@ def _holds_empty_line(buffer: bytearray, size: int) -> bool:
 
 def _row_lines(open_stream, offset: int, cut: int | None, first: int) -> np.ndarray:
     """The line number of each row of an unquoted body with empty lines: its non-empty lines, numbered
-    from `first` (int32 while they fit), found block by block (a 1 GB file is never held whole)."""
-    filled: list[np.ndarray] = []
+    from `first` (int32 while they fit)."""
+    filled = list(_filled_lines(open_stream, offset, cut))
+    lines = np.flatnonzero(np.concatenate(filled)) if filled else np.zeros(0, dtype=np.int64)
+    return (lines + first).astype(np.int32 if first + len(lines) < 2**31 else np.int64)
+
+
+def _filled_lines(open_stream, offset: int, cut: int | None) -> Iterator[np.ndarray]:
+    """For each block of the rows (up to `cut`), whether each line ending in it holds anything (then, a last
+    line without a line break). The reader skips an empty line: nothing, or only a carriage return, before
+    its line break. Read block by block, so a 1 GB file is never held whole; numpy finds the breaks
+    (0.7-1.9 ms a megabyte, where counting them and a regex for the empty ones took 8.7)."""
     start = 0  # where the line being read began, counted from the offset
     position = 0
+    carry = b""  # the previous block's last byte: a line of one carriage return may begin there
     with open_stream() as stream:
         _skip(stream, offset)
         remaining = cut
-        carry = b""
         while chunk := stream.read(BLOCK_BYTES if remaining is None else min(BLOCK_BYTES, remaining)):
             if remaining is not None:
                 remaining -= len(chunk)
@@ -306,20 +316,16 @@ def _row_lines(open_stream, offset: int, cut: int | None, first: int) -> np.ndar
             if len(breaks):
                 starts = np.concatenate(([start], breaks[:-1] + 1))
                 lengths = breaks - starts
-                # a line is empty when nothing or only a carriage return stands before its break
                 only_return = lengths == 1
                 if only_return.any():
-                    data = carry + chunk
                     at = starts[only_return] - (position - len(carry))
-                    only_return[only_return] = np.frombuffer(data, dtype=np.uint8)[at] == 13
-                filled.append((lengths > 0) & ~only_return)
+                    only_return[only_return] = np.frombuffer(carry + chunk, dtype=np.uint8)[at] == 13
+                yield (lengths > 0) & ~only_return
                 start = int(breaks[-1]) + 1
             position += len(chunk)
             carry = chunk[-1:]
     if position > start:  # a last line without a line break; empty if only a carriage return
-        filled.append(np.array([not (position - start == 1 and carry == b"\r")]))
-    lines = np.flatnonzero(np.concatenate(filled)) if filled else np.zeros(0, dtype=np.int64)
-    return (lines + first).astype(np.int32 if first + position < 2**31 else np.int64)
+        yield np.array([not (position - start == 1 and carry == b"\r")])
 
 
 def _encoded(text: str, codec: str) -> bytes:
@@ -564,7 +570,6 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
 # Files up to this size have their malformed rows found again by Python's csv module, for their row numbers.
 NUMBERING_BYTES = 64 << 20
 BLOCK_BYTES = 16 << 20  # lines are counted this many bytes at a time
-_EMPTY_LINE = re.compile(rb"(?<=\n)\r?\n")  # the line break of a line with nothing on it
 
 
 def _body(open_stream, offset: int, cut: int | None, limit: int | None) -> bytes:
@@ -576,20 +581,8 @@ def _body(open_stream, offset: int, cut: int | None, limit: int | None) -> bytes
 
 
 def _nonempty_lines(open_stream, offset: int, cut: int | None) -> int:
-    """Lines of the rows that are not empty, counted block by block (a 1 GB file is never held whole)."""
-    lines = empty = 0
-    tail = last = b""
-    with open_stream() as stream:
-        _skip(stream, offset)
-        remaining = cut
-        while chunk := stream.read(BLOCK_BYTES if remaining is None else min(BLOCK_BYTES, remaining)):
-            if remaining is not None:
-                remaining -= len(chunk)
-            joined = tail + chunk  # an empty line may straddle two blocks: counted where its line break lies
-            lines += chunk.count(b"\n")
-            empty += sum(1 for mark in _EMPTY_LINE.finditer(joined) if mark.end() > len(tail))
-            tail, last = joined[-2:], chunk[-1:]
-    return lines + (last != b"\n") - empty
+    """Lines of the rows that are not empty (`_filled_lines`)."""
+    return sum(int(np.count_nonzero(filled)) for filled in _filled_lines(open_stream, offset, cut))
 
 
 def _csv_records(body: bytes, codec: str, delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
