@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ecomplan.core.errors import InputError
@@ -294,3 +294,48 @@ def test_a_bad_cell_below_an_empty_line_is_reported_on_its_own_line(tmp_path, co
         path.write_text(text, encoding="utf-8")
     [issue] = load([path], "orders").issues
     assert (issue.code, issue.row, issue.column) == ("bad_number", 4, "amount")
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_rows_below_skipped_and_empty_lines_keep_their_own_lines(tmp_path, codec):
+    """A malformed row (reported on its line) and an empty line both leave the rows below on their lines."""
+    from ecomplan.ingest.load import load
+    from ecomplan.ingest.options import ReadOptions
+
+    path = tmp_path / "orders.csv"
+    lines = [
+        "订单编号,买家会员名,订单付款时间,买家实际支付金额,订单状态",
+        "A1,张三,2026-01-02 10:00:00,10,交易成功",
+        "A9,李四,oops",
+        "",
+        "A2,王五,2026-01-03 10:00:00,abc,交易成功",
+        "A7,赵六",
+        "A3,钱七,2026-01-03 10:00:00,x,交易成功",
+    ]
+    path.write_bytes("\n".join(lines).encode(codec))
+    issues = load([path], "orders", ReadOptions(allow_skipped=True)).issues
+    found = sorted((i.row, i.code) for i in issues if i.code in {"malformed_row", "bad_number"})
+    assert found == [(3, "malformed_row"), (5, "bad_number"), (6, "malformed_row"), (7, "bad_number")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["ok", "bad", "short", "empty"]), min_size=1, max_size=12))
+def test_every_row_of_an_unquoted_file_is_numbered_by_its_line(kinds):
+    """Whatever mix of good rows, rows with a bad amount, malformed rows and empty lines: each finding
+    names the line its row is on."""
+    import tempfile
+
+    from ecomplan.ingest.load import load
+    from ecomplan.ingest.options import ReadOptions
+
+    assume(kinds.count("short") <= 5 and kinds.count("bad") <= 3 and "ok" in kinds)  # all-bad: a wrong mapping
+    text = {"ok": "A{n},c{n},2026-01-02 10:00:00,10,paid", "bad": "A{n},c{n},2026-01-02 10:00:00,x,paid"}
+    text |= {"short": "A{n},c{n}", "empty": ""}
+    body = [text[kind].format(n=n) for n, kind in enumerate(kinds)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "orders.csv"
+        path.write_text("\n".join(["order_id,customer_id,paid_at,amount,status", *body]) + "\n")
+        issues = load([path], "orders", ReadOptions(allow_skipped=True)).issues
+    codes = {"bad": "bad_number", "short": "malformed_row"}
+    expected = sorted((line, codes[kind]) for line, kind in enumerate(kinds, start=2) if kind in codes)
+    assert sorted((i.row, i.code) for i in issues if i.code in set(codes.values())) == expected

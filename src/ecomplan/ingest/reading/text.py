@@ -116,14 +116,14 @@ def read_text(
                 c for i, c in enumerate(columns) if c in plan.datetimes and all_match(_PLAIN_DATETIME, i)
             ),
         )
-    frame, issues, read = _read_body(
+    frame, issues, read, skipped = _read_body(
         open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan, limit
     )
     if codec == "utf-8" and frame is None:  # non-UTF-8 bytes after the first megabyte
         info.encoding, codec = "gb18030", "gb18030"
         offset = bom + len(head_text[:end_of_header].encode(codec))
         limit = _head_size(head_bytes, size, offset)
-        frame, issues, read = _read_body(
+        frame, issues, read, skipped = _read_body(
             open_stream, offset, codec, delimiter, columns, name, header_index + 1, plan, limit
         )
     if frame is None:
@@ -138,9 +138,18 @@ def read_text(
     first, last = header_index + 2, header_index + 2 + len(frame)
     # row numbers (for findings) as int32 while they fit: 40 MB less for 10M lines, held for the whole run
     rows = np.arange(first, last, dtype=np.int32 if last < 2**31 else np.int64)
-    if scan.empty_lines and len("\n".encode(codec)) == 1:
-        lines = _row_lines(open_stream, offset, read, first)
-        if len(lines) == len(frame):  # else rows were skipped too, and where is not known: counted as before
+    # In an unquoted file every line is a row: the rows read are its non-empty lines but the skipped ones.
+    # (Quoted cells may hold line breaks, where a row's line is not known without a quote-aware pass.)
+    by_line = not scan.quoted and len("\n".encode(codec)) == 1
+    if by_line and skipped is not None and (scan.empty_lines or skipped):
+        lines = (
+            _row_lines(open_stream, offset, read, first)
+            if scan.empty_lines
+            else np.arange(first, last + len(skipped), dtype=rows.dtype)
+        )
+        if skipped:
+            lines = lines[~np.isin(lines, skipped)]
+        if len(lines) == len(frame):  # else the reader and this count disagree: rows counted, as before
             rows = lines
     frame, rows = _drop_blank_rows(frame, rows)
     table = RawTable(
@@ -385,14 +394,15 @@ def _read_body(
     header_row: int,
     plan: ReadPlan,
     head: int | None = None,
-) -> tuple[pd.DataFrame | None, list[Issue], int | None]:
+) -> tuple[pd.DataFrame | None, list[Issue], int | None, list[int] | None]:
     """Data rows below the header with pyarrow's multi-threaded reader.
 
     Cells are text, except the plan's numeric columns, which are tried as
     numbers first. `head`: read only the rows in that many bytes below the
     header. Returns the frame (None when the bytes are not valid `codec`),
-    the findings, and how many bytes of rows were read when only a head was
-    (None: all of them).
+    the findings, how many bytes of rows were read when only a head was
+    (None: all of them), and the lines of the rows skipped as malformed
+    (None: where they were is not known).
     """
     as_bytes = codecs.lookup(codec).name in GB_CODECS and delimiter in GB_SAFE_DELIMITERS
     data, ends = None, []
@@ -503,9 +513,10 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
                     ),
                     issues,
                     cut,
+                    [],
                 )
             if "UTF8" in message or "decode" in message.lower():
-                return None, issues, cut
+                return None, issues, cut, []
             if typed and "conversion error" in message.lower():
                 raise _NotPlainNumbers from None
             first = message.splitlines()[0]
@@ -515,7 +526,7 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         except UnicodeError:  # UnicodeDecodeError, or a codec's own complaint
             if as_bytes:
                 raise _NeedsText from None
-            return None, issues, cut
+            return None, issues, cut, []
         break
     names = dict(zip(keys, columns, strict=False))
     arrays = {key: table.column(key) for key in wanted}
@@ -532,7 +543,7 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
             try:
                 column = decode_column(column, codec)
             except UnicodeDecodeError:
-                return None, issues, cut
+                return None, issues, cut, []
         series[names[key]] = _to_pandas(column)
         del column
     frame = pd.DataFrame(series, copy=False)  # copy=False: no block consolidation (a copy of every column)
@@ -564,7 +575,8 @@ def _read_arrow(open_stream, offset, codec, delimiter, columns, name, header_row
         )
     if swallowing:
         issues.extend(_swallowed_rows(body, codec, delimiter, columns, name, header_row))
-    return frame, issues, cut
+    known = all(number is not None for number, _ in skipped)
+    return frame, issues, cut, [header_row + number for number, _ in skipped if number is not None] if known else None
 
 
 # Files up to this size have their malformed rows found again by Python's csv module, for their row numbers.
