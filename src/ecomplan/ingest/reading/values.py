@@ -356,9 +356,9 @@ def parse_datetime(values: pd.Series, tz: str = "Asia/Shanghai") -> Parsed:
         return by_category
     if pd.api.types.is_datetime64_any_dtype(values):  # typed by the reader: only the range is checked
         converted = values.dt.tz_convert(tz).dt.tz_localize(None) if values.dt.tz is not None else values
+        if converted.dtype == "datetime64[ns]":  # nothing can be out of its own range
+            return Parsed(converted, pd.Series(False, index=index))
         inside = to_ns(converted)
-        if inside is converted:  # datetime64[ns] already: nothing was out of range
-            return Parsed(inside, pd.Series(False, index=index))
         return Parsed(inside, converted.notna() & inside.isna())
     out = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
     kind = pd.api.types.infer_dtype(values, skipna=True) if values.dtype == object else None
